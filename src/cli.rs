@@ -1,0 +1,296 @@
+//! The command line: `migrate`, `import`, `check`, `demo`, `fixtures generate`. Each command
+//! prints French for the coordinator and returns the process exit code: 0 success, 1 bad input.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::domain::Territory;
+use crate::import::{self, ImportReport, Source, Validation};
+use crate::report::TerritorySummary;
+use crate::store::Store;
+
+/// Parcours: the planner of a Programme de Réussite Éducative team.
+#[derive(Debug, Parser)]
+#[command(name = "parcours", version, about)]
+pub struct Cli {
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub settings: Settings,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or update the database schema.
+    Migrate,
+    /// Import a folder of CSV files (docs/data-format.md): all or nothing.
+    Import {
+        /// Folder holding communes.csv, familles.csv, …
+        dir: PathBuf,
+    },
+    /// Validate a folder of CSV files without writing anything (exit 0 valid, 1 invalid).
+    Check {
+        /// Folder holding communes.csv, familles.csv, …
+        dir: PathBuf,
+    },
+    /// Set up the demo database from the reference territory and show its summary.
+    Demo {
+        /// Folder to import instead of the reference territory.
+        #[arg(long)]
+        fixtures: Option<PathBuf>,
+    },
+    /// Reference-territory fixtures.
+    Fixtures {
+        /// What to do with fixtures.
+        #[command(subcommand)]
+        command: FixturesCommand,
+    },
+}
+
+/// `parcours fixtures …`
+#[derive(Debug, Subcommand)]
+pub enum FixturesCommand {
+    /// Write the synthetic reference territory (byte-identical for the same seed).
+    Generate {
+        /// Random seed.
+        #[arg(long, default_value_t = 67)]
+        seed: u64,
+        /// Output folder (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Runs a parsed command line.
+///
+/// # Errors
+/// Anything that is not the user's data: database unreachable, file system errors.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = cli.settings;
+    match cli.command {
+        Command::Migrate => {
+            let store = open(&settings).await?;
+            println!(
+                "Base à jour : {} ({}).",
+                shown_url(&settings),
+                store.backend_name()
+            );
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { dir } => {
+            let source = read_source(&dir)?;
+            let store = open(&settings).await?;
+            let report = import::import(&store, &source).await.context("import")?;
+            store.close().await;
+            print_import(&dir, &report);
+            Ok(if report.counts.is_some() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Check { dir } => {
+            let source = read_source(&dir)?;
+            let existing = existing_for_check(&settings).await?;
+            let validation = import::validate(&source, &existing);
+            print_validation(&dir, &validation);
+            if validation.is_valid() {
+                println!(
+                    "Fichiers valides : {} enregistrements prêts à importer (rien n'a été écrit).",
+                    validation.records
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::from(1))
+            }
+        }
+        Command::Demo { fixtures } => demo(&settings, fixtures).await,
+        Command::Fixtures {
+            command: FixturesCommand::Generate { seed, out },
+        } => {
+            let files = crate::fixtures::generate(seed);
+            crate::fixtures::write(&out, &files)
+                .with_context(|| format!("writing fixtures to {}", out.display()))?;
+            println!(
+                "Territoire de référence (graine {seed}) écrit dans {} : {} fichiers.",
+                out.display(),
+                files.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<Store> {
+    let url = settings.database_url();
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("opening the database {}", shown_url(settings)))?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+fn shown_url(settings: &Settings) -> String {
+    crate::config::redact_url(settings.database_url())
+}
+
+fn read_source(dir: &Path) -> anyhow::Result<Source> {
+    Source::from_dir(dir).with_context(|| format!("reading the folder {}", dir.display()))
+}
+
+/// What `check` validates against: the database when there is one, without creating it.
+async fn existing_for_check(settings: &Settings) -> anyhow::Result<Territory> {
+    let url = settings.database_url();
+    match settings.sqlite_file() {
+        // A file not created yet, or an in-memory database (fresh for this process): empty.
+        Some(file) if !file.exists() => return Ok(Territory::default()),
+        None if url.starts_with("sqlite:") => return Ok(Territory::default()),
+        _ => {}
+    }
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("opening the database {}", shown_url(settings)))?;
+    let territory = store
+        .load_territory()
+        .await
+        .context("reading the database")?;
+    store.close().await;
+    Ok(territory)
+}
+
+fn print_validation(dir: &Path, v: &Validation) {
+    let mut out = std::io::stdout().lock();
+    let names: Vec<String> = v
+        .files
+        .iter()
+        .map(|(name, cp1252)| {
+            if *cp1252 {
+                format!("{name} (Windows-1252)")
+            } else {
+                (*name).to_owned()
+            }
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "Dossier {} : {} fichier(s) lu(s) : {}.",
+        dir.display(),
+        v.files.len(),
+        names.join(", ")
+    );
+    if !v.warnings.is_empty() {
+        let _ = writeln!(out, "Avertissements ({}) :", v.warnings.len());
+        for w in &v.warnings {
+            let _ = writeln!(out, "  {w}");
+        }
+    }
+    if !v.errors.is_empty() {
+        let _ = writeln!(out, "Erreurs ({}) — rien n'a été modifié :", v.errors.len());
+        for e in v.errors.iter().take(import::MAX_ERRORS) {
+            let _ = writeln!(out, "  {e}");
+        }
+        if v.errors.len() > import::MAX_ERRORS {
+            let _ = writeln!(
+                out,
+                "  … et {} autres erreurs.",
+                v.errors.len() - import::MAX_ERRORS
+            );
+        }
+    }
+}
+
+fn print_import(dir: &Path, report: &ImportReport) {
+    print_validation(dir, &report.validation);
+    if let Some(counts) = &report.counts {
+        println!("Import enregistré :");
+        // Only the files of this import: the others were not touched.
+        let read = |file: &str| {
+            report
+                .validation
+                .files
+                .iter()
+                .any(|(name, _)| *name == file)
+        };
+        for (file, c) in counts.files.iter().filter(|(file, _)| read(file)) {
+            println!(
+                "  {file:<24} {:>4} ajouté(s) {:>4} modifié(s) {:>4} inchangé(s)",
+                c.added, c.updated, c.unchanged
+            );
+        }
+        let t = counts.total();
+        println!(
+            "  {:<24} {:>4} ajouté(s) {:>4} modifié(s) {:>4} inchangé(s)",
+            "total", t.added, t.updated, t.unchanged
+        );
+    }
+}
+
+/// The reference territory shipped in the repository, or generated identically when the
+/// repository is not beside the binary.
+fn reference_territory() -> Source {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/territory");
+    if let Ok(source) = Source::from_dir(&dir)
+        && !source.is_empty()
+    {
+        return source;
+    }
+    let files = crate::fixtures::generate(crate::fixtures::REFERENCE_SEED);
+    Source::from_files(
+        files
+            .into_iter()
+            .map(|f| (f.name.to_owned(), f.contents.into_bytes()))
+            .collect(),
+    )
+}
+
+async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let (source, label) = match &fixtures {
+        Some(dir) => (read_source(dir)?, format!("du dossier {}", dir.display())),
+        None => (
+            reference_territory(),
+            "du territoire de référence (fixtures/territory, personnes fictives)".to_owned(),
+        ),
+    };
+    println!("Parcours — démonstration");
+    println!("Base : {} ; import {label}.", shown_url(settings));
+    let store = open(settings).await?;
+    let report = import::import(&store, &source).await.context("import")?;
+    let Some(counts) = &report.counts else {
+        let dir = fixtures.unwrap_or_else(|| PathBuf::from("fixtures/territory"));
+        print_validation(&dir, &report.validation);
+        store.close().await;
+        return Ok(ExitCode::from(1));
+    };
+    let t = counts.total();
+    println!(
+        "Import : {} enregistrements ajoutés, {} modifiés, {} inchangés.\n",
+        t.added, t.updated, t.unchanged
+    );
+    let territory = store
+        .load_territory()
+        .await
+        .context("reading the database")?;
+    store.close().await;
+    print!("{}", TerritorySummary::of(&territory).to_french());
+    println!("\nEt ensuite :");
+    println!(
+        "  parcours check DOSSIER    valider vos propres tableaux (format : docs/data-format.md), sans rien écrire"
+    );
+    println!(
+        "  parcours import DOSSIER   les importer dans la base (tout ou rien, ré-import sans doublon)"
+    );
+    println!(
+        "  PARCOURS_DATABASE_URL=postgres://…  pour utiliser PostgreSQL au lieu du fichier parcours.db"
+    );
+    println!("  (depuis le dépôt, « parcours » s'écrit « cargo run --release -- »)");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,156 @@
+//! The territory (territoire): communes, QPV, schools, neutral sites, and the aggregate of every
+//! record a PRE team keeps.
+
+use super::values::keyword_enum;
+use super::{
+    Child, Code, Coordinator, Driver, Eps, Family, GeoPoint, HealthAppointment, Professional,
+    Referent, Vehicle, WeeklyAvailability, Workshop,
+};
+
+/// Commune, identified by its INSEE code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commune {
+    /// INSEE code (`59606`).
+    pub insee: Code,
+    /// Name (`Valenciennes`).
+    pub name: String,
+    /// Town centre.
+    pub location: GeoPoint,
+}
+
+/// QPV (quartier prioritaire de la politique de la ville), inside one commune.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Qpv {
+    /// QPV code.
+    pub code: Code,
+    /// Name.
+    pub name: String,
+    /// Commune it lies in.
+    pub commune: Code,
+    /// Centre of the quartier.
+    pub centre: GeoPoint,
+    /// Approximate radius in metres, for maps and for placing synthetic families.
+    pub radius_m: u32,
+}
+
+keyword_enum!(
+    /// School level (niveau d'école).
+    SchoolLevel, "un niveau d'école", {
+        /// maternelle (ages 2–6)
+        Nursery => "maternelle",
+        /// élémentaire (ages 6–11)
+        Elementary => "elementaire",
+        /// primaire: maternelle and élémentaire together
+        Primary => "primaire",
+        /// collège (ages 11–15)
+        Secondary => "college",
+    }
+);
+
+keyword_enum!(
+    /// Éducation prioritaire network of a school.
+    EducationPriority, "un réseau d'éducation prioritaire", {
+        /// REP
+        Rep => "rep",
+        /// REP+
+        RepPlus => "rep+" | "rep plus",
+    }
+);
+
+/// School (école, établissement).
+#[derive(Debug, Clone, PartialEq)]
+pub struct School {
+    /// UAI or local code.
+    pub code: Code,
+    /// Name.
+    pub name: String,
+    /// Level taught.
+    pub level: SchoolLevel,
+    /// REP / REP+ network, if any.
+    pub priority: Option<EducationPriority>,
+    /// Commune.
+    pub commune: Code,
+    /// School group (groupe scolaire), if any.
+    pub group: Option<String>,
+    /// Where it is.
+    pub location: GeoPoint,
+}
+
+keyword_enum!(
+    /// Kind of neutral site.
+    SiteKind, "un type de lieu", {
+        /// centre social
+        SocialCentre => "centre_social" | "centre social",
+        /// médiathèque
+        Library => "mediatheque",
+        /// a room in a school
+        SchoolRoom => "ecole" | "salle_ecole",
+        /// mairie or mairie annexe
+        TownHall => "mairie" | "mairie_annexe",
+        /// anything else
+        Other => "autre",
+    }
+);
+
+/// Neutral site (lieu neutre): where a family can be met away from home, where EPS meet and
+/// workshops run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NeutralSite {
+    /// Code.
+    pub code: Code,
+    /// Name.
+    pub name: String,
+    /// Kind of place.
+    pub kind: SiteKind,
+    /// Commune.
+    pub commune: Code,
+    /// Where it is.
+    pub location: GeoPoint,
+    /// Opening hours.
+    pub opening_hours: WeeklyAvailability,
+    /// People it holds at once.
+    pub capacity: u32,
+}
+
+/// Where a family prefers to be met.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MeetingPlace {
+    /// At home (domicile).
+    Home,
+    /// At a neutral site.
+    Site(Code),
+}
+
+/// Every record of one PRE territory, as imported or as loaded from the store, each list sorted
+/// by code.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Territory {
+    /// Communes.
+    pub communes: Vec<Commune>,
+    /// Quartiers prioritaires.
+    pub qpvs: Vec<Qpv>,
+    /// Schools.
+    pub schools: Vec<School>,
+    /// Neutral sites.
+    pub sites: Vec<NeutralSite>,
+    /// Coordinators.
+    pub coordinators: Vec<Coordinator>,
+    /// Référents de parcours.
+    pub referents: Vec<Referent>,
+    /// Families followed.
+    pub families: Vec<Family>,
+    /// Children.
+    pub children: Vec<Child>,
+    /// Partner professionals.
+    pub professionals: Vec<Professional>,
+    /// EPS.
+    pub eps: Vec<Eps>,
+    /// Workshops (fiches-action).
+    pub workshops: Vec<Workshop>,
+    /// Health appointments.
+    pub appointments: Vec<HealthAppointment>,
+    /// Drivers.
+    pub drivers: Vec<Driver>,
+    /// Vehicles.
+    pub vehicles: Vec<Vehicle>,
+}

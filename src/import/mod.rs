@@ -1,0 +1,380 @@
+//! Import of the coordinators' spreadsheets (docs/data-format.md): a folder of `;`-separated CSV
+//! files, one per kind of record, validated in full before anything is written.
+//!
+//! All or nothing: every error of every file is collected (up to [`MAX_ERRORS`] are shown) with
+//! file, line, column, value and a French reason; if there is any, the store is not touched.
+//! Otherwise the records are upserted by code in one transaction.
+
+mod csv_file;
+mod records;
+mod references;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::domain::{Code, Territory};
+use crate::store::{ImportCounts, Store, StoreError, TravelOverride};
+
+use csv_file::{Column, Row, RowReader, decode, read_rows};
+
+/// At most this many errors are listed in a report.
+pub const MAX_ERRORS: usize = 100;
+
+/// The files Parcours reads, in reading order (a record may refer to an earlier file).
+pub const FILES: [&str; 15] = [
+    "communes.csv",
+    "qpv.csv",
+    "ecoles.csv",
+    "lieux.csv",
+    "coordinateurs.csv",
+    "referents.csv",
+    "familles.csv",
+    "enfants.csv",
+    "professionnels.csv",
+    "eps.csv",
+    "ateliers.csv",
+    "rendez_vous_sante.csv",
+    "chauffeurs.csv",
+    "vehicules.csv",
+    "trajets.csv",
+];
+
+/// One problem found in the input, located as precisely as possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// File name (`familles.csv`).
+    pub file: String,
+    /// Line in the file, 1 being the header.
+    pub line: Option<usize>,
+    /// Column name.
+    pub column: Option<String>,
+    /// The value as found.
+    pub value: Option<String>,
+    /// What is wrong, in French.
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    /// `familles.csv, ligne 4, colonne disponibilites (« lundi 18:00-09:00 ») : la plage …`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ", ligne {line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ", colonne {column}")?;
+        }
+        if let Some(value) = self.value.as_deref().filter(|v| !v.is_empty()) {
+            let shown: String = value.chars().take(80).collect();
+            write!(f, " (« {shown} »)")?;
+        }
+        write!(f, " : {}", self.message)
+    }
+}
+
+/// The files of one import, by name, as raw bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl Source {
+    /// Reads every `.csv` file of a folder. Unknown `.csv` files are reported as warnings later.
+    ///
+    /// # Errors
+    /// When the folder cannot be read.
+    pub fn from_dir(dir: &Path) -> std::io::Result<Source> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            let is_csv = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            if path.is_file() && is_csv {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                files.push((name, std::fs::read(&path)?));
+            }
+        }
+        files.sort();
+        Ok(Source { files })
+    }
+
+    /// From in-memory files (name, contents).
+    pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Source {
+        Source { files }
+    }
+
+    /// True when the source holds no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn get(&self, name: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, b)| b.as_slice())
+    }
+}
+
+/// A record with the line it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct Lined<T> {
+    pub(crate) line: usize,
+    pub(crate) record: T,
+}
+
+/// Everything read from the files, before references are checked.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub(crate) communes: Vec<Lined<crate::domain::Commune>>,
+    pub(crate) qpvs: Vec<Lined<crate::domain::Qpv>>,
+    pub(crate) schools: Vec<Lined<crate::domain::School>>,
+    pub(crate) sites: Vec<Lined<crate::domain::NeutralSite>>,
+    pub(crate) coordinators: Vec<Lined<crate::domain::Coordinator>>,
+    pub(crate) referents: Vec<Lined<crate::domain::Referent>>,
+    pub(crate) families: Vec<Lined<crate::domain::Family>>,
+    pub(crate) children: Vec<Lined<crate::domain::Child>>,
+    pub(crate) professionals: Vec<Lined<crate::domain::Professional>>,
+    pub(crate) eps: Vec<Lined<crate::domain::Eps>>,
+    pub(crate) workshops: Vec<Lined<crate::domain::Workshop>>,
+    pub(crate) appointments: Vec<Lined<crate::domain::HealthAppointment>>,
+    pub(crate) drivers: Vec<Lined<crate::domain::Driver>>,
+    pub(crate) vehicles: Vec<Lined<crate::domain::Vehicle>>,
+    pub(crate) travel: Vec<Lined<TravelOverride>>,
+}
+
+/// The outcome of reading and validating a folder.
+#[derive(Debug, Default)]
+pub struct Validation {
+    /// Files found and read, in reading order, with `true` when read as Windows-1252.
+    pub files: Vec<(&'static str, bool)>,
+    /// Errors: if any, nothing may be written.
+    pub errors: Vec<Issue>,
+    /// Warnings: reported, not blocking.
+    pub warnings: Vec<Issue>,
+    /// Records read, in file order.
+    pub records: usize,
+    batch: Territory,
+    travel: Vec<TravelOverride>,
+}
+
+impl Validation {
+    /// True when the import may be written.
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The records to write.
+    pub fn batch(&self) -> &Territory {
+        &self.batch
+    }
+
+    /// The travel times to write (`trajets.csv`).
+    pub fn travel(&self) -> &[TravelOverride] {
+        &self.travel
+    }
+}
+
+/// What an import did.
+#[derive(Debug)]
+pub struct ImportReport {
+    /// The validation that preceded it.
+    pub validation: Validation,
+    /// Added / updated / unchanged per file; `None` when nothing was written.
+    pub counts: Option<ImportCounts>,
+}
+
+/// Errors of the import itself (not of the data, which go into the report).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The database failed.
+    #[error("la base de données a refusé l'import")]
+    Store(#[from] StoreError),
+}
+
+fn parse_file<T>(
+    source: &Source,
+    name: &'static str,
+    columns: &[Column],
+    parse: fn(&mut RowReader<'_>) -> Option<T>,
+    v: &mut Validation,
+) -> Vec<Lined<T>> {
+    let Some(bytes) = source.get(name) else {
+        return Vec::new();
+    };
+    let (text, cp1252) = decode(bytes);
+    v.files.push((name, cp1252));
+    let rows: Vec<Row> = read_rows(name, &text, columns, &mut v.errors, &mut v.warnings);
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut reader = RowReader::new(row, &mut v.errors);
+        let record = parse(&mut reader);
+        if reader.ok()
+            && let Some(record) = record
+        {
+            out.push(Lined {
+                line: row.line,
+                record,
+            });
+        }
+    }
+    v.records += out.len();
+    out
+}
+
+/// Reads and validates a source against what the database already holds (`existing`), without
+/// writing anything.
+pub fn validate(source: &Source, existing: &Territory) -> Validation {
+    let mut v = Validation::default();
+    for (name, _) in &source.files {
+        if !FILES.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+            v.warnings.push(Issue {
+                file: name.clone(),
+                line: None,
+                column: None,
+                value: None,
+                message: format!(
+                    "fichier inconnu, ignoré (fichiers reconnus : {})",
+                    FILES.join(", ")
+                ),
+            });
+        }
+    }
+    let p = Parsed {
+        communes: parse_file(
+            source,
+            FILES[0],
+            records::COMMUNES,
+            records::commune,
+            &mut v,
+        ),
+        qpvs: parse_file(source, FILES[1], records::QPVS, records::qpv, &mut v),
+        schools: parse_file(source, FILES[2], records::SCHOOLS, records::school, &mut v),
+        sites: parse_file(source, FILES[3], records::SITES, records::site, &mut v),
+        coordinators: parse_file(
+            source,
+            FILES[4],
+            records::COORDINATORS,
+            records::coordinator,
+            &mut v,
+        ),
+        referents: parse_file(
+            source,
+            FILES[5],
+            records::REFERENTS,
+            records::referent,
+            &mut v,
+        ),
+        families: parse_file(source, FILES[6], records::FAMILIES, records::family, &mut v),
+        children: parse_file(source, FILES[7], records::CHILDREN, records::child, &mut v),
+        professionals: parse_file(
+            source,
+            FILES[8],
+            records::PROFESSIONALS,
+            records::professional,
+            &mut v,
+        ),
+        eps: parse_file(source, FILES[9], records::EPS, records::eps, &mut v),
+        workshops: parse_file(
+            source,
+            FILES[10],
+            records::WORKSHOPS,
+            records::workshop,
+            &mut v,
+        ),
+        appointments: parse_file(
+            source,
+            FILES[11],
+            records::APPOINTMENTS,
+            records::appointment,
+            &mut v,
+        ),
+        drivers: parse_file(source, FILES[12], records::DRIVERS, records::driver, &mut v),
+        vehicles: parse_file(
+            source,
+            FILES[13],
+            records::VEHICLES,
+            records::vehicle,
+            &mut v,
+        ),
+        travel: parse_file(source, FILES[14], records::TRAVEL, records::travel, &mut v),
+    };
+    if v.files.is_empty() && v.errors.is_empty() {
+        v.errors.push(Issue {
+            file: "(dossier)".to_owned(),
+            line: None,
+            column: None,
+            value: None,
+            message: format!(
+                "aucun fichier reconnu : attendu au moins un de {}",
+                FILES.join(", ")
+            ),
+        });
+    }
+    references::check(&p, existing, &mut v.errors, &mut v.warnings);
+    v.batch = into_territory(p, &mut v.travel);
+    v
+}
+
+fn records_of<T>(lined: Vec<Lined<T>>) -> Vec<T> {
+    lined.into_iter().map(|l| l.record).collect()
+}
+
+fn into_territory(p: Parsed, travel: &mut Vec<TravelOverride>) -> Territory {
+    *travel = records_of(p.travel);
+    Territory {
+        communes: records_of(p.communes),
+        qpvs: records_of(p.qpvs),
+        schools: records_of(p.schools),
+        sites: records_of(p.sites),
+        coordinators: records_of(p.coordinators),
+        referents: records_of(p.referents),
+        families: records_of(p.families),
+        children: records_of(p.children),
+        professionals: records_of(p.professionals),
+        eps: records_of(p.eps),
+        workshops: records_of(p.workshops),
+        appointments: records_of(p.appointments),
+        drivers: records_of(p.drivers),
+        vehicles: records_of(p.vehicles),
+    }
+}
+
+/// Validates a source against the store and, if it is valid, writes it in one transaction.
+///
+/// # Errors
+/// Only when the database fails; invalid data is reported in [`ImportReport::validation`] and
+/// changes nothing.
+#[tracing::instrument(skip_all)]
+pub async fn import(store: &Store, source: &Source) -> Result<ImportReport, ImportError> {
+    let existing = store.load_territory().await?;
+    let validation = validate(source, &existing);
+    if !validation.is_valid() {
+        tracing::info!(errors = validation.errors.len(), "import rejected");
+        return Ok(ImportReport {
+            validation,
+            counts: None,
+        });
+    }
+    let counts = store
+        .apply_import(&validation.batch, &validation.travel)
+        .await?;
+    tracing::info!(records = validation.records, "import written");
+    Ok(ImportReport {
+        validation,
+        counts: Some(counts),
+    })
+}
+
+/// Codes known for one kind of record: in the batch or in the database.
+pub(crate) fn known<'a, T: 'a>(
+    batch: impl Iterator<Item = &'a T>,
+    existing: impl Iterator<Item = &'a T>,
+    code: fn(&T) -> &Code,
+) -> std::collections::BTreeSet<Code> {
+    batch.chain(existing).map(|r| code(r).clone()).collect()
+}

@@ -1,0 +1,606 @@
+//! One parser per file of docs/data-format.md: its columns and how a row becomes a domain
+//! record. Cross-file references are checked later, in `references`.
+
+use crate::domain::{
+    Child, ClassLevel, Code, Commune, Coordinator, Driver, EducationPriority, Eps, Family,
+    FieldError, GeoPoint, HealthAppointment, HealthKind, Language, LunchBreak, MeetingPlace,
+    NeutralSite, ParcoursStatus, Professional, Qpv, Referent, School, SchoolLevel, SectorCriterion,
+    SiteKind, TimeRange, TravelMode, Vehicle, VisitFrequency, WeeklyAvailability, Workshop,
+    WorkshopPeriod, WorkshopScope, parse_bool, parse_date, parse_list, parse_paris_datetime,
+};
+use crate::store::TravelOverride;
+
+use super::csv_file::{Column, RowReader, opt, parse_count, req};
+
+/// Parses a comma-separated list of codes.
+fn codes(text: &str) -> Result<Vec<Code>, FieldError> {
+    let mut out: Vec<Code> = parse_list(text)
+        .into_iter()
+        .map(Code::parse)
+        .collect::<Result<_, _>>()?;
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Reads the `latitude` and `longitude` columns as one point; errors land on the column at fault.
+fn location(r: &mut RowReader<'_>) -> Option<GeoPoint> {
+    let lat = r.req("latitude", GeoPoint::parse_degrees)?;
+    let lon = r.req("longitude", GeoPoint::parse_degrees)?;
+    match GeoPoint::new(lat, lon) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            // Blame the coordinate that is out of range (latitude when both are).
+            let column = if (41.2..=51.2).contains(&lat) {
+                "longitude"
+            } else {
+                "latitude"
+            };
+            r.fail(column, e);
+            None
+        }
+    }
+}
+
+fn name(r: &mut RowReader<'_>) -> Option<String> {
+    r.text("nom")
+}
+
+pub(crate) const COMMUNES: &[Column] =
+    &[req("insee"), req("nom"), req("latitude"), req("longitude")];
+
+pub(crate) fn commune(r: &mut RowReader<'_>) -> Option<Commune> {
+    let insee = r.req("insee", |s| {
+        let code = Code::parse(s)?;
+        if code.as_str().len() != 5 {
+            return Err(FieldError::new(format!(
+                "« {s} » n'est pas un code INSEE (5 caractères)"
+            )));
+        }
+        Ok(code)
+    });
+    let name = name(r);
+    let location = location(r);
+    Some(Commune {
+        insee: insee?,
+        name: name?,
+        location: location?,
+    })
+}
+
+pub(crate) const QPVS: &[Column] = &[
+    req("code"),
+    req("nom"),
+    req("insee"),
+    req("latitude"),
+    req("longitude"),
+    opt("rayon_m"),
+];
+
+pub(crate) fn qpv(r: &mut RowReader<'_>) -> Option<Qpv> {
+    let code = r.req("code", Code::parse);
+    let name = name(r);
+    let commune = r.req("insee", Code::parse);
+    let centre = location(r);
+    let radius = r.opt("rayon_m", parse_count);
+    Some(Qpv {
+        code: code?,
+        name: name?,
+        commune: commune?,
+        centre: centre?,
+        radius_m: radius?.unwrap_or(600),
+    })
+}
+
+pub(crate) const SCHOOLS: &[Column] = &[
+    req("code"),
+    req("nom"),
+    req("niveau"),
+    opt("education_prioritaire"),
+    req("insee"),
+    opt("groupe_scolaire"),
+    req("latitude"),
+    req("longitude"),
+];
+
+pub(crate) fn school(r: &mut RowReader<'_>) -> Option<School> {
+    let code = r.req("code", Code::parse);
+    let name = name(r);
+    let level = r.req("niveau", SchoolLevel::parse);
+    let priority = r.opt("education_prioritaire", EducationPriority::parse);
+    let commune = r.req("insee", Code::parse);
+    let group = r.opt("groupe_scolaire", |s| Ok(s.to_owned()));
+    let location = location(r);
+    Some(School {
+        code: code?,
+        name: name?,
+        level: level?,
+        priority: priority?,
+        commune: commune?,
+        group: group?,
+        location: location?,
+    })
+}
+
+pub(crate) const SITES: &[Column] = &[
+    req("code"),
+    req("nom"),
+    req("type"),
+    req("insee"),
+    req("latitude"),
+    req("longitude"),
+    req("horaires"),
+    req("capacite"),
+];
+
+pub(crate) fn site(r: &mut RowReader<'_>) -> Option<NeutralSite> {
+    let code = r.req("code", Code::parse);
+    let name = name(r);
+    let kind = r.req("type", SiteKind::parse);
+    let commune = r.req("insee", Code::parse);
+    let location = location(r);
+    let hours = r.req("horaires", WeeklyAvailability::parse);
+    let capacity = r.req("capacite", |s| {
+        let c = parse_count(s)?;
+        if c == 0 {
+            return Err(FieldError::new(
+                "la capacité doit être d'au moins 1 personne",
+            ));
+        }
+        Ok(c)
+    });
+    Some(NeutralSite {
+        code: code?,
+        name: name?,
+        kind: kind?,
+        commune: commune?,
+        location: location?,
+        opening_hours: hours?,
+        capacity: capacity?,
+    })
+}
+
+pub(crate) const COORDINATORS: &[Column] = &[req("code"), req("nom"), opt("communes")];
+
+pub(crate) fn coordinator(r: &mut RowReader<'_>) -> Option<Coordinator> {
+    let code = r.req("code", Code::parse);
+    let name = name(r);
+    let communes = r.opt("communes", codes);
+    Some(Coordinator {
+        code: code?,
+        name: name?,
+        communes: communes?.unwrap_or_default(),
+    })
+}
+
+pub(crate) const REFERENTS: &[Column] = &[
+    req("code"),
+    req("nom"),
+    req("insee"),
+    req("latitude"),
+    req("longitude"),
+    req("horaires"),
+    opt("quotite"),
+    opt("pause"),
+    opt("pause_min"),
+    req("charge_cible"),
+    req("charge_max"),
+    opt("secteurs"),
+    opt("langues"),
+    opt("deplacement"),
+];
+
+pub(crate) fn referent(r: &mut RowReader<'_>) -> Option<Referent> {
+    let code = r.req("code", Code::parse);
+    let name = name(r);
+    let commune = r.req("insee", Code::parse);
+    let base = location(r);
+    let hours = r.req("horaires", WeeklyAvailability::parse);
+    let pct = r.opt("quotite", |s| {
+        let p = parse_count(s.trim_end_matches('%'))?;
+        if !(1..=100).contains(&p) {
+            return Err(FieldError::new(format!("quotité {p} % hors de 1 à 100 %")));
+        }
+        Ok(p)
+    });
+    let window = r.opt("pause", TimeRange::parse);
+    let minutes = r.opt("pause_min", parse_count);
+    let lunch = match (window.flatten(), minutes.flatten()) {
+        (Some(w), Some(m)) => match LunchBreak::new(w, m) {
+            Ok(l) => Some(Some(l)),
+            Err(e) => {
+                r.fail("pause_min", e);
+                None
+            }
+        },
+        (Some(_), None) => {
+            r.fail("pause_min", "la durée de la pause (minutes) manque");
+            None
+        }
+        (None, Some(_)) => {
+            r.fail("pause", "la plage de la pause manque (ex. 12:00-14:00)");
+            None
+        }
+        (None, None) => Some(None),
+    };
+    let target = r.req("charge_cible", parse_count);
+    let max = r.req("charge_max", parse_count);
+    let sectors = r.opt("secteurs", |s| {
+        parse_list(s)
+            .into_iter()
+            .map(SectorCriterion::parse)
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let languages = r.opt("langues", |s| {
+        let mut l: Vec<Language> = parse_list(s)
+            .into_iter()
+            .map(Language::parse)
+            .collect::<Result<_, _>>()?;
+        l.retain(|l| l.code() != "fr");
+        l.sort();
+        l.dedup();
+        Ok(l)
+    });
+    let mode = r.opt("deplacement", TravelMode::parse);
+    let referent = Referent {
+        code: code?,
+        name: name?,
+        commune: commune?,
+        base: base?,
+        working_hours: hours?,
+        working_time_pct: pct?.unwrap_or(100),
+        lunch: lunch?,
+        target_caseload: target?,
+        max_caseload: max?,
+        sectors: {
+            let mut s = sectors?.unwrap_or_default();
+            s.sort();
+            s.dedup();
+            s
+        },
+        languages: languages?.unwrap_or_default(),
+        travel_mode: mode?.unwrap_or(TravelMode::Car),
+    };
+    cross_checks(r, referent.check())?;
+    Some(referent)
+}
+
+/// Reports a record's cross-field errors; `None` when there were any.
+fn cross_checks(r: &mut RowReader<'_>, errors: Vec<(&'static str, FieldError)>) -> Option<()> {
+    let ok = errors.is_empty();
+    for (column, e) in errors {
+        r.fail(column, e);
+    }
+    ok.then_some(())
+}
+
+pub(crate) const FAMILIES: &[Column] = &[
+    req("code"),
+    req("insee"),
+    opt("qpv"),
+    req("latitude"),
+    req("longitude"),
+    req("disponibilites"),
+    opt("lieu"),
+    opt("langue"),
+    opt("referent"),
+    opt("referent_depuis"),
+    req("frequence"),
+    opt("derniere_visite"),
+    opt("duree_visite_min"),
+];
+
+pub(crate) fn family(r: &mut RowReader<'_>) -> Option<Family> {
+    let code = r.req("code", Code::parse);
+    let commune = r.req("insee", Code::parse);
+    let qpv = r.opt("qpv", Code::parse);
+    let location = location(r);
+    let availability = r.req("disponibilites", WeeklyAvailability::parse);
+    let place = r.opt("lieu", |s| {
+        if crate::domain::fold(s) == "domicile" {
+            Ok(MeetingPlace::Home)
+        } else {
+            Code::parse(s).map(MeetingPlace::Site)
+        }
+    });
+    let language = r.opt("langue", Language::parse);
+    let referent = r.opt("referent", Code::parse);
+    let since = r.opt("referent_depuis", parse_date);
+    let frequency = r.req("frequence", VisitFrequency::parse);
+    let last = r.opt("derniere_visite", parse_date);
+    let minutes = r.opt("duree_visite_min", |s| {
+        let m = parse_count(s)?;
+        if !(15..=240).contains(&m) {
+            return Err(FieldError::new(format!(
+                "une visite de {m} min est hors de 15 à 240 min"
+            )));
+        }
+        Ok(m)
+    });
+    let referent = match (referent?, since?) {
+        (Some(code), Some(date)) => Some((code, date)),
+        (Some(_), None) => {
+            r.fail(
+                "referent_depuis",
+                "date manquante : depuis quand ce référent suit-il la famille ?",
+            );
+            return None;
+        }
+        (None, Some(_)) => {
+            r.fail("referent", "une date est donnée sans référent");
+            return None;
+        }
+        (None, None) => None,
+    };
+    Some(Family {
+        code: code?,
+        commune: commune?,
+        qpv: qpv?,
+        location: location?,
+        availability: availability?,
+        meeting_place: place?.unwrap_or(MeetingPlace::Home),
+        language: language?.unwrap_or_else(Language::french),
+        referent,
+        frequency: frequency?,
+        last_visit: last?,
+        visit_minutes: minutes?.unwrap_or(60),
+    })
+}
+
+pub(crate) const CHILDREN: &[Column] = &[
+    req("code"),
+    req("famille"),
+    req("age"),
+    opt("ecole"),
+    opt("classe"),
+    req("statut"),
+];
+
+pub(crate) fn child(r: &mut RowReader<'_>) -> Option<Child> {
+    let code = r.req("code", Code::parse);
+    let family = r.req("famille", Code::parse);
+    let age = r.req("age", |s| Child::check_age(parse_count(s)?));
+    let school = r.opt("ecole", Code::parse);
+    let class = r.opt("classe", ClassLevel::parse);
+    let status = r.req("statut", ParcoursStatus::parse);
+    Some(Child {
+        code: code?,
+        family: family?,
+        age: age?,
+        school: school?,
+        class: class?,
+        status: status?,
+    })
+}
+
+pub(crate) const PROFESSIONALS: &[Column] = &[
+    req("code"),
+    req("nom"),
+    req("fonction"),
+    opt("structure"),
+    req("disponibilites"),
+];
+
+pub(crate) fn professional(r: &mut RowReader<'_>) -> Option<Professional> {
+    let code = r.req("code", Code::parse);
+    let name = name(r);
+    let function = r.text("fonction");
+    let institution = r.opt("structure", |s| Ok(s.to_owned()));
+    let availability = r.req("disponibilites", WeeklyAvailability::parse);
+    Some(Professional {
+        code: code?,
+        name: name?,
+        function: function?,
+        institution: institution?,
+        availability: availability?,
+    })
+}
+
+pub(crate) const EPS: &[Column] = &[
+    req("code"),
+    req("nom"),
+    req("insee"),
+    opt("qpv"),
+    req("coordinateur"),
+    opt("lieu"),
+    req("membres"),
+];
+
+pub(crate) fn eps(r: &mut RowReader<'_>) -> Option<Eps> {
+    let code = r.req("code", Code::parse);
+    let name = name(r);
+    let commune = r.req("insee", Code::parse);
+    let qpv = r.opt("qpv", Code::parse);
+    let coordinator = r.req("coordinateur", Code::parse);
+    let site = r.opt("lieu", Code::parse);
+    let members = r.req("membres", codes);
+    Some(Eps {
+        code: code?,
+        name: name?,
+        commune: commune?,
+        qpv: qpv?,
+        coordinator: coordinator?,
+        site: site?,
+        members: members?,
+    })
+}
+
+pub(crate) const WORKSHOPS: &[Column] = &[
+    req("code"),
+    req("theme"),
+    req("portee"),
+    opt("insee"),
+    req("seances"),
+    req("duree_min"),
+    req("taille_min"),
+    req("taille_max"),
+    req("age_min"),
+    req("age_max"),
+    req("animateur"),
+    req("lieux"),
+    req("creneaux"),
+    opt("periode"),
+];
+
+pub(crate) fn workshop(r: &mut RowReader<'_>) -> Option<Workshop> {
+    let positive = |s: &str| {
+        let n = parse_count(s)?;
+        if n == 0 {
+            return Err(FieldError::new("doit être au moins 1"));
+        }
+        Ok(n)
+    };
+    let code = r.req("code", Code::parse);
+    let theme = r.text("theme");
+    let scope = r.req("portee", WorkshopScope::parse);
+    let commune = r.opt("insee", Code::parse);
+    let sessions = r.req("seances", positive);
+    let minutes = r.req("duree_min", positive);
+    let size_min = r.req("taille_min", positive);
+    let size_max = r.req("taille_max", positive);
+    let age_min = r.req("age_min", |s| Child::check_age(parse_count(s)?));
+    let age_max = r.req("age_max", |s| Child::check_age(parse_count(s)?));
+    let facilitator = r.req("animateur", Code::parse);
+    let sites = r.req("lieux", codes);
+    let times = r.req("creneaux", WeeklyAvailability::parse);
+    let period = r.opt("periode", WorkshopPeriod::parse);
+    let workshop = Workshop {
+        code: code?,
+        theme: theme?,
+        scope: scope?,
+        commune: commune?,
+        sessions: sessions?,
+        session_minutes: minutes?,
+        group_size: (size_min?, size_max?),
+        ages: (age_min?, age_max?),
+        facilitator: facilitator?,
+        sites: sites?,
+        preferred_times: times?,
+        period: period?.unwrap_or(WorkshopPeriod::School),
+    };
+    cross_checks(r, workshop.check())?;
+    Some(workshop)
+}
+
+pub(crate) const APPOINTMENTS: &[Column] = &[
+    req("code"),
+    req("enfant"),
+    req("type"),
+    req("lieu_nom"),
+    req("insee"),
+    req("latitude"),
+    req("longitude"),
+    req("debut"),
+    req("duree_min"),
+    opt("transport"),
+    opt("fauteuil"),
+];
+
+pub(crate) fn appointment(r: &mut RowReader<'_>) -> Option<HealthAppointment> {
+    let code = r.req("code", Code::parse);
+    let child = r.req("enfant", Code::parse);
+    let kind = r.req("type", HealthKind::parse);
+    let place_name = r.text("lieu_nom");
+    let commune = r.req("insee", Code::parse);
+    let location = location(r);
+    let start = r.req("debut", parse_paris_datetime);
+    let minutes = r.req("duree_min", |s| {
+        let m = parse_count(s)?;
+        if m == 0 || m > 8 * 60 {
+            return Err(FieldError::new(format!(
+                "une durée de {m} min n'est pas plausible (1 à 480)"
+            )));
+        }
+        Ok(m)
+    });
+    let ride = r.opt("transport", parse_bool);
+    let wheelchair = r.opt("fauteuil", parse_bool);
+    Some(HealthAppointment {
+        code: code?,
+        child: child?,
+        kind: kind?,
+        place_name: place_name?,
+        commune: commune?,
+        location: location?,
+        start: start?,
+        minutes: minutes?,
+        needs_ride: ride?.unwrap_or(false),
+        wheelchair: wheelchair?.unwrap_or(false),
+    })
+}
+
+pub(crate) const DRIVERS: &[Column] = &[
+    req("code"),
+    req("nom"),
+    req("insee"),
+    req("latitude"),
+    req("longitude"),
+    req("horaires"),
+];
+
+pub(crate) fn driver(r: &mut RowReader<'_>) -> Option<Driver> {
+    let code = r.req("code", Code::parse);
+    let name = name(r);
+    let commune = r.req("insee", Code::parse);
+    let base = location(r);
+    let hours = r.req("horaires", WeeklyAvailability::parse);
+    Some(Driver {
+        code: code?,
+        name: name?,
+        commune: commune?,
+        base: base?,
+        working_hours: hours?,
+    })
+}
+
+pub(crate) const VEHICLES: &[Column] = &[
+    req("code"),
+    opt("chauffeur"),
+    req("places"),
+    opt("sieges_enfant"),
+    opt("fauteuil"),
+];
+
+pub(crate) fn vehicle(r: &mut RowReader<'_>) -> Option<Vehicle> {
+    let code = r.req("code", Code::parse);
+    let driver = r.opt("chauffeur", Code::parse);
+    let seats = r.req("places", |s| {
+        let n = parse_count(s)?;
+        if n == 0 {
+            return Err(FieldError::new("un véhicule a au moins 1 place passager"));
+        }
+        Ok(n)
+    });
+    let child_seats = r.opt("sieges_enfant", parse_count);
+    let wheelchair = r.opt("fauteuil", parse_bool);
+    let (seats, child_seats) = (seats?, child_seats?.unwrap_or(0));
+    if child_seats > seats {
+        r.fail(
+            "sieges_enfant",
+            format!("{child_seats} sièges enfant pour {seats} places"),
+        );
+        return None;
+    }
+    Some(Vehicle {
+        code: code?,
+        driver: driver?,
+        seats,
+        child_seats,
+        wheelchair: wheelchair?.unwrap_or(false),
+    })
+}
+
+pub(crate) const TRAVEL: &[Column] = &[req("from"), req("to"), req("minutes"), req("metres")];
+
+pub(crate) fn travel(r: &mut RowReader<'_>) -> Option<TravelOverride> {
+    let from = r.req("from", Code::parse);
+    let to = r.req("to", Code::parse);
+    let minutes = r.req("minutes", parse_count);
+    let metres = r.req("metres", parse_count);
+    Some(TravelOverride {
+        from: from?,
+        to: to?,
+        minutes: minutes?,
+        metres: metres?,
+    })
+}

@@ -1,0 +1,496 @@
+//! Checks across records and files: duplicate codes, references to unknown records (naming
+//! both), a QPV outside its family's commune, a current assignment that breaks a référent's
+//! language or caseload (warnings: it is the team's present, not an input error).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::domain::{Code, MeetingPlace, SectorKind, Territory};
+
+use super::{Issue, Lined, Parsed, known};
+
+struct Checker<'a> {
+    errors: &'a mut Vec<Issue>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, file: &str, line: usize, column: &str, value: &str, message: String) {
+        self.errors.push(Issue {
+            file: file.to_owned(),
+            line: Some(line),
+            column: Some(column.to_owned()),
+            value: Some(value.to_owned()),
+            message,
+        });
+    }
+
+    /// An error unless `target` is among `known`.
+    #[allow(clippy::too_many_arguments)]
+    fn reference(
+        &mut self,
+        file: &str,
+        line: usize,
+        column: &str,
+        record: &str,
+        target: &Code,
+        known: &BTreeSet<Code>,
+        target_what: &str,
+        target_file: &str,
+    ) {
+        if !known.contains(target) {
+            self.push(
+                file,
+                line,
+                column,
+                target.as_str(),
+                format!(
+                    "{record} : {target_what} « {target} » {} ({} de {target_file} et de la base)",
+                    agree(target_what, "inconnu"),
+                    agree(target_what, "absent"),
+                ),
+            );
+        }
+    }
+
+    fn duplicates<T>(&mut self, file: &str, records: &[Lined<T>], code: fn(&T) -> &Code) {
+        let mut first: BTreeMap<&Code, usize> = BTreeMap::new();
+        for r in records {
+            let c = code(&r.record);
+            if let Some(line) = first.get(c) {
+                self.push(
+                    file,
+                    r.line,
+                    if file == "communes.csv" {
+                        "insee"
+                    } else {
+                        "code"
+                    },
+                    c.as_str(),
+                    format!("code « {c} » en double (déjà ligne {line})"),
+                );
+            } else {
+                first.insert(c, r.line);
+            }
+        }
+    }
+}
+
+/// Runs every cross-record check of `p` against itself and `existing`.
+pub(crate) fn check(
+    p: &Parsed,
+    existing: &Territory,
+    errors: &mut Vec<Issue>,
+    warnings: &mut Vec<Issue>,
+) {
+    let mut c = Checker { errors };
+    c.duplicates("communes.csv", &p.communes, |r| &r.insee);
+    c.duplicates("qpv.csv", &p.qpvs, |r| &r.code);
+    c.duplicates("ecoles.csv", &p.schools, |r| &r.code);
+    c.duplicates("lieux.csv", &p.sites, |r| &r.code);
+    c.duplicates("coordinateurs.csv", &p.coordinators, |r| &r.code);
+    c.duplicates("referents.csv", &p.referents, |r| &r.code);
+    c.duplicates("familles.csv", &p.families, |r| &r.code);
+    c.duplicates("enfants.csv", &p.children, |r| &r.code);
+    c.duplicates("professionnels.csv", &p.professionals, |r| &r.code);
+    c.duplicates("eps.csv", &p.eps, |r| &r.code);
+    c.duplicates("ateliers.csv", &p.workshops, |r| &r.code);
+    c.duplicates("rendez_vous_sante.csv", &p.appointments, |r| &r.code);
+    c.duplicates("chauffeurs.csv", &p.drivers, |r| &r.code);
+    c.duplicates("vehicules.csv", &p.vehicles, |r| &r.code);
+
+    let e = existing;
+    let communes = known(recs(&p.communes), e.communes.iter(), |r| &r.insee);
+    let qpv_commune: BTreeMap<Code, Code> = e
+        .qpvs
+        .iter()
+        .chain(p.qpvs.iter().map(|l| &l.record))
+        .map(|q| (q.code.clone(), q.commune.clone()))
+        .collect();
+    let qpvs: BTreeSet<Code> = qpv_commune.keys().cloned().collect();
+    let schools = known(recs(&p.schools), e.schools.iter(), |r| &r.code);
+    let sites = known(recs(&p.sites), e.sites.iter(), |r| &r.code);
+    let coordinators = known(recs(&p.coordinators), e.coordinators.iter(), |r| &r.code);
+    let referents = known(recs(&p.referents), e.referents.iter(), |r| &r.code);
+    let families = known(recs(&p.families), e.families.iter(), |r| &r.code);
+    let children = known(recs(&p.children), e.children.iter(), |r| &r.code);
+    let professionals = known(recs(&p.professionals), e.professionals.iter(), |r| &r.code);
+    let drivers = known(recs(&p.drivers), e.drivers.iter(), |r| &r.code);
+
+    const COMMUNE: (&str, &str) = ("commune", "communes.csv");
+    for l in &p.qpvs {
+        let r = &l.record;
+        let who = format!("QPV {}", r.code);
+        c.reference(
+            "qpv.csv", l.line, "insee", &who, &r.commune, &communes, COMMUNE.0, COMMUNE.1,
+        );
+    }
+    for l in &p.schools {
+        let r = &l.record;
+        let who = format!("école {}", r.code);
+        c.reference(
+            "ecoles.csv",
+            l.line,
+            "insee",
+            &who,
+            &r.commune,
+            &communes,
+            COMMUNE.0,
+            COMMUNE.1,
+        );
+    }
+    for l in &p.sites {
+        let r = &l.record;
+        let who = format!("lieu {}", r.code);
+        c.reference(
+            "lieux.csv",
+            l.line,
+            "insee",
+            &who,
+            &r.commune,
+            &communes,
+            COMMUNE.0,
+            COMMUNE.1,
+        );
+    }
+    for l in &p.coordinators {
+        let r = &l.record;
+        let who = format!("coordinatrice {}", r.code);
+        for commune in &r.communes {
+            c.reference(
+                "coordinateurs.csv",
+                l.line,
+                "communes",
+                &who,
+                commune,
+                &communes,
+                COMMUNE.0,
+                COMMUNE.1,
+            );
+        }
+    }
+    for l in &p.referents {
+        let r = &l.record;
+        let who = format!("référent {}", r.code);
+        c.reference(
+            "referents.csv",
+            l.line,
+            "insee",
+            &who,
+            &r.commune,
+            &communes,
+            COMMUNE.0,
+            COMMUNE.1,
+        );
+        for s in &r.sectors {
+            let code = crate::domain::Code::parse(&s.value).ok();
+            match (s.kind, code) {
+                (SectorKind::Commune, Some(code)) => c.reference(
+                    "referents.csv",
+                    l.line,
+                    "secteurs",
+                    &who,
+                    &code,
+                    &communes,
+                    COMMUNE.0,
+                    COMMUNE.1,
+                ),
+                (SectorKind::Qpv, Some(code)) => c.reference(
+                    "referents.csv",
+                    l.line,
+                    "secteurs",
+                    &who,
+                    &code,
+                    &qpvs,
+                    "QPV",
+                    "qpv.csv",
+                ),
+                _ => {}
+            }
+        }
+    }
+    for l in &p.families {
+        let r = &l.record;
+        let who = format!("famille {}", r.code);
+        let f = "familles.csv";
+        c.reference(
+            f, l.line, "insee", &who, &r.commune, &communes, COMMUNE.0, COMMUNE.1,
+        );
+        if let Some(q) = &r.qpv {
+            match qpv_commune.get(q) {
+                None => c.reference(f, l.line, "qpv", &who, q, &qpvs, "QPV", "qpv.csv"),
+                Some(commune) if *commune != r.commune => c.push(
+                    f,
+                    l.line,
+                    "qpv",
+                    q.as_str(),
+                    format!(
+                        "{who} : le QPV « {q} » est dans la commune {commune}, pas dans {}",
+                        r.commune
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        if let MeetingPlace::Site(site) = &r.meeting_place {
+            c.reference(f, l.line, "lieu", &who, site, &sites, "lieu", "lieux.csv");
+        }
+        if let Some((referent, _)) = &r.referent {
+            c.reference(
+                f,
+                l.line,
+                "referent",
+                &who,
+                referent,
+                &referents,
+                "référent",
+                "referents.csv",
+            );
+        }
+    }
+    for l in &p.children {
+        let r = &l.record;
+        let who = format!("enfant {}", r.code);
+        c.reference(
+            "enfants.csv",
+            l.line,
+            "famille",
+            &who,
+            &r.family,
+            &families,
+            "famille",
+            "familles.csv",
+        );
+        if let Some(school) = &r.school {
+            c.reference(
+                "enfants.csv",
+                l.line,
+                "ecole",
+                &who,
+                school,
+                &schools,
+                "école",
+                "ecoles.csv",
+            );
+        }
+    }
+    for l in &p.eps {
+        let r = &l.record;
+        let who = format!("EPS {}", r.code);
+        let f = "eps.csv";
+        c.reference(
+            f, l.line, "insee", &who, &r.commune, &communes, COMMUNE.0, COMMUNE.1,
+        );
+        if let Some(q) = &r.qpv {
+            c.reference(f, l.line, "qpv", &who, q, &qpvs, "QPV", "qpv.csv");
+        }
+        c.reference(
+            f,
+            l.line,
+            "coordinateur",
+            &who,
+            &r.coordinator,
+            &coordinators,
+            "coordinatrice",
+            "coordinateurs.csv",
+        );
+        if let Some(site) = &r.site {
+            c.reference(f, l.line, "lieu", &who, site, &sites, "lieu", "lieux.csv");
+        }
+        for m in &r.members {
+            c.reference(
+                f,
+                l.line,
+                "membres",
+                &who,
+                m,
+                &professionals,
+                "professionnel·le",
+                "professionnels.csv",
+            );
+        }
+    }
+    let facilitators: BTreeSet<Code> = professionals.union(&referents).cloned().collect();
+    for l in &p.workshops {
+        let r = &l.record;
+        let who = format!("atelier {}", r.code);
+        let f = "ateliers.csv";
+        if let Some(commune) = &r.commune {
+            c.reference(
+                f, l.line, "insee", &who, commune, &communes, COMMUNE.0, COMMUNE.1,
+            );
+        }
+        c.reference(
+            f,
+            l.line,
+            "animateur",
+            &who,
+            &r.facilitator,
+            &facilitators,
+            "animateur",
+            "professionnels.csv ou referents.csv",
+        );
+        for s in &r.sites {
+            c.reference(f, l.line, "lieux", &who, s, &sites, "lieu", "lieux.csv");
+        }
+    }
+    for l in &p.appointments {
+        let r = &l.record;
+        let who = format!("rendez-vous {}", r.code);
+        let f = "rendez_vous_sante.csv";
+        c.reference(
+            f,
+            l.line,
+            "enfant",
+            &who,
+            &r.child,
+            &children,
+            "enfant",
+            "enfants.csv",
+        );
+        c.reference(
+            f, l.line, "insee", &who, &r.commune, &communes, COMMUNE.0, COMMUNE.1,
+        );
+    }
+    for l in &p.drivers {
+        let r = &l.record;
+        let who = format!("chauffeur {}", r.code);
+        c.reference(
+            "chauffeurs.csv",
+            l.line,
+            "insee",
+            &who,
+            &r.commune,
+            &communes,
+            COMMUNE.0,
+            COMMUNE.1,
+        );
+    }
+    for l in &p.vehicles {
+        let r = &l.record;
+        if let Some(d) = &r.driver {
+            let who = format!("véhicule {}", r.code);
+            c.reference(
+                "vehicules.csv",
+                l.line,
+                "chauffeur",
+                &who,
+                d,
+                &drivers,
+                "chauffeur",
+                "chauffeurs.csv",
+            );
+        }
+    }
+    if !p.travel.is_empty() {
+        let located: BTreeSet<Code> = [
+            &communes, &qpvs, &schools, &sites, &referents, &families, &drivers,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+        for l in &p.travel {
+            let r = &l.record;
+            let who = format!("trajet {} → {}", r.from, r.to);
+            c.reference(
+                "trajets.csv",
+                l.line,
+                "from",
+                &who,
+                &r.from,
+                &located,
+                "lieu",
+                "aucun fichier",
+            );
+            c.reference(
+                "trajets.csv",
+                l.line,
+                "to",
+                &who,
+                &r.to,
+                &located,
+                "lieu",
+                "aucun fichier",
+            );
+        }
+    }
+
+    current_assignment_warnings(p, existing, warnings);
+}
+
+/// The current assignment is the team's present: a family whose référent does not speak its
+/// language, or a référent over her maximum caseload, is worth knowing, not an input error.
+fn current_assignment_warnings(p: &Parsed, existing: &Territory, warnings: &mut Vec<Issue>) {
+    let referents: BTreeMap<&Code, &crate::domain::Referent> = existing
+        .referents
+        .iter()
+        .chain(p.referents.iter().map(|l| &l.record))
+        .map(|r| (&r.code, r))
+        .collect();
+    let mut caseload: BTreeMap<&Code, u32> = BTreeMap::new();
+    let batch_codes: BTreeSet<&Code> = p.families.iter().map(|l| &l.record.code).collect();
+    for f in existing
+        .families
+        .iter()
+        .filter(|f| !batch_codes.contains(&f.code))
+    {
+        if let Some((r, _)) = &f.referent {
+            *caseload.entry(r).or_default() += 1;
+        }
+    }
+    for l in &p.families {
+        let f = &l.record;
+        let Some((code, _)) = &f.referent else {
+            continue;
+        };
+        *caseload.entry(code).or_default() += 1;
+        if let Some(r) = referents.get(code)
+            && !r.speaks(&f.language)
+        {
+            warnings.push(Issue {
+                file: "familles.csv".to_owned(),
+                line: Some(l.line),
+                column: Some("referent".to_owned()),
+                value: Some(code.to_string()),
+                message: format!(
+                    "famille {} : le référent {code} ne parle pas {} (langue de la famille)",
+                    f.code,
+                    f.language.french_name()
+                ),
+            });
+        }
+    }
+    for (code, n) in caseload {
+        if let Some(r) = referents.get(code)
+            && n > r.max_caseload
+        {
+            warnings.push(Issue {
+                file: "referents.csv".to_owned(),
+                line: None,
+                column: Some("charge_max".to_owned()),
+                value: Some(r.max_caseload.to_string()),
+                message: format!(
+                    "référent {code} : suit {n} familles, au-delà de sa charge maximale ({})",
+                    r.max_caseload
+                ),
+            });
+        }
+    }
+}
+
+/// The records of a parsed file, without their line numbers.
+fn recs<T>(lined: &[Lined<T>]) -> impl Iterator<Item = &T> {
+    lined.iter().map(|l| &l.record)
+}
+
+/// `adjective` agreed with `noun`: « commune inconnue », « référent inconnu », « professionnel·le
+/// inconnu·e ».
+fn agree(noun: &str, adjective: &str) -> String {
+    const FEMININE: [&str; 4] = ["commune", "école", "famille", "EPS"];
+    if noun.contains('·') {
+        format!("{adjective}·e")
+    } else if FEMININE.iter().any(|f| noun.starts_with(f)) {
+        format!("{adjective}e")
+    } else {
+        adjective.to_owned()
+    }
+}

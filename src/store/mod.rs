@@ -1,0 +1,499 @@
+//! Storage: the only way to the database (STYLE.md §5).
+//!
+//! [`Store`] hides the backend: an SQLite file by default, PostgreSQL when the URL says so. It
+//! runs the embedded migrations, loads the whole [`Territory`] back into domain types and applies
+//! an import batch in one transaction, upserting by code. Backend differences stay in this module:
+//! `sqlite.rs` and `postgres.rs` open their pool and instantiate the same query code
+//! (`queries.rs`), `rows.rs` converts rows into domain types, `upsert.rs` decides what an import
+//! adds, updates or leaves alone.
+//!
+//! This module does not read files or the environment and does not validate input beyond what
+//! the schema needs: the import layer reports bad input to the user first; the errors here are the
+//! safety net.
+
+mod postgres;
+mod queries;
+mod rows;
+mod sqlite;
+mod upsert;
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::Utc;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{PgPool, SqlSafeStr, SqlitePool};
+
+use crate::domain::{Code, Territory};
+
+/// A travel time between two located records, imported from a routing engine (`trajets.csv`);
+/// it wins over Parcours' estimate where it has the pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TravelOverride {
+    /// Code of the origin: a commune (INSEE code), QPV, school, site, référent, family or driver.
+    pub from: Code,
+    /// Code of the destination, same kinds as `from`.
+    pub to: Code,
+    /// Drive time, in minutes.
+    pub minutes: u32,
+    /// Road distance, in metres.
+    pub metres: u32,
+}
+
+/// What an import did to the records of one file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EntityCounts {
+    /// Records whose code was not in the database.
+    pub added: u32,
+    /// Records whose code was in the database with different values.
+    pub updated: u32,
+    /// Records already stored exactly as given (not written).
+    pub unchanged: u32,
+}
+
+impl EntityCounts {
+    fn add(&mut self, other: EntityCounts) {
+        self.added += other.added;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// The file names of docs/data-format.md, in the order files are read and records written.
+pub const IMPORT_FILES: [&str; 15] = [
+    "communes.csv",
+    "qpv.csv",
+    "ecoles.csv",
+    "lieux.csv",
+    "coordinateurs.csv",
+    "referents.csv",
+    "familles.csv",
+    "enfants.csv",
+    "professionnels.csv",
+    "eps.csv",
+    "ateliers.csv",
+    "rendez_vous_sante.csv",
+    "chauffeurs.csv",
+    "vehicules.csv",
+    "trajets.csv",
+];
+
+/// What an import did, per file, in the order of [`IMPORT_FILES`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// `(file name, counts)` for every file of [`IMPORT_FILES`], in that order (zero counts for a
+    /// file the batch had no record of).
+    pub files: Vec<(&'static str, EntityCounts)>,
+}
+
+impl ImportCounts {
+    /// The counts of one file (`"familles.csv"`), `None` for an unknown name.
+    pub fn get(&self, file: &str) -> Option<EntityCounts> {
+        self.files
+            .iter()
+            .find(|(name, _)| *name == file)
+            .map(|(_, counts)| *counts)
+    }
+
+    /// `(file name, counts)` for every file, in import order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, EntityCounts)> + '_ {
+        self.files.iter().copied()
+    }
+
+    /// The sum over every file.
+    pub fn total(&self) -> EntityCounts {
+        let mut total = EntityCounts::default();
+        for (_, counts) in &self.files {
+            total.add(*counts);
+        }
+        total
+    }
+}
+
+/// Why a store operation failed.
+///
+/// Messages are for developers (English), except [`StoreError::UnknownReference`], which a
+/// coordinator may read and is French.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL has a scheme the store does not know.
+    #[error(
+        "unsupported database URL scheme `{scheme}`: use `sqlite:<file>` or \
+         `postgres://<user>@<host>/<database>` (`postgresql://` is accepted too)"
+    )]
+    InvalidUrl {
+        /// The scheme found (the part before the first `:`), never the whole URL, which may hold
+        /// a password.
+        scheme: String,
+    },
+    /// A record refers to a code that is neither in the batch nor in the database.
+    #[error(
+        "{} {code}, champ {field} : {} {target} introuvable (ni dans l'import ni dans la base)",
+        upsert::french_label(table),
+        upsert::french_label(target_table)
+    )]
+    UnknownReference {
+        /// Table of the referring record (`family`).
+        table: &'static str,
+        /// Code of the referring record.
+        code: String,
+        /// Column of the referring record, as named in its CSV file (`referent`).
+        field: &'static str,
+        /// Table the reference points to (`referent`), or `located` / `facilitator` when it may
+        /// point to several tables.
+        target_table: &'static str,
+        /// The code that was not found.
+        target: String,
+    },
+    /// A stored value does not parse back into its domain type.
+    #[error("corrupt value in table {table}, record {code}, column {field}: {message}")]
+    Corrupt {
+        /// Table.
+        table: &'static str,
+        /// Code of the record.
+        code: String,
+        /// Column.
+        field: &'static str,
+        /// What the domain parser said.
+        message: String,
+    },
+    /// No record with this code.
+    #[error("no {table} with code {code}")]
+    NotFound {
+        /// Table.
+        table: &'static str,
+        /// Code looked for.
+        code: String,
+    },
+    /// A write would break a uniqueness rule (a code twice in one batch, a member twice in a
+    /// list).
+    #[error("conflict in table {table} on {code}: {message}")]
+    Conflict {
+        /// Table.
+        table: &'static str,
+        /// Code of the record.
+        code: String,
+        /// What is duplicated.
+        message: String,
+    },
+    /// The database refused or failed.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed or does not match what was applied.
+    #[error("migration failed")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+/// The database: an SQLite file or a PostgreSQL database, behind one type.
+///
+/// Cheap to clone (the pool is shared). `Debug` shows the backend and the URL with any password
+/// replaced by `***`.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    /// The URL with its password redacted, for `Debug` and logs.
+    url: Arc<str>,
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The same call on whichever backend the store has: `on_backend!(self, query_module::f(args))`
+/// becomes `sqlite::f(pool, args)` or `postgres::f(pool, args)`.
+macro_rules! on_backend {
+    ($store:expr, $f:ident($($arg:expr),* $(,)?)) => {
+        match &$store.pool {
+            Pool::Sqlite(pool) => sqlite::$f(pool, $($arg),*).await,
+            Pool::Postgres(pool) => postgres::$f(pool, $($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// Opens the database named by `url`.
+    ///
+    /// - `sqlite:<path>` (also `sqlite://<path>`): the file is created if missing and opened in
+    ///   WAL mode, with foreign keys on and a busy timeout;
+    /// - `postgres://…` or `postgresql://…`: a connection pool to that database.
+    ///
+    /// # Errors
+    /// [`StoreError::InvalidUrl`] for any other scheme; [`StoreError::Database`] when the
+    /// database cannot be opened.
+    #[tracing::instrument(skip_all, fields(url = %redact_url(url)))]
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let pool = if url.starts_with("sqlite:") {
+            Pool::Sqlite(sqlite::connect(url).await?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Pool::Postgres(postgres::connect(url).await?)
+        } else {
+            // Only the scheme goes into the error: the rest may hold a password.
+            let scheme = url
+                .split_once(':')
+                .map(|(scheme, _)| scheme)
+                .filter(|s| {
+                    !s.is_empty()
+                        && s.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                })
+                .unwrap_or("(none)");
+            return Err(StoreError::InvalidUrl {
+                scheme: scheme.to_owned(),
+            });
+        };
+        let store = Store {
+            pool,
+            url: redact_url(url).into(),
+        };
+        tracing::debug!(backend = store.backend_name(), "database opened");
+        Ok(store)
+    }
+
+    /// `"SQLite"` or `"PostgreSQL"`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "SQLite",
+            Pool::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// Runs the embedded migrations that have not run yet; running it again does nothing.
+    ///
+    /// # Errors
+    /// [`StoreError::Migration`] when a migration fails or an applied one was edited.
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.pool {
+            Pool::Sqlite(pool) => migrator(SQLITE_MIGRATIONS).run(pool).await?,
+            Pool::Postgres(pool) => migrator(POSTGRES_MIGRATIONS).run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Closes every connection; SQLite checkpoints its write-ahead log into the file.
+    pub async fn close(self) {
+        match self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// Every record of the territory, each list sorted by code.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when a stored value does not parse back;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn load_territory(&self) -> Result<Territory, StoreError> {
+        let (territory, _) = on_backend!(self, load())?;
+        Ok(territory)
+    }
+
+    /// Every imported travel time, sorted by origin then destination code.
+    ///
+    /// # Errors
+    /// As [`Store::load_territory`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn load_travel_overrides(&self) -> Result<Vec<TravelOverride>, StoreError> {
+        let (_, travel) = on_backend!(self, load())?;
+        Ok(travel)
+    }
+
+    /// Applies an import batch in one transaction: each record is added when its code is new,
+    /// updated when it differs from the stored one, and not written at all when unchanged.
+    /// Records missing from the batch are kept. References (codes) may point into the batch or
+    /// into the database.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownReference`] when a reference names a code found nowhere,
+    /// [`StoreError::Conflict`] when the batch holds a code twice, [`StoreError::Database`];
+    /// in every case nothing is written.
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn apply_import(
+        &self,
+        batch: &Territory,
+        travel: &[TravelOverride],
+    ) -> Result<ImportCounts, StoreError> {
+        let now = Utc::now();
+        let counts = on_backend!(self, apply(batch, travel, now))?;
+        let total = counts.total();
+        tracing::info!(
+            added = total.added,
+            updated = total.updated,
+            unchanged = total.unchanged,
+            "import applied"
+        );
+        Ok(counts)
+    }
+
+    /// The number of rows of every table, in schema order (`("family", 120)`).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn counts(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        on_backend!(self, counts())
+    }
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend_name())
+            .field("url", &self.url)
+            .finish()
+    }
+}
+
+/// The URL with any password replaced by `***`: the one in the user-info part
+/// (`postgres://user:***@host/db`) and a `password=` query parameter. Use it wherever a database
+/// URL is shown or logged (configuration `Debug`, error messages).
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (before_query, query) = match rest.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (rest, None),
+    };
+    // The user info ends at the last `@` before the query: a password written with a raw `/` or
+    // `@` is still redacted whole.
+    let mut out = format!("{scheme}://");
+    match before_query.rsplit_once('@') {
+        Some((user_info, host_and_path)) => {
+            match user_info.split_once(':') {
+                Some((user, _password)) => out.push_str(&format!("{user}:***@")),
+                None => out.push_str(&format!("{user_info}@")),
+            }
+            out.push_str(host_and_path);
+        }
+        None => out.push_str(before_query),
+    }
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|param| match param.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => param.to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
+    }
+    out
+}
+
+/// Embedded migrations: `(file name, SQL)`, the same names in the same order in both lists
+/// (a test checks them against `migrations/`). Never edit an applied one; add a file to both.
+const SQLITE_MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_territory.sql",
+    include_str!("../../migrations/sqlite/0001_territory.sql"),
+)];
+const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_territory.sql",
+    include_str!("../../migrations/postgres/0001_territory.sql"),
+)];
+
+/// `0001_territory.sql` → `(1, "territory")`.
+fn migration_version(file_name: &str) -> Option<(i64, &str)> {
+    let stem = file_name.strip_suffix(".sql")?;
+    let (version, description) = stem.split_once('_')?;
+    Some((version.parse().ok()?, description))
+}
+
+fn migrator(files: &'static [(&'static str, &'static str)]) -> Migrator {
+    let migrations = files
+        .iter()
+        .map(|(name, sql)| {
+            let (version, description) = migration_version(name)
+                .expect("BUG: embedded migration names are NNNN_name.sql (tested)");
+            Migration::new(
+                version,
+                description.into(),
+                MigrationType::Simple,
+                sql.into_sql_str(),
+                false,
+            )
+        })
+        .collect();
+    Migrator::with_migrations(migrations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sql_files(dir: &str) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let mut names: Vec<String> = std::fs::read_dir(&path)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".sql"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn both_backends_have_the_same_migration_files_in_the_same_order_all_embedded() {
+        let sqlite: Vec<&str> = SQLITE_MIGRATIONS.iter().map(|(name, _)| *name).collect();
+        let postgres: Vec<&str> = POSTGRES_MIGRATIONS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(sqlite, postgres);
+        assert_eq!(sql_files("migrations/sqlite"), sqlite);
+        assert_eq!(sql_files("migrations/postgres"), postgres);
+        let versions: Vec<i64> = sqlite
+            .iter()
+            .map(|name| migration_version(name).expect(name).0)
+            .collect();
+        assert!(
+            versions.windows(2).all(|pair| pair[0] < pair[1]),
+            "{versions:?}"
+        );
+    }
+
+    #[test]
+    fn migration_sql_is_lowercase_and_every_table_has_timestamps() {
+        for (name, sql) in SQLITE_MIGRATIONS.iter().chain(POSTGRES_MIGRATIONS) {
+            for line in sql
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("--"))
+            {
+                for keyword in ["CREATE", "TABLE", "NOT NULL", "REFERENCES", "PRIMARY KEY"] {
+                    assert!(!line.contains(keyword), "{name}: uppercase SQL in {line:?}");
+                }
+            }
+            for table in sql.split("create table ").skip(1) {
+                let table_name = table.split_whitespace().next().unwrap();
+                let body = &table[..table.find("\n)").unwrap()];
+                assert!(
+                    body.contains("created_at"),
+                    "{name}: {table_name} lacks created_at"
+                );
+                assert!(
+                    body.contains("updated_at"),
+                    "{name}: {table_name} lacks updated_at"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact_url("postgres://parcours:s3cret@db.local:5432/pre"),
+            "postgres://parcours:***@db.local:5432/pre"
+        );
+        assert_eq!(
+            redact_url("postgresql://u:p/a@ss@host/db?sslmode=require&password=other"),
+            "postgresql://u:***@host/db?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(redact_url("sqlite://parcours.db"), "sqlite://parcours.db");
+        assert_eq!(redact_url("sqlite:parcours.db"), "sqlite:parcours.db");
+    }
+}

@@ -1,0 +1,30 @@
+//! The PostgreSQL backend.
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+
+/// A pool of connections to the database of `url`.
+pub(super) async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new().max_connections(8).connect(url).await
+}
+
+/// Arbitrary key of the advisory lock that serialises imports.
+const IMPORT_LOCK: i64 = 0x7061_7263_6f75_7273;
+
+/// A write transaction holding the import lock: two imports run one after the other instead of
+/// failing on each other's new codes.
+async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select pg_advisory_xact_lock($1)")
+        .bind(IMPORT_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// PostgreSQL stores instants as `timestamptz`.
+fn stamp(now: DateTime<Utc>) -> DateTime<Utc> {
+    now
+}
+
+super::queries::backend_queries!(Postgres, PgConnection);

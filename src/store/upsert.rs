@@ -1,0 +1,567 @@
+//! What an import writes: each record of the batch is compared with the stored one of the same
+//! code (domain equality) and becomes an insert-or-update statement only when it is new or
+//! different. References are checked against the batch and the database before anything is
+//! written.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use super::queries::{self as q, Col};
+use super::rows::{self, Value};
+use super::{EntityCounts, IMPORT_FILES, ImportCounts, StoreError, TravelOverride};
+use crate::domain::{Code, MeetingPlace, Territory};
+
+/// The rows of every table, as read, before conversion into domain types.
+#[derive(Default)]
+pub(super) struct RawTerritory {
+    pub communes: Vec<rows::CommuneRow>,
+    pub qpvs: Vec<rows::QpvRow>,
+    pub schools: Vec<rows::SchoolRow>,
+    pub sites: Vec<rows::SiteRow>,
+    pub coordinators: Vec<rows::CoordinatorRow>,
+    pub coordinator_communes: Vec<rows::LinkRow>,
+    pub referents: Vec<rows::ReferentRow>,
+    pub families: Vec<rows::FamilyRow>,
+    pub children: Vec<rows::ChildRow>,
+    pub professionals: Vec<rows::ProfessionalRow>,
+    pub eps: Vec<rows::EpsRow>,
+    pub eps_members: Vec<rows::LinkRow>,
+    pub workshops: Vec<rows::WorkshopRow>,
+    pub workshop_sites: Vec<rows::LinkRow>,
+    pub appointments: Vec<rows::AppointmentRow>,
+    pub drivers: Vec<rows::DriverRow>,
+    pub vehicles: Vec<rows::VehicleRow>,
+    pub travel: Vec<rows::TravelRow>,
+}
+
+/// Sorts rows by their first column (the code), as the database collation may not.
+fn by_code<T>(mut rows: Vec<T>, code: impl Fn(&T) -> &str) -> Vec<T> {
+    rows.sort_by(|a, b| code(a).cmp(code(b)));
+    rows
+}
+
+fn convert<R, T>(
+    rows: Vec<R>,
+    key: impl Fn(&R) -> &str,
+    f: impl Fn(R) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    by_code(rows, key).into_iter().map(f).collect()
+}
+
+fn sorted_links(mut links: Vec<rows::LinkRow>) -> Vec<rows::LinkRow> {
+    links.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
+    links
+}
+
+impl RawTerritory {
+    /// The domain records, every list sorted by code, list members in their stored order.
+    pub(super) fn into_domain(self) -> Result<(Territory, Vec<TravelOverride>), StoreError> {
+        let coordinator_communes = sorted_links(self.coordinator_communes);
+        let eps_members = sorted_links(self.eps_members);
+        let workshop_sites = sorted_links(self.workshop_sites);
+        let territory = Territory {
+            communes: convert(self.communes, |r| &r.0, rows::commune)?,
+            qpvs: convert(self.qpvs, |r| &r.0, rows::qpv)?,
+            schools: convert(self.schools, |r| &r.0, rows::school)?,
+            sites: convert(self.sites, |r| &r.0, rows::site)?,
+            coordinators: convert(
+                self.coordinators,
+                |r| &r.0,
+                |r| rows::coordinator(r, &coordinator_communes),
+            )?,
+            referents: convert(self.referents, |r| &r.0, rows::referent)?,
+            families: convert(self.families, |r| &r.0, rows::family)?,
+            children: convert(self.children, |r| &r.0, rows::child)?,
+            professionals: convert(self.professionals, |r| &r.0, rows::professional)?,
+            eps: convert(self.eps, |r| &r.0, |r| rows::eps(r, &eps_members))?,
+            workshops: convert(
+                self.workshops,
+                |r| &r.0,
+                |r| rows::workshop(r, &workshop_sites),
+            )?,
+            appointments: convert(self.appointments, |r| &r.0, rows::appointment)?,
+            drivers: convert(self.drivers, |r| &r.0, rows::driver)?,
+            vehicles: convert(self.vehicles, |r| &r.0, rows::vehicle)?,
+        };
+        let mut travel: Vec<TravelOverride> = self
+            .travel
+            .into_iter()
+            .map(rows::travel)
+            .collect::<Result<_, _>>()?;
+        travel.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+        Ok((territory, travel))
+    }
+}
+
+/// One statement to run, with its values.
+#[derive(Debug)]
+pub(super) struct Statement {
+    pub sql: Arc<str>,
+    pub params: Vec<Value>,
+}
+
+/// The statements of an import, in order, and what they do per file.
+#[derive(Debug)]
+pub(super) struct Plan {
+    pub statements: Vec<Statement>,
+    pub counts: ImportCounts,
+}
+
+/// The French name of a table, for the messages a coordinator may read.
+pub(super) fn french_label(table: &str) -> &'static str {
+    match table {
+        "commune" => "commune",
+        "qpv" => "QPV",
+        "school" => "école",
+        "neutral_site" => "lieu",
+        "coordinator" => "coordinateur·rice",
+        "referent" => "référent·e",
+        "family" => "famille",
+        "child" => "enfant",
+        "professional" => "professionnel·le",
+        "eps" => "EPS",
+        "workshop" => "atelier",
+        "health_appointment" => "rendez-vous de santé",
+        "driver" => "chauffeur",
+        "vehicle" => "véhicule",
+        "travel_override" => "trajet",
+        "facilitator" => "animateur·rice",
+        _ => "enregistrement",
+    }
+}
+
+/// Every code a reference may point to: the database's and the batch's.
+struct Known {
+    codes: HashMap<&'static str, BTreeSet<String>>,
+}
+
+impl Known {
+    fn new(existing: &Territory, batch: &Territory) -> Known {
+        let mut codes: HashMap<&'static str, BTreeSet<String>> = HashMap::new();
+        for t in [existing, batch] {
+            let mut add = |table: &'static str, code: &Code| {
+                codes
+                    .entry(table)
+                    .or_default()
+                    .insert(code.as_str().to_owned());
+            };
+            t.communes.iter().for_each(|r| add("commune", &r.insee));
+            t.qpvs.iter().for_each(|r| add("qpv", &r.code));
+            t.schools.iter().for_each(|r| add("school", &r.code));
+            t.sites.iter().for_each(|r| add("neutral_site", &r.code));
+            t.coordinators
+                .iter()
+                .for_each(|r| add("coordinator", &r.code));
+            t.referents.iter().for_each(|r| add("referent", &r.code));
+            t.families.iter().for_each(|r| add("family", &r.code));
+            t.children.iter().for_each(|r| add("child", &r.code));
+            t.professionals
+                .iter()
+                .for_each(|r| add("professional", &r.code));
+            t.drivers.iter().for_each(|r| add("driver", &r.code));
+        }
+        Known { codes }
+    }
+
+    fn has(&self, table: &str, code: &Code) -> bool {
+        self.codes
+            .get(table)
+            .is_some_and(|codes| codes.contains(code.as_str()))
+    }
+
+    /// Checks that `target` is a known code of `target_table`.
+    fn check(
+        &self,
+        table: &'static str,
+        code: &Code,
+        field: &'static str,
+        target_table: &'static str,
+        target: Option<&Code>,
+    ) -> Result<(), StoreError> {
+        match target {
+            Some(target) if !self.has(target_table, target) => Err(StoreError::UnknownReference {
+                table,
+                code: code.as_str().to_owned(),
+                field,
+                target_table,
+                target: target.as_str().to_owned(),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Builds the statements of one file's records.
+struct FileWriter<'a> {
+    table: &'static str,
+    sql: Arc<str>,
+    plan: &'a mut Plan,
+    counts: EntityCounts,
+    seen: BTreeSet<String>,
+}
+
+impl<'a> FileWriter<'a> {
+    fn new(plan: &'a mut Plan, table: &'static str, cols: &[Col]) -> FileWriter<'a> {
+        FileWriter {
+            table,
+            sql: q::upsert(table, cols, &["code"]).into(),
+            plan,
+            counts: EntityCounts::default(),
+            seen: BTreeSet::new(),
+        }
+    }
+
+    /// Counts `record` against the stored one of the same code and, when it is new or changed,
+    /// adds its upsert. Returns whether it is written.
+    fn record<T: PartialEq>(
+        &mut self,
+        code: &Code,
+        record: &T,
+        stored: Option<&T>,
+        params: impl FnOnce() -> Vec<Value>,
+    ) -> Result<bool, StoreError> {
+        if !self.seen.insert(code.as_str().to_owned()) {
+            return Err(StoreError::Conflict {
+                table: self.table,
+                code: code.as_str().to_owned(),
+                message: "the batch holds this code twice".to_owned(),
+            });
+        }
+        match stored {
+            Some(stored) if stored == record => {
+                self.counts.unchanged += 1;
+                return Ok(false);
+            }
+            Some(_) => self.counts.updated += 1,
+            None => self.counts.added += 1,
+        }
+        let mut params = params();
+        params.push(Value::Now);
+        self.plan.statements.push(Statement {
+            sql: self.sql.clone(),
+            params,
+        });
+        Ok(true)
+    }
+
+    /// Replaces the list of `owner` in `list_table` with `members`, in order.
+    fn list(
+        &mut self,
+        list_table: &'static str,
+        member_table: &'static str,
+        owner: &Code,
+        members: &[Code],
+    ) -> Result<(), StoreError> {
+        let mut unique = BTreeSet::new();
+        if let Some(twice) = members.iter().find(|m| !unique.insert(m.as_str())) {
+            return Err(StoreError::Conflict {
+                table: list_table,
+                code: owner.as_str().to_owned(),
+                message: format!("{twice} is listed twice"),
+            });
+        }
+        self.plan.statements.push(Statement {
+            sql: q::delete_list(list_table, self.table).into(),
+            params: vec![Value::Text(owner.as_str().to_owned())],
+        });
+        let insert: Arc<str> = q::insert_list_item(list_table, self.table, member_table).into();
+        for (position, member) in (0_i64..).zip(members) {
+            self.plan.statements.push(Statement {
+                sql: insert.clone(),
+                params: vec![
+                    Value::Text(owner.as_str().to_owned()),
+                    Value::Text(member.as_str().to_owned()),
+                    Value::Int(position),
+                    Value::Now,
+                ],
+            });
+        }
+        Ok(())
+    }
+
+    fn finish(self, file: &'static str) {
+        let counts = self.counts;
+        if let Some(entry) = self
+            .plan
+            .counts
+            .files
+            .iter_mut()
+            .find(|(name, _)| *name == file)
+        {
+            entry.1 = counts;
+        }
+    }
+}
+
+fn index<T>(records: &[T], code: impl Fn(&T) -> &Code) -> HashMap<&str, &T> {
+    records.iter().map(|r| (code(r).as_str(), r)).collect()
+}
+
+/// The statements that bring the database from `existing` to `existing` updated with `batch`,
+/// and their counts.
+///
+/// # Errors
+/// [`StoreError::UnknownReference`] for a code found neither in the batch nor in the database;
+/// [`StoreError::Conflict`] for a code twice in one file or a member twice in one list.
+pub(super) fn plan(
+    existing: &Territory,
+    existing_travel: &[TravelOverride],
+    batch: &Territory,
+    travel: &[TravelOverride],
+) -> Result<Plan, StoreError> {
+    let known = Known::new(existing, batch);
+    let mut plan = Plan {
+        statements: Vec::new(),
+        counts: ImportCounts {
+            files: IMPORT_FILES
+                .iter()
+                .map(|f| (*f, EntityCounts::default()))
+                .collect(),
+        },
+    };
+
+    let stored = index(&existing.communes, |r| &r.insee);
+    let mut w = FileWriter::new(&mut plan, "commune", q::COMMUNE);
+    for r in &batch.communes {
+        w.record(&r.insee, r, stored.get(r.insee.as_str()).copied(), || {
+            rows::commune_params(r)
+        })?;
+    }
+    w.finish("communes.csv");
+
+    let stored = index(&existing.qpvs, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "qpv", q::QPV);
+    for r in &batch.qpvs {
+        known.check("qpv", &r.code, "insee", "commune", Some(&r.commune))?;
+        w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::qpv_params(r)
+        })?;
+    }
+    w.finish("qpv.csv");
+
+    let stored = index(&existing.schools, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "school", q::SCHOOL);
+    for r in &batch.schools {
+        known.check("school", &r.code, "insee", "commune", Some(&r.commune))?;
+        w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::school_params(r)
+        })?;
+    }
+    w.finish("ecoles.csv");
+
+    let stored = index(&existing.sites, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "neutral_site", q::SITE);
+    for r in &batch.sites {
+        known.check(
+            "neutral_site",
+            &r.code,
+            "insee",
+            "commune",
+            Some(&r.commune),
+        )?;
+        w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::site_params(r)
+        })?;
+    }
+    w.finish("lieux.csv");
+
+    let stored = index(&existing.coordinators, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "coordinator", q::COORDINATOR);
+    for r in &batch.coordinators {
+        for commune in &r.communes {
+            known.check("coordinator", &r.code, "communes", "commune", Some(commune))?;
+        }
+        let stored = stored.get(r.code.as_str()).copied();
+        if w.record(&r.code, r, stored, || rows::coordinator_params(r))? {
+            w.list("coordinator_commune", "commune", &r.code, &r.communes)?;
+        }
+    }
+    w.finish("coordinateurs.csv");
+
+    let stored = index(&existing.referents, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "referent", q::REFERENT);
+    for r in &batch.referents {
+        known.check("referent", &r.code, "insee", "commune", Some(&r.commune))?;
+        w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::referent_params(r)
+        })?;
+    }
+    w.finish("referents.csv");
+
+    let stored = index(&existing.families, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "family", q::FAMILY);
+    for r in &batch.families {
+        known.check("family", &r.code, "insee", "commune", Some(&r.commune))?;
+        known.check("family", &r.code, "qpv", "qpv", r.qpv.as_ref())?;
+        if let MeetingPlace::Site(site) = &r.meeting_place {
+            known.check("family", &r.code, "lieu", "neutral_site", Some(site))?;
+        }
+        let referent = r.referent.as_ref().map(|(code, _)| code);
+        known.check("family", &r.code, "referent", "referent", referent)?;
+        w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::family_params(r)
+        })?;
+    }
+    w.finish("familles.csv");
+
+    let stored = index(&existing.children, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "child", q::CHILD);
+    for r in &batch.children {
+        known.check("child", &r.code, "famille", "family", Some(&r.family))?;
+        known.check("child", &r.code, "ecole", "school", r.school.as_ref())?;
+        w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::child_params(r)
+        })?;
+    }
+    w.finish("enfants.csv");
+
+    let stored = index(&existing.professionals, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "professional", q::PROFESSIONAL);
+    for r in &batch.professionals {
+        let stored = stored.get(r.code.as_str()).copied();
+        w.record(&r.code, r, stored, || rows::professional_params(r))?;
+    }
+    w.finish("professionnels.csv");
+
+    let stored = index(&existing.eps, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "eps", q::EPS);
+    for r in &batch.eps {
+        known.check("eps", &r.code, "insee", "commune", Some(&r.commune))?;
+        known.check("eps", &r.code, "qpv", "qpv", r.qpv.as_ref())?;
+        known.check(
+            "eps",
+            &r.code,
+            "coordinateur",
+            "coordinator",
+            Some(&r.coordinator),
+        )?;
+        known.check("eps", &r.code, "lieu", "neutral_site", r.site.as_ref())?;
+        for member in &r.members {
+            known.check("eps", &r.code, "membres", "professional", Some(member))?;
+        }
+        if w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::eps_params(r)
+        })? {
+            w.list("eps_member", "professional", &r.code, &r.members)?;
+        }
+    }
+    w.finish("eps.csv");
+
+    let stored = index(&existing.workshops, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "workshop", q::WORKSHOP);
+    for r in &batch.workshops {
+        known.check("workshop", &r.code, "insee", "commune", r.commune.as_ref())?;
+        for site in &r.sites {
+            known.check("workshop", &r.code, "lieux", "neutral_site", Some(site))?;
+        }
+        // A professional's code wins when a référent has the same one.
+        let by_referent = !known.has("professional", &r.facilitator);
+        if by_referent && !known.has("referent", &r.facilitator) {
+            return Err(StoreError::UnknownReference {
+                table: "workshop",
+                code: r.code.as_str().to_owned(),
+                field: "animateur",
+                target_table: "facilitator",
+                target: r.facilitator.as_str().to_owned(),
+            });
+        }
+        let stored = stored.get(r.code.as_str()).copied();
+        if w.record(&r.code, r, stored, || rows::workshop_params(r, by_referent))? {
+            w.list("workshop_site", "neutral_site", &r.code, &r.sites)?;
+        }
+    }
+    w.finish("ateliers.csv");
+
+    let stored = index(&existing.appointments, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "health_appointment", q::APPOINTMENT);
+    for r in &batch.appointments {
+        known.check(
+            "health_appointment",
+            &r.code,
+            "enfant",
+            "child",
+            Some(&r.child),
+        )?;
+        known.check(
+            "health_appointment",
+            &r.code,
+            "insee",
+            "commune",
+            Some(&r.commune),
+        )?;
+        let stored = stored.get(r.code.as_str()).copied();
+        w.record(&r.code, r, stored, || rows::appointment_params(r))?;
+    }
+    w.finish("rendez_vous_sante.csv");
+
+    let stored = index(&existing.drivers, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "driver", q::DRIVER);
+    for r in &batch.drivers {
+        known.check("driver", &r.code, "insee", "commune", Some(&r.commune))?;
+        w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::driver_params(r)
+        })?;
+    }
+    w.finish("chauffeurs.csv");
+
+    let stored = index(&existing.vehicles, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "vehicle", q::VEHICLE);
+    for r in &batch.vehicles {
+        known.check("vehicle", &r.code, "chauffeur", "driver", r.driver.as_ref())?;
+        w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::vehicle_params(r)
+        })?;
+    }
+    w.finish("vehicules.csv");
+
+    plan_travel(&mut plan, existing_travel, travel)?;
+    Ok(plan)
+}
+
+/// Travel times are keyed by their pair of codes, not by one code.
+fn plan_travel(
+    plan: &mut Plan,
+    existing: &[TravelOverride],
+    travel: &[TravelOverride],
+) -> Result<(), StoreError> {
+    let stored: HashMap<(&str, &str), &TravelOverride> = existing
+        .iter()
+        .map(|t| ((t.from.as_str(), t.to.as_str()), t))
+        .collect();
+    let sql: Arc<str> = q::upsert("travel_override", q::TRAVEL, &["from_code", "to_code"]).into();
+    let mut counts = EntityCounts::default();
+    let mut seen = BTreeSet::new();
+    for t in travel {
+        let key = (t.from.as_str(), t.to.as_str());
+        if !seen.insert(key) {
+            return Err(StoreError::Conflict {
+                table: "travel_override",
+                code: format!("{}→{}", t.from, t.to),
+                message: "the batch holds this pair twice".to_owned(),
+            });
+        }
+        match stored.get(&key) {
+            Some(stored) if *stored == t => {
+                counts.unchanged += 1;
+                continue;
+            }
+            Some(_) => counts.updated += 1,
+            None => counts.added += 1,
+        }
+        let mut params = rows::travel_params(t);
+        params.push(Value::Now);
+        plan.statements.push(Statement {
+            sql: sql.clone(),
+            params,
+        });
+    }
+    if let Some(entry) = plan
+        .counts
+        .files
+        .iter_mut()
+        .find(|(name, _)| *name == "trajets.csv")
+    {
+        entry.1 = counts;
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! What every integration test needs: fixture paths, running the `parcours` binary with a chosen
+//! database and nothing inherited from the caller's environment, and reading a database back.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A path under the repository's `fixtures/` (`fixture("cases/mini")`).
+pub(crate) fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// The binary, with no database URL or log filter inherited from the environment.
+fn command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_parcours"));
+    cmd.env_remove("PARCOURS_DATABASE_URL")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+fn run(mut cmd: Command) -> Output {
+    cmd.output().expect("the parcours binary should start")
+}
+
+/// Runs `parcours --database-url <url> <args…>` and waits for it.
+pub(crate) fn parcours(args: &[&str], url: &str) -> Output {
+    let mut cmd = command();
+    cmd.args(["--database-url", url]).args(args);
+    run(cmd)
+}
+
+/// Runs `parcours <args…>` in `dir`, with `--database-url <url>` when given (otherwise the
+/// default `sqlite://parcours.db`, relative to `dir`).
+pub(crate) fn parcours_in(dir: &Path, args: &[&str], url: Option<&str>) -> Output {
+    let mut cmd = command();
+    cmd.current_dir(dir);
+    if let Some(url) = url {
+        cmd.args(["--database-url", url]);
+    }
+    cmd.args(args);
+    run(cmd)
+}
+
+/// Everything the database at `url` holds, read through the store.
+pub(crate) fn load(url: &str) -> parcours::domain::Territory {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime should start");
+    runtime.block_on(async {
+        let store = parcours::store::Store::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("opening {url}: {e}"));
+        let territory = store
+            .load_territory()
+            .await
+            .expect("the database should load");
+        store.close().await;
+        territory
+    })
+}

@@ -1,0 +1,252 @@
+//! Import and check through the real binary, on a real SQLite file: every bad-input case of
+//! `fixtures/bad/` is rejected with a message naming file, line and column, and leaves the
+//! database byte-for-byte unchanged.
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use crate::helpers::{fixture, parcours};
+
+/// A temporary SQLite database holding the `mini` case, imported through the CLI.
+struct MiniDb {
+    _dir: tempfile::TempDir,
+    file: PathBuf,
+    url: String,
+}
+
+impl MiniDb {
+    fn new() -> MiniDb {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("parcours.db");
+        let url = format!("sqlite://{}", file.display());
+        let out = parcours(&["import", fixture("cases/mini").to_str().unwrap()], &url);
+        assert_success(&out);
+        MiniDb {
+            _dir: dir,
+            file,
+            url,
+        }
+    }
+
+    /// The database's bytes, with the WAL that the closed process must have merged.
+    fn bytes(&self) -> Vec<u8> {
+        let wal = self.file.with_extension("db-wal");
+        assert!(
+            !wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0,
+            "a write-ahead log was left behind"
+        );
+        std::fs::read(&self.file).unwrap()
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        stdout(out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs `check` and `import` on `fixtures/bad/<case>` over a database holding the mini case.
+fn rejects(case: &str, file: &str, line: usize, column: &str, reason: &str) {
+    // Arrange
+    let db = MiniDb::new();
+    let before = db.bytes();
+    let dir = fixture(&format!("bad/{case}"));
+    assert!(dir.is_dir(), "missing fixture folder {}", dir.display());
+    let located = format!("{file}, ligne {line}, colonne {column}");
+
+    // Act
+    let check = parcours(&["check", dir.to_str().unwrap()], &db.url);
+    let import = parcours(&["import", dir.to_str().unwrap()], &db.url);
+
+    // Assert
+    for (what, out) in [("check", &check), ("import", &import)] {
+        let text = stdout(out);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{what} {case} should exit 1:\n{text}"
+        );
+        let hit = text
+            .lines()
+            .find(|l| l.contains(&located) && l.contains(reason));
+        assert!(
+            hit.is_some(),
+            "{what} {case}: no line with « {located} » and « {reason} »:\n{text}"
+        );
+    }
+    assert!(stdout(&import).contains("rien n'a été modifié"));
+    assert_eq!(
+        db.bytes(),
+        before,
+        "the database changed after a failed import of {case}"
+    );
+}
+
+macro_rules! bad_cases {
+    ($($case:ident: $file:literal, $line:literal, $column:literal, $reason:literal;)+) => {
+        $(
+            #[test]
+            fn $case() {
+                rejects(stringify!($case), $file, $line, $column, $reason);
+            }
+        )+
+
+        /// Every folder of fixtures/bad has its test above, and every test its folder.
+        #[test]
+        fn every_bad_fixture_folder_has_a_test() {
+            let mut listed = vec![$(stringify!($case)),+];
+            listed.sort();
+            let mut found: Vec<String> = std::fs::read_dir(fixture("bad"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            found.sort();
+            assert_eq!(found, listed);
+        }
+    };
+}
+
+bad_cases! {
+    window_end_before_start: "familles.csv", 3, "disponibilites", "finit avant de commencer";
+    nonexistent_local_time: "rendez_vous_sante.csv", 2, "debut", "n'existe pas";
+    ambiguous_local_time: "rendez_vous_sante.csv", 3, "debut", "existe deux fois";
+    unknown_commune: "familles.csv", 4, "insee", "commune « 59999 » inconnue";
+    duplicate_family_code: "familles.csv", 6, "code", "en double (déjà ligne 2)";
+    child_aged_17: "enfants.csv", 3, "age", "17 ans hors du public";
+    coordinates_outside_france: "familles.csv", 2, "latitude", "hors de France";
+    negative_caseload: "referents.csv", 2, "charge_cible", "négatif";
+    missing_column: "familles.csv", 1, "frequence", "colonne obligatoire";
+    comma_separator: "communes.csv", 1, "en-tête", "virgule";
+    truncated_row: "familles.csv", 4, "disponibilites", "ligne tronquée";
+    empty_file: "familles.csv", 1, "en-tête", "fichier vide";
+    unknown_referent: "familles.csv", 5, "referent", "famille F-0004 : référent « R-09 » inconnu";
+    unknown_school: "enfants.csv", 2, "ecole", "enfant E-0001 : école « 0599999Z » inconnue";
+    hour_out_of_range: "referents.csv", 3, "horaires", "n'est pas une heure valide";
+    weekday_in_english: "professionnels.csv", 2, "disponibilites", "n'est pas un jour de la semaine";
+    max_caseload_below_target: "referents.csv", 2, "charge_max", "inférieure à la charge cible";
+    qpv_in_another_commune: "familles.csv", 2, "qpv", "est dans la commune";
+    unknown_eps_member: "eps.csv", 2, "membres", "EPS EPS-01 : professionnel·le « P-99 »";
+    impossible_date: "familles.csv", 2, "derniere_visite", "n'est pas une date valide";
+}
+
+#[test]
+fn the_mini_case_checks_valid_and_imports_then_reimports_unchanged() {
+    let db = MiniDb::new();
+    let mini = fixture("cases/mini");
+    let check = parcours(&["check", mini.to_str().unwrap()], &db.url);
+    assert_success(&check);
+    let again = parcours(&["import", mini.to_str().unwrap()], &db.url);
+    assert_success(&again);
+    let text = stdout(&again);
+    let total = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("total"))
+        .unwrap();
+    assert!(
+        total.contains(" 0 ajouté(s)") && total.contains(" 0 modifié(s)"),
+        "{total}"
+    );
+}
+
+#[test]
+fn a_windows_1252_file_with_accents_imports_with_its_accents() {
+    let db = MiniDb::new();
+    let dir = fixture("cases/windows_1252");
+    let raw = std::fs::read(dir.join("lieux.csv")).unwrap();
+    assert!(
+        std::str::from_utf8(&raw).is_err(),
+        "the fixture must really be Windows-1252"
+    );
+    let out = parcours(&["import", dir.to_str().unwrap()], &db.url);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("lieux.csv (Windows-1252)"),
+        "{}",
+        stdout(&out)
+    );
+    let territory = crate::helpers::load(&db.url);
+    let names: Vec<&str> = territory.sites.iter().map(|s| s.name.as_str()).collect();
+    assert!(
+        names.contains(&"Médiathèque Jérôme-Bosch de Valenciennes"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn an_extra_unknown_column_is_a_warning_naming_it_and_the_import_succeeds() {
+    let db = MiniDb::new();
+    let dir = fixture("cases/extra_column");
+    let out = parcours(&["import", dir.to_str().unwrap()], &db.url);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("familles.csv, ligne 1, colonne commentaire")
+                && l.contains("ignorée")),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_reference_territory_checks_valid() {
+    let out = parcours(
+        &["check", fixture("territory").to_str().unwrap()],
+        "sqlite::memory:",
+    );
+    assert_success(&out);
+}
+
+#[test]
+fn a_partial_folder_updates_one_family_and_reports_it() {
+    // Arrange: the mini case, then a folder with only familles.csv where F-0001's visit lasts 90 min.
+    let db = MiniDb::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("cases/mini/familles.csv")).unwrap();
+    let changed = change_cell(&text, "F-0001", "duree_visite_min", "90");
+    std::fs::write(tmp.path().join("familles.csv"), changed).unwrap();
+
+    // Act
+    let out = parcours(&["import", tmp.path().to_str().unwrap()], &db.url);
+
+    // Assert
+    assert_success(&out);
+    let line = stdout(&out)
+        .lines()
+        .find(|l| l.trim_start().starts_with("familles.csv "))
+        .unwrap()
+        .to_owned();
+    assert!(
+        line.contains(" 1 modifié(s)") && line.contains(" 0 ajouté(s)"),
+        "{line}"
+    );
+    let territory = crate::helpers::load(&db.url);
+    let f = territory
+        .families
+        .iter()
+        .find(|f| f.code.as_str() == "F-0001")
+        .unwrap();
+    assert_eq!(f.visit_minutes, 90);
+}
+
+/// Replaces one cell of a `;` CSV, by row code and column name.
+fn change_cell(text: &str, code: &str, column: &str, value: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(';').collect();
+    let col = header.iter().position(|h| *h == column).unwrap();
+    for line in lines.iter_mut().skip(1) {
+        let mut cells: Vec<String> = line.split(';').map(str::to_owned).collect();
+        if cells[0] == code {
+            cells[col] = value.to_owned();
+            *line = cells.join(";");
+        }
+    }
+    lines.join("\n") + "\n"
+}
