@@ -1,13 +1,16 @@
-//! The command line: `migrate`, `import`, `check`, `demo`, `fixtures generate`. Each command
-//! prints French for the coordinator and returns the process exit code: 0 success, 1 bad input.
+//! The command line: `migrate`, `import`, `check`, `demo`, `fixtures generate`, and for
+//! developers `bench vrptw`. Each command prints French for the coordinator and returns the
+//! process exit code: 0 success, 1 bad input.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+use crate::bench::{self, VrptwOptions};
 use crate::config::Settings;
 use crate::domain::Territory;
 use crate::import::{self, ImportReport, Source, Validation};
@@ -53,6 +56,12 @@ pub enum Command {
         #[command(subcommand)]
         command: FixturesCommand,
     },
+    /// Benchmarks, for developers (BENCHMARKS.md).
+    Bench {
+        /// Which benchmark.
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
 }
 
 /// `parcours fixtures …`
@@ -67,6 +76,48 @@ pub enum FixturesCommand {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// `parcours bench …`
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Solve every VRPLIB `.vrp` instance of a folder (the Solomon VRPTW set) once per seed;
+    /// write the median run's solution as OUT/<NAME>.sol and print a Markdown table against the
+    /// best-known distances (bks.csv beside the instances) and PyVRP. Use a release build.
+    Vrptw {
+        /// Folder of `.vrp` instances, with `bks.csv` (instance,…,cost) if known.
+        #[arg(long)]
+        instances: PathBuf,
+        /// Wall-clock limit of each run, in seconds (Parcours and PyVRP alike).
+        #[arg(long, value_parser = parse_seconds)]
+        time_limit: Duration,
+        /// Runs per instance, with seeds 1..=N.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        seeds: u64,
+        /// Output folder: <NAME>.sol, summary.md, pyvrp/<NAME>.sol, .venv/ (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Only these instances (file names without `.vrp`, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// Do not run PyVRP.
+        #[arg(long)]
+        no_pyvrp: bool,
+        /// Deterministic iteration budget of each Parcours run (the time limit stays as a guard;
+        /// PyVRP keeps the time limit).
+        #[arg(long)]
+        iterations: Option<u64>,
+    },
+}
+
+/// A positive, finite number of seconds.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(format!(
+            "« {text} » n'est pas un nombre de secondes positif"
+        )),
+    }
 }
 
 /// Runs a parsed command line.
@@ -127,6 +178,60 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench {
+            command:
+                BenchCommand::Vrptw {
+                    instances,
+                    time_limit,
+                    seeds,
+                    out,
+                    only,
+                    no_pyvrp,
+                    iterations,
+                },
+        } => {
+            let options = VrptwOptions {
+                instances,
+                time_limit,
+                seeds,
+                out,
+                only,
+                pyvrp: !no_pyvrp,
+                iterations,
+            };
+            bench_vrptw(options).await
+        }
+    }
+}
+
+/// `bench vrptw`: the solves are CPU-bound, so they run on the blocking pool, one at a time.
+async fn bench_vrptw(options: VrptwOptions) -> anyhow::Result<ExitCode> {
+    let out = options.out.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        bench::run_vrptw(&options, &parcours_solver::routing::solve)
+    })
+    .await
+    .context("the bench task failed")?;
+    match result {
+        Ok(report) => {
+            print!("{}", report.markdown);
+            eprintln!(
+                "{} instance(s); solutions and summary.md in {}{}",
+                report.instances,
+                out.display(),
+                if report.all_feasible {
+                    ""
+                } else {
+                    " (some runs INFEASIBLE)"
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) if err.is_bad_input() => {
+            eprintln!("erreur : {err}");
+            Ok(ExitCode::from(1))
+        }
+        Err(err) => Err(err).context("bench vrptw"),
     }
 }
 

@@ -4,6 +4,7 @@
 //! reference-territory generator, reports and the command line. Planning algorithms live in
 //! the `parcours-solver` crate, which this crate feeds.
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod domain;

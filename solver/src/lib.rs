@@ -9,5 +9,6 @@ pub mod ids;
 pub mod limits;
 pub mod milp;
 pub mod rng;
+pub mod routing;
 pub mod travel;
 pub mod units;

@@ -1,0 +1,394 @@
+//! The vehicle-routing problem with time windows that every référent's week and every driver's
+//! day reduces to: [`Problem`], validated once by [`Problem::new`], then read-only.
+//!
+//! Times are integers in the problem's time unit (minutes for Parcours' plans, tenths of a
+//! distance unit for the Solomon benchmark), measured from an origin the caller chooses (the
+//! Monday 00:00 of the planned week). Travel comes from a [`TravelTimes`] source, copied into a
+//! dense matrix.
+
+use std::fmt;
+
+use crate::ids::LocationIdx;
+use crate::travel::TravelTimes;
+use crate::units::{Cost, Meters, Minutes};
+
+/// A closed interval of time `[start, end]`: a service may *start* at any instant in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimeWindow {
+    /// Earliest start.
+    pub start: Minutes,
+    /// Latest start.
+    pub end: Minutes,
+}
+
+impl TimeWindow {
+    /// The window `[start, end]` (validated by [`Problem::new`]).
+    pub const fn new(start: Minutes, end: Minutes) -> TimeWindow {
+        TimeWindow { start, end }
+    }
+}
+
+/// A break the vehicle must take once, anywhere in its route (a référent's lunch): it starts
+/// inside `window` and lasts `duration`, at the place where the vehicle is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Break {
+    /// When the break may start.
+    pub window: TimeWindow,
+    /// How long it lasts.
+    pub duration: Minutes,
+}
+
+/// One vehicle: a référent's working day or a driver's shift.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vehicle {
+    /// Where the route starts.
+    pub start: LocationIdx,
+    /// Where the route ends.
+    pub end: LocationIdx,
+    /// The vehicle leaves `start` no earlier than `shift.start` and is back at `end` no later
+    /// than `shift.end`.
+    pub shift: TimeWindow,
+    /// Load it carries at once (seats, visits); demands add up along the route.
+    pub capacity: i64,
+    /// Longest time from leaving `start` to arriving at `end`, if limited.
+    pub max_duration: Option<Minutes>,
+    /// Break to take somewhere in the route, if any.
+    pub lunch: Option<Break>,
+    /// Cost of using the vehicle at all.
+    pub fixed_cost: Cost,
+}
+
+/// Where a pinned visit must stay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pin {
+    /// The vehicle (index into [`Problem::vehicles`]).
+    pub vehicle: usize,
+    /// Its position among the vehicle's visits (0 = first), when fixed too.
+    pub position: Option<usize>,
+}
+
+/// One visit: a family at home or at a neutral site, a pickup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    /// Where it happens.
+    pub location: LocationIdx,
+    /// How long it lasts on site.
+    pub service: Minutes,
+    /// Load it adds to its vehicle (1 for a home visit, the seats a ride needs).
+    pub demand: i64,
+    /// When it may start: one or several windows, sorted and disjoint (e.g. Tuesday morning or
+    /// Thursday after school). Never empty.
+    pub windows: Vec<TimeWindow>,
+    /// The vehicles that may make it (language spoken, the family's référent); `None` for any.
+    pub allowed_vehicles: Option<Vec<usize>>,
+    /// The cost of leaving it out; `None` when it must be made.
+    pub penalty: Option<Cost>,
+    /// Where it must stay, when pinned.
+    pub pin: Option<Pin>,
+}
+
+/// How travel is weighed in the objective: cost = `per_minute` × minutes + `per_meter` × metres.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weights {
+    /// Cost of one time unit of travel.
+    pub per_minute: i64,
+    /// Cost of one distance unit of travel.
+    pub per_meter: i64,
+}
+
+/// Why a problem was refused: the item and the field, so that the caller can name the record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProblemError {
+    /// A field of a visit or vehicle is invalid.
+    #[error("{item} {index}, {field} : {message}")]
+    Invalid {
+        /// `"visite"` or `"véhicule"`.
+        item: &'static str,
+        /// Its index in the problem's list.
+        index: usize,
+        /// The field.
+        field: &'static str,
+        /// What is wrong, in French.
+        message: String,
+    },
+    /// The travel source does not cover the locations used.
+    #[error("matrice de trajets : {message}")]
+    Matrix {
+        /// What is wrong, in French.
+        message: String,
+    },
+}
+
+/// A validated routing problem: vehicles, visits, the dense travel matrix and the weights.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    vehicles: Vec<Vehicle>,
+    visits: Vec<Visit>,
+    locations: usize,
+    minutes: Vec<i64>,
+    meters: Vec<i64>,
+    weights: Weights,
+}
+
+fn invalid(
+    item: &'static str,
+    index: usize,
+    field: &'static str,
+    message: impl fmt::Display,
+) -> ProblemError {
+    ProblemError::Invalid {
+        item,
+        index,
+        field,
+        message: message.to_string(),
+    }
+}
+
+fn check_window(
+    item: &'static str,
+    index: usize,
+    field: &'static str,
+    w: TimeWindow,
+) -> Result<(), ProblemError> {
+    if w.end < w.start {
+        return Err(invalid(
+            item,
+            index,
+            field,
+            format!(
+                "la plage finit ({}) avant de commencer ({})",
+                w.end.0, w.start.0
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl Problem {
+    /// Validates and builds a problem; `travel` must cover every location used.
+    ///
+    /// # Errors
+    /// [`ProblemError::Invalid`] naming the visit or vehicle and the field: a window that ends
+    /// before it starts, overlapping or unsorted windows, no window, a negative duration,
+    /// demand, capacity or weight, an allowed vehicle that does not exist, a pin on a vehicle
+    /// that does not exist or outside the allowed ones, a location beyond the matrix;
+    /// [`ProblemError::Matrix`] for an empty matrix.
+    pub fn new(
+        vehicles: Vec<Vehicle>,
+        visits: Vec<Visit>,
+        travel: &dyn TravelTimes,
+        weights: Weights,
+    ) -> Result<Problem, ProblemError> {
+        let locations = travel.len();
+        if locations == 0 {
+            return Err(ProblemError::Matrix {
+                message: "aucun lieu".to_owned(),
+            });
+        }
+        if weights.per_minute < 0 || weights.per_meter < 0 {
+            return Err(ProblemError::Matrix {
+                message: "poids négatif".to_owned(),
+            });
+        }
+        let check_location = |item, index, field, loc: LocationIdx| {
+            if loc.index() >= locations {
+                Err(invalid(
+                    item,
+                    index,
+                    field,
+                    format!("lieu {loc} hors de la matrice de trajets ({locations} lieux)"),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        for (i, v) in vehicles.iter().enumerate() {
+            let item = "véhicule";
+            check_location(item, i, "start", v.start)?;
+            check_location(item, i, "end", v.end)?;
+            check_window(item, i, "shift", v.shift)?;
+            if v.capacity < 0 {
+                return Err(invalid(item, i, "capacity", "capacité négative"));
+            }
+            if let Some(d) = v.max_duration
+                && d.is_negative()
+            {
+                return Err(invalid(item, i, "max_duration", "durée maximale négative"));
+            }
+            if let Some(lunch) = v.lunch {
+                check_window(item, i, "lunch", lunch.window)?;
+                if lunch.duration.is_negative() {
+                    return Err(invalid(item, i, "lunch", "pause de durée négative"));
+                }
+            }
+            if v.fixed_cost.is_negative() {
+                return Err(invalid(item, i, "fixed_cost", "coût fixe négatif"));
+            }
+        }
+        for (i, v) in visits.iter().enumerate() {
+            let item = "visite";
+            check_location(item, i, "location", v.location)?;
+            if v.service.is_negative() {
+                return Err(invalid(item, i, "service", "durée négative"));
+            }
+            if v.demand < 0 {
+                return Err(invalid(item, i, "demand", "demande négative"));
+            }
+            if v.windows.is_empty() {
+                return Err(invalid(item, i, "windows", "aucune plage horaire"));
+            }
+            for w in &v.windows {
+                check_window(item, i, "windows", *w)?;
+            }
+            if v.windows
+                .windows(2)
+                .any(|pair| pair[1].start <= pair[0].end)
+            {
+                return Err(invalid(
+                    item,
+                    i,
+                    "windows",
+                    "plages non triées ou qui se chevauchent",
+                ));
+            }
+            if let Some(allowed) = &v.allowed_vehicles
+                && let Some(bad) = allowed.iter().find(|k| **k >= vehicles.len())
+            {
+                return Err(invalid(
+                    item,
+                    i,
+                    "allowed_vehicles",
+                    format!("véhicule {bad} inconnu ({} véhicules)", vehicles.len()),
+                ));
+            }
+            if let Some(p) = v.penalty
+                && p.is_negative()
+            {
+                return Err(invalid(item, i, "penalty", "pénalité négative"));
+            }
+            if let Some(pin) = v.pin {
+                if pin.vehicle >= vehicles.len() {
+                    return Err(invalid(
+                        item,
+                        i,
+                        "pin",
+                        format!("véhicule {} inconnu", pin.vehicle),
+                    ));
+                }
+                if v.allowed_vehicles
+                    .as_ref()
+                    .is_some_and(|a| !a.contains(&pin.vehicle))
+                {
+                    return Err(invalid(
+                        item,
+                        i,
+                        "pin",
+                        format!(
+                            "épinglée sur le véhicule {}, qui ne lui est pas permis",
+                            pin.vehicle
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut minutes = Vec::with_capacity(locations * locations);
+        let mut meters = Vec::with_capacity(locations * locations);
+        for from in 0..locations {
+            for to in 0..locations {
+                let leg = travel.leg(LocationIdx::new(from), LocationIdx::new(to));
+                minutes.push(leg.minutes.0);
+                meters.push(leg.meters.0);
+            }
+        }
+        Ok(Problem {
+            vehicles,
+            visits,
+            locations,
+            minutes,
+            meters,
+            weights,
+        })
+    }
+
+    /// The vehicles.
+    pub fn vehicles(&self) -> &[Vehicle] {
+        &self.vehicles
+    }
+
+    /// The visits.
+    pub fn visits(&self) -> &[Visit] {
+        &self.visits
+    }
+
+    /// The weights of the objective.
+    pub fn weights(&self) -> Weights {
+        self.weights
+    }
+
+    /// Number of locations of the matrix.
+    pub fn locations(&self) -> usize {
+        self.locations
+    }
+
+    /// Travel time from `from` to `to`.
+    pub fn minutes(&self, from: LocationIdx, to: LocationIdx) -> Minutes {
+        Minutes(self.minutes[from.index() * self.locations + to.index()])
+    }
+
+    /// Travel distance from `from` to `to`.
+    pub fn meters(&self, from: LocationIdx, to: LocationIdx) -> Meters {
+        Meters(self.meters[from.index() * self.locations + to.index()])
+    }
+
+    /// Weighted travel cost from `from` to `to`.
+    pub fn travel_cost(&self, from: LocationIdx, to: LocationIdx) -> Cost {
+        let i = from.index() * self.locations + to.index();
+        Cost(self.weights.per_minute * self.minutes[i] + self.weights.per_meter * self.meters[i])
+    }
+
+    /// Whether `vehicle` may make `visit`.
+    pub fn allows(&self, visit: usize, vehicle: usize) -> bool {
+        self.visits[visit]
+            .allowed_vehicles
+            .as_ref()
+            .is_none_or(|allowed| allowed.contains(&vehicle))
+    }
+}
+
+/// One vehicle's route in a solution: its visits in order, and when the break starts (after how
+/// many visits), if the vehicle has one and is used.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Route {
+    /// Visit indices, in the order made.
+    pub visits: Vec<usize>,
+    /// The break is taken after this many visits (0 = before the first), if any.
+    pub break_after: Option<usize>,
+}
+
+/// Why an optional visit was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnassignedReason {
+    /// No vehicle allowed to make it has a shift that overlaps one of its windows, reachable in
+    /// time.
+    NoCompatibleWindow,
+    /// No allowed vehicle may make it.
+    NoAllowedVehicle,
+    /// Its demand exceeds every allowed vehicle's capacity.
+    TooLarge,
+    /// It would fit alone, but not with the others: leaving it out costs less than its penalty
+    /// or any place for it.
+    NotWorthIt,
+}
+
+impl fmt::Display for UnassignedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnassignedReason::NoCompatibleWindow => "aucune plage horaire compatible",
+            UnassignedReason::NoAllowedVehicle => "aucun véhicule autorisé",
+            UnassignedReason::TooLarge => "demande supérieure à la capacité",
+            UnassignedReason::NotWorthIt => {
+                "pas de place dans les tournées à un coût moindre que sa pénalité"
+            }
+        })
+    }
+}

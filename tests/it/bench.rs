@@ -1,0 +1,111 @@
+//! `parcours bench vrptw` (issue 4), as a developer runs it: on one Solomon instance with a small
+//! iteration budget and without PyVRP, and on a malformed instance.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::helpers::parcours_in;
+
+/// The committed copy of Solomon's C101 (fixtures/vrptw), so the test runs from any clone.
+fn solomon() -> Option<std::path::PathBuf> {
+    Some(crate::helpers::fixture("vrptw"))
+}
+
+#[test]
+fn bench_vrptw_on_one_instance_writes_a_solution_the_independent_checker_accepts() {
+    // Arrange
+    let Some(instances) = solomon() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (instances_arg, out_arg) = (instances.to_str().unwrap(), out.to_str().unwrap());
+
+    // Act
+    let run = parcours_in(
+        dir.path(),
+        &[
+            "bench",
+            "vrptw",
+            "--instances",
+            instances_arg,
+            "--time-limit",
+            "60",
+            "--seeds",
+            "1",
+            "--iterations",
+            "200",
+            "--out",
+            out_arg,
+            "--only",
+            "C101",
+            "--no-pyvrp",
+        ],
+        None,
+    );
+
+    // Assert
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("| C101 | 827.3 | "), "{stdout}");
+    assert!(stdout.contains("| **All** mean (1) |"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("summary.md")).unwrap(),
+        stdout
+    );
+    // The project's independent Python checker, when the shared tools sit beside the clone.
+    let checker =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/vrptw-check/check.py");
+    if !checker.is_file() {
+        println!("skipped check.py: {} not found", checker.display());
+        return;
+    }
+    let check = Command::new("python3")
+        .arg(checker)
+        .arg(instances.join("C101.vrp"))
+        .arg(out.join("C101.sol"))
+        .output();
+    match check {
+        Ok(check) => assert!(
+            check.status.success(),
+            "check.py: {}",
+            String::from_utf8_lossy(&check.stdout)
+        ),
+        Err(err) => println!("skipped check.py: {err}"),
+    }
+}
+
+#[test]
+fn bench_vrptw_refuses_a_malformed_instance_with_exit_code_1_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("BAD.vrp"),
+        "NAME : BAD\nDIMENSION : 3\nEDGE_WEIGHT_TYPE : GEO\n",
+    )
+    .unwrap();
+
+    let run = parcours_in(
+        dir.path(),
+        &[
+            "bench",
+            "vrptw",
+            "--instances",
+            ".",
+            "--time-limit",
+            "1",
+            "--seeds",
+            "1",
+            "--out",
+            "out",
+            "--no-pyvrp",
+        ],
+        None,
+    );
+
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("BAD.vrp : ligne 3, EDGE_WEIGHT_TYPE : « GEO » non pris en charge"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("parcours.db").exists());
+}
