@@ -7,6 +7,7 @@ use clap::Parser as _;
 use parcours::cli::{Cli, run};
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     parcours::telemetry::init("parcours=warn");
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -26,4 +27,20 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `parcours demo | head` ends quietly, as other command-line tools do, instead of panicking
+/// when the reader closes the pipe (Rust ignores SIGPIPE, and `println!` panics on the error).
+fn quiet_on_closed_pipe() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map_or("", String::as_str);
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
 }

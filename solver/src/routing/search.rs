@@ -15,7 +15,7 @@ use super::{Route, Solution};
 
 /// Move evaluations per second on the reference machine: turns a time limit into the
 /// deterministic work budget (STYLE.md §8).
-pub(super) const EVALUATIONS_PER_SECOND: u64 = 20_000_000;
+pub(super) const EVALUATIONS_PER_SECOND: u64 = 25_000_000;
 
 /// Average number of visits removed per ruin (SISR's c̄).
 const MEAN_REMOVED: f64 = 10.0;
