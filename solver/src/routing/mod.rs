@@ -6,6 +6,8 @@
 //! independent checker that recomputes feasibility and cost from scratch.
 
 pub mod check;
+mod construct;
+mod operators;
 mod problem;
 mod route;
 mod search;

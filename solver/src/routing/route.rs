@@ -62,11 +62,23 @@ pub(super) struct RouteState {
     /// The nodes in order.
     pub(super) nodes: Vec<Node>,
     /// Effective location of each node.
-    loc: Vec<LocationIdx>,
+    pub(super) loc: Vec<LocationIdx>,
     /// Earliest service start of each node.
-    start: Vec<i64>,
+    pub(super) start: Vec<i64>,
     /// Latest service start of each node keeping the rest feasible.
-    latest: Vec<i64>,
+    pub(super) latest: Vec<i64>,
+    /// Weighted travel from the start location to each node (a prefix sum).
+    pub(super) cum_travel: Vec<i64>,
+    /// Weighted travel of the whole trip, back to the end location, used or not.
+    pub(super) trip: i64,
+    /// Demand of `nodes[..k]`, for `k` in `0..=nodes.len()`.
+    pub(super) cum_load: Vec<i64>,
+    /// Visits in `nodes[..k]`.
+    pub(super) cum_visits: Vec<usize>,
+    /// Visits in `nodes[..k]` that are pinned or limited to some vehicles.
+    pub(super) cum_restricted: Vec<usize>,
+    /// Index of the break node, if any.
+    pub(super) break_at: Option<usize>,
     /// Sum of the visits' demands.
     pub(super) load: i64,
     /// Number of visits (nodes other than the break).
@@ -79,8 +91,10 @@ pub(super) struct RouteState {
     pub(super) feasible: bool,
     /// Insertions before this node index would move a visit pinned at a fixed position.
     pub(super) first_free: usize,
-    lunch: Option<Break>,
-    deadline: i64,
+    /// The vehicle's break.
+    pub(super) lunch: Option<Break>,
+    /// When the vehicle must be back at its end location.
+    pub(super) deadline: i64,
 }
 
 impl RouteState {
@@ -97,6 +111,12 @@ impl RouteState {
             loc: Vec::new(),
             start: Vec::new(),
             latest: Vec::new(),
+            cum_travel: Vec::new(),
+            trip: 0,
+            cum_load: Vec::new(),
+            cum_visits: Vec::new(),
+            cum_restricted: Vec::new(),
+            break_at: None,
             load: 0,
             visits: 0,
             travel: 0,
@@ -115,7 +135,7 @@ impl RouteState {
         self.visits > 0
     }
 
-    fn service(&self, problem: &Problem, node: Node) -> i64 {
+    pub(super) fn service(&self, problem: &Problem, node: Node) -> i64 {
         match node {
             Node::Visit(x) => problem.visits()[x].service.0,
             Node::Break => self.lunch.map_or(0, |l| l.duration.0),
@@ -129,6 +149,14 @@ impl RouteState {
         self.loc.clear();
         self.start.clear();
         self.latest.clear();
+        self.cum_travel.clear();
+        self.cum_load.clear();
+        self.cum_visits.clear();
+        self.cum_restricted.clear();
+        self.cum_load.push(0);
+        self.cum_visits.push(0);
+        self.cum_restricted.push(0);
+        self.break_at = None;
         self.load = 0;
         self.visits = 0;
         self.travel = 0;
@@ -136,6 +164,7 @@ impl RouteState {
         self.first_free = 0;
         let mut time = v.shift.start.0;
         let mut here = v.start;
+        let mut restricted = 0;
         for (k, node) in self.nodes.iter().enumerate() {
             match *node {
                 Node::Visit(x) => {
@@ -155,6 +184,9 @@ impl RouteState {
                     if visit.pin.is_some_and(|p| p.position.is_some()) {
                         self.first_free = k + 1;
                     }
+                    if visit.pin.is_some() || visit.allowed_vehicles.is_some() {
+                        restricted += 1;
+                    }
                 }
                 Node::Break => {
                     let lunch = self.lunch.unwrap_or(Break {
@@ -171,10 +203,16 @@ impl RouteState {
                     self.start.push(start);
                     self.loc.push(here);
                     time = start + lunch.duration.0;
+                    self.break_at = Some(k);
                 }
             }
+            self.cum_travel.push(self.travel);
+            self.cum_load.push(self.load);
+            self.cum_visits.push(self.visits);
+            self.cum_restricted.push(restricted);
         }
         self.travel += problem.travel_cost(here, v.end).0;
+        self.trip = self.travel;
         self.end_arrival = time + problem.minutes(here, v.end).0;
         if self.end_arrival > self.deadline || self.load > v.capacity {
             self.feasible = false;

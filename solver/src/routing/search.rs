@@ -9,9 +9,10 @@ use crate::limits::{Deadline, Params, StopReason};
 use crate::rng::Rng;
 use crate::units::Cost;
 
+use super::operators::LocalSearch;
 use super::problem::{Problem, UnassignedReason};
 use super::route::{Node, RouteState};
-use super::{Route, Solution};
+use super::{Route, Solution, construct};
 
 /// Move evaluations per second on the reference machine: turns a time limit into the
 /// deterministic work budget (STYLE.md §8).
@@ -23,12 +24,14 @@ const MEAN_REMOVED: f64 = 10.0;
 const MAX_STRING: f64 = 10.0;
 /// Probability of skipping a position during recreate (SISR's β).
 const BLINK: f64 = 0.01;
+/// Nearest visits each visit's local-search moves consider.
+const GRANULARITY: usize = 20;
 
 /// A complete state of the search.
 #[derive(Debug, Clone)]
-struct State {
-    routes: Vec<RouteState>,
-    unassigned: Vec<usize>,
+pub(super) struct State {
+    pub(super) routes: Vec<RouteState>,
+    pub(super) unassigned: Vec<usize>,
 }
 
 /// Lexicographic objective: mandatory visits left out, then cost.
@@ -62,7 +65,7 @@ impl State {
 }
 
 /// Visits sorted by closeness to each visit (the first is the visit itself).
-fn neighbours(problem: &Problem) -> Vec<Vec<usize>> {
+pub(super) fn neighbours(problem: &Problem) -> Vec<Vec<usize>> {
     let n = problem.visits().len();
     (0..n)
         .map(|a| {
@@ -80,11 +83,12 @@ fn neighbours(problem: &Problem) -> Vec<Vec<usize>> {
         .collect()
 }
 
-struct Search<'p> {
-    problem: &'p Problem,
+pub(super) struct Search<'p> {
+    pub(super) problem: &'p Problem,
     neighbours: Vec<Vec<usize>>,
+    local: LocalSearch,
     /// Where each visit is: `Some(route)` or `None` when unassigned.
-    work: u64,
+    pub(super) work: u64,
 }
 
 impl Search<'_> {
@@ -155,7 +159,7 @@ impl Search<'_> {
     }
 
     /// Puts `removed` (and the unassigned visits) back at their cheapest feasible places.
-    fn recreate(&mut self, state: &mut State, mut removed: Vec<usize>, rng: &mut Rng) {
+    pub(super) fn recreate(&mut self, state: &mut State, mut removed: Vec<usize>, rng: &mut Rng) {
         let problem = self.problem;
         removed.append(&mut state.unassigned);
         match rng.weighted(&[4.0, 4.0, 2.0, 1.0]) {
@@ -200,54 +204,24 @@ impl Search<'_> {
         state.unassigned.sort_unstable();
     }
 
+    /// Local search on `state`'s routes, within `budget` work.
+    fn improve(&mut self, state: &mut State, rng: &mut Rng, budget: u64) {
+        self.local.run(
+            self.problem,
+            &self.neighbours,
+            &mut state.routes,
+            rng,
+            &mut self.work,
+            budget,
+        );
+    }
+
     fn depot_distance(&self, x: usize) -> i64 {
         let v = &self.problem.vehicles()[0];
         self.problem
             .travel_cost(v.start, self.problem.visits()[x].location)
             .0
     }
-}
-
-/// The first solution: pinned visits on their vehicles in pin order, then every other visit by
-/// cheapest insertion.
-fn construct(search: &mut Search<'_>, rng: &mut Rng) -> State {
-    let problem = search.problem;
-    let mut state = State {
-        routes: (0..problem.vehicles().len())
-            .map(|v| RouteState::new(problem, v))
-            .collect(),
-        unassigned: Vec::new(),
-    };
-    let mut pinned: Vec<(usize, usize, usize)> = problem
-        .visits()
-        .iter()
-        .enumerate()
-        .filter_map(|(x, v)| {
-            v.pin
-                .map(|p| (p.vehicle, p.position.unwrap_or(usize::MAX), x))
-        })
-        .collect();
-    pinned.sort_unstable();
-    for (vehicle, position, x) in pinned {
-        let route = &mut state.routes[vehicle];
-        let at = if position == usize::MAX {
-            route
-                .best_insertion(problem, x, rng, 0.0, &mut search.work)
-                .map(|i| i.position)
-        } else {
-            let slot = route.nodes.len().min(route.first_free.max(position));
-            route.insertion_delta(problem, x, slot).map(|_| slot)
-        };
-        match at {
-            Some(position) => route.insert(problem, x, position),
-            None => state.unassigned.push(x),
-        }
-    }
-    let free: Vec<usize> = (0..problem.visits().len())
-        .filter(|x| problem.visits()[*x].pin.is_none())
-        .collect();
-    search.recreate(&mut state, free, rng);
-    state
 }
 
 /// Why visit `x` could not be placed.
@@ -315,9 +289,11 @@ pub(super) fn solve(problem: &Problem, params: &Params) -> Solution {
     let mut search = Search {
         problem,
         neighbours: neighbours(problem),
+        local: LocalSearch::new(problem, GRANULARITY),
         work: 0,
     };
-    let mut current = construct(&mut search, &mut rng);
+    let mut current = construct::construct(&mut search, &mut rng);
+    search.improve(&mut current, &mut rng, budget);
     let mut current_obj = current.objective(problem);
     let mut best = current.clone();
     let mut best_obj = current_obj;
@@ -357,7 +333,11 @@ pub(super) fn solve(problem: &Problem, params: &Params) -> Solution {
         if !candidate.is_feasible() {
             continue;
         }
-        let obj = candidate.objective(problem);
+        let mut obj = candidate.objective(problem);
+        if obj < best_obj {
+            search.improve(&mut candidate, &mut rng, budget);
+            obj = candidate.objective(problem);
+        }
         let threshold = current_obj.cost as f64 - temperature * rng.unit_f64().max(1e-12).ln();
         let accept = obj.missing < current_obj.missing
             || (obj.missing == current_obj.missing && (obj.cost as f64) < threshold);

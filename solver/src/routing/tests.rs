@@ -118,7 +118,7 @@ fn a_visit_allowed_on_one_vehicle_only_is_on_that_vehicle() {
 }
 
 /// Locations in the plane, Euclidean distances rounded, time = distance.
-fn plane(points: &[(f64, f64)]) -> TravelMatrix {
+pub(super) fn plane(points: &[(f64, f64)]) -> TravelMatrix {
     let n = points.len();
     let legs = (0..n * n)
         .map(|k| {
