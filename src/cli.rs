@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use crate::bench::{self, VrptwOptions};
+use crate::bench::{self, ScalingOptions, VrptwOptions};
 use crate::config::Settings;
 use crate::domain::Territory;
 use crate::import::{self, ImportReport, Source, Validation};
@@ -107,6 +107,39 @@ pub enum BenchCommand {
         /// PyVRP keeps the time limit).
         #[arg(long)]
         iterations: Option<u64>,
+        /// Run PyVRP at the same time as Parcours, each on its own core, instead of after it.
+        #[arg(long)]
+        parallel: bool,
+    },
+    /// Generate Solomon-like instances of growing size (OUT/S<n>.vrp), solve each once in a
+    /// child process and print a Markdown table: iterations per second, time to come within
+    /// 1 % of the final cost, peak memory. Use a release build.
+    Scaling {
+        /// Numbers of customers, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "100,200,400,800,1000")]
+        sizes: Vec<usize>,
+        /// Wall-clock limit of each solve, in seconds.
+        #[arg(long, value_parser = parse_seconds)]
+        time_limit: Duration,
+        /// Seed of the instances and of the solves.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder: S<n>.vrp, S<n>.sol, scaling.md (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// One measured solve of `bench scaling`, printed as one JSON line (run by `bench scaling`).
+    #[command(hide = true)]
+    ScalingRun {
+        /// The `.vrp` instance.
+        #[arg(long)]
+        instance: PathBuf,
+        /// Wall-clock limit, in seconds.
+        #[arg(long, value_parser = parse_seconds)]
+        time_limit: Duration,
+        /// Seed of the solve.
+        #[arg(long)]
+        seed: u64,
     },
 }
 
@@ -188,6 +221,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     only,
                     no_pyvrp,
                     iterations,
+                    parallel,
                 },
         } => {
             let options = VrptwOptions {
@@ -198,8 +232,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 only,
                 pyvrp: !no_pyvrp,
                 iterations,
+                parallel,
             };
             bench_vrptw(options).await
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Scaling {
+                    sizes,
+                    time_limit,
+                    seed,
+                    out,
+                },
+        } => {
+            let options = ScalingOptions {
+                sizes,
+                time_limit,
+                seed,
+                out,
+            };
+            let exe = std::env::current_exe().context("locating the parcours binary")?;
+            let markdown = tokio::task::spawn_blocking(move || bench::run_scaling(&options, &exe))
+                .await
+                .context("the bench task failed")??;
+            print!("{markdown}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command:
+                BenchCommand::ScalingRun {
+                    instance,
+                    time_limit,
+                    seed,
+                },
+        } => {
+            let run =
+                tokio::task::spawn_blocking(move || bench::measure(&instance, time_limit, seed))
+                    .await
+                    .context("the bench task failed")??;
+            println!("{}", serde_json::to_string(&run)?);
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -1,13 +1,18 @@
 //! Benchmarks of solution quality, for developers: `parcours bench vrptw` runs the routing
-//! engine on VRPLIB instances (the 56 Solomon ones) against best-known solutions and PyVRP
-//! (issue 4, STYLE.md §12).
+//! engine on VRPLIB instances (the 56 Solomon ones) against best-known solutions and PyVRP,
+//! and `parcours bench scaling` measures it on Solomon-like instances of growing size (issue 4,
+//! STYLE.md §12).
 //!
 //! This module reads the instance files, writes solutions and the summary, and runs PyVRP in a
 //! venv; the solver itself only sees parsed problems. Timing benchmarks of hot paths live in
 //! `solver/benches/`.
 
 mod pyvrp;
+mod scaling;
+mod synthetic;
 mod table;
 mod vrptw;
 
+pub use scaling::{ScalingError, ScalingOptions, ScalingRun, measure, run_scaling};
+pub use synthetic::solomon_like;
 pub use vrptw::{BenchError, SolveFn, VrptwOptions, VrptwReport, run_vrptw};

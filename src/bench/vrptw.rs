@@ -37,6 +37,9 @@ pub struct VrptwOptions {
     /// Deterministic iteration budget of each Parcours run, replacing the one derived from the
     /// time limit (PyVRP keeps the time limit).
     pub iterations: Option<u64>,
+    /// Run PyVRP at the same time as Parcours, each on its own core (half the wall-clock time
+    /// on a machine with two free cores), instead of after it.
+    pub parallel: bool,
 }
 
 /// The routing solve to benchmark: `parcours_solver::routing::solve`, or a stand-in in tests.
@@ -168,6 +171,58 @@ pub fn run_vrptw(options: &VrptwOptions, solve: SolveFn<'_>) -> Result<VrptwRepo
         source,
     })?;
 
+    let paths: Vec<PathBuf> = entries.iter().map(|e| e.path.clone()).collect();
+    let run_pyvrp = || {
+        let mut progress = |message: &str| eprintln!("{message}");
+        pyvrp::run(
+            &options.out,
+            &paths,
+            options.time_limit,
+            options.seeds,
+            &mut progress,
+        )
+    };
+    // Side by side, each on its own core, or PyVRP after Parcours.
+    let (ours, outcome) = if options.pyvrp && options.parallel {
+        std::thread::scope(|scope| {
+            let pyvrp = scope.spawn(run_pyvrp);
+            let ours = run_parcours(options, &entries, &best_known, solve);
+            (
+                ours,
+                Some(pyvrp.join().expect("BUG: the PyVRP thread panicked")),
+            )
+        })
+    } else {
+        let ours = run_parcours(options, &entries, &best_known, solve);
+        let outcome = if options.pyvrp && ours.is_ok() {
+            Some(run_pyvrp())
+        } else {
+            None
+        };
+        (ours, outcome)
+    };
+    let (mut rows, all_feasible) = ours?;
+    let pyvrp_notes = match outcome {
+        Some(outcome) => Some(add_pyvrp(options, &entries, &mut rows, outcome)?),
+        None => None,
+    };
+
+    let markdown = summary(options, &rows, pyvrp_notes.as_deref());
+    write(&options.out.join("summary.md"), &markdown)?;
+    Ok(VrptwReport {
+        markdown,
+        instances: rows.len(),
+        all_feasible,
+    })
+}
+
+/// Parcours' runs: every instance once per seed, the median solution written to `OUT`.
+fn run_parcours(
+    options: &VrptwOptions,
+    entries: &[Entry],
+    best_known: &BTreeMap<String, f64>,
+    solve: SolveFn<'_>,
+) -> Result<(Vec<InstanceRow>, bool), BenchError> {
     let mut rows = Vec::with_capacity(entries.len());
     let mut all_feasible = true;
     for (k, entry) in entries.iter().enumerate() {
@@ -219,28 +274,7 @@ pub fn run_vrptw(options: &VrptwOptions, solve: SolveFn<'_>) -> Result<VrptwRepo
         });
     }
 
-    let pyvrp_notes = if options.pyvrp {
-        let paths: Vec<PathBuf> = entries.iter().map(|e| e.path.clone()).collect();
-        let mut progress = |message: &str| eprintln!("{message}");
-        let outcome = pyvrp::run(
-            &options.out,
-            &paths,
-            options.time_limit,
-            options.seeds,
-            &mut progress,
-        );
-        Some(add_pyvrp(options, &entries, &mut rows, outcome)?)
-    } else {
-        None
-    };
-
-    let markdown = summary(options, &rows, pyvrp_notes.as_deref());
-    write(&options.out.join("summary.md"), &markdown)?;
-    Ok(VrptwReport {
-        markdown,
-        instances: rows.len(),
-        all_feasible,
-    })
+    Ok((rows, all_feasible))
 }
 
 /// Checks a solution with the solver's independent checker and measures its distance.
@@ -490,8 +524,13 @@ fn summary(options: &VrptwOptions, rows: &[InstanceRow], pyvrp_notes: Option<&st
         writeln!(
             out,
             "PyVRP {PYVRP_VERSION} (pip, in `{}`): same instances and seeds, {limit} s per run \
-             (`MaxRuntime`), `round_func=\"dimacs\"`, one thread.",
+             (`MaxRuntime`), `round_func=\"dimacs\"`, one thread{}.",
             options.out.join(".venv").display(),
+            if options.parallel {
+                ", run at the same time as Parcours, each on its own core"
+            } else {
+                ", run after Parcours"
+            },
         )
         .expect(BUG);
     }
@@ -597,6 +636,7 @@ mod tests {
             only: Vec::new(),
             pyvrp: false,
             iterations: Some(10),
+            parallel: false,
         };
 
         // Act
@@ -654,6 +694,7 @@ mod tests {
             only: vec!["C201".to_owned()],
             pyvrp: false,
             iterations: Some(1),
+            parallel: false,
         };
         let report = run_vrptw(&options, &earliest_start_routes).unwrap();
         assert_eq!(report.instances, 1);
@@ -681,6 +722,7 @@ mod tests {
             only: Vec::new(),
             pyvrp: false,
             iterations: None,
+            parallel: false,
         };
         let never = |_: &Problem, _: &Params| -> Solution { unreachable!("no solve expected") };
         let err = run_vrptw(&options, &never).unwrap_err();

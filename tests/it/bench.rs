@@ -109,3 +109,52 @@ fn bench_vrptw_refuses_a_malformed_instance_with_exit_code_1_naming_file_and_lin
     );
     assert!(!dir.path().join("parcours.db").exists());
 }
+
+#[test]
+fn bench_scaling_measures_each_size_in_its_own_process_and_writes_a_table() {
+    // Arrange
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scaling");
+
+    // Act
+    let run = parcours_in(
+        dir.path(),
+        &[
+            "bench",
+            "scaling",
+            "--sizes",
+            "10,30",
+            "--time-limit",
+            "0.3",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+
+    // Assert
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("| 10 |") || l.starts_with("| 30 |"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{stdout}");
+    for row in rows {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let iterations: u64 = cells[4].parse().unwrap();
+        assert!(iterations > 0, "{row}");
+        if cfg!(target_os = "linux") {
+            let peak: f64 = cells[9].parse().unwrap();
+            assert!(peak > 0.0, "{row}");
+        }
+    }
+    for name in ["S10.vrp", "S30.vrp", "S10.sol", "S30.sol", "scaling.md"] {
+        assert!(out.join(name).is_file(), "{name} missing");
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.join("scaling.md")).unwrap(),
+        stdout
+    );
+}

@@ -14,9 +14,20 @@ use super::problem::{Problem, UnassignedReason};
 use super::route::{Node, RouteState};
 use super::{Route, Solution, construct};
 
-/// Move evaluations per second on the reference machine: turns a time limit into the
-/// deterministic work budget (STYLE.md §8).
-pub(super) const EVALUATIONS_PER_SECOND: u64 = 25_000_000;
+/// Units of work (mostly move evaluations) per second on the reference machine (2-core AMD
+/// EPYC) for up to [`CACHED_LOCATIONS`] locations: turns a time limit into the deterministic
+/// work budget (STYLE.md §8), set so that a solve ends on its budget after about three quarters
+/// of its time limit and the wall-clock guard stays a safety net.
+pub(super) const EVALUATIONS_PER_SECOND: u64 = 40_000_000;
+/// Beyond this many locations the travel matrix outgrows the caches and each evaluation gets
+/// slower: the rate falls in proportion (measured with `parcours bench scaling`).
+const CACHED_LOCATIONS: u64 = 400;
+
+/// Work per second for `problem`.
+fn work_rate(problem: &Problem) -> u64 {
+    let locations = problem.locations() as u64;
+    EVALUATIONS_PER_SECOND * CACHED_LOCATIONS / locations.max(CACHED_LOCATIONS)
+}
 
 /// Average number of visits removed per ruin (SISR's c̄).
 const MEAN_REMOVED: f64 = 10.0;
@@ -89,6 +100,63 @@ pub(super) struct Search<'p> {
     local: LocalSearch,
     /// Where each visit is: `Some(route)` or `None` when unassigned.
     pub(super) work: u64,
+    /// What the current iteration changed, to undo it.
+    pub(super) journal: Journal,
+}
+
+/// The routes an iteration changed, as they were before, and the unassigned visits: undoing a
+/// rejected candidate costs what it changed, not a copy of the whole solution.
+pub(super) struct Journal {
+    saved: Vec<(usize, RouteState)>,
+    is_saved: Vec<bool>,
+    unassigned: Vec<usize>,
+    recording: bool,
+}
+
+impl Journal {
+    pub(super) fn new(routes: usize) -> Journal {
+        Journal {
+            saved: Vec::new(),
+            is_saved: vec![false; routes],
+            unassigned: Vec::new(),
+            recording: false,
+        }
+    }
+
+    /// Starts recording the changes made to `state`.
+    fn start(&mut self, state: &State) {
+        for (r, _) in self.saved.drain(..) {
+            self.is_saved[r] = false;
+        }
+        self.unassigned.clone_from(&state.unassigned);
+        self.recording = true;
+    }
+
+    /// Keeps route `r` as it is, before its first change in this iteration.
+    fn save(&mut self, r: usize, routes: &[RouteState]) {
+        if self.recording && !self.is_saved[r] {
+            self.is_saved[r] = true;
+            self.saved.push((r, routes[r].clone()));
+        }
+    }
+
+    /// Work of copying what was saved.
+    fn cost(&self) -> u64 {
+        self.saved
+            .iter()
+            .map(|(_, route)| 16 + 2 * route.nodes.len() as u64)
+            .sum::<u64>()
+            + self.unassigned.len() as u64
+    }
+
+    /// Puts `state` back as it was at [`Journal::start`].
+    fn undo(&mut self, state: &mut State) {
+        for (r, route) in self.saved.drain(..) {
+            self.is_saved[r] = false;
+            state.routes[r] = route;
+        }
+        state.unassigned.clone_from(&self.unassigned);
+    }
 }
 
 impl Search<'_> {
@@ -131,6 +199,7 @@ impl Search<'_> {
                 continue;
             }
             ruined.push(r);
+            self.journal.save(r, &state.routes);
             let route = &mut state.routes[r];
             let len_max = (route.visits as f64).min(max_len).max(1.0);
             let len = 1 + (rng.unit_f64() * len_max).floor() as usize;
@@ -154,6 +223,7 @@ impl Search<'_> {
                 }
             }
             route.update(problem);
+            self.work += route.nodes.len() as u64;
         }
         removed
     }
@@ -171,6 +241,7 @@ impl Search<'_> {
         for x in removed {
             let mut best: Option<(i64, usize, usize)> = None;
             for (r, route) in state.routes.iter().enumerate() {
+                self.work += 1;
                 if !problem.allows(x, route.vehicle) {
                     continue;
                 }
@@ -193,9 +264,12 @@ impl Search<'_> {
             match best {
                 Some((_, r, position)) if worth => {
                     let was_used = state.routes[r].is_used();
+                    self.journal.save(r, &state.routes);
                     state.routes[r].insert(problem, x, position);
+                    self.work += state.routes[r].nodes.len() as u64;
                     if !was_used {
                         state.routes[r].place_break(problem);
+                        self.work += (state.routes[r].nodes.len() as u64).pow(2);
                     }
                 }
                 _ => state.unassigned.push(x),
@@ -283,7 +357,7 @@ fn to_solution(
 /// Solves `problem` within `params` (see [`super::solve`]).
 pub(super) fn solve(problem: &Problem, params: &Params) -> Solution {
     let deadline = Deadline::start(&params.limits);
-    let budget = params.limits.work_budget(EVALUATIONS_PER_SECOND);
+    let budget = params.limits.work_budget(work_rate(problem));
     let iteration_budget = params.limits.iterations;
     let mut rng = Rng::seed_from_u64(params.seed);
     let mut search = Search {
@@ -291,6 +365,7 @@ pub(super) fn solve(problem: &Problem, params: &Params) -> Solution {
         neighbours: neighbours(problem),
         local: LocalSearch::new(problem, GRANULARITY),
         work: 0,
+        journal: Journal::new(problem.vehicles().len()),
     };
     let mut current = construct::construct(&mut search, &mut rng);
     search.improve(&mut current, &mut rng, budget);
@@ -326,23 +401,30 @@ pub(super) fn solve(problem: &Problem, params: &Params) -> Solution {
         };
         let temperature = t_start * (t_end / t_start).powf(fraction);
         iterations += 1;
+        // Locating the visits takes time in proportion to their number.
+        search.work += problem.visits().len() as u64;
 
-        let mut candidate = current.clone();
-        let removed = search.ruin(&mut candidate, &mut rng);
-        search.recreate(&mut candidate, removed, &mut rng);
-        if !candidate.is_feasible() {
+        // The candidate is made in place; the journal keeps the routes it changes, to undo.
+        search.journal.start(&current);
+        let removed = search.ruin(&mut current, &mut rng);
+        search.recreate(&mut current, removed, &mut rng);
+        search.work += search.journal.cost();
+        if !current.is_feasible() {
+            search.journal.undo(&mut current);
             continue;
         }
-        let mut obj = candidate.objective(problem);
+        let mut obj = current.objective(problem);
         if obj < best_obj {
-            search.improve(&mut candidate, &mut rng, budget);
-            obj = candidate.objective(problem);
+            // A new best is always accepted below: no need to journal the local search.
+            search.improve(&mut current, &mut rng, budget);
+            obj = current.objective(problem);
         }
         let threshold = current_obj.cost as f64 - temperature * rng.unit_f64().max(1e-12).ln();
         let accept = obj.missing < current_obj.missing
             || (obj.missing == current_obj.missing && (obj.cost as f64) < threshold);
-        if accept {
-            current = candidate;
+        if !accept {
+            search.journal.undo(&mut current);
+        } else {
             current_obj = obj;
             if current_obj < best_obj {
                 best = current.clone();

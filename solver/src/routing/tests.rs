@@ -374,3 +374,26 @@ fn a_one_second_limit_is_respected_within_a_tenth_of_a_second() {
         solution.stop
     );
 }
+
+#[test]
+fn a_leg_too_long_for_the_matrix_is_refused_naming_its_locations() {
+    // Arrange: a leg of three billion minutes.
+    let far = 3_000_000_000;
+    let legs = vec![
+        Leg::ZERO,
+        Leg::new(Minutes(far), Meters(1)),
+        Leg::new(Minutes(1), Meters(1)),
+        Leg::ZERO,
+    ];
+    let travel = TravelMatrix::new(2, legs).unwrap();
+
+    // Act
+    let err = Problem::new(vec![vehicle((0, 100))], vec![], &travel, weights()).unwrap_err();
+
+    // Assert
+    assert!(
+        err.to_string()
+            .starts_with("matrice de trajets : trajet du lieu 0 au lieu 1 trop long"),
+        "{err}"
+    );
+}

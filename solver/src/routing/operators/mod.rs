@@ -378,6 +378,7 @@ impl LocalSearch {
             locate(routes, r, &mut at);
         }
         let mut order: Vec<usize> = (0..at.len()).filter(|x| at[*x].is_some()).collect();
+        *work += 2 * at.len() as u64;
         let mut total = 0;
         loop {
             rng.shuffle(&mut order);
@@ -391,10 +392,13 @@ impl LocalSearch {
                         continue;
                     };
                     for op in &self.operators {
+                        // Building the candidate routes costs more than one evaluation.
+                        *work += 1;
                         if let Some(mv) = op.evaluate(problem, routes, at_u, at_v, work) {
                             op.apply(problem, routes, &mv);
                             for new in mv.routes.iter().flatten() {
                                 locate(routes, new.target, &mut at);
+                                *work += 2 * routes[new.target].nodes.len() as u64;
                             }
                             total += mv.delta;
                             improved = true;
