@@ -1,7 +1,9 @@
 //! The search: slack induction by string removals (SISR, Christiaens & Vanden Berghe 2020)
 //! under simulated annealing. Each iteration removes a few strings of visits that lie close to
 //! each other from a few routes (ruin), puts them back one by one at their cheapest feasible
-//! place with random "blinks" (recreate), and accepts the result by the annealing rule. Every
+//! place with random "blinks" (recreate), and accepts the result by the annealing rule. A
+//! candidate that beats the best solution is first polished by local search (`operators/`).
+//! Candidates are made in place and undone through a journal of the routes they changed. Every
 //! intermediate solution meets all constraints; a visit that fits nowhere is left out, which
 //! for a mandatory visit is worse than any cost.
 

@@ -26,7 +26,7 @@ fn random_problem(seed: u64, n: usize) -> Problem {
             end: LocationIdx::new(0),
             shift: window(0, 800),
             capacity: 4 + rng.range_i64(0, 8),
-            max_duration: rng.chance(0.3).then(|| Minutes(500)),
+            max_duration: rng.chance(0.3).then_some(Minutes(500)),
             lunch: rng.chance(0.5).then(|| Break {
                 window: window(200, 320),
                 duration: Minutes(40),
