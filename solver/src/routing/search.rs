@@ -11,7 +11,7 @@ use crate::limits::{Deadline, Params, StopReason};
 use crate::rng::Rng;
 use crate::units::Cost;
 
-use super::operators::LocalSearch;
+use super::operators::{self, LocalSearch};
 use super::problem::{Problem, UnassignedReason};
 use super::route::{Node, RouteState};
 use super::{Route, Solution, construct};
@@ -56,12 +56,11 @@ struct Objective {
 
 impl State {
     fn objective(&self, problem: &Problem) -> Objective {
-        let mut cost = 0;
-        for r in &self.routes {
-            if r.is_used() {
-                cost += r.travel + problem.vehicles()[r.vehicle].fixed_cost.0;
-            }
-        }
+        let mut cost: i64 = self
+            .routes
+            .iter()
+            .map(|r| operators::current_cost(problem, r))
+            .sum();
         let mut missing = 0;
         for &x in &self.unassigned {
             match problem.visits()[x].penalty {
@@ -100,7 +99,7 @@ pub(super) struct Search<'p> {
     pub(super) problem: &'p Problem,
     neighbours: Vec<Vec<usize>>,
     local: LocalSearch,
-    /// Where each visit is: `Some(route)` or `None` when unassigned.
+    /// Work done so far, against the budget.
     pub(super) work: u64,
     /// What the current iteration changed, to undo it.
     pub(super) journal: Journal,

@@ -22,7 +22,7 @@ fn line(xs: &[i64]) -> TravelMatrix {
     TravelMatrix::new(n, legs).unwrap()
 }
 
-fn window(start: i64, end: i64) -> TimeWindow {
+pub(super) fn window(start: i64, end: i64) -> TimeWindow {
     TimeWindow::new(Minutes(start), Minutes(end))
 }
 

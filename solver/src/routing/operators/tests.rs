@@ -6,12 +6,9 @@
 use super::*;
 use crate::ids::LocationIdx;
 use crate::routing::check::check;
-use crate::routing::problem::{Break, Pin, Route, TimeWindow, Vehicle, Visit, Weights};
+use crate::routing::problem::{Break, Pin, Route, Vehicle, Visit, Weights};
+use crate::routing::tests::window;
 use crate::units::{Cost, Minutes};
-
-fn window(start: i64, end: i64) -> TimeWindow {
-    TimeWindow::new(Minutes(start), Minutes(end))
-}
 
 /// A random instance on a 100 × 100 grid with `n` visits and up to four vehicles.
 fn random_problem(seed: u64, n: usize) -> Problem {
