@@ -385,7 +385,12 @@ pub(super) fn solve(problem: &Problem, params: &Params) -> Solution {
     let (t_start, t_end) = (10.0 * mean_edge, 0.1 * mean_edge);
 
     let mut iterations = 0_u64;
+    // With no visit the search may move (none at all, or all pinned), there is nothing to try.
+    let movable = problem.visits().iter().any(|v| v.pin.is_none());
     let stop = loop {
+        if !movable {
+            break StopReason::NoImprovement;
+        }
         if let Some(reason) = deadline.check() {
             break reason;
         }

@@ -397,3 +397,29 @@ fn a_leg_too_long_for_the_matrix_is_refused_naming_its_locations() {
         "{err}"
     );
 }
+
+#[test]
+fn a_day_with_no_visit_to_move_returns_at_once() {
+    // Arrange: no visit at all, and a single pinned one; a whole minute allowed.
+    let travel = line(&[0, 10]);
+    let pinned = Visit {
+        pin: Some(Pin {
+            vehicle: 0,
+            position: None,
+        }),
+        ..visit(1, &[(0, 100)])
+    };
+    let params = Params::new(1, Limits::new(Duration::from_secs(60)));
+    for visits in [vec![], vec![pinned]] {
+        let problem = Problem::new(vec![vehicle((0, 200))], visits, &travel, weights()).unwrap();
+
+        // Act
+        let started = std::time::Instant::now();
+        let solution = solve(&problem, &params);
+
+        // Assert
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(solution.stop, crate::limits::StopReason::NoImprovement);
+        assert_eq!(solution.iterations, 0);
+    }
+}
