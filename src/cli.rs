@@ -12,9 +12,15 @@ use clap::{Parser, Subcommand};
 
 use crate::bench::{self, ScalingOptions, VrptwOptions};
 use crate::config::Settings;
-use crate::domain::Territory;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::{Code, Territory};
 use crate::import::{self, ImportReport, Source, Validation};
+use crate::planning::{
+    IsoWeek, PlanError, PlanKind, PlanOptions, PlanProgress, WeekOutcome, plan_week,
+};
 use crate::report::TerritorySummary;
+use crate::report::week::WeekReport;
 use crate::store::Store;
 
 /// Parcours: the planner of a Programme de Réussite Éducative team.
@@ -49,6 +55,59 @@ pub enum Command {
         /// Folder to import instead of the reference territory.
         #[arg(long)]
         fixtures: Option<PathBuf>,
+    },
+    /// Plan a week: assign families to référents, build each référent's rota, print the
+    /// summary and store the plan (a new version each time).
+    Plan {
+        /// ISO week, e.g. 2026-W49.
+        #[arg(long, value_parser = parse_week)]
+        week: IsoWeek,
+        /// Also plan today's practice (current assignment, first fit) and show the saving.
+        #[arg(long)]
+        compare_baseline: bool,
+        /// Print the figures as JSON instead of French text (no progress display).
+        #[arg(long)]
+        json: bool,
+        /// No progress display.
+        #[arg(long)]
+        quiet: bool,
+        /// Re-plan the week's last plan: confirmed visits stay, others keep their day unless
+        /// something could not be placed otherwise.
+        #[arg(long)]
+        replan: bool,
+        /// A référent absent on a day, `R-03:2026-12-03` (repeatable): re-plans that day's
+        /// visits from the week's last plan with the fewest changes.
+        #[arg(long = "absent", value_parser = parse_absence)]
+        absences: Vec<(Code, NaiveDate)>,
+        /// Seed of the solves.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Time limit of the rota, in seconds (all référents together).
+        #[arg(long, value_parser = parse_seconds, default_value = "5")]
+        time_limit: Duration,
+        /// Sectors cost this many minutes a month per family outside its référent's sector,
+        /// instead of binding.
+        #[arg(long)]
+        soft_sectors: Option<u32>,
+        /// Deterministic iteration budget of the rota instead of one derived from the time
+        /// limit (tests and benchmarks that compare runs).
+        #[arg(long, hide = true)]
+        iterations: Option<u64>,
+    },
+    /// Export the week's last plan: one calendar (.ics) per référent, and/or a map (SVG).
+    Export {
+        /// ISO week, e.g. 2026-W49.
+        #[arg(long, value_parser = parse_week)]
+        week: IsoWeek,
+        /// Folder for the calendars (created if missing): R-01.ics, …
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// SVG file for the map of the routes, with today's practice beside them when stored.
+        #[arg(long)]
+        map: Option<PathBuf>,
+        /// Publication time written in the calendars (RFC 3339), instead of now.
+        #[arg(long)]
+        published_at: Option<DateTime<Utc>>,
     },
     /// Reference-territory fixtures.
     Fixtures {
@@ -143,6 +202,20 @@ pub enum BenchCommand {
     },
 }
 
+fn parse_week(text: &str) -> Result<IsoWeek, String> {
+    IsoWeek::parse(text).map_err(|e| e.to_string())
+}
+
+/// `R-03:2026-12-03`.
+fn parse_absence(text: &str) -> Result<(Code, NaiveDate), String> {
+    let (who, day) = text.split_once(':').ok_or_else(|| {
+        format!("« {text} » : écrivez RÉFÉRENT:DATE, par exemple R-03:2026-12-03")
+    })?;
+    let who = Code::parse(who).map_err(|e| e.to_string())?;
+    let day = crate::domain::parse_date(day).map_err(|e| e.to_string())?;
+    Ok((who, day))
+}
+
 /// A positive, finite number of seconds.
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
@@ -198,6 +271,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Demo { fixtures } => demo(&settings, fixtures).await,
+        Command::Plan {
+            week,
+            compare_baseline,
+            json,
+            quiet,
+            replan,
+            absences,
+            seed,
+            time_limit,
+            soft_sectors,
+            iterations,
+        } => {
+            let mut options = PlanOptions::new(week);
+            options.iterations = iterations;
+            options.seed = seed;
+            options.rota_time = time_limit;
+            options.compare_baseline = compare_baseline;
+            options.absences = absences;
+            if let Some(minutes) = soft_sectors {
+                options.sectors = parcours_solver::assign::SectorRule::Soft {
+                    minutes: i64::from(minutes),
+                };
+            }
+            let store = open(&settings).await?;
+            let code = plan(&store, options, replan, json, quiet || json).await;
+            store.close().await;
+            code
+        }
+        Command::Export {
+            week,
+            out,
+            map,
+            published_at,
+        } => {
+            let store = open(&settings).await?;
+            let code = export(&store, week, out, map, published_at).await;
+            store.close().await;
+            code
+        }
         Command::Fixtures {
             command: FixturesCommand::Generate { seed, out },
         } => {
@@ -307,6 +419,195 @@ async fn bench_vrptw(options: VrptwOptions) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `parcours plan`: solve in a thread, show progress on a terminal after two seconds, store the
+/// plan(s), print the report.
+async fn plan(
+    store: &Store,
+    mut options: PlanOptions,
+    replan: bool,
+    json: bool,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let territory = store
+        .load_territory()
+        .await
+        .context("reading the database")?;
+    if replan || !options.absences.is_empty() {
+        match store
+            .latest_plan(options.week, PlanKind::Optimised)
+            .await
+            .context("reading the last plan")?
+        {
+            Some((_, previous)) => options.previous = Some(previous),
+            None => {
+                eprintln!(
+                    "Aucun plan enregistré pour la semaine {} : lancez d'abord « parcours plan --week {} ».",
+                    options.week, options.week
+                );
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    for (code, day) in &options.absences {
+        if !territory.referents.iter().any(|r| &r.code == code) {
+            eprintln!("Absence {code}:{day} : référent {code} inconnu.");
+            return Ok(ExitCode::from(1));
+        }
+        if !options.week.contains(*day) {
+            eprintln!(
+                "Absence {code}:{day} : le {day} n'est pas dans la semaine {}.",
+                options.week
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let outcome = solve_with_progress(&territory, &options, quiet)?;
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(PlanError::Data {
+            record,
+            field,
+            message,
+        }) => {
+            eprintln!(
+                "Impossible de planifier la semaine {} : {record}, {field} : {message}",
+                options.week
+            );
+            return Ok(ExitCode::from(1));
+        }
+        Err(err) => return Err(err).context("planning"),
+    };
+    let version = store
+        .save_plan(&outcome.plan, options.seed)
+        .await
+        .context("storing the plan")?;
+    if let Some(baseline) = &outcome.baseline {
+        store
+            .save_plan(baseline, options.seed)
+            .await
+            .context("storing the baseline")?;
+    }
+    let report = WeekReport::of(&outcome, version);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("BUG: a report always serialises")
+        );
+    } else {
+        print!("{}", report.to_french());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the plan in a thread; on a terminal, after two seconds, shows the stage, the elapsed
+/// time and the travel of the référents planned so far, on one line of stderr.
+fn solve_with_progress(
+    territory: &Territory,
+    options: &PlanOptions,
+    quiet: bool,
+) -> anyhow::Result<Result<WeekOutcome, PlanError>> {
+    use std::io::IsTerminal as _;
+    use std::sync::Mutex;
+
+    let latest: Mutex<Option<PlanProgress>> = Mutex::new(None);
+    let show = !quiet && std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let outcome = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            plan_week(territory, options, &mut |p| {
+                *latest.lock().expect("progress lock") = Some(p);
+            })
+        });
+        let mut shown = false;
+        while !worker.is_finished() {
+            std::thread::sleep(Duration::from_millis(200));
+            let elapsed = started.elapsed();
+            if show
+                && elapsed >= Duration::from_secs(2)
+                && let Some(p) = *latest.lock().expect("progress lock")
+            {
+                eprint!(
+                    "\r{:>5.1} s  {} : {}/{} référents, trajets {}        ",
+                    elapsed.as_secs_f64(),
+                    p.stage,
+                    p.done,
+                    p.total,
+                    crate::report::hours(p.travel_minutes)
+                );
+                shown = true;
+            }
+        }
+        if shown {
+            eprintln!();
+        }
+        worker.join()
+    });
+    outcome.map_err(|_| anyhow::anyhow!("the planning thread panicked"))
+}
+
+/// `parcours export`: calendars and map of the week's last plan.
+async fn export(
+    store: &Store,
+    week: IsoWeek,
+    out: Option<PathBuf>,
+    map: Option<PathBuf>,
+    published_at: Option<DateTime<Utc>>,
+) -> anyhow::Result<ExitCode> {
+    let Some((version, plan)) = store
+        .latest_plan(week, PlanKind::Optimised)
+        .await
+        .context("reading the plan")?
+    else {
+        eprintln!(
+            "Aucun plan enregistré pour la semaine {week} : lancez d'abord « parcours plan --week {week} »."
+        );
+        return Ok(ExitCode::from(1));
+    };
+    if out.is_none() && map.is_none() {
+        eprintln!("Rien à exporter : indiquez --out DOSSIER et/ou --map FICHIER.svg.");
+        return Ok(ExitCode::from(1));
+    }
+    let published_at = published_at.unwrap_or_else(Utc::now);
+    if let Some(dir) = &out {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for referent in &plan.referents {
+            let calendar = crate::feeds::ics::referent_calendar(referent);
+            let path = dir.join(format!("{}.ics", referent.code));
+            std::fs::write(&path, crate::feeds::ics::write(&calendar, published_at))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        println!(
+            "Plan n° {version} de la semaine {week} : {} calendrier(s) écrits dans {}.",
+            plan.referents.len(),
+            dir.display()
+        );
+    }
+    if let Some(path) = &map {
+        let territory = store
+            .load_territory()
+            .await
+            .context("reading the database")?;
+        let baseline = store
+            .latest_plan(week, PlanKind::Baseline)
+            .await
+            .context("reading the baseline")?
+            .map(|(_, p)| p);
+        let communes: Vec<(String, f64, f64)> = territory
+            .communes
+            .iter()
+            .map(|c| (c.name.clone(), c.location.lat(), c.location.lon()))
+            .collect();
+        let svg = crate::report::map::week_map(&plan, baseline.as_ref(), &communes);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(path, svg).with_context(|| format!("writing {}", path.display()))?;
+        println!("Carte de la semaine {week} écrite dans {}.", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
     let url = settings.database_url();
     let store = Store::connect(url)
@@ -411,6 +712,9 @@ fn print_import(dir: &Path, report: &ImportReport) {
     }
 }
 
+/// The week `parcours demo` plans: the first full week after the fixtures' last visits.
+const DEMO_WEEK: &str = "2026-W49";
+
 /// The reference territory shipped in the repository, or generated identically when the
 /// repository is not beside the binary.
 fn reference_territory() -> Source {
@@ -456,9 +760,24 @@ async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<
         .load_territory()
         .await
         .context("reading the database")?;
-    store.close().await;
     print!("{}", TerritorySummary::of(&territory).to_french());
+
+    let week = IsoWeek::parse(DEMO_WEEK).expect("BUG: the demo week is a valid ISO week");
+    println!("\n— Planification de la semaine {week} —\n");
+    let mut options = PlanOptions::new(week);
+    options.compare_baseline = true;
+    let code = plan(&store, options, false, false, false).await?;
+    store.close().await;
+    if code != ExitCode::SUCCESS {
+        return Ok(code);
+    }
     println!("\nEt ensuite :");
+    println!(
+        "  parcours export --week {week} --out calendriers --map calendriers/semaine.svg   un calendrier .ics par référent, et la carte des tournées"
+    );
+    println!(
+        "  parcours plan --week {week} --absent R-03:2026-12-03   re-planifier après une absence"
+    );
     println!(
         "  parcours check DOSSIER    valider vos propres tableaux (format : docs/data-format.md), sans rien écrire"
     );

@@ -5,10 +5,12 @@
 //! gives the same answer for the same input, seed and limits (STYLE.md §8).
 #![warn(missing_docs)]
 
+pub mod assign;
 pub mod ids;
 pub mod limits;
 pub mod milp;
 pub mod rng;
+pub mod rota;
 pub mod routing;
 pub mod travel;
 pub mod units;

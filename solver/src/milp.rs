@@ -7,11 +7,11 @@
 //! deterministic unless its time limit ends the search. Values are read back with
 //! [`integer_value`] and [`is_chosen`], which round once.
 
-use good_lp::solvers::highs::{HighsParallelType, HighsSolution};
-use good_lp::variable::UnsolvedProblem;
-use good_lp::{
-    Constraint, ResolutionError, Solution, SolutionStatus, SolverModel, Variable, highs,
-};
+use good_lp::solvers::highs::HighsParallelType;
+use std::collections::HashMap;
+
+use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable, highs};
+use highs::{HighsModelStatus, HighsSolutionStatus};
 
 use crate::limits::{Deadline, StopReason};
 
@@ -58,6 +58,36 @@ impl MilpSettings {
     }
 }
 
+/// What a model optimises.
+#[derive(Debug, Clone)]
+pub enum Objective {
+    /// Minimise the expression.
+    Minimise(Expression),
+    /// Maximise the expression.
+    Maximise(Expression),
+}
+
+/// The values HiGHS found for a model's variables, with the proof it gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MilpSolution {
+    values: Vec<f64>,
+    /// Column of each variable (good_lp keeps its own index private). Only looked up, never
+    /// iterated, so its order reaches no decision.
+    columns: HashMap<Variable, usize>,
+    /// The objective of the solution, as HiGHS computed it.
+    pub objective: f64,
+    /// The relative gap HiGHS proved between the solution and its best bound: `0.001` means
+    /// no solution is more than 0.1 % better. Infinite when no bound was proved.
+    pub gap: f64,
+}
+
+impl MilpSolution {
+    /// The value of `variable`.
+    pub fn value(&self, variable: Variable) -> f64 {
+        self.values[self.columns[&variable]]
+    }
+}
+
 /// How a MILP solve ended.
 #[derive(Debug)]
 pub struct MilpOutcome {
@@ -67,7 +97,7 @@ pub struct MilpOutcome {
     /// before the solve started.
     pub stop: StopReason,
     /// The best solution found, if any; read it with [`integer_value`] and [`is_chosen`].
-    pub solution: Option<HighsSolution>,
+    pub solution: Option<MilpSolution>,
 }
 
 /// A failure that a well-formed model never causes: these are bugs in the model-building code,
@@ -96,7 +126,8 @@ pub enum MilpError {
 /// [`MilpError::InvalidGap`] for a bad gap in `settings`; [`MilpError::Unbounded`] and
 /// [`MilpError::Highs`] for models that are wrong rather than infeasible.
 pub fn solve(
-    problem: UnsolvedProblem,
+    variables: ProblemVariables,
+    objective: Objective,
     constraints: impl IntoIterator<Item = Constraint>,
     settings: &MilpSettings,
     deadline: &Deadline,
@@ -119,60 +150,97 @@ pub fn solve(
         return no_solution(StopReason::TimeLimit);
     }
 
+    // good_lp builds the rows; the HiGHS model is then driven directly, so that the proven gap
+    // can be read back (good_lp's own `solve` drops it).
     // Option names: https://ergo-code.github.io/HiGHS/dev/options/definitions/
+    let columns: HashMap<Variable, usize> = variables
+        .iter_variables_with_def()
+        .enumerate()
+        .map(|(column, (variable, _))| (variable, column))
+        .collect();
+    let problem = match objective {
+        Objective::Minimise(e) => variables.minimise(e),
+        Objective::Maximise(e) => variables.maximise(e),
+    };
     let model = problem
         .using(highs)
         .set_threads(1)
         .set_parallel(HighsParallelType::Off)
-        .set_option("random_seed", settings.highs_seed())
-        .set_option("mip_rel_gap", rel_gap)
-        .set_time_limit(remaining.as_secs_f64())
-        .set_option("output_flag", false)
-        .set_option("log_to_console", false)
         .with_all(constraints);
+    let mut model = model
+        .try_into_inner()
+        .map_err(|e| MilpError::Highs(e.to_string()))?;
+    let options: [(&str, OptionValue); 5] = [
+        ("random_seed", OptionValue::Int(settings.highs_seed())),
+        ("mip_rel_gap", OptionValue::Float(rel_gap)),
+        ("time_limit", OptionValue::Float(remaining.as_secs_f64())),
+        ("output_flag", OptionValue::Bool(false)),
+        ("log_to_console", OptionValue::Bool(false)),
+    ];
+    for (name, value) in options {
+        let set = match value {
+            OptionValue::Int(v) => model.try_set_option(name, v),
+            OptionValue::Float(v) => model.try_set_option(name, v),
+            OptionValue::Bool(v) => model.try_set_option(name, v),
+        };
+        set.map_err(|e| MilpError::Highs(format!("option {name}: {e:?}")))?;
+    }
 
     tracing::debug!(
         remaining_s = remaining.as_secs_f64(),
         rel_gap,
         "solving MILP with HiGHS"
     );
-    let outcome = match model.solve() {
-        Ok(solution) => {
-            let stop = match solution.status() {
-                // good_lp reports GapLimit when HiGHS proved optimality within a gap > 0.
-                SolutionStatus::Optimal | SolutionStatus::GapLimit => StopReason::Optimal,
-                SolutionStatus::TimeLimit => StopReason::TimeLimit,
-            };
-            MilpOutcome {
-                stop,
-                solution: Some(solution),
-            }
+    let solved = model
+        .try_solve()
+        .map_err(|e| MilpError::Highs(format!("{e:?}")))?;
+    let stop = match solved.status() {
+        HighsModelStatus::Optimal
+        | HighsModelStatus::ObjectiveBound
+        | HighsModelStatus::ObjectiveTarget
+        | HighsModelStatus::ModelEmpty => StopReason::Optimal,
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedMemoryLimit => StopReason::TimeLimit,
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            return no_solution(StopReason::Infeasible);
         }
-        Err(ResolutionError::Infeasible) => MilpOutcome {
-            stop: StopReason::Infeasible,
-            solution: None,
-        },
-        // good_lp's name for "HiGHS stopped (time limit) before finding any feasible point".
-        Err(ResolutionError::Other("NoSolutionFound")) => MilpOutcome {
-            stop: StopReason::TimeLimit,
-            solution: None,
-        },
-        Err(ResolutionError::Unbounded) => return Err(MilpError::Unbounded),
-        Err(other) => return Err(MilpError::Highs(other.to_string())),
+        HighsModelStatus::Unbounded => return Err(MilpError::Unbounded),
+        other => return Err(MilpError::Highs(format!("{other:?}"))),
     };
-    tracing::debug!(stop = outcome.stop.key(), "MILP solved");
-    Ok(outcome)
+    let feasible = solved.status() == HighsModelStatus::ModelEmpty
+        || solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+    let solution = feasible.then(|| MilpSolution {
+        values: solved.get_solution().columns().to_vec(),
+        columns,
+        objective: solved.objective_value(),
+        gap: if solved.status() == HighsModelStatus::ModelEmpty {
+            0.0
+        } else {
+            solved.mip_gap()
+        },
+    });
+    tracing::debug!(stop = stop.key(), "MILP solved");
+    Ok(MilpOutcome { stop, solution })
+}
+
+enum OptionValue {
+    Int(i32),
+    Float(f64),
+    Bool(bool),
 }
 
 /// The value of integer or binary `variable` in `solution`, rounded to the nearest integer
 /// (HiGHS returns integers within its feasibility tolerance, 1e-6 by default).
-pub fn integer_value(solution: &impl Solution, variable: Variable) -> i64 {
+pub fn integer_value(solution: &MilpSolution, variable: Variable) -> i64 {
     // Model variables are bounded far below 2^53, so the cast is exact after rounding.
     solution.value(variable).round() as i64
 }
 
 /// Whether binary `variable` is 1 in `solution` (its value is above one half).
-pub fn is_chosen(solution: &impl Solution, variable: Variable) -> bool {
+pub fn is_chosen(solution: &MilpSolution, variable: Variable) -> bool {
     solution.value(variable) > 0.5
 }
 
@@ -228,7 +296,8 @@ mod tests {
 
         // Act
         let outcome = solve(
-            vars.maximise(value),
+            vars,
+            Objective::Maximise(value),
             [constraint!(weight <= capacity)],
             &MilpSettings::new(1).with_rel_gap(0.0),
             &generous(),
@@ -272,7 +341,8 @@ mod tests {
 
         // Act
         let outcome = solve(
-            vars.minimise(total),
+            vars,
+            Objective::Minimise(total),
             rows,
             &MilpSettings::new(7),
             &generous(),
@@ -299,7 +369,8 @@ mod tests {
         let a = vars.add(variable().binary());
         let b = vars.add(variable().binary());
         let outcome = solve(
-            vars.minimise(a + b),
+            vars,
+            Objective::Minimise(a + b),
             [constraint!(a + b >= 3)],
             &MilpSettings::new(0),
             &generous(),
@@ -315,7 +386,14 @@ mod tests {
         let deadline = Deadline::start(&Limits::new(Duration::from_secs(60)).with_cancel(flag));
         let mut vars = ProblemVariables::new();
         let a = vars.add(variable().binary());
-        let outcome = solve(vars.minimise(a), [], &MilpSettings::new(0), &deadline).unwrap();
+        let outcome = solve(
+            vars,
+            Objective::Minimise(a.into()),
+            [],
+            &MilpSettings::new(0),
+            &deadline,
+        )
+        .unwrap();
         assert_eq!(outcome.stop, StopReason::Cancelled);
         assert!(outcome.solution.is_none());
     }
@@ -325,7 +403,14 @@ mod tests {
         let deadline = Deadline::start(&Limits::new(Duration::ZERO));
         let mut vars = ProblemVariables::new();
         let a = vars.add(variable().binary());
-        let outcome = solve(vars.minimise(a), [], &MilpSettings::new(0), &deadline).unwrap();
+        let outcome = solve(
+            vars,
+            Objective::Minimise(a.into()),
+            [],
+            &MilpSettings::new(0),
+            &deadline,
+        )
+        .unwrap();
         assert_eq!(outcome.stop, StopReason::TimeLimit);
     }
 
@@ -334,7 +419,14 @@ mod tests {
         let mut vars = ProblemVariables::new();
         let a = vars.add(variable().binary());
         let settings = MilpSettings::new(0).with_rel_gap(-0.1);
-        let err = solve(vars.minimise(a), [], &settings, &generous()).unwrap_err();
+        let err = solve(
+            vars,
+            Objective::Minimise(a.into()),
+            [],
+            &settings,
+            &generous(),
+        )
+        .unwrap_err();
         assert_eq!(err, MilpError::InvalidGap(-0.1));
     }
 

@@ -17,11 +17,7 @@ impl Rng {
 
     /// A child generator for sub-search `index`, independent of how much the parent has drawn.
     pub fn child(seed: u64, index: u64) -> Rng {
-        // SplitMix64 finaliser of (seed, index): distinct, well-mixed child seeds.
-        let mut z = seed ^ index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        Rng::seed_from_u64(z ^ (z >> 31))
+        Rng::seed_from_u64(child_seed(seed, index))
     }
 
     /// Next raw 64 bits.
@@ -103,6 +99,15 @@ impl Rng {
         }
         weights.len().saturating_sub(1)
     }
+}
+
+/// The seed of sub-search `index` of a solve seeded with `seed` (STYLE.md §8): the SplitMix64
+/// finaliser of `(seed, index)`, so child seeds are distinct and well mixed.
+pub fn child_seed(seed: u64, index: u64) -> u64 {
+    let mut z = seed ^ index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 #[cfg(test)]

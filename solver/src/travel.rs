@@ -289,6 +289,70 @@ impl TravelTimes for GeoEstimator {
     }
 }
 
+/// How a person travels, for [`ModeEstimator`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    /// By car: [`GeoEstimator`] as it is.
+    Car,
+    /// By bus or tram.
+    PublicTransport,
+    /// By bicycle.
+    Bike,
+    /// On foot.
+    Walk,
+}
+
+impl Mode {
+    /// Fixed minutes per trip and door-to-door speed (km/h) over the road distance.
+    ///
+    /// Car: [`GeoEstimator`]'s 5 min and 36 km/h (DOMAIN.md §10). The others are assumptions
+    /// (DOMAIN.md marks them \[A\]), to be replaced by an imported matrix: public transport,
+    /// 12 min to walk to the stop and wait, then 18 km/h (an urban bus or tram's commercial
+    /// speed, stops included); bicycle, 3 min and 15 km/h; on foot, 1 min and 4.5 km/h.
+    pub const fn fixed_and_speed(self) -> (f64, f64) {
+        match self {
+            Mode::Car => (GeoEstimator::FIXED_MIN, GeoEstimator::SPEED_KMH),
+            Mode::PublicTransport => (12.0, 18.0),
+            Mode::Bike => (3.0, 15.0),
+            Mode::Walk => (1.0, 4.5),
+        }
+    }
+}
+
+/// [`GeoEstimator`]'s road distance with the time of a travel [`Mode`].
+#[derive(Debug, Clone)]
+pub struct ModeEstimator {
+    geo: GeoEstimator,
+    mode: Mode,
+}
+
+impl ModeEstimator {
+    /// The estimator of `mode` over `geo`'s points.
+    pub fn new(geo: GeoEstimator, mode: Mode) -> ModeEstimator {
+        ModeEstimator { geo, mode }
+    }
+}
+
+impl TravelTimes for ModeEstimator {
+    fn leg(&self, from: LocationIdx, to: LocationIdx) -> Leg {
+        if from == to {
+            return Leg::ZERO;
+        }
+        let road_km = self.geo.straight_km(from, to) * GeoEstimator::DETOUR_FACTOR;
+        let (fixed, speed) = self.mode.fixed_and_speed();
+        let minutes = fixed + road_km / speed * 60.0;
+        // Rounded once, here, as GeoEstimator does.
+        Leg {
+            minutes: Minutes(minutes.round() as i64),
+            meters: Meters((road_km * 1000.0).round() as i64),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.geo.len()
+    }
+}
+
 /// A dense, precomputed `n × n` table of legs, row-major by origin: O(1) lookups for the
 /// search's hot loops, built once from any [`TravelTimes`] source and then corrected with an
 /// imported matrix where it has data.

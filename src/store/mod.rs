@@ -25,6 +25,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{PgPool, SqlSafeStr, SqlitePool};
 
 use crate::domain::{Code, Territory};
+use crate::planning::{IsoWeek, PlanKind, WeekPlan};
 
 /// A travel time between two located records, imported from a routing engine (`trajets.csv`);
 /// it wins over Parcours' estimate where it has the pair.
@@ -291,6 +292,53 @@ impl Store {
         Ok(territory)
     }
 
+    /// Stores `plan` as the next version of its week and kind; returns that version (1 for the
+    /// first).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %plan.week))]
+    pub async fn save_plan(&self, plan: &WeekPlan, seed: u64) -> Result<i64, StoreError> {
+        let body = serde_json::to_string(plan).expect("BUG: a plan always serialises");
+        let kind = plan_kind_key(plan.kind);
+        let figures = [
+            plan.visits() as i64,
+            plan.unmet.len() as i64,
+            plan.travel_minutes(),
+            plan.travel_meters(),
+        ];
+        // Seeds are stored as the signed integer with the same bits.
+        let seed = seed as i64;
+        let week = plan.week.to_string();
+        on_backend!(self, insert_plan(&week, kind, seed, &body, figures))
+    }
+
+    /// The last stored version of `week`'s plan of `kind`, with its version number.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when the stored plan does not parse back;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %week))]
+    pub async fn latest_plan(
+        &self,
+        week: IsoWeek,
+        kind: PlanKind,
+    ) -> Result<Option<(i64, WeekPlan)>, StoreError> {
+        let week_text = week.to_string();
+        let row = on_backend!(self, latest_plan(&week_text, plan_kind_key(kind)))?;
+        row.map(|(version, body)| {
+            serde_json::from_str(&body)
+                .map(|plan| (version, plan))
+                .map_err(|e| StoreError::Corrupt {
+                    table: "week_plan",
+                    code: week_text.clone(),
+                    field: "body",
+                    message: e.to_string(),
+                })
+        })
+        .transpose()
+    }
+
     /// Every imported travel time, sorted by origin then destination code.
     ///
     /// # Errors
@@ -385,16 +433,35 @@ pub fn redact_url(url: &str) -> String {
     out
 }
 
+fn plan_kind_key(kind: PlanKind) -> &'static str {
+    match kind {
+        PlanKind::Optimised => "optimised",
+        PlanKind::Baseline => "baseline",
+    }
+}
+
 /// Embedded migrations: `(file name, SQL)`, the same names in the same order in both lists
 /// (a test checks them against `migrations/`). Never edit an applied one; add a file to both.
-const SQLITE_MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_territory.sql",
-    include_str!("../../migrations/sqlite/0001_territory.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_territory.sql",
-    include_str!("../../migrations/postgres/0001_territory.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_territory.sql",
+        include_str!("../../migrations/sqlite/0001_territory.sql"),
+    ),
+    (
+        "0002_week_plan.sql",
+        include_str!("../../migrations/sqlite/0002_week_plan.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_territory.sql",
+        include_str!("../../migrations/postgres/0001_territory.sql"),
+    ),
+    (
+        "0002_week_plan.sql",
+        include_str!("../../migrations/postgres/0002_week_plan.sql"),
+    ),
+];
 
 /// `0001_territory.sql` → `(1, "territory")`.
 fn migration_version(file_name: &str) -> Option<(i64, &str)> {

@@ -320,6 +320,16 @@ pub(super) fn insert_list_item(list_table: &str, owner_table: &str, member_table
     )
 }
 
+/// A new version of a week's plan of one kind: one more than the last.
+pub(super) const INSERT_PLAN: &str = "insert into week_plan (week, kind, version, seed, body, \
+     visits, unmet, travel_minutes, travel_meters) values ($1, $2, \
+     (select coalesce(max(version), 0) + 1 from week_plan where week = $1 and kind = $2), \
+     $3, $4, $5, $6, $7, $8) returning version";
+
+/// The last version of a week's plan of one kind.
+pub(super) const SELECT_LATEST_PLAN: &str = "select version, body from week_plan \
+     where week = $1 and kind = $2 order by version desc limit 1";
+
 /// Instantiates `load`, `apply` and `counts` for one backend. The invoking module provides
 /// `begin(pool)` (a write transaction) and `stamp(now)` (the import time as that backend stores
 /// it).
@@ -413,6 +423,43 @@ macro_rules! backend_queries {
             }
             tx.commit().await?;
             Ok(plan.counts)
+        }
+
+        #[allow(clippy::too_many_arguments)]
+        pub(super) async fn insert_plan(
+            pool: &Pool<$db>,
+            week: &str,
+            kind: &str,
+            seed: i64,
+            body: &str,
+            figures: [i64; 4],
+        ) -> Result<i64, StoreError> {
+            let mut tx = begin(pool).await?;
+            let version: i64 = sqlx::query_scalar(q::INSERT_PLAN)
+                .bind(week)
+                .bind(kind)
+                .bind(seed)
+                .bind(body)
+                .bind(figures[0])
+                .bind(figures[1])
+                .bind(figures[2])
+                .bind(figures[3])
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(version)
+        }
+
+        pub(super) async fn latest_plan(
+            pool: &Pool<$db>,
+            week: &str,
+            kind: &str,
+        ) -> Result<Option<(i64, String)>, StoreError> {
+            Ok(sqlx::query_as(q::SELECT_LATEST_PLAN)
+                .bind(week)
+                .bind(kind)
+                .fetch_optional(pool)
+                .await?)
         }
 
         pub(super) async fn counts(

@@ -34,14 +34,25 @@ fn the_demo_in_an_empty_directory_creates_the_database_and_prints_the_summary() 
             "missing « {expected} » in:\n{text}"
         );
     }
-    // Six référents, each on her own line with her caseload.
+    // Six référents, each on her own line with her caseload, then the planned week beside
+    // today's practice.
+    let (summary, week) = text
+        .split_once("Planification de la semaine 2026-W49")
+        .unwrap_or_else(|| panic!("the demo plans no week:\n{text}"));
     assert_eq!(
-        text.lines()
+        summary
+            .lines()
             .filter(|l| l.trim_start().starts_with("R-0"))
             .count(),
         6,
         "{text}"
     );
+    for expected in ["Visites placées", "pratique actuelle", "Économie de trajet"] {
+        assert!(
+            week.contains(expected),
+            "missing « {expected} » in:\n{week}"
+        );
+    }
 
     // Running it again re-imports nothing new.
     let again = parcours_in(dir.path(), &["demo"], None);

@@ -5,4 +5,5 @@ mod bench;
 mod demo;
 mod helpers;
 mod import;
+mod plan;
 mod store;

@@ -362,7 +362,89 @@ macro_rules! contract {
     };
 }
 
+/// A small plan: one référent, one Monday visit.
+fn small_plan(week: &str, travel_minutes: i64) -> parcours::planning::WeekPlan {
+    use parcours::planning::*;
+    let week = IsoWeek::parse(week).unwrap();
+    let at = |h, m| week.monday().and_hms_opt(h, m, 0).unwrap();
+    WeekPlan {
+        week,
+        kind: PlanKind::Optimised,
+        referents: vec![ReferentWeek {
+            code: "R-01".into(),
+            name: "Amina K.".into(),
+            travel_mode: "voiture".into(),
+            base: (50.35, 3.52),
+            working_minutes: 2100,
+            days: vec![DayRoute {
+                date: week.monday(),
+                leave: Some(at(9, 0)),
+                back: Some(at(10, 30)),
+                lunch: None,
+                stops: vec![Stop {
+                    id: format!("visite-{week}-F-0001"),
+                    kind: StopKind::Visit {
+                        family: "F-0001".into(),
+                    },
+                    start: at(9, 15),
+                    end: at(10, 0),
+                    commune: "59606".into(),
+                    commune_name: "Valenciennes".into(),
+                    place: PlaceKind::Home,
+                    point: (50.36, 3.53),
+                    travel_minutes,
+                    travel_meters: 4200,
+                    confirmed: false,
+                }],
+                return_minutes: 15,
+                return_meters: 4200,
+            }],
+        }],
+        unmet: vec![UnmetVisit {
+            family: "F-0002".into(),
+            referent: Some("R-01".into()),
+            reason: "semaine complète".into(),
+        }],
+        assignment: vec![("F-0001".into(), "R-01".into())],
+    }
+}
+
+async fn a_plan_is_stored_as_a_new_version_and_the_last_one_loads_back(store: Store) {
+    use parcours::planning::{IsoWeek, PlanKind};
+    let week = IsoWeek::parse("2026-W49").unwrap();
+    assert_eq!(
+        store.latest_plan(week, PlanKind::Optimised).await.unwrap(),
+        None
+    );
+
+    let first = small_plan("2026-W49", 15);
+    let second = small_plan("2026-W49", 12);
+    assert_eq!(store.save_plan(&first, 1).await.unwrap(), 1);
+    assert_eq!(store.save_plan(&second, 1).await.unwrap(), 2);
+    // Another week has its own versions.
+    assert_eq!(
+        store
+            .save_plan(&small_plan("2026-W50", 9), 1)
+            .await
+            .unwrap(),
+        1
+    );
+
+    let (version, loaded) = store
+        .latest_plan(week, PlanKind::Optimised)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(version, 2);
+    assert_eq!(loaded, second);
+    assert_eq!(
+        store.latest_plan(week, PlanKind::Baseline).await.unwrap(),
+        None
+    );
+}
+
 contract! {
+    a_plan_is_stored_as_a_new_version_and_the_last_one_loads_back,
     migrations_run_twice_and_create_every_table,
     the_reference_territory_loads_back_exactly_as_imported,
     importing_the_same_batch_again_writes_nothing,

@@ -1,0 +1,625 @@
+//! Families → référents: who follows which family (MILP on HiGHS through `good_lp`).
+//!
+//! Hard rules: a référent follows at most her maximum caseload; a family needing a language is
+//! followed by someone who speaks it; with [`SectorRule::Hard`], only by a référent whose
+//! sector covers it; a pinned family keeps its référent. A family may always stay with its
+//! current référent, even where she breaks a rule: the team chose her. Soft rules, each with its weight and
+//! its cost reported ([`Rule`]): travel, continuity, workload balance and, with
+//! [`SectorRule::Soft`], sectors. Every cost is in hundredths of a minute per month, so that
+//! rules add up in one currency a coordinator can read ("minutes of driving a month").
+//!
+//! Travel is estimated as visits per month × the round trip from the référent's base to the
+//! family. It over-counts what a route that chains several families drives, but it is linear
+//! in the assignment, ranks référents by distance the way routes do, and is what a coordinator
+//! already reasons with; the rota then measures real routes.
+
+mod model;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use crate::limits::{Params, StopReason};
+use crate::units::Minutes;
+
+/// A référent as the assignment sees her.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referent {
+    /// Families she may follow at most.
+    pub max_caseload: u32,
+    /// Languages she holds visits in besides French (indices chosen by the caller).
+    pub languages: Vec<u32>,
+    /// Working minutes a month she has for visits and their travel: the balance rule compares
+    /// each référent's load to it.
+    pub monthly_minutes: i64,
+}
+
+/// Who follows a family today, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Current {
+    /// The référent (index into [`Problem::referents`]).
+    pub referent: usize,
+    /// Whole months she has followed the family.
+    pub months: u32,
+}
+
+/// A family as the assignment sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Family {
+    /// Language the visits need, `None` for French.
+    pub language: Option<u32>,
+    /// Visits a month, in hundredths (4.33 a month for weekly visits: 433).
+    pub visits_per_month_x100: i64,
+    /// Minutes on site per visit.
+    pub visit_minutes: i64,
+    /// Current référent, if any.
+    pub current: Option<Current>,
+    /// Keeps its current référent whatever the cost (requires `current`).
+    pub pinned: bool,
+}
+
+/// What links one référent to one family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pair {
+    /// Round trip from her base to the family's meeting place, with her travel mode.
+    pub round_trip: Minutes,
+    /// Whether her sector covers the family.
+    pub in_sector: bool,
+}
+
+/// Whether sectors bind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectorRule {
+    /// Only a référent whose sector covers the family may follow it.
+    Hard,
+    /// Any référent may, at this cost in minutes a month per family outside her sector.
+    Soft {
+        /// Minutes a month.
+        minutes: i64,
+    },
+}
+
+/// Weights of the soft rules, in minutes a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weights {
+    /// Cost of changing a family's référent, whatever the time she followed it.
+    pub continuity_base: i64,
+    /// Added for each month the current référent has followed the family…
+    pub continuity_per_month: i64,
+    /// …up to this many months.
+    pub continuity_cap_months: u32,
+    /// Cost of each percentage point of the largest deviation of a référent's load (relative to
+    /// her working time) from the team's.
+    pub balance_per_point: i64,
+    /// Sectors, hard or soft.
+    pub sectors: SectorRule,
+}
+
+impl Default for Weights {
+    /// A change of référent costs one hour a month plus a quarter of an hour per month of
+    /// follow-up (at most two years): a family followed for a year moves only to save about
+    /// four hours of driving a month. One point of imbalance costs an hour a month. Sectors
+    /// bind.
+    fn default() -> Weights {
+        Weights {
+            continuity_base: 60,
+            continuity_per_month: 15,
+            continuity_cap_months: 24,
+            balance_per_point: 60,
+            sectors: SectorRule::Hard,
+        }
+    }
+}
+
+/// Why a problem was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssignError {
+    /// A field of a référent or family is invalid.
+    #[error("{item} {index}, {field} : {message}")]
+    Invalid {
+        /// `"référent"` or `"famille"`.
+        item: &'static str,
+        /// Its index.
+        index: usize,
+        /// The field.
+        field: &'static str,
+        /// What is wrong, in French.
+        message: String,
+    },
+    /// HiGHS failed on a model it should accept: a bug, reported rather than panicking.
+    #[error("solveur MILP : {0}")]
+    Milp(String),
+}
+
+/// A validated assignment problem.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    referents: Vec<Referent>,
+    families: Vec<Family>,
+    /// `pairs[r * families + f]`.
+    pairs: Vec<Pair>,
+    weights: Weights,
+}
+
+fn invalid(item: &'static str, index: usize, field: &'static str, message: String) -> AssignError {
+    AssignError::Invalid {
+        item,
+        index,
+        field,
+        message,
+    }
+}
+
+impl Problem {
+    /// Validates and builds a problem; `pairs` is référent-major: `pairs[r * families.len() + f]`.
+    ///
+    /// # Errors
+    /// [`AssignError::Invalid`] naming the référent or family and the field: a negative count
+    /// or duration, a current référent that does not exist, a pin without a current référent,
+    /// more pinned families than a référent's maximum caseload, a `pairs` table of the wrong
+    /// size.
+    pub fn new(
+        referents: Vec<Referent>,
+        families: Vec<Family>,
+        pairs: Vec<Pair>,
+        weights: Weights,
+    ) -> Result<Problem, AssignError> {
+        if pairs.len() != referents.len() * families.len() {
+            return Err(invalid(
+                "référent",
+                0,
+                "trajets",
+                format!(
+                    "{} trajets pour {} référents × {} familles",
+                    pairs.len(),
+                    referents.len(),
+                    families.len()
+                ),
+            ));
+        }
+        for (r, referent) in referents.iter().enumerate() {
+            if referent.monthly_minutes < 0 {
+                return Err(invalid("référent", r, "temps de travail", "négatif".into()));
+            }
+        }
+        let mut pinned = vec![0u32; referents.len()];
+        for (f, family) in families.iter().enumerate() {
+            if family.visits_per_month_x100 < 0 || family.visit_minutes < 0 {
+                return Err(invalid("famille", f, "visites", "valeur négative".into()));
+            }
+            if let Some(current) = family.current
+                && current.referent >= referents.len()
+            {
+                return Err(invalid(
+                    "famille",
+                    f,
+                    "référent",
+                    format!("référent {} inexistant", current.referent),
+                ));
+            }
+            if family.pinned {
+                let Some(current) = family.current else {
+                    return Err(invalid(
+                        "famille",
+                        f,
+                        "référent fixé",
+                        "une famille fixée doit avoir un référent".into(),
+                    ));
+                };
+                pinned[current.referent] += 1;
+            }
+        }
+        for (r, (&count, referent)) in pinned.iter().zip(&referents).enumerate() {
+            if count > referent.max_caseload {
+                return Err(invalid(
+                    "référent",
+                    r,
+                    "charge max",
+                    format!(
+                        "{count} familles fixées pour une charge maximale de {}",
+                        referent.max_caseload
+                    ),
+                ));
+            }
+        }
+        for (index, pair) in pairs.iter().enumerate() {
+            if pair.round_trip.is_negative() {
+                return Err(invalid(
+                    "référent",
+                    index / families.len().max(1),
+                    "trajet",
+                    "durée négative".into(),
+                ));
+            }
+        }
+        Ok(Problem {
+            referents,
+            families,
+            pairs,
+            weights,
+        })
+    }
+
+    /// The référents.
+    pub fn referents(&self) -> &[Referent] {
+        &self.referents
+    }
+
+    /// The families.
+    pub fn families(&self) -> &[Family] {
+        &self.families
+    }
+
+    /// The weights.
+    pub fn weights(&self) -> Weights {
+        self.weights
+    }
+
+    /// What links référent `r` to family `f`.
+    pub fn pair(&self, r: usize, f: usize) -> Pair {
+        self.pairs[r * self.families.len() + f]
+    }
+
+    /// Whether référent `r` speaks what family `f` needs.
+    pub fn speaks(&self, r: usize, f: usize) -> bool {
+        self.families[f]
+            .language
+            .is_none_or(|l| self.referents[r].languages.contains(&l))
+    }
+
+    /// Whether the hard rules let référent `r` follow family `f`. A family may always stay
+    /// with its current référent (the team chose her, perhaps as an exception to its own
+    /// rules: an interpreter, a history with the family); a pinned family must.
+    pub fn may_follow(&self, r: usize, f: usize) -> bool {
+        let family = &self.families[f];
+        let is_current = family.current.is_some_and(|c| c.referent == r);
+        if family.pinned || is_current {
+            return is_current;
+        }
+        self.speaks(r, f) && (self.weights.sectors != SectorRule::Hard || self.pair(r, f).in_sector)
+    }
+
+    /// Monthly load of family `f` on référent `r`, hundredths of a minute: visits × (time on
+    /// site + round trip).
+    pub fn load(&self, r: usize, f: usize) -> i64 {
+        let family = &self.families[f];
+        family.visits_per_month_x100 * (family.visit_minutes + self.pair(r, f).round_trip.0)
+    }
+
+    /// Monthly travel of family `f` with référent `r`, hundredths of a minute.
+    pub fn travel(&self, r: usize, f: usize) -> i64 {
+        self.families[f].visits_per_month_x100 * self.pair(r, f).round_trip.0
+    }
+
+    /// Cost of giving family `f` to référent `r` instead of its current one, hundredths of a
+    /// minute a month (zero when `r` is the current one or the family has none).
+    pub fn change_cost(&self, r: usize, f: usize) -> i64 {
+        match self.families[f].current {
+            Some(c) if c.referent != r => {
+                let w = self.weights;
+                let months = i64::from(c.months.min(w.continuity_cap_months));
+                100 * (w.continuity_base + w.continuity_per_month * months)
+            }
+            _ => 0,
+        }
+    }
+
+    /// Sector cost of giving family `f` to référent `r`, hundredths of a minute a month.
+    pub fn sector_cost(&self, r: usize, f: usize) -> i64 {
+        match self.weights.sectors {
+            SectorRule::Soft { minutes } if !self.pair(r, f).in_sector => 100 * minutes,
+            _ => 0,
+        }
+    }
+}
+
+/// A soft rule of the assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// Visits a month × round trip from the référent's base.
+    Travel,
+    /// Changing a family's référent.
+    Continuity,
+    /// The largest deviation of a référent's load from the team's, relative to working time.
+    Balance,
+    /// Families outside their référent's sector (soft sectors only).
+    Sector,
+    /// Families left without a référent.
+    Unassigned,
+}
+
+impl Rule {
+    /// Every rule, in report order.
+    pub const ALL: [Rule; 5] = [
+        Rule::Travel,
+        Rule::Continuity,
+        Rule::Balance,
+        Rule::Sector,
+        Rule::Unassigned,
+    ];
+
+    /// Stable key for JSON.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Rule::Travel => "travel",
+            Rule::Continuity => "continuity",
+            Rule::Balance => "balance",
+            Rule::Sector => "sector",
+            Rule::Unassigned => "unassigned",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Rule::Travel => "trajets (visites × aller-retour)",
+            Rule::Continuity => "continuité du suivi",
+            Rule::Balance => "équilibre des charges",
+            Rule::Sector => "hors secteur",
+            Rule::Unassigned => "familles sans référent",
+        })
+    }
+}
+
+/// Why a family has no référent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnassignedReason {
+    /// No référent speaks the language it needs.
+    NoLanguage,
+    /// No référent's sector covers it.
+    NoSector,
+    /// Those who speak its language do not cover its sector.
+    NoLanguageInSector,
+    /// Every référent who may follow it is at her maximum caseload.
+    Capacity,
+}
+
+impl fmt::Display for UnassignedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnassignedReason::NoLanguage => "aucun référent ne parle la langue de la famille",
+            UnassignedReason::NoSector => "aucun secteur de référent ne couvre la famille",
+            UnassignedReason::NoLanguageInSector => {
+                "aucun référent du secteur ne parle la langue de la famille"
+            }
+            UnassignedReason::Capacity => {
+                "les référents possibles ont tous atteint leur charge maximale"
+            }
+        })
+    }
+}
+
+/// Why a family changes référent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MoveReason {
+    /// Its référent does not speak the language it needs.
+    Language,
+    /// Its référent's sector does not cover it (hard sectors).
+    Sector,
+    /// Its référent is over her maximum caseload.
+    Capacity,
+    /// Another référent is closer: this many minutes of travel a month less.
+    Travel {
+        /// Minutes a month saved on this family's visits.
+        saved_minutes: i64,
+    },
+    /// It evens out the team's workload.
+    Balance,
+}
+
+impl fmt::Display for MoveReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MoveReason::Language => f.write_str("la référente actuelle ne parle pas sa langue"),
+            MoveReason::Sector => f.write_str("hors du secteur de la référente actuelle"),
+            MoveReason::Capacity => f.write_str("la référente actuelle dépasse sa charge maximale"),
+            MoveReason::Travel { saved_minutes } => {
+                write!(
+                    f,
+                    "trajets plus courts : {saved_minutes} min de moins par mois"
+                )
+            }
+            MoveReason::Balance => f.write_str("rééquilibrage de la charge de l'équipe"),
+        }
+    }
+}
+
+/// A family that changes référent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move {
+    /// The family.
+    pub family: usize,
+    /// Its current référent.
+    pub from: usize,
+    /// Its new référent.
+    pub to: usize,
+    /// Why.
+    pub reason: MoveReason,
+}
+
+/// One référent's share of an assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Load {
+    /// Families followed.
+    pub families: u32,
+    /// Visits and their estimated travel, minutes a month.
+    pub minutes: i64,
+    /// `minutes` relative to her monthly working minutes, in tenths of a percent.
+    pub permille: i64,
+}
+
+/// The outcome of an assignment solve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// The référent of each family, `None` when unassigned.
+    pub assignment: Vec<Option<usize>>,
+    /// Families left without a référent, with why.
+    pub unassigned: Vec<(usize, UnassignedReason)>,
+    /// Families whose référent changes, with why.
+    pub moves: Vec<Move>,
+    /// Cost per rule, hundredths of a minute a month, recomputed exactly from the assignment.
+    pub costs: Vec<(Rule, i64)>,
+    /// Each référent's load.
+    pub loads: Vec<Load>,
+    /// Relative gap HiGHS proved (0.001 = 0.1 %); infinite when it proved none.
+    pub gap: f64,
+    /// Why the solve stopped.
+    pub stop: StopReason,
+}
+
+impl Solution {
+    /// Total cost, hundredths of a minute a month.
+    pub fn cost(&self) -> i64 {
+        self.costs.iter().map(|(_, c)| c).sum()
+    }
+
+    /// Cost of one rule.
+    pub fn cost_of(&self, rule: Rule) -> i64 {
+        self.costs
+            .iter()
+            .find(|(r, _)| *r == rule)
+            .map_or(0, |(_, c)| *c)
+    }
+}
+
+/// The relative gap the assignment is solved to: 0.1 %.
+pub const REL_GAP: f64 = 1e-3;
+
+/// Solves `problem` within `params`: the MILP on HiGHS, one thread, `params.seed`, to a proven
+/// relative gap of [`REL_GAP`] or the time limit.
+///
+/// # Errors
+/// [`AssignError::Milp`] if HiGHS fails on the model (a bug, not bad input).
+pub fn solve(problem: &Problem, params: &Params) -> Result<Solution, AssignError> {
+    let (assignment, gap, stop) = model::solve(problem, params)?;
+    Ok(evaluate(problem, assignment, gap, stop))
+}
+
+/// The solution of a given assignment: its costs per rule, loads and moves, recomputed from
+/// scratch. Also how the current assignment is measured, to compare.
+pub fn evaluate(
+    problem: &Problem,
+    assignment: Vec<Option<usize>>,
+    gap: f64,
+    stop: StopReason,
+) -> Solution {
+    let nr = problem.referents.len();
+    let mut loads = vec![
+        Load {
+            families: 0,
+            minutes: 0,
+            permille: 0,
+        };
+        nr
+    ];
+    let (mut travel, mut continuity, mut sector, mut unassigned_cost) = (0, 0, 0, 0);
+    let mut unassigned = Vec::new();
+    let mut load_x100 = vec![0i64; nr];
+    for (f, chosen) in assignment.iter().enumerate() {
+        match *chosen {
+            Some(r) => {
+                loads[r].families += 1;
+                load_x100[r] += problem.load(r, f);
+                travel += problem.travel(r, f);
+                continuity += problem.change_cost(r, f);
+                sector += problem.sector_cost(r, f);
+            }
+            None => {
+                unassigned.push((f, unassigned_reason(problem, f)));
+                unassigned_cost += model::UNASSIGNED_COST;
+            }
+        }
+    }
+    // Balance: largest |u_r − ū| in points, u_r = load_r / W_r, ū = Σ load / Σ W.
+    let total_w: i64 = problem.referents.iter().map(|r| r.monthly_minutes).sum();
+    let total_load: i64 = load_x100.iter().sum();
+    let mean = if total_w > 0 {
+        total_load as f64 / total_w as f64
+    } else {
+        0.0
+    };
+    let mut deviation: f64 = 0.0;
+    for (r, referent) in problem.referents.iter().enumerate() {
+        loads[r].minutes = (load_x100[r] + 50) / 100;
+        if referent.monthly_minutes > 0 {
+            let u = load_x100[r] as f64 / referent.monthly_minutes as f64;
+            loads[r].permille = (u * 10.0).round() as i64;
+            deviation = deviation.max((u - mean).abs());
+        }
+    }
+    let balance = (deviation * 100.0 * problem.weights.balance_per_point as f64).round() as i64;
+    let moves = moves(problem, &assignment, &loads);
+    Solution {
+        assignment,
+        unassigned,
+        moves,
+        costs: vec![
+            (Rule::Travel, travel),
+            (Rule::Continuity, continuity),
+            (Rule::Balance, balance),
+            (Rule::Sector, sector),
+            (Rule::Unassigned, unassigned_cost),
+        ],
+        loads,
+        gap,
+        stop,
+    }
+}
+
+fn unassigned_reason(problem: &Problem, f: usize) -> UnassignedReason {
+    let nr = problem.referents.len();
+    let speaks = (0..nr).any(|r| problem.speaks(r, f));
+    let hard = problem.weights.sectors == SectorRule::Hard;
+    let covered = !hard || (0..nr).any(|r| problem.pair(r, f).in_sector);
+    if (0..nr).any(|r| problem.may_follow(r, f)) {
+        UnassignedReason::Capacity
+    } else if !speaks {
+        UnassignedReason::NoLanguage
+    } else if !covered {
+        UnassignedReason::NoSector
+    } else {
+        UnassignedReason::NoLanguageInSector
+    }
+}
+
+fn moves(problem: &Problem, assignment: &[Option<usize>], loads: &[Load]) -> Vec<Move> {
+    let mut current_count = vec![0u32; problem.referents.len()];
+    for family in &problem.families {
+        if let Some(c) = family.current {
+            current_count[c.referent] += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (f, family) in problem.families.iter().enumerate() {
+        let (Some(current), Some(to)) = (family.current, assignment[f]) else {
+            continue;
+        };
+        let from = current.referent;
+        if from == to {
+            continue;
+        }
+        let reason = if !problem.speaks(from, f) {
+            MoveReason::Language
+        } else if problem.weights.sectors == SectorRule::Hard && !problem.pair(from, f).in_sector {
+            MoveReason::Sector
+        } else if current_count[from] > problem.referents[from].max_caseload
+            && loads[from].families == problem.referents[from].max_caseload
+        {
+            MoveReason::Capacity
+        } else if problem.travel(to, f) < problem.travel(from, f) {
+            MoveReason::Travel {
+                saved_minutes: (problem.travel(from, f) - problem.travel(to, f) + 50) / 100,
+            }
+        } else {
+            MoveReason::Balance
+        };
+        out.push(Move {
+            family: f,
+            from,
+            to,
+            reason,
+        });
+    }
+    out
+}

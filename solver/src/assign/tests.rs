@@ -1,0 +1,380 @@
+use std::time::Duration;
+
+use super::*;
+use crate::limits::Limits;
+use crate::rng::Rng;
+
+fn params() -> Params {
+    Params::new(7, Limits::new(Duration::from_secs(30)))
+}
+
+fn referent(max: u32) -> Referent {
+    Referent {
+        max_caseload: max,
+        languages: vec![],
+        monthly_minutes: 6000,
+    }
+}
+
+fn family(current: Option<(usize, u32)>) -> Family {
+    Family {
+        language: None,
+        visits_per_month_x100: 217,
+        visit_minutes: 45,
+        current: current.map(|(referent, months)| Current { referent, months }),
+        pinned: false,
+    }
+}
+
+/// Référents and families on a line (km from the origin); a round trip takes 2 min per km.
+fn on_a_line(referents: &[i64], families: &[i64]) -> Vec<Pair> {
+    referents
+        .iter()
+        .flat_map(|&r| {
+            families.iter().map(move |&f| Pair {
+                round_trip: Minutes(2 * (r - f).abs()),
+                in_sector: true,
+            })
+        })
+        .collect()
+}
+
+fn no_balance() -> Weights {
+    Weights {
+        balance_per_point: 0,
+        ..Weights::default()
+    }
+}
+
+fn assign(problem: &Problem) -> Solution {
+    let solution = solve(problem, &params()).unwrap();
+    assert_eq!(solution.stop, StopReason::Optimal);
+    assert!(solution.gap <= REL_GAP, "gap {}", solution.gap);
+    solution
+}
+
+#[test]
+fn each_family_goes_to_the_nearest_referent_when_nothing_else_binds() {
+    let problem = Problem::new(
+        vec![referent(10), referent(10)],
+        vec![family(None), family(None), family(None)],
+        on_a_line(&[0, 100], &[10, 90, 40]),
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&problem);
+    assert_eq!(s.assignment, vec![Some(0), Some(1), Some(0)]);
+    assert_eq!(s.cost_of(Rule::Travel), 217 * (20 + 20 + 80));
+}
+
+#[test]
+fn a_referent_never_follows_more_families_than_her_maximum_caseload() {
+    let families = vec![family(None), family(None), family(None)];
+    let pairs = on_a_line(&[0, 100], &[10, 11, 12]);
+    let roomy = Problem::new(
+        vec![referent(3), referent(3)],
+        families.clone(),
+        pairs.clone(),
+        no_balance(),
+    )
+    .unwrap();
+    assert_eq!(assign(&roomy).loads[0].families, 3);
+
+    let tight = Problem::new(
+        vec![referent(2), referent(3)],
+        families,
+        pairs,
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&tight);
+    assert_eq!(s.loads[0].families, 2);
+    assert_eq!(s.loads[1].families, 1);
+    // The one that goes far is the one it costs least to send: the farthest from R0.
+    assert_eq!(s.assignment[2], Some(1));
+}
+
+#[test]
+fn a_family_needing_a_language_goes_to_a_referent_who_speaks_it_even_if_farther() {
+    let mut arabic = family(None);
+    arabic.language = Some(1);
+    let mut speaker = referent(10);
+    speaker.languages = vec![1];
+    let problem = Problem::new(
+        vec![referent(10), speaker],
+        vec![arabic, family(None)],
+        on_a_line(&[0, 100], &[10, 10]),
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&problem);
+    assert_eq!(s.assignment, vec![Some(1), Some(0)]);
+}
+
+#[test]
+fn hard_sectors_bind_and_soft_sectors_only_cost() {
+    let mut pairs = on_a_line(&[0, 30], &[10]);
+    pairs[0].in_sector = false; // R0 is nearer but the family is outside her sector.
+    let families = vec![family(None)];
+    let hard = Problem::new(
+        vec![referent(5), referent(5)],
+        families.clone(),
+        pairs.clone(),
+        no_balance(),
+    )
+    .unwrap();
+    assert_eq!(assign(&hard).assignment, vec![Some(1)]);
+
+    // Soft, cheap: R0 saves 2 × (20 − 10) × 2.17 ≈ 87 min a month, more than 30.
+    let cheap = Weights {
+        sectors: SectorRule::Soft { minutes: 30 },
+        ..no_balance()
+    };
+    let soft = Problem::new(
+        vec![referent(5), referent(5)],
+        families.clone(),
+        pairs.clone(),
+        cheap,
+    )
+    .unwrap();
+    let s = assign(&soft);
+    assert_eq!(s.assignment, vec![Some(0)]);
+    assert_eq!(s.cost_of(Rule::Sector), 3000);
+
+    // Soft, dear: 200 min a month outweighs the saving.
+    let dear = Weights {
+        sectors: SectorRule::Soft { minutes: 200 },
+        ..no_balance()
+    };
+    let soft = Problem::new(vec![referent(5), referent(5)], families, pairs, dear).unwrap();
+    assert_eq!(assign(&soft).assignment, vec![Some(1)]);
+}
+
+#[test]
+fn a_family_may_stay_with_a_current_referent_who_breaks_a_hard_rule() {
+    // R1 does not speak the family's language and is outside her sector, but follows it.
+    let mut followed = family(Some((1, 6)));
+    followed.language = Some(2);
+    let mut pairs = on_a_line(&[0, 5], &[5]);
+    pairs[1].in_sector = false;
+    let problem = Problem::new(
+        vec![referent(5), referent(5)],
+        vec![followed],
+        pairs,
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&problem);
+    assert_eq!(s.assignment, vec![Some(1)]);
+    assert!(s.unassigned.is_empty());
+}
+
+#[test]
+fn a_pinned_family_keeps_its_referent_however_far() {
+    let mut pinned = family(Some((1, 0)));
+    pinned.pinned = true;
+    let problem = Problem::new(
+        vec![referent(5), referent(5)],
+        vec![pinned, family(Some((1, 0)))],
+        on_a_line(&[0, 500], &[1, 1]),
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&problem);
+    assert_eq!(s.assignment, vec![Some(1), Some(0)]);
+    assert_eq!(s.moves.len(), 1);
+    assert_eq!(s.moves[0].family, 1);
+}
+
+#[test]
+fn continuity_keeps_a_long_followed_family_unless_the_saving_is_large() {
+    // Both families sit 20 km nearer R0 than their current R1: 2 × 20 × 2.17 ≈ 87 min a month.
+    let problem = Problem::new(
+        vec![referent(5), referent(5)],
+        vec![family(Some((1, 12))), family(Some((1, 0)))],
+        on_a_line(&[0, 40], &[10, 10]),
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&problem);
+    // Followed a year: 60 + 12 × 15 = 240 min > 87, stays. New: 60 < 87, moves.
+    assert_eq!(s.assignment, vec![Some(1), Some(0)]);
+    assert_eq!(
+        s.moves,
+        vec![Move {
+            family: 1,
+            from: 1,
+            to: 0,
+            reason: MoveReason::Travel { saved_minutes: 87 }
+        }]
+    );
+    assert_eq!(s.cost_of(Rule::Continuity), 6000);
+}
+
+#[test]
+fn balance_spreads_the_load_when_it_weighs_and_not_when_it_does_not() {
+    let families: Vec<Family> = (0..6).map(|_| family(None)).collect();
+    let pairs = on_a_line(&[0, 14], &[6, 6, 6, 6, 6, 6]);
+    let lopsided = Problem::new(
+        vec![referent(10), referent(10)],
+        families.clone(),
+        pairs.clone(),
+        no_balance(),
+    )
+    .unwrap();
+    assert_eq!(assign(&lopsided).loads[0].families, 6);
+
+    let balanced = Problem::new(
+        vec![referent(10), referent(10)],
+        families,
+        pairs,
+        Weights::default(),
+    )
+    .unwrap();
+    let s = assign(&balanced);
+    assert!(s.loads[1].families >= 2, "{:?}", s.loads);
+    assert!(
+        (s.loads[0].permille - s.loads[1].permille).abs() < 100,
+        "{:?}",
+        s.loads
+    );
+}
+
+#[test]
+fn a_family_no_one_may_follow_is_reported_with_its_reason() {
+    let mut tamil = family(None);
+    tamil.language = Some(9);
+    let problem = Problem::new(
+        vec![referent(1)],
+        vec![tamil, family(None), family(None)],
+        on_a_line(&[0], &[1, 2, 3]),
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&problem);
+    assert_eq!(s.assignment[0], None);
+    assert_eq!(s.loads[0].families, 1);
+    let reasons: Vec<UnassignedReason> = s.unassigned.iter().map(|(_, r)| *r).collect();
+    assert_eq!(
+        reasons,
+        vec![UnassignedReason::NoLanguage, UnassignedReason::Capacity]
+    );
+}
+
+#[test]
+fn more_pinned_families_than_the_maximum_caseload_is_refused_naming_the_referent() {
+    let mut pinned = family(Some((0, 3)));
+    pinned.pinned = true;
+    let err = Problem::new(
+        vec![referent(1)],
+        vec![pinned.clone(), pinned],
+        on_a_line(&[0], &[1, 2]),
+        Weights::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "référent 0, charge max : 2 familles fixées pour une charge maximale de 1"
+    );
+}
+
+/// Every assignment of `nf` families to `nr` référents (or none), by enumeration.
+fn brute_force(problem: &Problem) -> i64 {
+    let (nr, nf) = (problem.referents().len(), problem.families().len());
+    let options = nr + 1;
+    let mut best = i64::MAX;
+    for code in 0..options.pow(nf as u32) {
+        let mut c = code;
+        let assignment: Vec<Option<usize>> = (0..nf)
+            .map(|_| {
+                let r = c % options;
+                c /= options;
+                (r < nr).then_some(r)
+            })
+            .collect();
+        let hard_ok = assignment
+            .iter()
+            .enumerate()
+            .all(|(f, a)| a.is_none_or(|r| problem.may_follow(r, f)));
+        let caseload_ok = (0..nr).all(|r| {
+            assignment.iter().filter(|a| **a == Some(r)).count()
+                <= problem.referents()[r].max_caseload as usize
+        });
+        let pinned_ok = (0..nf).all(|f| !problem.families()[f].pinned || assignment[f].is_some());
+        if hard_ok && caseload_ok && pinned_ok {
+            let cost = evaluate(problem, assignment, 0.0, StopReason::Optimal).cost();
+            best = best.min(cost);
+        }
+    }
+    best
+}
+
+#[test]
+fn the_assignment_is_optimal_within_its_gap_on_random_small_cases() {
+    let mut rng = Rng::seed_from_u64(11);
+    for case in 0..25 {
+        let nr = 3;
+        let nf = 6;
+        let referents: Vec<Referent> = (0..nr)
+            .map(|_| Referent {
+                max_caseload: rng.below(4) as u32 + 1,
+                languages: if rng.below(2) == 0 { vec![1] } else { vec![] },
+                monthly_minutes: 3000 + 1000 * rng.below(4) as i64,
+            })
+            .collect();
+        let families: Vec<Family> = (0..nf)
+            .map(|_| {
+                let current = (rng.below(3) > 0).then(|| Current {
+                    referent: rng.index(nr),
+                    months: rng.below(30) as u32,
+                });
+                Family {
+                    language: (rng.below(4) == 0).then_some(1),
+                    visits_per_month_x100: [433, 217, 108][rng.index(3)],
+                    visit_minutes: 45 + 15 * rng.below(2) as i64,
+                    current,
+                    pinned: current.is_some() && rng.below(6) == 0,
+                }
+            })
+            .collect();
+        let pairs: Vec<Pair> = (0..nr * nf)
+            .map(|_| Pair {
+                round_trip: Minutes(10 + rng.below(80) as i64),
+                in_sector: rng.below(5) > 0,
+            })
+            .collect();
+        let weights = Weights {
+            sectors: if case % 2 == 0 {
+                SectorRule::Hard
+            } else {
+                SectorRule::Soft { minutes: 50 }
+            },
+            ..Weights::default()
+        };
+        let Ok(problem) = Problem::new(referents, families, pairs, weights) else {
+            continue; // too many pins for a caseload: refused, as it should be
+        };
+        let s = assign(&problem);
+        let best = brute_force(&problem);
+        let allowed = best as f64 * (1.0 + REL_GAP) + 1.0;
+        assert!(
+            (s.cost() as f64) <= allowed,
+            "case {case}: solver {} vs enumeration {best}",
+            s.cost()
+        );
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_assignment() {
+    let families: Vec<Family> = (0..20).map(|i| family(Some((i % 3, i as u32)))).collect();
+    let spots: Vec<i64> = (0..20).map(|i| (i * 37) % 100).collect();
+    let problem = Problem::new(
+        vec![referent(8), referent(8), referent(8)],
+        families,
+        on_a_line(&[0, 50, 100], &spots),
+        Weights::default(),
+    )
+    .unwrap();
+    assert_eq!(assign(&problem), assign(&problem));
+}

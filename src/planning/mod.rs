@@ -1,0 +1,605 @@
+//! Planning the coordinator's week: store → solver problems (codes → indices), assignment and
+//! rota solves, solutions → [`WeekPlan`]s the CLI prints, the store keeps and the feeds publish.
+
+mod build;
+pub mod calendar;
+pub mod plan;
+pub mod week;
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use parcours_solver::assign;
+use parcours_solver::limits::{Limits, Params, StopReason};
+use parcours_solver::rota;
+use parcours_solver::travel::TravelTimes;
+use serde::Serialize;
+
+pub use calendar::Holidays;
+pub use plan::{DayRoute, PlaceKind, PlanKind, ReferentWeek, Stop, StopKind, UnmetVisit, WeekPlan};
+pub use week::IsoWeek;
+
+use build::{Context, DAY, DueVisit, WorkDay};
+
+use crate::domain::{Code, MeetingPlace, Territory};
+
+/// Why a week could not be planned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// A record cannot be planned as it is: the record, the field, what is wrong (French).
+    #[error("{record}, {field} : {message}")]
+    Data {
+        /// The record's code.
+        record: String,
+        /// The field.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A solver failed on a problem it should accept (a bug, reported instead of a panic).
+    #[error("solveur : {0}")]
+    Solver(String),
+}
+
+impl PlanError {
+    pub(crate) fn data(
+        record: impl ToString,
+        field: impl ToString,
+        message: impl ToString,
+    ) -> PlanError {
+        PlanError::Data {
+            record: record.to_string(),
+            field: field.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// How to plan a week.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    /// The week.
+    pub week: IsoWeek,
+    /// Seed of every solve.
+    pub seed: u64,
+    /// Time limit of the assignment MILP.
+    pub assign_time: Duration,
+    /// Time limit of the rota (all référents together).
+    pub rota_time: Duration,
+    /// Deterministic iteration budget of the rota, replacing the one derived from its time.
+    pub iterations: Option<u64>,
+    /// Whether sectors bind.
+    pub sectors: assign::SectorRule,
+    /// Also plan today's practice and the current assignment with optimised routes.
+    pub compare_baseline: bool,
+    /// Référents absent on a day: (code, date).
+    pub absences: Vec<(Code, NaiveDate)>,
+    /// The plan to re-plan: its assignment is kept, its confirmed visits stay where they are,
+    /// the others stay on their day unless something could not be placed otherwise.
+    pub previous: Option<WeekPlan>,
+}
+
+impl PlanOptions {
+    /// Default options for `week`: seed 1, 10 s for the assignment (it is proven optimal far
+    /// sooner on a team's territory), 5 s for the rota, hard sectors.
+    pub fn new(week: IsoWeek) -> PlanOptions {
+        PlanOptions {
+            week,
+            seed: 1,
+            assign_time: Duration::from_secs(10),
+            rota_time: Duration::from_secs(5),
+            iterations: None,
+            sectors: assign::SectorRule::Hard,
+            compare_baseline: false,
+            absences: Vec::new(),
+            previous: None,
+        }
+    }
+}
+
+/// A family that changes référent, for the coordinator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reassignment {
+    /// Family code.
+    pub family: String,
+    /// Its référent today.
+    pub from: String,
+    /// Its référent in the plan.
+    pub to: String,
+    /// Why, in French.
+    pub reason: String,
+}
+
+/// One référent's share of the assignment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReferentLoad {
+    /// Code.
+    pub referent: String,
+    /// Families followed.
+    pub families: u32,
+    /// Visits and their estimated travel, hours a month.
+    pub monthly_hours: i64,
+    /// Of her working time, in percent.
+    pub percent_of_working_time: i64,
+}
+
+/// The assignment, for the coordinator: what it costs per rule, who moves and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssignmentReport {
+    /// `(rule key, French label, minutes a month)`.
+    pub costs: Vec<(String, String, i64)>,
+    /// Families that change référent.
+    pub moves: Vec<Reassignment>,
+    /// Families without a référent, with why.
+    pub unassigned: Vec<(String, String)>,
+    /// Per référent.
+    pub loads: Vec<ReferentLoad>,
+    /// Relative gap proved, in percent (`None` when no bound was proved, or when the
+    /// assignment was kept from the previous plan).
+    pub gap_percent: Option<f64>,
+    /// Why the solve stopped (`optimal`, `time_limit`, `kept`).
+    pub stop: String,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// A planned week with what the coordinator needs to trust it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekOutcome {
+    /// The plan.
+    pub plan: WeekPlan,
+    /// The assignment behind it.
+    pub assignment: AssignmentReport,
+    /// Today's practice (current assignment, first fit), with `compare_baseline`.
+    pub baseline: Option<WeekPlan>,
+    /// The current assignment with optimised routes, with `compare_baseline`: it splits the
+    /// saving between routing and assignment.
+    pub current_routed: Option<WeekPlan>,
+    /// Visits of the previous plan moved to another day by a re-plan.
+    pub moved: Vec<String>,
+    /// Why the rota search stopped.
+    pub rota_stop: String,
+    /// Wall-clock seconds of the whole plan.
+    pub seconds: f64,
+    /// The week falls in school holidays: their label.
+    pub school_holidays: Option<String>,
+    /// Public holidays of the week: (date, name).
+    pub public_holidays: Vec<(NaiveDate, String)>,
+}
+
+/// Progress of a plan, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanProgress {
+    /// What is being solved: `"affectation"`, `"tournées"`, `"pratique actuelle"`.
+    pub stage: &'static str,
+    /// Référents done in this stage.
+    pub done: usize,
+    /// Référents in all.
+    pub total: usize,
+    /// Travel minutes of the référents done.
+    pub travel_minutes: i64,
+}
+
+/// Plans `options.week` for `territory`.
+///
+/// # Errors
+/// [`PlanError::Data`] naming the record and field when the territory cannot be planned as it
+/// is (a day crossing a DST gap, an unknown site); [`PlanError::Solver`] for a solver failure.
+pub fn plan_week(
+    territory: &Territory,
+    options: &PlanOptions,
+    progress: &mut dyn FnMut(PlanProgress),
+) -> Result<WeekOutcome, PlanError> {
+    let started = Instant::now();
+    let ctx = Context::new(territory, options.week)?;
+    let holidays = Holidays::reference();
+    let nf = ctx.families.len();
+    let current: Vec<Option<usize>> = (0..nf).map(|f| ctx.current(f)).collect();
+
+    // Assignment: solved, or kept from the plan being re-planned.
+    progress(PlanProgress {
+        stage: "affectation",
+        done: 0,
+        total: ctx.referents.len(),
+        travel_minutes: 0,
+    });
+    let assign_started = Instant::now();
+    let problem = build::assignment_problem(&ctx, options.sectors)?;
+    let (assignment, report) = match &options.previous {
+        Some(previous) => {
+            let kept: Vec<Option<usize>> = (0..nf)
+                .map(|f| {
+                    let code = ctx.family(f).code.as_str();
+                    previous
+                        .assignment
+                        .iter()
+                        .find(|(family, _)| family == code)
+                        .and_then(|(_, r)| {
+                            (0..ctx.referents.len()).find(|&i| ctx.referent(i).code.as_str() == r)
+                        })
+                })
+                .collect();
+            let solution =
+                assign::evaluate(&problem, kept.clone(), f64::INFINITY, StopReason::Optimal);
+            let mut report = assignment_report(&ctx, &solution, assign_started);
+            report.stop = "kept".into();
+            report.gap_percent = None;
+            (kept, report)
+        }
+        None => {
+            let params = Params::new(options.seed, Limits::new(options.assign_time));
+            let solution =
+                assign::solve(&problem, &params).map_err(|e| PlanError::Solver(e.to_string()))?;
+            let report = assignment_report(&ctx, &solution, assign_started);
+            (solution.assignment, report)
+        }
+    };
+
+    let (meta, days) = build::working_days(&ctx, &holidays, &options.absences)?;
+    let due: Vec<DueVisit> = (0..nf).filter_map(|f| build::due(&ctx, f)).collect();
+
+    // What a re-plan keeps.
+    let keeps = |f: usize| keep_of(&ctx, &meta, options, f);
+    let rota_params = |seed| {
+        let limits = Limits::new(options.rota_time);
+        let limits = match options.iterations {
+            Some(i) => limits.with_iterations(i),
+            None => limits,
+        };
+        Params::new(seed, limits)
+    };
+
+    let (plan, rota_stop, moved) = {
+        let (visits, unassigned) = split_due(&due, &assignment);
+        let problem = build::rota_problem(&ctx, &assignment, days.clone(), &visits, &keeps)?;
+        let solution = rota::solve(&problem, &rota_params(options.seed), &mut |p| {
+            progress(PlanProgress {
+                stage: "tournées",
+                done: p.done,
+                total: p.total,
+                travel_minutes: p.travel_minutes.0,
+            });
+        })
+        .map_err(|e| PlanError::Solver(e.to_string()))?;
+        let moved = solution
+            .moved
+            .iter()
+            .map(|&v| ctx.family(visits[v].family).code.to_string())
+            .collect();
+        let unassigned_reason = |f: usize| {
+            report
+                .unassigned
+                .iter()
+                .find(|(code, _)| code == ctx.family(f).code.as_str())
+                .map_or_else(|| "aucun référent".to_owned(), |(_, r)| r.clone())
+        };
+        let plan = to_plan(
+            &ctx,
+            PlanKind::Optimised,
+            &assignment,
+            &meta,
+            &visits,
+            &solution,
+            &unassigned,
+            &unassigned_reason,
+            options,
+        );
+        (plan, solution.stop.key().to_owned(), moved)
+    };
+
+    let (baseline, current_routed) = if options.compare_baseline {
+        let (visits, unassigned) = split_due(&due, &current);
+        let no_keep = |_f: usize| rota::Keep::Free;
+        let problem = build::rota_problem(&ctx, &current, days.clone(), &visits, &no_keep)?;
+        let none_today = |_f: usize| "pas de référent aujourd'hui".to_owned();
+        let first_fit =
+            rota::baseline::solve(&problem).map_err(|e| PlanError::Solver(e.to_string()))?;
+        let baseline = to_plan(
+            &ctx,
+            PlanKind::Baseline,
+            &current,
+            &meta,
+            &visits,
+            &first_fit,
+            &unassigned,
+            &none_today,
+            options,
+        );
+        let routed = rota::solve(&problem, &rota_params(options.seed), &mut |p| {
+            progress(PlanProgress {
+                stage: "pratique actuelle, tournées optimisées",
+                done: p.done,
+                total: p.total,
+                travel_minutes: p.travel_minutes.0,
+            });
+        })
+        .map_err(|e| PlanError::Solver(e.to_string()))?;
+        let current_routed = to_plan(
+            &ctx,
+            PlanKind::Optimised,
+            &current,
+            &meta,
+            &visits,
+            &routed,
+            &unassigned,
+            &none_today,
+            options,
+        );
+        (Some(baseline), Some(current_routed))
+    } else {
+        (None, None)
+    };
+
+    let school_holidays = options
+        .week
+        .dates()
+        .take(5)
+        .find_map(|d| holidays.school_holiday(d))
+        .map(str::to_owned);
+    let public_holidays = options
+        .week
+        .dates()
+        .filter_map(|d| holidays.public_holiday(d).map(|n| (d, n.to_owned())))
+        .collect();
+    Ok(WeekOutcome {
+        plan,
+        assignment: report,
+        baseline,
+        current_routed,
+        moved,
+        rota_stop,
+        seconds: started.elapsed().as_secs_f64(),
+        school_holidays,
+        public_holidays,
+    })
+}
+
+/// The due visits of assigned families, and the due families without a référent.
+fn split_due(due: &[DueVisit], assignment: &[Option<usize>]) -> (Vec<DueVisit>, Vec<usize>) {
+    let (visits, unassigned): (Vec<DueVisit>, Vec<DueVisit>) =
+        due.iter().partition(|d| assignment[d.family].is_some());
+    (visits, unassigned.into_iter().map(|d| d.family).collect())
+}
+
+/// What a re-plan keeps of family `f`'s visit: its exact time when confirmed, else its day.
+fn keep_of(ctx: &Context<'_>, meta: &[WorkDay], options: &PlanOptions, f: usize) -> rota::Keep {
+    let Some(previous) = &options.previous else {
+        return rota::Keep::Free;
+    };
+    let code = ctx.family(f).code.as_str();
+    for referent in &previous.referents {
+        for day in &referent.days {
+            for stop in &day.stops {
+                if !matches!(&stop.kind, StopKind::Visit { family } if family == code) {
+                    continue;
+                }
+                let Some(d) = meta.iter().position(|w| {
+                    w.date == day.date && ctx.referent(w.referent).code.as_str() == referent.code
+                }) else {
+                    return rota::Keep::Free; // that day is off now (absence): free to move
+                };
+                if stop.confirmed {
+                    let offset = (stop.start.date() - ctx.week.monday()).num_days() * DAY;
+                    let minutes = offset + i64::from(minutes_of_day(stop.start));
+                    return rota::Keep::Exact {
+                        day: d,
+                        start: parcours_solver::units::Minutes(minutes),
+                    };
+                }
+                return rota::Keep::Day(d);
+            }
+        }
+    }
+    rota::Keep::Free
+}
+
+fn minutes_of_day(t: NaiveDateTime) -> u32 {
+    use chrono::Timelike as _;
+    t.hour() * 60 + t.minute()
+}
+
+fn assignment_report(
+    ctx: &Context<'_>,
+    solution: &assign::Solution,
+    started: Instant,
+) -> AssignmentReport {
+    let code_f = |f: usize| ctx.family(f).code.to_string();
+    let code_r = |r: usize| ctx.referent(r).code.to_string();
+    AssignmentReport {
+        costs: solution
+            .costs
+            .iter()
+            .map(|(rule, cost)| (rule.key().to_owned(), rule.to_string(), (cost + 50) / 100))
+            .collect(),
+        moves: solution
+            .moves
+            .iter()
+            .map(|m| Reassignment {
+                family: code_f(m.family),
+                from: code_r(m.from),
+                to: code_r(m.to),
+                reason: m.reason.to_string(),
+            })
+            .collect(),
+        unassigned: solution
+            .unassigned
+            .iter()
+            .map(|(f, reason)| (code_f(*f), reason.to_string()))
+            .collect(),
+        loads: solution
+            .loads
+            .iter()
+            .enumerate()
+            .map(|(r, load)| ReferentLoad {
+                referent: code_r(r),
+                families: load.families,
+                monthly_hours: (load.minutes + 30) / 60,
+                percent_of_working_time: (load.permille + 5) / 10,
+            })
+            .collect(),
+        gap_percent: solution.gap.is_finite().then_some(solution.gap * 100.0),
+        stop: solution.stop.key().to_owned(),
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// Local date-time of `minutes` from the week's Monday 00:00.
+fn local(ctx: &Context<'_>, minutes: i64) -> NaiveDateTime {
+    ctx.week
+        .monday()
+        .and_hms_opt(0, 0, 0)
+        .expect("BUG: midnight exists")
+        + chrono::Duration::minutes(minutes)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn to_plan(
+    ctx: &Context<'_>,
+    kind: PlanKind,
+    assignment: &[Option<usize>],
+    meta: &[WorkDay],
+    visits: &[DueVisit],
+    solution: &rota::Solution,
+    unassigned: &[usize],
+    unassigned_reason: &dyn Fn(usize) -> String,
+    options: &PlanOptions,
+) -> WeekPlan {
+    let t = ctx.territory;
+    let commune_name = |code: &Code| {
+        t.communes
+            .iter()
+            .find(|c| &c.insee == code)
+            .map_or_else(|| code.to_string(), |c| c.name.clone())
+    };
+    let mut referents = Vec::new();
+    for r in 0..ctx.referents.len() {
+        let referent = ctx.referent(r);
+        let travel = ctx.travel(r);
+        let mut days = Vec::new();
+        let mut working_minutes = 0;
+        for (d, work) in meta.iter().enumerate().filter(|(_, w)| w.referent == r) {
+            let day = &solution.days[d];
+            let mut stops = Vec::new();
+            let mut at = ctx.base[r];
+            for (&v, &start) in day.visits.iter().zip(&day.starts) {
+                let f = visits[v].family;
+                let family = ctx.family(f);
+                let to = ctx.meeting[f];
+                let leg = travel.leg(at, to);
+                let place = match &family.meeting_place {
+                    MeetingPlace::Home => PlaceKind::Home,
+                    MeetingPlace::Site(code) => PlaceKind::Site {
+                        code: code.to_string(),
+                        kind: t
+                            .sites
+                            .iter()
+                            .find(|s| &s.code == code)
+                            .map_or_else(|| "lieu neutre".to_owned(), |s| site_label(s.kind)),
+                    },
+                };
+                let confirmed = options.previous.as_ref().is_some_and(|p| {
+                    p.referents.iter().flat_map(|r| &r.days).flat_map(|d| &d.stops).any(|s| {
+                        s.confirmed
+                            && matches!(&s.kind, StopKind::Visit { family: c } if c == family.code.as_str())
+                    })
+                });
+                stops.push(Stop {
+                    id: format!("visite-{}-{}", options.week, family.code),
+                    kind: StopKind::Visit {
+                        family: family.code.to_string(),
+                    },
+                    start: local(ctx, start.0),
+                    end: local(ctx, start.0 + i64::from(family.visit_minutes)),
+                    commune: family.commune.to_string(),
+                    commune_name: commune_name(&family.commune),
+                    place,
+                    point: ctx.points[to.index()],
+                    travel_minutes: leg.minutes.0,
+                    travel_meters: leg.meters.0,
+                    confirmed,
+                });
+                at = to;
+            }
+            let back = travel.leg(at, ctx.base[r]);
+            let used = !stops.is_empty();
+            let rd = &solution.days[d];
+            days.push(DayRoute {
+                date: work.date,
+                leave: used.then(|| local(ctx, rd.leave.0)),
+                back: used.then(|| local(ctx, rd.back.0)),
+                lunch: rd
+                    .lunch
+                    .filter(|_| used)
+                    .zip(referent.lunch)
+                    .map(|(l, b)| (local(ctx, l.0), i64::from(b.minutes))),
+                stops,
+                return_minutes: if used { back.minutes.0 } else { 0 },
+                return_meters: if used { back.meters.0 } else { 0 },
+            });
+        }
+        for day in &days {
+            let weekday = crate::domain::Weekday::from_chrono(chrono::Datelike::weekday(&day.date));
+            let on: i64 = referent
+                .working_hours
+                .on(weekday)
+                .map(|r| i64::from(r.minutes()))
+                .sum();
+            working_minutes += on - referent.lunch.map_or(0, |l| i64::from(l.minutes));
+        }
+        referents.push(ReferentWeek {
+            code: referent.code.to_string(),
+            name: referent.name.clone(),
+            travel_mode: referent.travel_mode.key().to_owned(),
+            base: ctx.points[ctx.base[r].index()],
+            working_minutes,
+            days,
+        });
+    }
+    let mut unmet: Vec<UnmetVisit> = solution
+        .unmet
+        .iter()
+        .map(|&(v, reason)| {
+            let f = visits[v].family;
+            UnmetVisit {
+                family: ctx.family(f).code.to_string(),
+                referent: assignment[f].map(|r| ctx.referent(r).code.to_string()),
+                reason: reason.to_string(),
+            }
+        })
+        .collect();
+    unmet.extend(unassigned.iter().map(|&f| UnmetVisit {
+        family: ctx.family(f).code.to_string(),
+        referent: None,
+        reason: unassigned_reason(f),
+    }));
+    unmet.sort_by(|a, b| a.family.cmp(&b.family));
+    let assignment = (0..ctx.families.len())
+        .filter_map(|f| {
+            assignment[f].map(|r| {
+                (
+                    ctx.family(f).code.to_string(),
+                    ctx.referent(r).code.to_string(),
+                )
+            })
+        })
+        .collect();
+    WeekPlan {
+        week: options.week,
+        kind,
+        referents,
+        unmet,
+        assignment,
+    }
+}
+
+fn site_label(kind: crate::domain::SiteKind) -> String {
+    use crate::domain::SiteKind;
+    match kind {
+        SiteKind::SocialCentre => "centre social",
+        SiteKind::Library => "médiathèque",
+        SiteKind::SchoolRoom => "salle d'école",
+        SiteKind::TownHall => "mairie",
+        SiteKind::Other => "lieu neutre",
+    }
+    .to_owned()
+}

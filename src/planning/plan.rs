@@ -1,0 +1,212 @@
+//! A planned week as the coordinator, the feeds and the map read it: for each référent and day,
+//! the ordered stops with local times and the travel between them, and the visits left unmet
+//! with their reason. Built by [`super::plan_week`] from a solver solution; stored, exported
+//! and compared as is.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::week::IsoWeek;
+
+/// How a week was planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanKind {
+    /// Parcours: optimised assignment and routes.
+    Optimised,
+    /// Today's practice: current assignment, first-fit by family code, no reordering.
+    Baseline,
+}
+
+/// Where a stop takes place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PlaceKind {
+    /// At the family's home (domicile).
+    Home,
+    /// At a neutral site (lieu neutre): its code and French kind label (`centre social`, …).
+    Site {
+        /// Site code (`LN-01`).
+        code: String,
+        /// French label of its kind.
+        kind: String,
+    },
+}
+
+impl PlaceKind {
+    /// French label for calendars and summaries: `domicile`, `centre social`, …
+    pub fn french(&self) -> &str {
+        match self {
+            PlaceKind::Home => "domicile",
+            PlaceKind::Site { kind, .. } => kind,
+        }
+    }
+}
+
+/// What a stop is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StopKind {
+    /// A home (or neutral-site) visit to a family, by its pseudonymous code.
+    Visit {
+        /// Family code (`F-0001`): never a name.
+        family: String,
+    },
+    /// An appointment fixed before planning (EPS meeting, workshop session, personal
+    /// appointment): its French label, already free of personal data.
+    Fixed {
+        /// Label shown in the calendar (`Réunion EPS`, `Rendez-vous personnel`).
+        label: String,
+    },
+}
+
+/// One stop of a référent's day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stop {
+    /// Stable identifier within the week, used for calendar UIDs: `visite-2026-W49-F-0001`.
+    pub id: String,
+    /// What it is.
+    pub kind: StopKind,
+    /// Local (Europe/Paris) start.
+    pub start: NaiveDateTime,
+    /// Local end.
+    pub end: NaiveDateTime,
+    /// INSEE code of the commune.
+    pub commune: String,
+    /// Commune name.
+    pub commune_name: String,
+    /// Home or neutral site.
+    pub place: PlaceKind,
+    /// Latitude and longitude, for the map (never written to a feed).
+    pub point: (f64, f64),
+    /// Travel from the previous stop (or the base), minutes.
+    pub travel_minutes: i64,
+    /// Travel from the previous stop (or the base), metres.
+    pub travel_meters: i64,
+    /// Whether the visit was confirmed and must be kept by a re-plan.
+    pub confirmed: bool,
+}
+
+/// One référent's working day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayRoute {
+    /// The date.
+    pub date: NaiveDate,
+    /// Local time she leaves her base; `None` on a day without stops.
+    pub leave: Option<NaiveDateTime>,
+    /// Local time she is back; `None` on a day without stops.
+    pub back: Option<NaiveDateTime>,
+    /// Lunch break start (local) and minutes, when the day has stops and a break.
+    pub lunch: Option<(NaiveDateTime, i64)>,
+    /// Stops in order.
+    pub stops: Vec<Stop>,
+    /// Travel from the last stop back to the base, minutes.
+    pub return_minutes: i64,
+    /// Travel from the last stop back to the base, metres.
+    pub return_meters: i64,
+}
+
+impl DayRoute {
+    /// Travel of the day, minutes, return included.
+    pub fn travel_minutes(&self) -> i64 {
+        self.stops.iter().map(|s| s.travel_minutes).sum::<i64>() + self.return_minutes
+    }
+
+    /// Travel of the day, metres, return included.
+    pub fn travel_meters(&self) -> i64 {
+        self.stops.iter().map(|s| s.travel_meters).sum::<i64>() + self.return_meters
+    }
+}
+
+/// One référent's week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferentWeek {
+    /// Code (`R-01`).
+    pub code: String,
+    /// Display name (staff, not a family).
+    pub name: String,
+    /// How she travels: `voiture`, `transports`, `velo`, `pied`.
+    pub travel_mode: String,
+    /// Her base, for the map.
+    pub base: (f64, f64),
+    /// Contracted minutes of the week (working hours on the days not off).
+    pub working_minutes: i64,
+    /// Her working days of the week, in order (holidays and absences excluded).
+    pub days: Vec<DayRoute>,
+}
+
+impl ReferentWeek {
+    /// Travel of the week, minutes.
+    pub fn travel_minutes(&self) -> i64 {
+        self.days.iter().map(DayRoute::travel_minutes).sum()
+    }
+
+    /// Travel of the week, metres.
+    pub fn travel_meters(&self) -> i64 {
+        self.days.iter().map(DayRoute::travel_meters).sum()
+    }
+
+    /// Visits made in the week.
+    pub fn visits(&self) -> usize {
+        self.days
+            .iter()
+            .flat_map(|d| &d.stops)
+            .filter(|s| matches!(s.kind, StopKind::Visit { .. }))
+            .count()
+    }
+
+    /// Minutes on site at visits and fixed appointments.
+    pub fn on_site_minutes(&self) -> i64 {
+        self.days
+            .iter()
+            .flat_map(|d| &d.stops)
+            .map(|s| (s.end - s.start).num_minutes())
+            .sum()
+    }
+}
+
+/// A visit due this week that the plan does not make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmetVisit {
+    /// Family code.
+    pub family: String,
+    /// The référent who should make it, if any.
+    pub referent: Option<String>,
+    /// Why, in French.
+    pub reason: String,
+}
+
+/// A planned week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeekPlan {
+    /// The ISO week.
+    pub week: IsoWeek,
+    /// How it was planned.
+    pub kind: PlanKind,
+    /// One entry per référent, in code order.
+    pub referents: Vec<ReferentWeek>,
+    /// Visits due and not made, with why.
+    pub unmet: Vec<UnmetVisit>,
+    /// Who follows which family in this plan: (family code, référent code), in family order.
+    pub assignment: Vec<(String, String)>,
+}
+
+impl WeekPlan {
+    /// Visits placed.
+    pub fn visits(&self) -> usize {
+        self.referents.iter().map(ReferentWeek::visits).sum()
+    }
+
+    /// Travel of the week, minutes.
+    pub fn travel_minutes(&self) -> i64 {
+        self.referents
+            .iter()
+            .map(ReferentWeek::travel_minutes)
+            .sum()
+    }
+
+    /// Travel of the week, metres.
+    pub fn travel_meters(&self) -> i64 {
+        self.referents.iter().map(ReferentWeek::travel_meters).sum()
+    }
+}

@@ -1,0 +1,340 @@
+//! The coordinator's week in French for the terminal, and the same figures as JSON for
+//! scripts: visits placed and due, travel per référent and in all, workload, unmet visits with
+//! their reasons, the assignment's moves, and the comparison with today's practice.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::hours;
+use crate::planning::{AssignmentReport, WeekOutcome, WeekPlan};
+
+/// One référent's line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReferentFigures {
+    /// Code.
+    pub referent: String,
+    /// Travel mode keyword.
+    pub travel_mode: String,
+    /// Visits placed.
+    pub visits: usize,
+    /// Travel minutes.
+    pub travel_minutes: i64,
+    /// Travel kilometres.
+    pub travel_km: i64,
+    /// Minutes on site.
+    pub on_site_minutes: i64,
+    /// Working minutes of the week.
+    pub working_minutes: i64,
+    /// Visits and travel, percent of working time.
+    pub workload_percent: i64,
+}
+
+/// The headline figures of one plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanFigures {
+    /// Visits placed.
+    pub visits_placed: usize,
+    /// Visits due (placed + unmet).
+    pub visits_due: usize,
+    /// Travel, minutes.
+    pub travel_minutes: i64,
+    /// Travel, kilometres.
+    pub travel_km: i64,
+    /// Per référent.
+    pub referents: Vec<ReferentFigures>,
+    /// Unmet visits: (family, référent, reason).
+    pub unmet: Vec<(String, Option<String>, String)>,
+}
+
+impl PlanFigures {
+    /// The figures of `plan`.
+    pub fn of(plan: &WeekPlan) -> PlanFigures {
+        PlanFigures {
+            visits_placed: plan.visits(),
+            visits_due: plan.visits() + plan.unmet.len(),
+            travel_minutes: plan.travel_minutes(),
+            travel_km: (plan.travel_meters() + 500) / 1000,
+            referents: plan
+                .referents
+                .iter()
+                .map(|r| {
+                    let busy = r.on_site_minutes() + r.travel_minutes();
+                    ReferentFigures {
+                        referent: r.code.clone(),
+                        travel_mode: r.travel_mode.clone(),
+                        visits: r.visits(),
+                        travel_minutes: r.travel_minutes(),
+                        travel_km: (r.travel_meters() + 500) / 1000,
+                        on_site_minutes: r.on_site_minutes(),
+                        working_minutes: r.working_minutes,
+                        workload_percent: if r.working_minutes > 0 {
+                            (100 * busy + r.working_minutes / 2) / r.working_minutes
+                        } else {
+                            0
+                        },
+                    }
+                })
+                .collect(),
+            unmet: plan
+                .unmet
+                .iter()
+                .map(|u| (u.family.clone(), u.referent.clone(), u.reason.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The comparison with today's practice.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// Today's practice: current assignment, first fit.
+    pub baseline: PlanFigures,
+    /// Current assignment, optimised routes.
+    pub current_assignment_routed: PlanFigures,
+    /// Travel saved by Parcours, percent of the baseline's.
+    pub saving_percent: f64,
+    /// Of which the routing (same assignment, optimised routes), percentage points.
+    pub from_routing_points: f64,
+    /// Of which the assignment, percentage points.
+    pub from_assignment_points: f64,
+}
+
+/// Everything `parcours plan` reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekReport {
+    /// ISO week.
+    pub week: String,
+    /// Version stored.
+    pub version: i64,
+    /// Parcours' plan.
+    pub plan: PlanFigures,
+    /// The assignment behind it.
+    pub assignment: AssignmentReport,
+    /// With `--compare-baseline`.
+    pub comparison: Option<Comparison>,
+    /// Families whose visit a re-plan moved to another day.
+    pub moved: Vec<String>,
+    /// Why the rota search stopped.
+    pub rota_stop: String,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// School holidays of the week, if any.
+    pub school_holidays: Option<String>,
+    /// Public holidays of the week: (date, name).
+    pub public_holidays: Vec<(String, String)>,
+}
+
+fn percent(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        100.0 * part as f64 / whole as f64
+    }
+}
+
+impl WeekReport {
+    /// The report of `outcome`, stored as `version`.
+    pub fn of(outcome: &WeekOutcome, version: i64) -> WeekReport {
+        let comparison = outcome
+            .baseline
+            .as_ref()
+            .zip(outcome.current_routed.as_ref())
+            .map(|(baseline, routed)| {
+                let base = baseline.travel_minutes();
+                let total = base - outcome.plan.travel_minutes();
+                let routing = base - routed.travel_minutes();
+                Comparison {
+                    baseline: PlanFigures::of(baseline),
+                    current_assignment_routed: PlanFigures::of(routed),
+                    saving_percent: percent(total, base),
+                    from_routing_points: percent(routing, base),
+                    from_assignment_points: percent(total - routing, base),
+                }
+            });
+        WeekReport {
+            week: outcome.plan.week.to_string(),
+            version,
+            plan: PlanFigures::of(&outcome.plan),
+            assignment: outcome.assignment.clone(),
+            comparison,
+            moved: outcome.moved.clone(),
+            rota_stop: outcome.rota_stop.clone(),
+            seconds: outcome.seconds,
+            school_holidays: outcome.school_holidays.clone(),
+            public_holidays: outcome
+                .public_holidays
+                .iter()
+                .map(|(d, n)| (d.to_string(), n.clone()))
+                .collect(),
+        }
+    }
+
+    /// French text for the terminal.
+    pub fn to_french(&self) -> String {
+        let mut s = String::new();
+        let p = &self.plan;
+        let _ = writeln!(
+            s,
+            "Semaine {} — plan n° {} enregistré ({:.1} s)",
+            self.week, self.version, self.seconds
+        );
+        for (date, name) in &self.public_holidays {
+            let _ = writeln!(s, "Jour férié : {name} ({date}), personne ne travaille.");
+        }
+        if let Some(label) = &self.school_holidays {
+            let _ = writeln!(s, "Vacances scolaires : {label}.");
+        }
+        let _ = writeln!(
+            s,
+            "Visites placées : {} sur {} dues. Trajets : {}, {} km.",
+            p.visits_placed,
+            p.visits_due,
+            hours(p.travel_minutes),
+            fr_int(p.travel_km)
+        );
+        let _ = writeln!(
+            s,
+            "\n{:<6} {:<11} {:>7} {:>9} {:>6} {:>11} {:>8}",
+            "", "mode", "visites", "trajet", "km", "temps trav.", "charge"
+        );
+        for r in &p.referents {
+            let _ = writeln!(
+                s,
+                "{:<6} {:<11} {:>7} {:>9} {:>6} {:>11} {:>7} %",
+                r.referent,
+                r.travel_mode,
+                r.visits,
+                hours(r.travel_minutes),
+                r.travel_km,
+                hours(r.working_minutes),
+                r.workload_percent
+            );
+        }
+        let _ = writeln!(
+            s,
+            "(charge : temps sur place et trajets, en % du temps de travail de la semaine)"
+        );
+        if p.unmet.is_empty() {
+            let _ = writeln!(s, "\nToutes les visites dues sont placées.");
+        } else {
+            let _ = writeln!(s, "\nVisites non placées ({}) :", p.unmet.len());
+            for (family, referent, reason) in &p.unmet {
+                let who = referent.as_deref().unwrap_or("sans référent");
+                let _ = writeln!(s, "  {family} ({who}) : {reason}");
+            }
+        }
+        if !self.moved.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nRe-planification : {} visite(s) changent de jour ou ne sont plus placées : {}.",
+                self.moved.len(),
+                self.moved.join(", ")
+            );
+        }
+        let a = &self.assignment;
+        let proof = match (a.stop.as_str(), a.gap_percent) {
+            ("kept", _) => "reprise du plan précédent".to_owned(),
+            ("optimal", Some(gap)) => {
+                format!("optimum prouvé à {} % près", fr_decimal(gap, 2))
+            }
+            (stop, _) => format!("arrêt : {stop}, sans preuve d'optimalité"),
+        };
+        let _ = writeln!(
+            s,
+            "\nAffectation des familles : {proof} ({:.1} s).",
+            a.seconds
+        );
+        if a.moves.is_empty() {
+            let _ = writeln!(s, "Aucune famille ne change de référent.");
+        } else {
+            let _ = writeln!(s, "{} famille(s) changent de référent :", a.moves.len());
+            for m in &a.moves {
+                let _ = writeln!(s, "  {} : {} → {} ({})", m.family, m.from, m.to, m.reason);
+            }
+        }
+        for (family, reason) in &a.unassigned {
+            let _ = writeln!(s, "  {family} reste sans référent : {reason}");
+        }
+        let costs: Vec<String> = a
+            .costs
+            .iter()
+            .filter(|(_, _, minutes)| *minutes != 0)
+            .map(|(_, label, minutes)| format!("{label} {}", fr_int(*minutes)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "Coût par règle (équivalent minutes de trajet par mois) : {}.",
+            costs.join(", ")
+        );
+        if let Some(c) = &self.comparison {
+            let _ = writeln!(
+                s,
+                "\nComparaison avec la pratique actuelle (affectation actuelle ; chaque référent \
+                 place ses visites dans l'ordre des codes, au premier créneau libre) :"
+            );
+            let _ = writeln!(
+                s,
+                "  {:<22} {:>18} {:>22} {:>12}",
+                "", "pratique actuelle", "tournées optimisées*", "Parcours"
+            );
+            let row = |label: &str, f: &dyn Fn(&PlanFigures) -> String| {
+                format!(
+                    "  {:<22} {:>18} {:>22} {:>12}\n",
+                    label,
+                    f(&c.baseline),
+                    f(&c.current_assignment_routed),
+                    f(p)
+                )
+            };
+            s.push_str(&row("visites placées", &|f| {
+                format!("{} / {}", f.visits_placed, f.visits_due)
+            }));
+            s.push_str(&row("trajets", &|f| hours(f.travel_minutes)));
+            s.push_str(&row("km", &|f| fr_int(f.travel_km)));
+            let _ = writeln!(
+                s,
+                "  * affectation actuelle, tournées optimisées par Parcours"
+            );
+            let _ = writeln!(
+                s,
+                "Économie de trajet : {} % ({} points grâce aux tournées, {} grâce à l'affectation).",
+                fr_decimal(c.saving_percent, 1),
+                fr_decimal(c.from_routing_points, 1),
+                fr_decimal(c.from_assignment_points, 1)
+            );
+        }
+        s
+    }
+}
+
+/// `12345` → `12 345` (narrow no-break space is not used: terminals differ).
+fn fr_int(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// `31.25` with 1 decimal → `31,3`.
+fn fr_decimal(x: f64, decimals: usize) -> String {
+    format!("{x:.decimals$}").replace('.', ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_the_french_way() {
+        assert_eq!(fr_int(1234567), "1 234 567");
+        assert_eq!(fr_int(999), "999");
+        assert_eq!(fr_decimal(31.25, 1), "31,2");
+        assert_eq!(fr_decimal(0.0, 2), "0,00");
+    }
+}

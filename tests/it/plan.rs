@@ -1,0 +1,364 @@
+//! `parcours plan` and `parcours export` on the reference territory, as a coordinator runs
+//! them: the plan respects every family's availability and every référent's hours, skips public
+//! holidays, beats today's practice, re-plans an absence with few changes, and exports
+//! calendars that real calendar parsers accept.
+
+use std::path::Path;
+
+use chrono::{Datelike as _, NaiveDate, NaiveDateTime, Timelike as _};
+use parcours::domain::{MeetingPlace, Territory, Weekday};
+use parcours::planning::{IsoWeek, PlanKind, StopKind, WeekPlan};
+use serde_json::Value;
+
+use crate::helpers::{fixture, load, parcours};
+
+/// Enough rota iterations for a good plan in a debug build, and a deterministic one.
+const ITERATIONS: &str = "4000";
+
+fn imported() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("plan.db").display());
+    let territory = fixture("territory");
+    let out = parcours(&["import", territory.to_str().unwrap()], &url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    (dir, url)
+}
+
+fn plan_json(url: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["plan", "--json", "--iterations", ITERATIONS];
+    args.extend_from_slice(extra);
+    let out = parcours(&args, url);
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("plan --json prints JSON")
+}
+
+fn latest(url: &str, week: &str, kind: PlanKind) -> WeekPlan {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = parcours::store::Store::connect(url).await.unwrap();
+        let (_, plan) = store
+            .latest_plan(IsoWeek::parse(week).unwrap(), kind)
+            .await
+            .unwrap()
+            .expect("a stored plan");
+        store.close().await;
+        plan
+    })
+}
+
+fn minutes(t: NaiveDateTime) -> u32 {
+    t.hour() * 60 + t.minute()
+}
+
+/// Every stop of `plan` lies inside its family's availability (and its site's opening hours)
+/// and inside its référent's working hours; lunch inside its window.
+fn assert_inside_availability_and_hours(territory: &Territory, plan: &WeekPlan) {
+    for week in &plan.referents {
+        let referent = territory
+            .referents
+            .iter()
+            .find(|r| r.code.as_str() == week.code)
+            .unwrap();
+        for day in &week.days {
+            let weekday = Weekday::from_chrono(day.date.weekday());
+            let hours: Vec<_> = referent.working_hours.on(weekday).collect();
+            if let (Some(leave), Some(back)) = (day.leave, day.back) {
+                assert_eq!(leave.date(), day.date);
+                assert!(
+                    minutes(leave) >= hours[0].start().minutes(),
+                    "{} leaves early",
+                    week.code
+                );
+                assert!(
+                    minutes(back) <= hours.last().unwrap().end().minutes(),
+                    "{} back late on {}",
+                    week.code,
+                    day.date
+                );
+            }
+            if let (Some((lunch, length)), Some(rule)) = (day.lunch, referent.lunch) {
+                assert!(minutes(lunch) >= rule.window.start().minutes());
+                assert!(minutes(lunch) + length as u32 <= rule.window.end().minutes());
+            }
+            for stop in &day.stops {
+                let StopKind::Visit { family } = &stop.kind else {
+                    continue;
+                };
+                let family = territory
+                    .families
+                    .iter()
+                    .find(|f| f.code.as_str() == family)
+                    .unwrap();
+                assert_eq!(stop.start.date(), day.date);
+                let (start, end) = (minutes(stop.start), minutes(stop.end));
+                assert!(
+                    family
+                        .availability
+                        .on(weekday)
+                        .any(|w| w.start().minutes() <= start && end <= w.end().minutes()),
+                    "{} visited {} {}–{} outside {}",
+                    family.code,
+                    day.date,
+                    stop.start.time(),
+                    stop.end.time(),
+                    family.availability
+                );
+                if let MeetingPlace::Site(code) = &family.meeting_place {
+                    let site = territory.sites.iter().find(|s| &s.code == code).unwrap();
+                    assert!(
+                        site.opening_hours
+                            .on(weekday)
+                            .any(|w| w.start().minutes() <= start && end <= w.end().minutes()),
+                        "{} met at {code} while it is closed",
+                        family.code
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_week_beats_todays_practice_and_respects_every_availability_and_working_hour() {
+    // Arrange
+    let (_dir, url) = imported();
+
+    // Act
+    let report = plan_json(&url, &["--week", "2026-W49", "--compare-baseline"]);
+
+    // Assert: at least as many visits, less travel, nobody over her hours.
+    let plan = &report["plan"];
+    let baseline = &report["comparison"]["baseline"];
+    assert!(plan["visits_placed"].as_u64() >= baseline["visits_placed"].as_u64());
+    assert!(
+        plan["travel_minutes"].as_i64() < baseline["travel_minutes"].as_i64(),
+        "{plan}\n{baseline}"
+    );
+    assert!(report["comparison"]["saving_percent"].as_f64().unwrap() > 0.0);
+    for r in plan["referents"].as_array().unwrap() {
+        assert!(r["workload_percent"].as_i64().unwrap() <= 100, "{r}");
+    }
+    assert_eq!(report["assignment"]["stop"], "optimal");
+    assert!(report["assignment"]["gap_percent"].as_f64().unwrap() <= 0.1);
+    let territory = load(&url);
+    for kind in [PlanKind::Optimised, PlanKind::Baseline] {
+        assert_inside_availability_and_hours(&territory, &latest(&url, "2026-W49", kind));
+    }
+}
+
+#[test]
+fn no_visit_is_planned_on_a_public_holiday() {
+    let (_dir, url) = imported();
+    // Week 53 of 2026 holds Friday 1 January 2027.
+    let report = plan_json(&url, &["--week", "2026-W53"]);
+    assert_eq!(report["public_holidays"][0][1], "Jour de l'an");
+    let plan = latest(&url, "2026-W53", PlanKind::Optimised);
+    let new_year = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    assert!(plan.visits() > 0);
+    for week in &plan.referents {
+        assert!(
+            week.days.iter().all(|d| d.date != new_year),
+            "{} works on 1 January",
+            week.code
+        );
+    }
+}
+
+#[test]
+fn an_absence_moves_only_that_days_visits() {
+    // Arrange: a plan, then R-03 is absent on Thursday.
+    let (_dir, url) = imported();
+    plan_json(&url, &["--week", "2026-W49"]);
+    let before = latest(&url, "2026-W49", PlanKind::Optimised);
+    let thursday = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+
+    // Act
+    let report = plan_json(&url, &["--week", "2026-W49", "--absent", "R-03:2026-12-03"]);
+
+    // Assert: nothing on R-03's Thursday; every other visit stays on its référent and day.
+    let after = latest(&url, "2026-W49", PlanKind::Optimised);
+    let r03 = after.referents.iter().find(|r| r.code == "R-03").unwrap();
+    assert!(r03.days.iter().all(|d| d.date != thursday));
+    let where_is = |plan: &WeekPlan| {
+        let mut at = std::collections::BTreeMap::new();
+        for r in &plan.referents {
+            for d in &r.days {
+                for s in &d.stops {
+                    if let StopKind::Visit { family } = &s.kind {
+                        at.insert(family.clone(), (r.code.clone(), d.date));
+                    }
+                }
+            }
+        }
+        at
+    };
+    let (old, new) = (where_is(&before), where_is(&after));
+    let on_absent_day: Vec<&String> = old
+        .iter()
+        .filter(|(_, (r, d))| r == "R-03" && *d == thursday)
+        .map(|(f, _)| f)
+        .collect();
+    assert!(!on_absent_day.is_empty(), "R-03 had no visit on Thursday");
+    let moved: Vec<&String> = old
+        .iter()
+        .filter(|(f, place)| new.get(*f) != Some(place))
+        .map(|(f, _)| f)
+        .collect();
+    let reported: Vec<String> = report["moved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    for f in &moved {
+        assert!(
+            on_absent_day.contains(f) || reported.contains(f),
+            "{f} moved without being reported"
+        );
+    }
+    assert!(
+        moved.len() <= on_absent_day.len() + reported.len(),
+        "moved {moved:?}"
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_plan() {
+    let (_dir, url) = imported();
+    plan_json(&url, &["--week", "2026-W49", "--seed", "3"]);
+    let first = latest(&url, "2026-W49", PlanKind::Optimised);
+    plan_json(&url, &["--week", "2026-W49", "--seed", "3"]);
+    let second = latest(&url, "2026-W49", PlanKind::Optimised);
+    assert_eq!(first, second);
+}
+
+fn ical_check() -> Option<std::path::PathBuf> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/ical-check/check.sh");
+    script.is_file().then_some(script)
+}
+
+#[test]
+fn the_export_is_byte_identical_for_the_same_plan_and_passes_ical_check() {
+    // Arrange
+    let (dir, url) = imported();
+    plan_json(&url, &["--week", "2026-W49", "--compare-baseline"]);
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let map = dir.path().join("a/semaine.svg");
+
+    // Act
+    for (out, with_map) in [(&a, true), (&b, false)] {
+        let mut args = vec![
+            "export",
+            "--week",
+            "2026-W49",
+            "--published-at",
+            "2026-11-27T16:00:00Z",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if with_map {
+            args.extend(["--map", map.to_str().unwrap()]);
+        }
+        let result = parcours(&args, &url);
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+    }
+
+    // Assert
+    let plan = latest(&url, "2026-W49", PlanKind::Optimised);
+    let territory = load(&url);
+    for week in &plan.referents {
+        let name = format!("{}.ics", week.code);
+        let (x, y) = (
+            std::fs::read(a.join(&name)).unwrap(),
+            std::fs::read(b.join(&name)).unwrap(),
+        );
+        assert_eq!(x, y, "{name} differs between two exports");
+        let text = String::from_utf8(x).unwrap();
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), week.visits());
+        assert!(text.contains("BEGIN:VTIMEZONE") && text.contains("TZID:Europe/Paris"));
+        // Confidentiality: no staff or family name, no coordinates.
+        for r in &territory.referents {
+            assert!(!text.contains(&r.name), "{name} names {}", r.name);
+        }
+        assert!(!text.contains("50.3"), "{name} carries coordinates");
+    }
+    let svg = std::fs::read_to_string(&map).unwrap();
+    assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"));
+    assert!(!svg.contains("F-0"), "the map shows family codes");
+
+    match ical_check() {
+        Some(script) => {
+            for week in plan.referents.iter().filter(|w| w.visits() > 0).take(2) {
+                let file = a.join(format!("{}.ics", week.code));
+                let out = std::process::Command::new("bash")
+                    .arg(&script)
+                    .arg(&file)
+                    .args(["--tz", "Europe/Paris", "--expect-events"])
+                    .arg(week.visits().to_string())
+                    .output()
+                    .expect("bash runs ical-check");
+                assert!(
+                    out.status.success(),
+                    "ical-check refused {}:\n{}{}",
+                    file.display(),
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+        None => println!("skipped: ical-check not found beside the repository (../shared/tools)"),
+    }
+}
+
+#[test]
+fn a_working_day_across_the_spring_dst_gap_is_refused_naming_the_referent() {
+    // Arrange: mini, with R-01 working the night of the DST Sunday 28 March 2027.
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case");
+    std::fs::create_dir(&case).unwrap();
+    for entry in std::fs::read_dir(fixture("cases/mini")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if path.file_name().unwrap() == "referents.csv" {
+            text = text.replace(
+                "vendredi 09:00-16:00;",
+                "vendredi 09:00-16:00, dimanche 01:00-04:00;",
+            );
+        }
+        std::fs::write(case.join(path.file_name().unwrap()), text).unwrap();
+    }
+    let url = format!("sqlite://{}", dir.path().join("dst.db").display());
+    let out = parcours(&["import", case.to_str().unwrap()], &url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Act
+    let out = parcours(&["plan", "--week", "2027-W12", "--quiet"], &url);
+
+    // Assert
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("R-01") && err.contains("n'existe pas"),
+        "{err}"
+    );
+}
