@@ -187,6 +187,32 @@ pub enum BenchCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Plan a week on the reference territory and on territories N times larger, against
+    /// today's practice; print a Markdown table (time, memory, saving). Use a release build.
+    Week {
+        /// Copies of the reference territory, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,10")]
+        scales: Vec<usize>,
+        /// ISO week.
+        #[arg(long, value_parser = parse_week, default_value = "2026-W49")]
+        week: IsoWeek,
+        /// Rota time limit, in seconds.
+        #[arg(long, value_parser = parse_seconds, default_value = "5")]
+        time_limit: Duration,
+    },
+    /// One measured plan of `bench week`, printed as one JSON line (run by `bench week`).
+    #[command(hide = true)]
+    WeekRun {
+        /// Copies of the reference territory.
+        #[arg(long)]
+        scale: usize,
+        /// ISO week.
+        #[arg(long, value_parser = parse_week)]
+        week: IsoWeek,
+        /// Rota time limit, in seconds.
+        #[arg(long, value_parser = parse_seconds)]
+        time_limit: Duration,
+    },
     /// One measured solve of `bench scaling`, printed as one JSON line (run by `bench scaling`).
     #[command(hide = true)]
     ScalingRun {
@@ -271,6 +297,49 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Demo { fixtures } => demo(&settings, fixtures).await,
+        Command::Bench {
+            command:
+                BenchCommand::Week {
+                    scales,
+                    week,
+                    time_limit,
+                },
+        } => {
+            let exe = std::env::current_exe().context("locating the parcours binary")?;
+            let table = tokio::task::spawn_blocking(move || {
+                bench::run_week_bench(&scales, week, time_limit, &exe)
+            })
+            .await
+            .context("bench week")?;
+            match table {
+                Ok(table) => {
+                    print!("{table}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(message) => {
+                    eprintln!("{message}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Bench {
+            command:
+                BenchCommand::WeekRun {
+                    scale,
+                    week,
+                    time_limit,
+                },
+        } => {
+            let run =
+                tokio::task::spawn_blocking(move || bench::measure_week(scale, week, time_limit))
+                    .await
+                    .context("bench week-run")?;
+            println!(
+                "{}",
+                serde_json::to_string(&run).expect("BUG: a run always serialises")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Plan {
             week,
             compare_baseline,

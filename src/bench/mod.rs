@@ -12,7 +12,9 @@ mod scaling;
 mod synthetic;
 mod table;
 mod vrptw;
+mod week;
 
 pub use scaling::{ScalingError, ScalingOptions, ScalingRun, measure, run_scaling};
 pub use synthetic::solomon_like;
 pub use vrptw::{BenchError, SolveFn, VrptwOptions, VrptwReport, run_vrptw};
+pub use week::{WeekRun, measure_week, run_week_bench, scaled_territory};

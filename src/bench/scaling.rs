@@ -185,7 +185,7 @@ pub fn measure(path: &Path, time_limit: Duration, seed: u64) -> Result<ScalingRu
 }
 
 /// The process's peak resident set, KiB (`VmHWM`), where `/proc` has it.
-fn peak_rss_kib() -> Option<u64> {
+pub(super) fn peak_rss_kib() -> Option<u64> {
     let status = fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

@@ -15,7 +15,8 @@ use super::PlanError;
 use super::calendar::Holidays;
 use super::week::IsoWeek;
 use crate::domain::{
-    Code, Family, MeetingPlace, Referent, SectorKind, Territory, TravelMode, Weekday, paris_instant,
+    Code, Family, MeetingPlace, Referent, School, SectorKind, Territory, TravelMode, Weekday,
+    paris_instant,
 };
 
 /// Minutes in a day.
@@ -138,20 +139,13 @@ impl<'t> Context<'t> {
 /// Whether `referent`'s sector covers `family`: criteria of the same kind are alternatives,
 /// kinds are cumulative (DESIGN.md, glossary "secteur"). Levels and school groups look at the
 /// family's children's schools.
-fn in_sector(t: &Territory, referent: &Referent, family: &Family) -> bool {
+fn in_sector(schools: &[&School], referent: &Referent, family: &Family) -> bool {
     let kinds = [
         SectorKind::Commune,
         SectorKind::Qpv,
         SectorKind::Level,
         SectorKind::SchoolGroup,
     ];
-    let schools: Vec<&crate::domain::School> = t
-        .children
-        .iter()
-        .filter(|c| c.family == family.code)
-        .filter_map(|c| c.school.as_ref())
-        .filter_map(|code| t.schools.iter().find(|s| &s.code == code))
-        .collect();
     kinds.iter().all(|&kind| {
         let mut criteria = referent
             .sectors
@@ -224,6 +218,16 @@ pub(crate) fn assignment_problem(
             }
         })
         .collect();
+    // The schools of each family's children, once.
+    let school_of: BTreeMap<&Code, &School> =
+        ctx.territory.schools.iter().map(|s| (&s.code, s)).collect();
+    let mut schools_of: BTreeMap<&Code, Vec<&School>> = BTreeMap::new();
+    for child in &ctx.territory.children {
+        if let Some(school) = child.school.as_ref().and_then(|c| school_of.get(c)) {
+            schools_of.entry(&child.family).or_default().push(school);
+        }
+    }
+    let no_school = Vec::new();
     let mut pairs = Vec::with_capacity(referents.len() * families.len());
     for r in 0..ctx.referents.len() {
         let travel = ctx.travel(r);
@@ -234,7 +238,11 @@ pub(crate) fn assignment_problem(
             );
             pairs.push(assign::Pair {
                 round_trip: Minutes(out.minutes.0 + back.minutes.0),
-                in_sector: in_sector(ctx.territory, ctx.referent(r), ctx.family(f)),
+                in_sector: in_sector(
+                    schools_of.get(&ctx.family(f).code).unwrap_or(&no_school),
+                    ctx.referent(r),
+                    ctx.family(f),
+                ),
             });
         }
     }

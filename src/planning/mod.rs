@@ -159,8 +159,11 @@ pub struct WeekOutcome {
     pub moved: Vec<String>,
     /// Why the rota search stopped.
     pub rota_stop: String,
-    /// Wall-clock seconds of the whole plan.
+    /// Wall-clock seconds of the whole plan, comparison included.
     pub seconds: f64,
+    /// Wall-clock seconds until Parcours' plan was ready (assignment and rota, before the
+    /// comparison).
+    pub plan_seconds: f64,
     /// The week falls in school holidays: their label.
     pub school_holidays: Option<String>,
     /// Public holidays of the week: (date, name).
@@ -287,6 +290,7 @@ pub fn plan_week(
         (plan, solution.stop.key().to_owned(), moved)
     };
 
+    let plan_seconds = started.elapsed().as_secs_f64();
     let (baseline, current_routed) = if options.compare_baseline {
         let (visits, unassigned) = split_due(&due, &current);
         let no_keep = |_f: usize| rota::Keep::Free;
@@ -349,6 +353,7 @@ pub fn plan_week(
         moved,
         rota_stop,
         seconds: started.elapsed().as_secs_f64(),
+        plan_seconds,
         school_holidays,
         public_holidays,
     })

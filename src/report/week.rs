@@ -292,6 +292,9 @@ impl WeekReport {
             }));
             s.push_str(&row("trajets", &|f| hours(f.travel_minutes)));
             s.push_str(&row("km", &|f| fr_int(f.travel_km)));
+            s.push_str(&row("trajet par visite", &|f| {
+                format!("{} min", per_visit(f.travel_minutes, f.visits_placed))
+            }));
             let _ = writeln!(
                 s,
                 "  * affectation actuelle, tournées optimisées par Parcours"
@@ -305,6 +308,15 @@ impl WeekReport {
             );
         }
         s
+    }
+}
+
+/// Travel minutes per visit placed, rounded.
+fn per_visit(minutes: i64, visits: usize) -> i64 {
+    if visits == 0 {
+        0
+    } else {
+        (minutes + visits as i64 / 2) / visits as i64
     }
 }
 
