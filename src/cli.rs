@@ -781,9 +781,6 @@ fn print_import(dir: &Path, report: &ImportReport) {
     }
 }
 
-/// The week `parcours demo` plans: the first full week after the fixtures' last visits.
-const DEMO_WEEK: &str = "2026-W49";
-
 /// The reference territory shipped in the repository, or generated identically when the
 /// repository is not beside the binary.
 fn reference_territory() -> Source {
@@ -793,13 +790,7 @@ fn reference_territory() -> Source {
     {
         return source;
     }
-    let files = crate::fixtures::generate(crate::fixtures::REFERENCE_SEED);
-    Source::from_files(
-        files
-            .into_iter()
-            .map(|f| (f.name.to_owned(), f.contents.into_bytes()))
-            .collect(),
-    )
+    crate::fixtures::source(crate::fixtures::REFERENCE_SEED)
 }
 
 async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<ExitCode> {
@@ -831,7 +822,8 @@ async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<
         .context("reading the database")?;
     print!("{}", TerritorySummary::of(&territory).to_french());
 
-    let week = IsoWeek::parse(DEMO_WEEK).expect("BUG: the demo week is a valid ISO week");
+    // The week the fixtures are written for.
+    let week = IsoWeek::containing(crate::fixtures::REFERENCE_MONDAY);
     println!("\n— Planification de la semaine {week} —\n");
     let mut options = PlanOptions::new(week);
     options.compare_baseline = true;

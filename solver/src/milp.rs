@@ -170,20 +170,20 @@ pub fn solve(
     let mut model = model
         .try_into_inner()
         .map_err(|e| MilpError::Highs(e.to_string()))?;
-    let options: [(&str, OptionValue); 5] = [
-        ("random_seed", OptionValue::Int(settings.highs_seed())),
-        ("mip_rel_gap", OptionValue::Float(rel_gap)),
-        ("time_limit", OptionValue::Float(remaining.as_secs_f64())),
-        ("output_flag", OptionValue::Bool(false)),
-        ("log_to_console", OptionValue::Bool(false)),
-    ];
-    for (name, value) in options {
-        let set = match value {
-            OptionValue::Int(v) => model.try_set_option(name, v),
-            OptionValue::Float(v) => model.try_set_option(name, v),
-            OptionValue::Bool(v) => model.try_set_option(name, v),
-        };
-        set.map_err(|e| MilpError::Highs(format!("option {name}: {e:?}")))?;
+    fn refused(name: &'static str) -> impl Fn(highs::TrySetOptionError) -> MilpError {
+        move |e| MilpError::Highs(format!("option {name}: {e:?}"))
+    }
+    model
+        .try_set_option("random_seed", settings.highs_seed())
+        .map_err(refused("random_seed"))?;
+    model
+        .try_set_option("mip_rel_gap", rel_gap)
+        .map_err(refused("mip_rel_gap"))?;
+    model
+        .try_set_option("time_limit", remaining.as_secs_f64())
+        .map_err(refused("time_limit"))?;
+    for quiet in ["output_flag", "log_to_console"] {
+        model.try_set_option(quiet, false).map_err(refused(quiet))?;
     }
 
     tracing::debug!(
@@ -224,12 +224,6 @@ pub fn solve(
     });
     tracing::debug!(stop = stop.key(), "MILP solved");
     Ok(MilpOutcome { stop, solution })
-}
-
-enum OptionValue {
-    Int(i32),
-    Float(f64),
-    Bool(bool),
 }
 
 /// The value of integer or binary `variable` in `solution`, rounded to the nearest integer

@@ -269,19 +269,27 @@ fn check_degrees(
     }
 }
 
-impl TravelTimes for GeoEstimator {
-    fn leg(&self, from: LocationIdx, to: LocationIdx) -> Leg {
+impl GeoEstimator {
+    /// The leg from `from` to `to` for a trip of `fixed` minutes plus the road distance at
+    /// `speed_kmh`.
+    fn estimate(&self, from: LocationIdx, to: LocationIdx, fixed: f64, speed_kmh: f64) -> Leg {
         if from == to {
             return Leg::ZERO;
         }
         let road_km = self.straight_km(from, to) * Self::DETOUR_FACTOR;
-        let minutes = Self::FIXED_MIN + road_km / Self::SPEED_KMH * 60.0;
+        let minutes = fixed + road_km / speed_kmh * 60.0;
         // Rounded once, here (STYLE.md §7). Both values are ≥ 0 and far below i64::MAX (at most
         // half the Earth's circumference), so the casts are exact.
         Leg {
             minutes: Minutes(minutes.round() as i64),
             meters: Meters((road_km * 1000.0).round() as i64),
         }
+    }
+}
+
+impl TravelTimes for GeoEstimator {
+    fn leg(&self, from: LocationIdx, to: LocationIdx) -> Leg {
+        self.estimate(from, to, Self::FIXED_MIN, Self::SPEED_KMH)
     }
 
     fn len(&self) -> usize {
@@ -335,17 +343,8 @@ impl ModeEstimator {
 
 impl TravelTimes for ModeEstimator {
     fn leg(&self, from: LocationIdx, to: LocationIdx) -> Leg {
-        if from == to {
-            return Leg::ZERO;
-        }
-        let road_km = self.geo.straight_km(from, to) * GeoEstimator::DETOUR_FACTOR;
         let (fixed, speed) = self.mode.fixed_and_speed();
-        let minutes = fixed + road_km / speed * 60.0;
-        // Rounded once, here, as GeoEstimator does.
-        Leg {
-            minutes: Minutes(minutes.round() as i64),
-            meters: Meters((road_km * 1000.0).round() as i64),
-        }
+        self.geo.estimate(from, to, fixed, speed)
     }
 
     fn len(&self) -> usize {

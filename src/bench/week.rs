@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Code, GeoPoint, MeetingPlace, SectorCriterion, SectorKind, Territory};
-use crate::import::{Source, validate};
+use crate::import::validate;
 use crate::planning::{IsoWeek, PlanOptions, plan_week};
 
 /// One measured plan.
@@ -53,13 +53,7 @@ pub struct WeekRun {
 
 /// The reference territory (seed 67).
 fn reference() -> Territory {
-    let files = crate::fixtures::generate(crate::fixtures::REFERENCE_SEED);
-    let source = Source::from_files(
-        files
-            .into_iter()
-            .map(|f| (f.name.to_owned(), f.contents.into_bytes()))
-            .collect(),
-    );
+    let source = crate::fixtures::source(crate::fixtures::REFERENCE_SEED);
     validate(&source, &Territory::default()).batch().clone()
 }
 

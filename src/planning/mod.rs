@@ -19,7 +19,7 @@ pub use calendar::Holidays;
 pub use plan::{DayRoute, PlaceKind, PlanKind, ReferentWeek, Stop, StopKind, UnmetVisit, WeekPlan};
 pub use week::IsoWeek;
 
-use build::{Context, DAY, DueVisit, WorkDay};
+use build::{Context, DueVisit, WorkDay};
 
 use crate::domain::{Code, MeetingPlace, Territory};
 
@@ -196,6 +196,19 @@ pub fn plan_week(
     let started = Instant::now();
     let ctx = Context::new(territory, options.week)?;
     let holidays = Holidays::reference();
+    // Planning on a day whose public holidays are unknown could put a visit on one.
+    for date in [options.week.monday(), options.week.sunday()] {
+        if !holidays.covers(date) {
+            return Err(PlanError::data(
+                options.week,
+                "semaine",
+                format!(
+                    "les jours fériés de {} ne sont pas connus (fixtures/reference/public_holidays_fr.csv)",
+                    chrono::Datelike::year(&date)
+                ),
+            ));
+        }
+    }
     let nf = ctx.families.len();
     let current: Vec<Option<usize>> = (0..nf).map(|f| ctx.current(f)).collect();
 
@@ -371,36 +384,21 @@ fn keep_of(ctx: &Context<'_>, meta: &[WorkDay], options: &PlanOptions, f: usize)
     let Some(previous) = &options.previous else {
         return rota::Keep::Free;
     };
-    let code = ctx.family(f).code.as_str();
-    for referent in &previous.referents {
-        for day in &referent.days {
-            for stop in &day.stops {
-                if !matches!(&stop.kind, StopKind::Visit { family } if family == code) {
-                    continue;
-                }
-                let Some(d) = meta.iter().position(|w| {
-                    w.date == day.date && ctx.referent(w.referent).code.as_str() == referent.code
-                }) else {
-                    return rota::Keep::Free; // that day is off now (absence): free to move
-                };
-                if stop.confirmed {
-                    let offset = (stop.start.date() - ctx.week.monday()).num_days() * DAY;
-                    let minutes = offset + i64::from(minutes_of_day(stop.start));
-                    return rota::Keep::Exact {
-                        day: d,
-                        start: parcours_solver::units::Minutes(minutes),
-                    };
-                }
-                return rota::Keep::Day(d);
-            }
-        }
+    let Some((referent, day, stop)) = previous.visit_of(ctx.family(f).code.as_str()) else {
+        return rota::Keep::Free;
+    };
+    let Some(d) = meta.iter().position(|w| {
+        w.date == day.date && ctx.referent(w.referent).code.as_str() == referent.code
+    }) else {
+        return rota::Keep::Free; // that day is off now (absence): free to move
+    };
+    if stop.confirmed {
+        return rota::Keep::Exact {
+            day: d,
+            start: parcours_solver::units::Minutes((stop.start - local(ctx, 0)).num_minutes()),
+        };
     }
-    rota::Keep::Free
-}
-
-fn minutes_of_day(t: NaiveDateTime) -> u32 {
-    use chrono::Timelike as _;
-    t.hour() * 60 + t.minute()
+    rota::Keep::Day(d)
 }
 
 fn assignment_report(
@@ -502,12 +500,11 @@ fn to_plan(
                             .map_or_else(|| "lieu neutre".to_owned(), |s| site_label(s.kind)),
                     },
                 };
-                let confirmed = options.previous.as_ref().is_some_and(|p| {
-                    p.referents.iter().flat_map(|r| &r.days).flat_map(|d| &d.stops).any(|s| {
-                        s.confirmed
-                            && matches!(&s.kind, StopKind::Visit { family: c } if c == family.code.as_str())
-                    })
-                });
+                let confirmed = options
+                    .previous
+                    .as_ref()
+                    .and_then(|p| p.visit_of(family.code.as_str()))
+                    .is_some_and(|(_, _, s)| s.confirmed);
                 stops.push(Stop {
                     id: format!("visite-{}-{}", options.week, family.code),
                     kind: StopKind::Visit {
@@ -527,12 +524,11 @@ fn to_plan(
             }
             let back = travel.leg(at, ctx.base[r]);
             let used = !stops.is_empty();
-            let rd = &solution.days[d];
             days.push(DayRoute {
                 date: work.date,
-                leave: used.then(|| local(ctx, rd.leave.0)),
-                back: used.then(|| local(ctx, rd.back.0)),
-                lunch: rd
+                leave: used.then(|| local(ctx, day.leave.0)),
+                back: used.then(|| local(ctx, day.back.0)),
+                lunch: day
                     .lunch
                     .filter(|_| used)
                     .zip(referent.lunch)

@@ -209,4 +209,16 @@ impl WeekPlan {
     pub fn travel_meters(&self) -> i64 {
         self.referents.iter().map(ReferentWeek::travel_meters).sum()
     }
+
+    /// Where the visit to family `code` is: its référent's week, its day and the stop.
+    pub fn visit_of(&self, code: &str) -> Option<(&ReferentWeek, &DayRoute, &Stop)> {
+        self.referents.iter().find_map(|r| {
+            r.days.iter().find_map(|d| {
+                d.stops
+                    .iter()
+                    .find(|s| matches!(&s.kind, StopKind::Visit { family } if family == code))
+                    .map(|s| (r, d, s))
+            })
+        })
+    }
 }

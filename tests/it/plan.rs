@@ -362,3 +362,17 @@ fn a_working_day_across_the_spring_dst_gap_is_refused_naming_the_referent() {
         "{err}"
     );
 }
+
+#[test]
+fn a_week_beyond_the_known_public_holidays_is_refused_and_nothing_is_stored() {
+    let (_dir, url) = imported();
+    let out = parcours(&["plan", "--week", "2029-W10", "--quiet"], &url);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("jours fériés de 2029"), "{err}");
+    let export = parcours(
+        &["export", "--week", "2029-W10", "--out", "/nonexistent"],
+        &url,
+    );
+    assert_eq!(export.status.code(), Some(1), "a plan was stored");
+}

@@ -7,19 +7,13 @@ use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use parcours::domain::{Code, Territory};
-use parcours::import::{Source, validate};
+use parcours::import::validate;
 use parcours::store::{Store, StoreError, TravelOverride};
 use sqlx::AssertSqlSafe;
 
 /// The reference territory (seed 67), validated, as the batch an import would write.
 fn reference() -> (Territory, Vec<TravelOverride>) {
-    let files = parcours::fixtures::generate(parcours::fixtures::REFERENCE_SEED);
-    let source = Source::from_files(
-        files
-            .iter()
-            .map(|f| (f.name.to_owned(), f.contents.clone().into_bytes()))
-            .collect(),
-    );
+    let source = parcours::fixtures::source(parcours::fixtures::REFERENCE_SEED);
     let validation = validate(&source, &Territory::default());
     assert!(validation.is_valid(), "{:?}", validation.errors.first());
     (validation.batch().clone(), validation.travel().to_vec())
