@@ -581,13 +581,18 @@ pub fn solve(
     let mut stop = StopReason::NoImprovement;
     let mut travel_done = Minutes::ZERO;
     for (r, &count) in counts.iter().enumerate() {
-        // This référent's share of the time left and of the iteration budget.
+        // This référent's share of the time limit and of the iteration budget: a share of the
+        // limit, not of the time left, so that the same limit gives the same budgets. Only when
+        // earlier référents overran is it cut to what is left, and the stop says so.
         let share = |whole: u64| whole.saturating_mul(count) / total;
-        let time = deadline
-            .remaining()
-            .mul_f64(counts[r] as f64 / total as f64);
+        let time = params
+            .limits
+            .time_limit
+            .mul_f64(count as f64 / total as f64);
+        let remaining = deadline.remaining();
+        let overran = remaining < time;
         let limits = Limits {
-            time_limit: time,
+            time_limit: time.min(remaining),
             iterations: params.limits.iterations.map(share),
             cancel: params.limits.cancel.clone(),
         };
@@ -617,7 +622,11 @@ pub fn solve(
             }
             cost = Cost(cost.0 + solution.cost.0);
             if stop.is_reproducible() {
-                stop = solution.stop;
+                stop = if overran {
+                    StopReason::TimeGuard
+                } else {
+                    solution.stop
+                };
             }
         }
         for (d, plan) in days.iter().enumerate() {
