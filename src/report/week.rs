@@ -176,8 +176,10 @@ impl WeekReport {
         let p = &self.plan;
         let _ = writeln!(
             s,
-            "Semaine {} — plan n° {} enregistré ({:.1} s)",
-            self.week, self.version, self.seconds
+            "Semaine {} — plan n° {} enregistré ({} s)",
+            self.week,
+            self.version,
+            fr_decimal(self.seconds, 1)
         );
         for (date, name) in &self.public_holidays {
             let _ = writeln!(s, "Jour férié : {name} ({date}), personne ne travaille.");
@@ -242,8 +244,8 @@ impl WeekReport {
         };
         let _ = writeln!(
             s,
-            "\nAffectation des familles : {proof} ({:.1} s).",
-            a.seconds
+            "\nAffectation des familles : {proof} ({} s).",
+            fr_decimal(a.seconds, 1)
         );
         if a.moves.is_empty() {
             let _ = writeln!(s, "Aucune famille ne change de référent.");
