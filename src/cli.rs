@@ -190,7 +190,8 @@ pub enum BenchCommand {
     /// Plan a week on the reference territory and on territories N times larger, against
     /// today's practice; print a Markdown table (time, memory, saving). Use a release build.
     Week {
-        /// Copies of the reference territory, comma-separated.
+        /// Sizes, in reference territories (1: the reference one; N: N generated side by
+        /// side), comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "1,10")]
         scales: Vec<usize>,
         /// ISO week.
@@ -203,7 +204,7 @@ pub enum BenchCommand {
     /// One measured plan of `bench week`, printed as one JSON line (run by `bench week`).
     #[command(hide = true)]
     WeekRun {
-        /// Copies of the reference territory.
+        /// Size, in reference territories.
         #[arg(long)]
         scale: usize,
         /// ISO week.
@@ -501,6 +502,10 @@ async fn plan(
         .load_territory()
         .await
         .context("reading the database")?;
+    options.travel = store
+        .load_travel_overrides()
+        .await
+        .context("reading the imported travel times")?;
     if replan || !options.absences.is_empty() {
         match store
             .latest_plan(options.week, PlanKind::Optimised)
@@ -596,12 +601,13 @@ fn solve_with_progress(
                 && let Some(p) = *latest.lock().expect("progress lock")
             {
                 eprint!(
-                    "\r{:>5.1} s  {} : {}/{} référents, trajets {}        ",
+                    "\r{:>5.1} s  {} : {}/{} référents, meilleur plan : trajets {}, {} visite(s) non placée(s)        ",
                     elapsed.as_secs_f64(),
                     p.stage,
                     p.done,
                     p.total,
-                    crate::report::hours(p.travel_minutes)
+                    crate::report::hours(p.travel_minutes),
+                    p.unmet
                 );
                 shown = true;
             }

@@ -327,24 +327,49 @@ impl Mode {
     }
 }
 
-/// [`GeoEstimator`]'s road distance with the time of a travel [`Mode`].
+/// [`GeoEstimator`]'s road distance with the time of a travel [`Mode`], or measured drives
+/// where they are known.
 #[derive(Debug, Clone)]
 pub struct ModeEstimator {
     geo: GeoEstimator,
     mode: Mode,
+    measured: std::sync::Arc<std::collections::BTreeMap<(LocationIdx, LocationIdx), Leg>>,
 }
 
 impl ModeEstimator {
     /// The estimator of `mode` over `geo`'s points.
     pub fn new(geo: GeoEstimator, mode: Mode) -> ModeEstimator {
-        ModeEstimator { geo, mode }
+        ModeEstimator {
+            geo,
+            mode,
+            measured: std::sync::Arc::default(),
+        }
+    }
+
+    /// The same, with drives measured by a routing engine (time and road distance by car,
+    /// from → to): by car a measured leg is taken as it is; in another mode its road distance
+    /// replaces the estimated one and the mode's speed gives the time.
+    pub fn with_measured(
+        self,
+        measured: std::sync::Arc<std::collections::BTreeMap<(LocationIdx, LocationIdx), Leg>>,
+    ) -> ModeEstimator {
+        ModeEstimator { measured, ..self }
     }
 }
 
 impl TravelTimes for ModeEstimator {
     fn leg(&self, from: LocationIdx, to: LocationIdx) -> Leg {
         let (fixed, speed) = self.mode.fixed_and_speed();
-        self.geo.estimate(from, to, fixed, speed)
+        match (self.measured.get(&(from, to)), self.mode) {
+            (Some(&leg), Mode::Car) => leg,
+            (Some(&leg), _) => Leg {
+                minutes: Minutes(
+                    (fixed + leg.meters.0 as f64 / 1000.0 / speed * 60.0).round() as i64,
+                ),
+                meters: leg.meters,
+            },
+            (None, _) => self.geo.estimate(from, to, fixed, speed),
+        }
     }
 
     fn len(&self) -> usize {

@@ -17,7 +17,7 @@ use crate::planning::{IsoWeek, PlanOptions, plan_week};
 /// One measured plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeekRun {
-    /// Copies of the reference territory.
+    /// Size, in reference territories (generated side by side).
     pub scale: usize,
     /// Référents.
     pub referents: usize,
@@ -35,6 +35,10 @@ pub struct WeekRun {
     pub baseline_minutes: i64,
     /// Travel minutes, current assignment with optimised routes.
     pub routed_minutes: i64,
+    /// Visits placed by Parcours when given exactly the visits today's practice placed.
+    pub same_placed: usize,
+    /// Travel minutes of Parcours on those visits.
+    pub same_minutes: i64,
     /// Largest workload of a référent, % of her working time.
     pub max_workload_percent: i64,
     /// Assignment: stop reason, proven gap (%), seconds.
@@ -51,21 +55,23 @@ pub struct WeekRun {
     pub peak_kib: Option<u64>,
 }
 
-/// The reference territory (seed 67).
-fn reference() -> Territory {
-    let source = crate::fixtures::source(crate::fixtures::REFERENCE_SEED);
+/// The territory the fixture generator makes with `seed` (the reference one with seed 67).
+fn generated(seed: u64) -> Territory {
+    let source = crate::fixtures::source(seed);
     validate(&source, &Territory::default()).batch().clone()
 }
 
-/// `scale` copies of the reference territory side by side, each shifted ~30 km from the last
-/// on a grid, with every code suffixed by its copy number (the first copy keeps its codes).
+/// A territory `scale` times larger than the reference one: `scale` generated territories
+/// side by side (the reference one, then seeds 68, 69, …: other families, availabilities,
+/// agendas and current assignments on the same communes), each shifted ~30 km from the last
+/// on a grid, with every code suffixed by its copy number (the first keeps its codes).
 pub fn scaled_territory(scale: usize) -> Territory {
-    let base = reference();
     if scale <= 1 {
-        return base;
+        return generated(crate::fixtures::REFERENCE_SEED);
     }
     let mut t = Territory::default();
     for k in 0..scale {
+        let base = generated(crate::fixtures::REFERENCE_SEED + k as u64);
         let (row, col) = ((k / 4) as f64, (k % 4) as f64);
         let shift = |p: GeoPoint| {
             GeoPoint::new(p.lat() - 0.3 * row, p.lon() - 0.45 * col)
@@ -131,6 +137,13 @@ pub fn scaled_territory(scale: usize) -> Territory {
             }
             t.families.push(x);
         }
+        for x in &base.agenda {
+            let mut x = x.clone();
+            (x.code, x.referent) = (c(&x.code), c(&x.referent));
+            x.site = x.site.as_ref().map(c);
+            x.family = x.family.as_ref().map(c);
+            t.agenda.push(x);
+        }
         for x in &base.children {
             let mut x = x.clone();
             (x.code, x.family) = (c(&x.code), c(&x.family));
@@ -151,6 +164,7 @@ pub fn measure_week(scale: usize, week: IsoWeek, rota_time: Duration) -> WeekRun
     let outcome = plan_week(&territory, &options, &mut |_| {}).expect("the bench territory plans");
     let baseline = outcome.baseline.as_ref().expect("compare_baseline");
     let routed = outcome.current_routed.as_ref().expect("compare_baseline");
+    let same = outcome.same_visits.as_ref().expect("compare_baseline");
     let max_workload_percent = outcome
         .plan
         .referents
@@ -169,6 +183,8 @@ pub fn measure_week(scale: usize, week: IsoWeek, rota_time: Duration) -> WeekRun
         travel_minutes: outcome.plan.travel_minutes(),
         baseline_minutes: baseline.travel_minutes(),
         routed_minutes: routed.travel_minutes(),
+        same_placed: same.visits(),
+        same_minutes: same.travel_minutes(),
         max_workload_percent,
         assign_stop: outcome.assignment.stop.clone(),
         assign_gap_percent: outcome.assignment.gap_percent,
@@ -212,14 +228,14 @@ pub fn run_week_bench(
     }
     let mut out = format!(
         "Week {week}, rota time limit {} s, seed 1 (default settings).\n\n\
-         | territory | référents | families | visits due | placed (baseline → Parcours) | travel baseline | travel Parcours | saving | min per visit (baseline → Parcours) | from routing | from assignment | max workload | assignment (stop, gap, s) | plan s | with comparison s | peak MiB |\n\
-         |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+         | territory | référents | families | visits due | placed (baseline → Parcours) | travel baseline | travel Parcours | saving | min per visit (baseline → Parcours) | from routing | from assignment | same visits: placed, travel, saving | max workload | assignment (stop, gap, s) | plan s | with comparison s | peak MiB |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         rota_time.as_secs_f64()
     );
     for r in &rows {
         let pct = |x: i64| 100.0 * x as f64 / r.baseline_minutes.max(1) as f64;
         out.push_str(&format!(
-            "| ×{} | {} | {} | {} | {} → {} | {} min | {} min | {:.1} % | {:.1} → {:.1} | {:.1} pts | {:.1} pts | {} % | {}, {}, {:.2} | {:.1} | {:.1} | {} |\n",
+            "| ×{} | {} | {} | {} | {} → {} | {} min | {} min | {:.1} % | {:.1} → {:.1} | {:.1} pts | {:.1} pts | {} of {}, {} min, {:.1} % | {} % | {}, {}, {:.2} | {:.1} | {:.1} | {} |\n",
             r.scale,
             r.referents,
             r.families,
@@ -233,6 +249,10 @@ pub fn run_week_bench(
             r.travel_minutes as f64 / r.placed.max(1) as f64,
             pct(r.baseline_minutes - r.routed_minutes),
             pct(r.routed_minutes - r.travel_minutes),
+            r.same_placed,
+            r.baseline_placed,
+            r.same_minutes,
+            pct(r.baseline_minutes - r.same_minutes),
             r.max_workload_percent,
             r.assign_stop,
             r.assign_gap_percent

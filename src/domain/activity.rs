@@ -148,3 +148,42 @@ pub struct HealthAppointment {
     /// The child travels in a wheelchair.
     pub wheelchair: bool,
 }
+
+keyword_enum!(
+    /// What holds a référent's time at a fixed hour of the week (`agenda.csv`).
+    AgendaKind, "un type d'engagement", {
+        /// team meeting (réunion d'équipe)
+        TeamMeeting => "reunion_equipe" | "reunion" | "reunion d'equipe",
+        /// EPS meeting
+        Eps => "eps",
+        /// workshop session
+        Workshop => "atelier",
+        /// training
+        Training => "formation",
+        /// the référent's own appointment: it blocks the time and is never published
+        Personal => "personnel",
+        /// a home or site visit to a family fixed at this time (visite fixée)
+        Visit => "visite",
+    }
+);
+
+/// A fixed engagement of a référent (engagement d'agenda): the rota plans around it, and a
+/// fixed visit is planned exactly then.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgendaEntry {
+    /// Code.
+    pub code: Code,
+    /// The référent whose time it holds.
+    pub referent: Code,
+    /// What it is.
+    pub kind: AgendaKind,
+    /// Start, as an instant (entered in Europe/Paris local time).
+    pub start: DateTime<Utc>,
+    /// Length in minutes.
+    pub minutes: u32,
+    /// Where it takes place: a neutral site; `None` at her base, or for a visit at the family's
+    /// meeting place.
+    pub site: Option<Code>,
+    /// The family of a fixed visit (only for [`AgendaKind::Visit`]).
+    pub family: Option<Code>,
+}

@@ -12,7 +12,10 @@ mod territory;
 mod time;
 mod values;
 
-pub use activity::{Eps, HealthAppointment, HealthKind, Workshop, WorkshopPeriod, WorkshopScope};
+pub use activity::{
+    AgendaEntry, AgendaKind, Eps, HealthAppointment, HealthKind, Workshop, WorkshopPeriod,
+    WorkshopScope,
+};
 pub use geo::GeoPoint;
 pub use people::{
     Child, ClassLevel, Coordinator, Driver, Family, ParcoursStatus, Professional, Referent,

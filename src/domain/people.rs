@@ -136,6 +136,9 @@ pub struct Family {
     pub language: Language,
     /// Current référent and since when.
     pub referent: Option<(Code, NaiveDate)>,
+    /// The team has decided the family keeps its current référent (référent fixé): the
+    /// assignment never moves it.
+    pub referent_pinned: bool,
     /// Visit frequency.
     pub frequency: VisitFrequency,
     /// Date of the last visit.

@@ -3,8 +3,8 @@
 
 use super::values::keyword_enum;
 use super::{
-    Child, Code, Coordinator, Driver, Eps, Family, GeoPoint, HealthAppointment, Professional,
-    Referent, Vehicle, WeeklyAvailability, Workshop,
+    AgendaEntry, Child, Code, Coordinator, Driver, Eps, Family, GeoPoint, HealthAppointment,
+    Professional, Referent, Vehicle, WeeklyAvailability, Workshop,
 };
 
 /// Commune, identified by its INSEE code.
@@ -149,6 +149,8 @@ pub struct Territory {
     pub workshops: Vec<Workshop>,
     /// Health appointments.
     pub appointments: Vec<HealthAppointment>,
+    /// Référents' fixed engagements of the coming weeks (agenda).
+    pub agenda: Vec<AgendaEntry>,
     /// Drivers.
     pub drivers: Vec<Driver>,
     /// Vehicles.

@@ -120,7 +120,8 @@ pub fn write(cal: &Calendar, published_at: DateTime<Utc>) -> String {
     out
 }
 
-/// A référent's calendar for a planned week: one confirmed event (sequence 0) per stop.
+/// A référent's calendar for a planned week: one confirmed event (sequence 0) per stop, her
+/// private appointments left out (they are in her own calendar already).
 ///
 /// The feed layer merges weeks and raises `sequence` when a republished stop changes. The
 /// stop ids carry the week, so UIDs (`{stop.id}@parcours`) stay unique across weeks. Her
@@ -133,6 +134,7 @@ pub fn referent_calendar(week: &ReferentWeek) -> Calendar {
             day.stops
                 .iter()
                 .enumerate()
+                .filter(|(_, stop)| !matches!(stop.kind, StopKind::Fixed { private: true, .. }))
                 .map(move |(i, stop)| stop_event(day, i, stop))
         })
         .collect();
@@ -146,6 +148,7 @@ pub fn referent_calendar(week: &ReferentWeek) -> Calendar {
 fn stop_event(day: &DayRoute, index: usize, stop: &Stop) -> Event {
     let place = match &stop.place {
         PlaceKind::Home => "domicile".to_owned(),
+        PlaceKind::Base => "bureau".to_owned(),
         PlaceKind::Site { code, kind } => format!("{kind} {code}"),
     };
     let commune = &stop.commune_name;
@@ -153,6 +156,7 @@ fn stop_event(day: &DayRoute, index: usize, stop: &Stop) -> Event {
         StopKind::Visit { family } => {
             let visit = match &stop.place {
                 PlaceKind::Home => "visite à domicile".to_owned(),
+                PlaceKind::Base => "visite au bureau".to_owned(),
                 PlaceKind::Site { .. } => format!("visite en lieu neutre ({place})"),
             };
             (
@@ -160,7 +164,7 @@ fn stop_event(day: &DayRoute, index: usize, stop: &Stop) -> Event {
                 format!("Famille {family}, {visit}."),
             )
         }
-        StopKind::Fixed { label } => (format!("{label} – {commune}"), format!("{label}.")),
+        StopKind::Fixed { label, .. } => (format!("{label} – {commune}"), format!("{label}.")),
     };
     let from = if index == 0 {
         "la base"
@@ -352,6 +356,8 @@ mod tests {
                 "eps-2026-W49-EPS-03",
                 StopKind::Fixed {
                     label: "Réunion EPS".to_owned(),
+                    code: "AG-003".to_owned(),
+                    private: false,
                 },
                 at(2026, 12, 1, 14, 0),
                 120,
@@ -450,6 +456,24 @@ mod tests {
         assert!(b.contains("SUMMARY:Réunion EPS – Denain\n"), "{b}");
         assert!(b.contains("LOCATION:Denain (mairie annexe LN-09)\n"), "{b}");
         assert!(b.contains("DESCRIPTION:Réunion EPS. Trajet depuis la base : 1 h 15 (22\\,0 km)."));
+    }
+
+    #[test]
+    fn a_private_appointment_holds_her_time_but_is_not_published() {
+        let mut week = week();
+        let before = event_blocks(&write(&referent_calendar(&week), published())).len();
+        let day = week.days.iter_mut().find(|d| !d.stops.is_empty()).unwrap();
+        let mut private = day.stops[0].clone();
+        private.id = "agenda-AG-099".to_owned();
+        private.kind = StopKind::Fixed {
+            label: "Indisponible".to_owned(),
+            code: "AG-099".to_owned(),
+            private: true,
+        };
+        day.stops.push(private);
+        let ics = write(&referent_calendar(&week), published());
+        assert_eq!(event_blocks(&ics).len(), before);
+        assert!(!ics.contains("AG-099") && !ics.contains("Indisponible"));
     }
 
     #[test]

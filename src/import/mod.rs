@@ -21,7 +21,7 @@ use csv_file::{Column, Row, RowReader, decode, read_rows};
 pub const MAX_ERRORS: usize = 100;
 
 /// The files Parcours reads, in reading order (a record may refer to an earlier file).
-pub const FILES: [&str; 15] = [
+pub const FILES: [&str; 16] = [
     "communes.csv",
     "qpv.csv",
     "ecoles.csv",
@@ -36,6 +36,7 @@ pub const FILES: [&str; 15] = [
     "rendez_vous_sante.csv",
     "chauffeurs.csv",
     "vehicules.csv",
+    "agenda.csv",
     "trajets.csv",
 ];
 
@@ -144,6 +145,7 @@ pub(crate) struct Parsed {
     pub(crate) appointments: Vec<Lined<crate::domain::HealthAppointment>>,
     pub(crate) drivers: Vec<Lined<crate::domain::Driver>>,
     pub(crate) vehicles: Vec<Lined<crate::domain::Vehicle>>,
+    pub(crate) agenda: Vec<Lined<crate::domain::AgendaEntry>>,
     pub(crate) travel: Vec<Lined<TravelOverride>>,
 }
 
@@ -301,7 +303,14 @@ pub fn validate(source: &Source, existing: &Territory) -> Validation {
             records::vehicle,
             &mut v,
         ),
-        travel: parse_file(source, FILES[14], records::TRAVEL, records::travel, &mut v),
+        agenda: parse_file(
+            source,
+            FILES[14],
+            records::AGENDA,
+            records::agenda_entry,
+            &mut v,
+        ),
+        travel: parse_file(source, FILES[15], records::TRAVEL, records::travel, &mut v),
     };
     if v.files.is_empty() && v.errors.is_empty() {
         v.errors.push(Issue {
@@ -341,6 +350,7 @@ fn into_territory(p: Parsed, travel: &mut Vec<TravelOverride>) -> Territory {
         appointments: records_of(p.appointments),
         drivers: records_of(p.drivers),
         vehicles: records_of(p.vehicles),
+        agenda: records_of(p.agenda),
     }
 }
 
@@ -377,4 +387,125 @@ pub(crate) fn known<'a, T: 'a>(
     code: fn(&T) -> &Code,
 ) -> std::collections::BTreeSet<Code> {
     batch.chain(existing).map(|r| code(r).clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `mini` case, validated, as the database would hold it.
+    fn mini() -> Territory {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases/mini");
+        let v = validate(&Source::from_dir(&dir).unwrap(), &Territory::default());
+        assert!(v.is_valid(), "{:?}", v.errors.first());
+        v.batch().clone()
+    }
+
+    fn agenda(rows: &str) -> Source {
+        let text = format!("code;referent;type;debut;duree_min;lieu;famille\n{rows}");
+        Source::from_files(vec![("agenda.csv".to_owned(), text.into_bytes())])
+    }
+
+    #[test]
+    fn an_agenda_entry_overlapping_a_stored_one_is_refused_naming_it() {
+        // Arrange: mini holds AG-01, R-01's team meeting on Tuesday 1 December 09:00–10:30.
+        let stored = mini();
+
+        // Act
+        let v = validate(
+            &agenda("AG-10;R-01;personnel;2026-12-01 10:00;30;;\n"),
+            &stored,
+        );
+
+        // Assert
+        assert_eq!(v.errors.len(), 1, "{:?}", v.errors);
+        let e = &v.errors[0];
+        assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("debut")));
+        assert!(
+            e.message
+                .contains("chevauche l'engagement AG-01 (déjà en base)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_entry_moved_by_a_new_import_no_longer_clashes_with_its_old_time() {
+        // Arrange: AG-05 is R-01's personal appointment on Friday 4 December 11:00.
+        let stored = mini();
+
+        // Act: it moves by a quarter of an hour, over its stored self.
+        let v = validate(
+            &agenda("AG-05;R-01;personnel;2026-12-04 11:15;45;;\n"),
+            &stored,
+        );
+
+        // Assert
+        assert!(v.is_valid(), "{:?}", v.errors);
+    }
+
+    #[test]
+    fn a_fixed_visit_follows_the_referent_the_same_import_gives_the_family() {
+        // Arrange: F-0001 passes from R-01 to R-02 in this import, with its fixed visit AG-03.
+        let stored = mini();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases/mini");
+        let families = std::fs::read_to_string(dir.join("familles.csv"))
+            .unwrap()
+            .replace(";R-01;2025-09-01;", ";R-02;2026-11-02;");
+        let moved_visit = "code;referent;type;debut;duree_min;lieu;famille\n\
+                           AG-03;R-02;visite;2026-11-30 14:00;60;;F-0001\n";
+
+        // Act
+        let with_visit = validate(
+            &Source::from_files(vec![
+                ("familles.csv".to_owned(), families.clone().into_bytes()),
+                ("agenda.csv".to_owned(), moved_visit.as_bytes().to_vec()),
+            ]),
+            &stored,
+        );
+        let without_visit = validate(
+            &Source::from_files(vec![("familles.csv".to_owned(), families.into_bytes())]),
+            &stored,
+        );
+
+        // Assert: valid either way; left behind, the stored visit is worth a warning.
+        assert!(with_visit.is_valid(), "{:?}", with_visit.errors);
+        assert!(without_visit.is_valid(), "{:?}", without_visit.errors);
+        let stale = |v: &Validation| {
+            v.warnings
+                .iter()
+                .any(|w| w.message.contains("la visite fixée AG-03"))
+        };
+        assert!(!stale(&with_visit));
+        assert!(stale(&without_visit), "{:?}", without_visit.warnings);
+    }
+
+    #[test]
+    fn a_visit_without_family_or_a_meeting_with_one_is_refused_on_famille() {
+        // Act
+        let v = validate(
+            &agenda(
+                "AG-10;R-01;visite;2026-12-07 09:30;60;;\n\
+                 AG-11;R-01;formation;2026-12-08 09:00;180;;F-0001\n\
+                 AG-12;R-01;eps;2026-12-09 14:00;4;L-01;\n",
+            ),
+            &mini(),
+        );
+
+        // Assert
+        let located: Vec<(Option<usize>, Option<&str>)> = v
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref()))
+            .collect();
+        assert_eq!(
+            located,
+            vec![
+                (Some(2), Some("famille")),
+                (Some(3), Some("famille")),
+                (Some(4), Some("duree_min"))
+            ],
+            "{:?}",
+            v.errors
+        );
+    }
 }

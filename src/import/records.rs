@@ -2,11 +2,12 @@
 //! record. Cross-file references are checked later, in `references`.
 
 use crate::domain::{
-    Child, ClassLevel, Code, Commune, Coordinator, Driver, EducationPriority, Eps, Family,
-    FieldError, GeoPoint, HealthAppointment, HealthKind, Language, LunchBreak, MeetingPlace,
-    NeutralSite, ParcoursStatus, Professional, Qpv, Referent, School, SchoolLevel, SectorCriterion,
-    SiteKind, TimeRange, TravelMode, Vehicle, VisitFrequency, WeeklyAvailability, Workshop,
-    WorkshopPeriod, WorkshopScope, parse_bool, parse_date, parse_list, parse_paris_datetime,
+    AgendaEntry, AgendaKind, Child, ClassLevel, Code, Commune, Coordinator, Driver,
+    EducationPriority, Eps, Family, FieldError, GeoPoint, HealthAppointment, HealthKind, Language,
+    LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, Qpv, Referent, School,
+    SchoolLevel, SectorCriterion, SiteKind, TimeRange, TravelMode, Vehicle, VisitFrequency,
+    WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_bool, parse_date,
+    parse_list, parse_paris_datetime,
 };
 use crate::store::TravelOverride;
 
@@ -288,6 +289,7 @@ pub(crate) const FAMILIES: &[Column] = &[
     req("frequence"),
     opt("derniere_visite"),
     opt("duree_visite_min"),
+    opt("referent_fixe"),
 ];
 
 pub(crate) fn family(r: &mut RowReader<'_>) -> Option<Family> {
@@ -317,6 +319,7 @@ pub(crate) fn family(r: &mut RowReader<'_>) -> Option<Family> {
         }
         Ok(m)
     });
+    let pinned = r.opt("referent_fixe", parse_bool);
     let referent = match (referent?, since?) {
         (Some(code), Some(date)) => Some((code, date)),
         (Some(_), None) => {
@@ -332,6 +335,15 @@ pub(crate) fn family(r: &mut RowReader<'_>) -> Option<Family> {
         }
         (None, None) => None,
     };
+    let pinned = pinned?.unwrap_or(false);
+    if pinned && referent.is_none() {
+        r.fail(
+            "referent_fixe",
+            "référent fixé sans référent : indiquez le référent (colonnes referent et \
+             referent_depuis) ou écrivez non",
+        );
+        return None;
+    }
     Some(Family {
         code: code?,
         commune: commune?,
@@ -341,6 +353,7 @@ pub(crate) fn family(r: &mut RowReader<'_>) -> Option<Family> {
         meeting_place: place?.unwrap_or(MeetingPlace::Home),
         language: language?.unwrap_or_else(Language::french),
         referent,
+        referent_pinned: pinned,
         frequency: frequency?,
         last_visit: last?,
         visit_minutes: minutes?.unwrap_or(60),
@@ -526,6 +539,79 @@ pub(crate) fn appointment(r: &mut RowReader<'_>) -> Option<HealthAppointment> {
         minutes: minutes?,
         needs_ride: ride?.unwrap_or(false),
         wheelchair: wheelchair?.unwrap_or(false),
+    })
+}
+
+pub(crate) const AGENDA: &[Column] = &[
+    req("code"),
+    req("referent"),
+    req("type"),
+    req("debut"),
+    req("duree_min"),
+    opt("lieu"),
+    opt("famille"),
+];
+
+/// Shortest and longest engagement, in minutes: a quick call is not worth blocking, a full
+/// working day (10 h) is the most one entry may hold.
+pub(crate) const AGENDA_MINUTES: std::ops::RangeInclusive<u32> = 5..=600;
+
+pub(crate) fn agenda_entry(r: &mut RowReader<'_>) -> Option<AgendaEntry> {
+    let code = r.req("code", Code::parse);
+    let referent = r.req("referent", Code::parse);
+    let kind = r.req("type", AgendaKind::parse);
+    let start = r.req("debut", parse_paris_datetime);
+    let minutes = r.req("duree_min", |s| {
+        let m = parse_count(s)?;
+        if !AGENDA_MINUTES.contains(&m) {
+            return Err(FieldError::new(format!(
+                "une durée de {m} min est hors de {} à {} min",
+                AGENDA_MINUTES.start(),
+                AGENDA_MINUTES.end()
+            )));
+        }
+        Ok(m)
+    });
+    let site = r.opt("lieu", Code::parse);
+    let family = r.opt("famille", Code::parse);
+    let (kind, site, family) = (kind?, site?, family?);
+    match (kind, &site, &family) {
+        (AgendaKind::Visit, _, None) => {
+            r.fail(
+                "famille",
+                "une visite fixée (type visite) doit nommer la famille visitée",
+            );
+            return None;
+        }
+        (AgendaKind::Visit, Some(_), Some(_)) => {
+            r.fail(
+                "lieu",
+                "une visite a lieu là où la famille est rencontrée (domicile ou son lieu \
+                 habituel, familles.csv) : laissez lieu vide",
+            );
+            return None;
+        }
+        (AgendaKind::Visit, None, Some(_)) => {}
+        (other, _, Some(_)) => {
+            r.fail(
+                "famille",
+                format!(
+                    "seule une visite (type visite) nomme une famille, pas un engagement de \
+                     type {other} : laissez famille vide"
+                ),
+            );
+            return None;
+        }
+        (_, _, None) => {}
+    }
+    Some(AgendaEntry {
+        code: code?,
+        referent: referent?,
+        kind,
+        start: start?,
+        minutes: minutes?,
+        site,
+        family,
     })
 }
 

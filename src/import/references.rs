@@ -1,10 +1,16 @@
 //! Checks across records and files: duplicate codes, references to unknown records (naming
-//! both), a QPV outside its family's commune, a current assignment that breaks a référent's
-//! language or caseload (warnings: it is the team's present, not an input error).
+//! both), a QPV outside its family's commune, agenda entries (a fixed visit by someone else than
+//! the family's référent, two engagements of one référent at the same time), a current
+//! assignment that breaks a référent's language or caseload (warnings: it is the team's present,
+//! not an input error).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::domain::{Code, MeetingPlace, SectorKind, Territory};
+use chrono::{DateTime, Datelike as _, Duration, Utc};
+
+use crate::domain::{
+    AgendaEntry, AgendaKind, Code, MeetingPlace, SectorKind, Territory, Weekday, to_paris,
+};
 
 use super::{Issue, Lined, Parsed, known};
 
@@ -96,6 +102,7 @@ pub(crate) fn check(
     c.duplicates("rendez_vous_sante.csv", &p.appointments, |r| &r.code);
     c.duplicates("chauffeurs.csv", &p.drivers, |r| &r.code);
     c.duplicates("vehicules.csv", &p.vehicles, |r| &r.code);
+    c.duplicates("agenda.csv", &p.agenda, |r| &r.code);
 
     let e = existing;
     let communes = known(recs(&p.communes), e.communes.iter(), |r| &r.insee);
@@ -380,6 +387,38 @@ pub(crate) fn check(
             );
         }
     }
+    for l in &p.agenda {
+        let r = &l.record;
+        let who = format!("engagement {}", r.code);
+        let f = "agenda.csv";
+        c.reference(
+            f,
+            l.line,
+            "referent",
+            &who,
+            &r.referent,
+            &referents,
+            "référent",
+            "referents.csv",
+        );
+        if let Some(site) = &r.site {
+            c.reference(f, l.line, "lieu", &who, site, &sites, "lieu", "lieux.csv");
+        }
+        if let Some(family) = &r.family {
+            c.reference(
+                f,
+                l.line,
+                "famille",
+                &who,
+                family,
+                &families,
+                "famille",
+                "familles.csv",
+            );
+        }
+    }
+    agenda_checks(p, existing, &mut c, &referents, warnings);
+
     if !p.travel.is_empty() {
         let located: BTreeSet<Code> = [
             &communes, &qpvs, &schools, &sites, &referents, &families, &drivers,
@@ -415,6 +454,172 @@ pub(crate) fn check(
     }
 
     current_assignment_warnings(p, existing, warnings);
+}
+
+/// Where an agenda entry comes from: a line of this import, or the database (an entry the
+/// import does not replace stays as it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Origin {
+    Stored,
+    Line(usize),
+}
+
+/// `lundi 30/11/2026 09:00–10:30`, the local time span of an entry, for messages.
+fn local_span(start: DateTime<Utc>, minutes: u32) -> String {
+    let from = to_paris(start);
+    let to = to_paris(start + Duration::minutes(i64::from(minutes)));
+    format!(
+        "{} {}–{}",
+        Weekday::from_chrono(from.weekday()).french(),
+        from.format("%d/%m/%Y %H:%M"),
+        to.format("%H:%M")
+    )
+}
+
+/// A fixed visit is made by the family's current référent; two engagements of one référent
+/// never overlap, counting those already stored that this import does not replace.
+fn agenda_checks(
+    p: &Parsed,
+    existing: &Territory,
+    c: &mut Checker<'_>,
+    referents: &BTreeSet<Code>,
+    warnings: &mut Vec<Issue>,
+) {
+    let f = "agenda.csv";
+    // The family's référent after this import: the batch's record wins over the stored one.
+    let mut followed_by: BTreeMap<&Code, Option<&Code>> = BTreeMap::new();
+    for family in existing
+        .families
+        .iter()
+        .chain(p.families.iter().map(|l| &l.record))
+    {
+        followed_by.insert(&family.code, family.referent.as_ref().map(|(r, _)| r));
+    }
+    for l in &p.agenda {
+        let r = &l.record;
+        let (AgendaKind::Visit, Some(family)) = (r.kind, &r.family) else {
+            continue;
+        };
+        if !referents.contains(&r.referent) {
+            continue; // already reported as unknown
+        }
+        match followed_by.get(family) {
+            None => {} // unknown family, already reported
+            Some(None) => c.push(
+                f,
+                l.line,
+                "referent",
+                r.referent.as_str(),
+                format!(
+                    "engagement {} : la famille {family} n'a pas de référent (familles.csv) : \
+                     une visite fixée est faite par son référent",
+                    r.code
+                ),
+            ),
+            Some(Some(current)) if **current != r.referent => c.push(
+                f,
+                l.line,
+                "referent",
+                r.referent.as_str(),
+                format!(
+                    "engagement {} : la famille {family} est suivie par {current}, pas par {}",
+                    r.code, r.referent
+                ),
+            ),
+            Some(Some(_)) => {}
+        }
+    }
+
+    // A stored fixed visit whose family this import gives to another référent: the entry stays
+    // as stored, so say it.
+    let replaced: BTreeSet<&Code> = p.agenda.iter().map(|l| &l.record.code).collect();
+    for stored in existing
+        .agenda
+        .iter()
+        .filter(|e| !replaced.contains(&e.code))
+    {
+        let Some(family) = &stored.family else {
+            continue;
+        };
+        let Some(l) = p.families.iter().find(|l| &l.record.code == family) else {
+            continue;
+        };
+        let now = l.record.referent.as_ref().map(|(r, _)| r);
+        if now != Some(&stored.referent) {
+            warnings.push(Issue {
+                file: "familles.csv".to_owned(),
+                line: Some(l.line),
+                column: Some("referent".to_owned()),
+                value: Some(now.map(ToString::to_string).unwrap_or_default()),
+                message: format!(
+                    "famille {family} : la visite fixée {} ({}) déjà en base reste au \
+                     référent {} ; réimportez agenda.csv pour la corriger",
+                    stored.code,
+                    local_span(stored.start, stored.minutes),
+                    stored.referent
+                ),
+            });
+        }
+    }
+
+    // Overlaps, per référent, in order of start; on equal starts the stored entry comes first,
+    // so that the error lands on a line of the import.
+    let mut entries: Vec<(Origin, &AgendaEntry)> = existing
+        .agenda
+        .iter()
+        .filter(|e| !replaced.contains(&e.code))
+        .map(|e| (Origin::Stored, e))
+        .chain(p.agenda.iter().map(|l| (Origin::Line(l.line), &l.record)))
+        .collect();
+    entries.sort_by(|a, b| (&a.1.referent, a.1.start, a.0).cmp(&(&b.1.referent, b.1.start, b.0)));
+    let end = |e: &AgendaEntry| e.start + Duration::minutes(i64::from(e.minutes));
+    let longest = Duration::minutes(
+        entries
+            .iter()
+            .map(|e| i64::from(e.1.minutes))
+            .max()
+            .unwrap_or(0),
+    );
+    for (i, &(origin, entry)) in entries.iter().enumerate() {
+        // Earlier entries of the same référent that may still run when this one starts.
+        let earlier = entries[..i]
+            .iter()
+            .rev()
+            .take_while(|(_, other)| {
+                other.referent == entry.referent && other.start + longest > entry.start
+            })
+            .filter(|(_, other)| end(other) > entry.start);
+        for &(other_origin, other) in earlier {
+            // The error goes on the later entry, or on the earlier one when only it is imported.
+            let (line, at_fault, (clash_origin, clash)) = match (origin, other_origin) {
+                (Origin::Line(line), _) => (line, entry, (other_origin, other)),
+                (Origin::Stored, Origin::Line(line)) => (line, other, (origin, entry)),
+                (Origin::Stored, Origin::Stored) => continue,
+            };
+            let stored = if clash_origin == Origin::Stored {
+                " (déjà en base)"
+            } else {
+                ""
+            };
+            c.push(
+                f,
+                line,
+                "debut",
+                &to_paris(at_fault.start)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                format!(
+                    "engagement {} ({}) : chevauche l'engagement {}{stored} ({}) du même \
+                     référent {}",
+                    at_fault.code,
+                    local_span(at_fault.start, at_fault.minutes),
+                    clash.code,
+                    local_span(clash.start, clash.minutes),
+                    at_fault.referent
+                ),
+            );
+        }
+    }
 }
 
 /// The current assignment is the team's present: a family whose référent does not speak its

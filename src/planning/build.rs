@@ -8,15 +8,15 @@ use parcours_solver::assign;
 use parcours_solver::ids::LocationIdx;
 use parcours_solver::rota;
 use parcours_solver::routing::{Break, TimeWindow};
-use parcours_solver::travel::{GeoEstimator, Mode, ModeEstimator, TravelTimes};
+use parcours_solver::travel::{GeoEstimator, Leg, Mode, ModeEstimator, TravelTimes};
 use parcours_solver::units::Minutes;
 
 use super::PlanError;
 use super::calendar::Holidays;
 use super::week::IsoWeek;
 use crate::domain::{
-    Code, Family, MeetingPlace, Referent, School, SectorKind, Territory, TravelMode, Weekday,
-    paris_instant,
+    AgendaKind, Code, Family, MeetingPlace, Referent, School, SectorKind, Territory, TravelMode,
+    Weekday, paris_instant, to_paris,
 };
 
 /// Minutes in a day.
@@ -39,6 +39,8 @@ pub(crate) struct Context<'t> {
     pub(crate) travels: Vec<ModeEstimator>,
     /// Per référent: index into `travels`.
     pub(crate) mode: Vec<usize>,
+    /// Where each neutral site is.
+    pub(crate) site_location: BTreeMap<&'t Code, LocationIdx>,
 }
 
 /// The travel modes, in the order of [`Context::travels`].
@@ -54,7 +56,11 @@ fn mode_index(mode: TravelMode) -> usize {
 }
 
 impl<'t> Context<'t> {
-    pub(crate) fn new(territory: &'t Territory, week: IsoWeek) -> Result<Context<'t>, PlanError> {
+    pub(crate) fn new(
+        territory: &'t Territory,
+        week: IsoWeek,
+        measured: &[crate::store::TravelOverride],
+    ) -> Result<Context<'t>, PlanError> {
         let mut referents: Vec<usize> = (0..territory.referents.len()).collect();
         referents.sort_by(|&a, &b| {
             territory.referents[a]
@@ -91,9 +97,30 @@ impl<'t> Context<'t> {
         }
         let geo = GeoEstimator::new(points.clone())
             .map_err(|e| PlanError::data("territoire", "coordonnées", e.to_string()))?;
+        // Measured drives between the places the week uses: bases, sites, homes.
+        let mut at: BTreeMap<&Code, LocationIdx> = site_location.clone();
+        for (i, &r) in referents.iter().enumerate() {
+            at.insert(&territory.referents[r].code, base[i]);
+        }
+        for (i, &f) in families.iter().enumerate() {
+            if territory.families[f].meeting_place == MeetingPlace::Home {
+                at.insert(&territory.families[f].code, meeting[i]);
+            }
+        }
+        let measured: BTreeMap<(LocationIdx, LocationIdx), Leg> = measured
+            .iter()
+            .filter_map(|m| {
+                let leg = Leg {
+                    minutes: Minutes(i64::from(m.minutes)),
+                    meters: parcours_solver::units::Meters(i64::from(m.metres)),
+                };
+                Some(((*at.get(&m.from)?, *at.get(&m.to)?), leg))
+            })
+            .collect();
+        let measured = std::sync::Arc::new(measured);
         let travels = MODES
             .iter()
-            .map(|&m| ModeEstimator::new(geo.clone(), m))
+            .map(|&m| ModeEstimator::new(geo.clone(), m).with_measured(measured.clone()))
             .collect();
         let mode = referents
             .iter()
@@ -109,6 +136,7 @@ impl<'t> Context<'t> {
             meeting,
             travels,
             mode,
+            site_location,
         })
     }
 
@@ -174,10 +202,12 @@ fn months_between(since: NaiveDate, to: NaiveDate) -> u32 {
     months.max(0) as u32
 }
 
-/// The assignment problem of the team.
+/// The assignment problem of the team; families in `pinned` keep their current référent on
+/// top of those the team pinned (a visit fixed this week with her).
 pub(crate) fn assignment_problem(
     ctx: &Context<'_>,
     sectors: assign::SectorRule,
+    pinned: &dyn Fn(usize) -> bool,
 ) -> Result<assign::Problem, PlanError> {
     let mut languages: BTreeMap<String, u32> = BTreeMap::new();
     let mut language_index = |code: &str| {
@@ -214,7 +244,7 @@ pub(crate) fn assignment_problem(
                 visits_per_month_x100: i64::from(family.frequency.visits_per_month_x100()),
                 visit_minutes: i64::from(family.visit_minutes),
                 current,
-                pinned: false,
+                pinned: current.is_some() && (family.referent_pinned || pinned(f)),
             }
         })
         .collect();
@@ -303,22 +333,53 @@ fn check_local(date: NaiveDate, minutes: u32, record: &Code) -> Result<(), PlanE
         .map_err(|e| PlanError::data(record, "horaires", e.to_string()))
 }
 
+/// A stretch of a working day she is off (between two ranges of her hours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Off {
+    /// The day (index into the days of [`working_days`]).
+    pub(crate) day: usize,
+    /// Start, minutes from Monday 00:00.
+    pub(crate) start: i64,
+    /// Length, minutes.
+    pub(crate) minutes: i64,
+}
+
+/// What [`working_days`] finds.
+pub(crate) struct WorkingDays {
+    /// Whose day and which date, per day.
+    pub(crate) meta: Vec<WorkDay>,
+    /// The days as the rota sees them.
+    pub(crate) days: Vec<rota::Day>,
+    /// Stretches off inside the days.
+    pub(crate) off: Vec<Off>,
+}
+
 /// The working days of the week: each référent's days with hours, minus public holidays and
-/// absences. A day whose hours cross a local time that does not exist, or exists twice (the
-/// DST Sundays), is refused rather than shifted.
+/// absences, and the stretches she is off inside a day whose hours come in several ranges. A
+/// day whose hours cross a local time that does not exist, or exists twice (the DST Sundays),
+/// is refused rather than shifted.
+///
+/// Lunch: a break inside her lunch window, clipped to the day's hours, and none on a day that
+/// cannot hold it (a morning only). When a stretch off holds her lunch (hours `09:00-12:00,
+/// 13:30-17:00`), that stretch is the break; other stretches off are returned as [`Off`].
 pub(crate) fn working_days(
     ctx: &Context<'_>,
     holidays: &Holidays,
     absences: &[(Code, NaiveDate)],
-) -> Result<(Vec<WorkDay>, Vec<rota::Day>), PlanError> {
+) -> Result<WorkingDays, PlanError> {
     let mut meta = Vec::new();
     let mut days = Vec::new();
+    let mut off = Vec::new();
     for r in 0..ctx.referents.len() {
         let referent = ctx.referent(r);
         for (d, date) in ctx.week.dates().enumerate() {
             let weekday = Weekday::from_chrono(date.weekday());
-            let ranges: Vec<_> = referent.working_hours.on(weekday).collect();
-            let (Some(first), Some(last)) = (ranges.first(), ranges.last()) else {
+            let ranges: Vec<(i64, i64)> = referent
+                .working_hours
+                .on(weekday)
+                .map(|t| (i64::from(t.start().minutes()), i64::from(t.end().minutes())))
+                .collect();
+            let (Some(&(start, _)), Some(&(_, end))) = (ranges.first(), ranges.last()) else {
                 continue;
             };
             if holidays.public_holiday(date).is_some()
@@ -328,32 +389,62 @@ pub(crate) fn working_days(
             {
                 continue;
             }
-            let (start, end) = (first.start().minutes(), last.end().minutes());
             for probe in [start, end, 150] {
                 if (start..=end).contains(&probe) {
-                    check_local(date, probe, &referent.code)?;
+                    check_local(date, probe as u32, &referent.code)?;
                 }
             }
             let at = d as i64 * DAY;
-            let lunch = referent.lunch.map(|l| Break {
-                window: TimeWindow::new(
-                    Minutes(at + i64::from(l.window.start().minutes())),
-                    Minutes(at + i64::from(l.window.end().minutes() - l.minutes)),
-                ),
-                duration: Minutes(i64::from(l.minutes)),
+            let gaps: Vec<(i64, i64)> = ranges
+                .windows(2)
+                .map(|w| (w[0].1, w[1].0))
+                .filter(|(a, b)| a < b)
+                .collect();
+            let rule = referent.lunch.map(|l| {
+                (
+                    i64::from(l.window.start().minutes()),
+                    i64::from(l.window.end().minutes()),
+                    i64::from(l.minutes),
+                )
             });
+            // The stretch off that holds her lunch, if one does; else the first, when she has
+            // no lunch rule.
+            let holds =
+                |&(a, b): &(i64, i64)| rule.is_none_or(|(ws, we, m)| b.min(we) - a.max(ws) >= m);
+            let as_break = gaps.iter().position(holds);
+            let lunch = match as_break {
+                Some(g) => Some(Break {
+                    window: TimeWindow::new(Minutes(at + gaps[g].0), Minutes(at + gaps[g].0)),
+                    duration: Minutes(gaps[g].1 - gaps[g].0),
+                }),
+                None => rule.and_then(|(ws, we, m)| {
+                    let (from, to) = (ws.max(start), we.min(end) - m);
+                    (from <= to).then(|| Break {
+                        window: TimeWindow::new(Minutes(at + from), Minutes(at + to)),
+                        duration: Minutes(m),
+                    })
+                }),
+            };
+            for (g, &(a, b)) in gaps.iter().enumerate() {
+                if Some(g) != as_break {
+                    off.push(Off {
+                        day: days.len(),
+                        start: at + a,
+                        minutes: b - a,
+                    });
+                }
+            }
+            let hours = TimeWindow::new(Minutes(at + start), Minutes(at + end));
             meta.push(WorkDay { referent: r, date });
             days.push(rota::Day {
                 referent: r,
-                hours: TimeWindow::new(
-                    Minutes(at + i64::from(start)),
-                    Minutes(at + i64::from(end)),
-                ),
+                hours,
+                open: hours,
                 lunch,
             });
         }
     }
-    Ok((meta, days))
+    Ok(WorkingDays { meta, days, off })
 }
 
 /// Whether family `f` is due a visit this week, and by how many days it is overdue.
@@ -422,12 +513,15 @@ pub(crate) fn availability(ctx: &Context<'_>, f: usize) -> Vec<TimeWindow> {
 }
 
 /// The rota problem of the week for `assignment` (a référent index per family, in `families`
-/// order), with what a re-plan keeps.
+/// order), with what a re-plan keeps: the due visits first, in `due_visits` order, then the
+/// engagements of `agenda`, in its order. A fixed visit is kept at its time when its family
+/// stays with the référent it was fixed with.
 pub(crate) fn rota_problem<'c>(
     ctx: &'c Context<'_>,
     assignment: &[Option<usize>],
     days: Vec<rota::Day>,
     due_visits: &[DueVisit],
+    agenda: &WeekAgenda,
     keeps: &dyn Fn(usize) -> rota::Keep,
 ) -> Result<rota::Problem<'c>, PlanError> {
     let referents = (0..ctx.referents.len())
@@ -436,22 +530,236 @@ pub(crate) fn rota_problem<'c>(
             travel: ctx.mode[r],
         })
         .collect();
-    let visits = due_visits
+    let mut visits: Vec<rota::Visit> = due_visits
         .iter()
         .map(|due| {
             let f = due.family;
+            let referent = assignment[f].expect("BUG: only assigned families are due");
+            let fixed = agenda
+                .fixed_visits
+                .get(&f)
+                .filter(|fixed| fixed.referent == referent);
+            let keep = match fixed {
+                Some(fixed) => rota::Keep::Exact {
+                    day: fixed.day,
+                    start: Minutes(fixed.start),
+                },
+                None => keeps(f),
+            };
             rota::Visit {
-                referent: assignment[f].expect("BUG: only assigned families are due"),
+                referent,
                 location: ctx.meeting[f],
-                duration: Minutes(i64::from(ctx.family(f).visit_minutes)),
+                duration: Minutes(
+                    fixed.map_or(i64::from(ctx.family(f).visit_minutes), |v| v.minutes),
+                ),
                 available: availability(ctx, f),
                 priority: due.overdue_days * 5,
-                keep: keeps(f),
+                keep,
             }
         })
         .collect();
+    visits.extend(agenda.engagements.iter().map(|e| rota::Visit {
+        referent: e.referent,
+        location: e.location,
+        duration: Minutes(e.minutes),
+        available: Vec::new(),
+        priority: 0,
+        keep: rota::Keep::Exact {
+            day: e.day,
+            start: Minutes(e.start),
+        },
+    }));
     let travels: Vec<&dyn TravelTimes> =
         ctx.travels.iter().map(|t| t as &dyn TravelTimes).collect();
     rota::Problem::new(referents, days, visits, travels)
         .map_err(|e| PlanError::Solver(e.to_string()))
+}
+
+/// What holds a référent's time at a fixed hour of the week: an agenda entry, or a stretch
+/// off between two ranges of her hours. The rota plans around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Engagement {
+    /// Index into `territory.agenda`; `None` for a stretch off.
+    pub(crate) entry: Option<usize>,
+    /// The référent (index).
+    pub(crate) referent: usize,
+    /// Her working day (index into the days of [`working_days`]).
+    pub(crate) day: usize,
+    /// Start, minutes from Monday 00:00.
+    pub(crate) start: i64,
+    /// Length, minutes.
+    pub(crate) minutes: i64,
+    /// Where.
+    pub(crate) location: LocationIdx,
+}
+
+/// A visit fixed in the agenda: it happens at that time, with that référent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FixedVisit {
+    /// Index into `territory.agenda`.
+    pub(crate) entry: usize,
+    /// The référent (index).
+    pub(crate) referent: usize,
+    /// Her working day (index into the days of [`working_days`]).
+    pub(crate) day: usize,
+    /// Start, minutes from Monday 00:00.
+    pub(crate) start: i64,
+    /// Length, minutes (the entry's, which may differ from the family's usual length).
+    pub(crate) minutes: i64,
+}
+
+/// The agenda of the week as the planner uses it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WeekAgenda {
+    /// Meetings, sessions, trainings and personal appointments.
+    pub(crate) engagements: Vec<Engagement>,
+    /// Fixed visits, by family index.
+    pub(crate) fixed_visits: BTreeMap<usize, FixedVisit>,
+    /// Entries of the week the plan cannot honour: (code, French reason).
+    pub(crate) ignored: Vec<(String, String)>,
+}
+
+/// The agenda entries falling in the week, and the stretches `off` (kept at her base). An
+/// entry on a day its référent does not work (holiday, absence, day off) is reported and left
+/// out; one outside her hours widens that day so that she can get there and back, for that
+/// entry only ([`rota::Day::open`] stays her hours). A day whose entries leave no room for
+/// lunch inside her lunch window has no break: she eats at the meeting or training.
+pub(crate) fn week_agenda(
+    ctx: &Context<'_>,
+    meta: &[WorkDay],
+    days: &mut [rota::Day],
+    off: &[Off],
+) -> Result<WeekAgenda, PlanError> {
+    let mut out = WeekAgenda::default();
+    out.engagements.extend(off.iter().map(|o| Engagement {
+        entry: None,
+        referent: days[o.day].referent,
+        day: o.day,
+        start: o.start,
+        minutes: o.minutes,
+        location: ctx.base[days[o.day].referent],
+    }));
+    let monday = ctx
+        .week
+        .monday()
+        .and_hms_opt(0, 0, 0)
+        .expect("BUG: midnight exists");
+    for (i, entry) in ctx.territory.agenda.iter().enumerate() {
+        let local = to_paris(entry.start);
+        if !ctx.week.dates().any(|d| d == local.date()) {
+            continue;
+        }
+        let Some(r) = ctx.referent_index(&entry.referent) else {
+            return Err(PlanError::data(
+                &entry.code,
+                "referent",
+                format!("référent {} inconnu", entry.referent),
+            ));
+        };
+        let start = (local - monday).num_minutes();
+        let end = start + i64::from(entry.minutes);
+        let when = local.format("%d/%m %H:%M");
+        let Some(day) = meta
+            .iter()
+            .position(|w| w.referent == r && w.date == local.date())
+        else {
+            out.ignored.push((
+                entry.code.to_string(),
+                format!(
+                    "{} ne travaille pas le {} (jour non travaillé, férié ou absence) : non planifié",
+                    entry.referent, when
+                ),
+            ));
+            continue;
+        };
+        let location =
+            if entry.kind == AgendaKind::Visit {
+                let Some(f) = entry.family.as_ref().and_then(|code| {
+                    (0..ctx.families.len()).find(|&f| &ctx.family(f).code == code)
+                }) else {
+                    return Err(PlanError::data(&entry.code, "famille", "famille inconnue"));
+                };
+                if ctx.current(f) != Some(r) {
+                    out.ignored.push((
+                    entry.code.to_string(),
+                    format!(
+                        "la famille {} n'est plus suivie par {} : visite fixée du {} non reprise",
+                        ctx.family(f).code,
+                        entry.referent,
+                        when
+                    ),
+                ));
+                    continue;
+                }
+                out.fixed_visits.insert(
+                    f,
+                    FixedVisit {
+                        entry: i,
+                        referent: r,
+                        day,
+                        start,
+                        minutes: i64::from(entry.minutes),
+                    },
+                );
+                ctx.meeting[f]
+            } else {
+                match &entry.site {
+                    Some(site) => *ctx.site_location.get(site).ok_or_else(|| {
+                        PlanError::data(&entry.code, "lieu", format!("lieu {site} inconnu"))
+                    })?,
+                    None => ctx.base[r],
+                }
+            };
+        // Widen her day when the entry (and the way there and back) lies outside her hours.
+        let travel = ctx.travel(r);
+        let hours = &mut days[day].hours;
+        hours.start = hours
+            .start
+            .min(Minutes(start - travel.leg(ctx.base[r], location).minutes.0));
+        hours.end = hours
+            .end
+            .max(Minutes(end + travel.leg(location, ctx.base[r]).minutes.0));
+        if entry.kind != AgendaKind::Visit {
+            out.engagements.push(Engagement {
+                entry: Some(i),
+                referent: r,
+                day,
+                start,
+                minutes: i64::from(entry.minutes),
+                location,
+            });
+        }
+    }
+    // Lunch around the fixed times of each day.
+    for (d, day) in days.iter_mut().enumerate() {
+        let Some(lunch) = day.lunch else { continue };
+        let mut busy: Vec<(i64, i64)> = out
+            .engagements
+            .iter()
+            .filter(|e| e.day == d && e.entry.is_some())
+            .map(|e| (e.start, e.start + e.minutes))
+            .chain(
+                out.fixed_visits
+                    .values()
+                    .filter(|v| v.day == d)
+                    .map(|v| (v.start, v.start + v.minutes)),
+            )
+            .collect();
+        if busy.is_empty() {
+            continue;
+        }
+        busy.sort_unstable();
+        let (from, to) = (lunch.window.start.0, lunch.window.end.0 + lunch.duration.0);
+        let mut at = from;
+        let mut room = 0;
+        for (a, b) in busy {
+            room = room.max(a.min(to) - at);
+            at = at.max(b);
+        }
+        room = room.max(to - at);
+        if room < lunch.duration.0 {
+            day.lunch = None;
+        }
+    }
+    Ok(out)
 }

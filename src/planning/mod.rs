@@ -19,7 +19,7 @@ pub use calendar::Holidays;
 pub use plan::{DayRoute, PlaceKind, PlanKind, ReferentWeek, Stop, StopKind, UnmetVisit, WeekPlan};
 pub use week::IsoWeek;
 
-use build::{Context, DueVisit, WorkDay};
+use build::{Context, DueVisit, WeekAgenda, WorkDay};
 
 use crate::domain::{Code, MeetingPlace, Territory};
 
@@ -77,6 +77,8 @@ pub struct PlanOptions {
     /// The plan to re-plan: its assignment is kept, its confirmed visits stay where they are,
     /// the others stay on their day unless something could not be placed otherwise.
     pub previous: Option<WeekPlan>,
+    /// Drives measured by a routing engine (`trajets.csv`): they win over the estimate.
+    pub travel: Vec<crate::store::TravelOverride>,
 }
 
 impl PlanOptions {
@@ -93,6 +95,7 @@ impl PlanOptions {
             compare_baseline: false,
             absences: Vec::new(),
             previous: None,
+            travel: Vec::new(),
         }
     }
 }
@@ -117,6 +120,8 @@ pub struct ReferentLoad {
     pub referent: String,
     /// Families followed.
     pub families: u32,
+    /// Her maximum caseload.
+    pub max_caseload: u32,
     /// Visits and their estimated travel, hours a month.
     pub monthly_hours: i64,
     /// Of her working time, in percent.
@@ -155,8 +160,13 @@ pub struct WeekOutcome {
     /// The current assignment with optimised routes, with `compare_baseline`: it splits the
     /// saving between routing and assignment.
     pub current_routed: Option<WeekPlan>,
+    /// Parcours (its assignment, optimised routes) on exactly the visits today's practice
+    /// placed, with `compare_baseline`: the saving for the same work.
+    pub same_visits: Option<WeekPlan>,
     /// Visits of the previous plan moved to another day by a re-plan.
     pub moved: Vec<String>,
+    /// Agenda entries of the week the plan does not honour: (code, why, in French).
+    pub agenda_unplaced: Vec<(String, String)>,
     /// Why the rota search stopped.
     pub rota_stop: String,
     /// Wall-clock seconds of the whole plan, comparison included.
@@ -181,6 +191,8 @@ pub struct PlanProgress {
     pub total: usize,
     /// Travel minutes of the référents done.
     pub travel_minutes: i64,
+    /// Visits of the référents done left unplaced.
+    pub unmet: usize,
 }
 
 /// Plans `options.week` for `territory`.
@@ -194,7 +206,7 @@ pub fn plan_week(
     progress: &mut dyn FnMut(PlanProgress),
 ) -> Result<WeekOutcome, PlanError> {
     let started = Instant::now();
-    let ctx = Context::new(territory, options.week)?;
+    let ctx = Context::new(territory, options.week, &options.travel)?;
     let holidays = Holidays::reference();
     // Planning on a day whose public holidays are unknown could put a visit on one.
     for date in [options.week.monday(), options.week.sunday()] {
@@ -211,6 +223,12 @@ pub fn plan_week(
     }
     let nf = ctx.families.len();
     let current: Vec<Option<usize>> = (0..nf).map(|f| ctx.current(f)).collect();
+    let build::WorkingDays {
+        meta,
+        mut days,
+        off,
+    } = build::working_days(&ctx, &holidays, &options.absences)?;
+    let agenda = build::week_agenda(&ctx, &meta, &mut days, &off)?;
 
     // Assignment: solved, or kept from the plan being re-planned.
     progress(PlanProgress {
@@ -218,9 +236,12 @@ pub fn plan_week(
         done: 0,
         total: ctx.referents.len(),
         travel_minutes: 0,
+        unmet: 0,
     });
     let assign_started = Instant::now();
-    let problem = build::assignment_problem(&ctx, options.sectors)?;
+    let problem = build::assignment_problem(&ctx, options.sectors, &|f| {
+        agenda.fixed_visits.contains_key(&f)
+    })?;
     let (assignment, report) = match &options.previous {
         Some(previous) => {
             let kept: Vec<Option<usize>> = (0..nf)
@@ -251,8 +272,17 @@ pub fn plan_week(
         }
     };
 
-    let (meta, days) = build::working_days(&ctx, &holidays, &options.absences)?;
-    let due: Vec<DueVisit> = (0..nf).filter_map(|f| build::due(&ctx, f)).collect();
+    // Due by frequency, or fixed in the agenda.
+    let due: Vec<DueVisit> = (0..nf)
+        .filter_map(|f| {
+            build::due(&ctx, f).or_else(|| {
+                agenda.fixed_visits.contains_key(&f).then_some(DueVisit {
+                    family: f,
+                    overdue_days: 0,
+                })
+            })
+        })
+        .collect();
 
     // What a re-plan keeps.
     let keeps = |f: usize| keep_of(&ctx, &meta, options, f);
@@ -265,23 +295,39 @@ pub fn plan_week(
         Params::new(seed, limits)
     };
 
-    let (plan, rota_stop, moved) = {
+    let (plan, rota_stop, moved, agenda_unplaced) = {
         let (visits, unassigned) = split_due(&due, &assignment);
-        let problem = build::rota_problem(&ctx, &assignment, days.clone(), &visits, &keeps)?;
+        let problem =
+            build::rota_problem(&ctx, &assignment, days.clone(), &visits, &agenda, &keeps)?;
         let solution = rota::solve(&problem, &rota_params(options.seed), &mut |p| {
             progress(PlanProgress {
                 stage: "tournées",
                 done: p.done,
                 total: p.total,
                 travel_minutes: p.travel_minutes.0,
+                unmet: p.unmet,
             });
         })
         .map_err(|e| PlanError::Solver(e.to_string()))?;
         let moved = solution
             .moved
             .iter()
-            .map(|&v| ctx.family(visits[v].family).code.to_string())
+            .filter_map(|&v| visits.get(v).map(|d| ctx.family(d.family).code.to_string()))
             .collect();
+        let mut agenda_unplaced = agenda.ignored.clone();
+        agenda_unplaced.extend(solution.unmet.iter().filter_map(|&(v, reason)| {
+            let e = agenda.engagements.get(v.checked_sub(visits.len())?)?;
+            let what = match e.entry {
+                Some(i) => ctx.territory.agenda[i].code.to_string(),
+                None => format!(
+                    "{} {} (hors horaires)",
+                    ctx.referent(e.referent).code,
+                    meta[e.day].date
+                ),
+            };
+            Some((what, reason.to_string()))
+        }));
+        agenda_unplaced.sort();
         let unassigned_reason = |f: usize| {
             report
                 .unassigned
@@ -295,19 +341,21 @@ pub fn plan_week(
             &assignment,
             &meta,
             &visits,
+            &agenda,
             &solution,
             &unassigned,
             &unassigned_reason,
             options,
         );
-        (plan, solution.stop.key().to_owned(), moved)
+        (plan, solution.stop.key().to_owned(), moved, agenda_unplaced)
     };
 
     let plan_seconds = started.elapsed().as_secs_f64();
-    let (baseline, current_routed) = if options.compare_baseline {
+    let (baseline, current_routed, same_visits) = if options.compare_baseline {
         let (visits, unassigned) = split_due(&due, &current);
         let no_keep = |_f: usize| rota::Keep::Free;
-        let problem = build::rota_problem(&ctx, &current, days.clone(), &visits, &no_keep)?;
+        let problem =
+            build::rota_problem(&ctx, &current, days.clone(), &visits, &agenda, &no_keep)?;
         let none_today = |_f: usize| "pas de référent aujourd'hui".to_owned();
         let first_fit =
             rota::baseline::solve(&problem).map_err(|e| PlanError::Solver(e.to_string()))?;
@@ -317,6 +365,7 @@ pub fn plan_week(
             &current,
             &meta,
             &visits,
+            &agenda,
             &first_fit,
             &unassigned,
             &none_today,
@@ -328,6 +377,7 @@ pub fn plan_week(
                 done: p.done,
                 total: p.total,
                 travel_minutes: p.travel_minutes.0,
+                unmet: p.unmet,
             });
         })
         .map_err(|e| PlanError::Solver(e.to_string()))?;
@@ -337,14 +387,61 @@ pub fn plan_week(
             &current,
             &meta,
             &visits,
+            &agenda,
             &routed,
             &unassigned,
             &none_today,
             options,
         );
-        (Some(baseline), Some(current_routed))
+        // The same work as today's practice: the families it visits, with Parcours'
+        // assignment and routes.
+        let placed: std::collections::BTreeSet<usize> = first_fit
+            .days
+            .iter()
+            .flat_map(|d| {
+                d.visits
+                    .iter()
+                    .filter_map(|&v| visits.get(v).map(|d| d.family))
+            })
+            .collect();
+        let same_due: Vec<DueVisit> = due
+            .iter()
+            .filter(|d| placed.contains(&d.family) && assignment[d.family].is_some())
+            .copied()
+            .collect();
+        let problem = build::rota_problem(
+            &ctx,
+            &assignment,
+            days.clone(),
+            &same_due,
+            &agenda,
+            &no_keep,
+        )?;
+        let same = rota::solve(&problem, &rota_params(options.seed), &mut |p| {
+            progress(PlanProgress {
+                stage: "Parcours à visites égales",
+                done: p.done,
+                total: p.total,
+                travel_minutes: p.travel_minutes.0,
+                unmet: p.unmet,
+            });
+        })
+        .map_err(|e| PlanError::Solver(e.to_string()))?;
+        let same_visits = to_plan(
+            &ctx,
+            PlanKind::Optimised,
+            &assignment,
+            &meta,
+            &same_due,
+            &agenda,
+            &same,
+            &[],
+            &none_today,
+            options,
+        );
+        (Some(baseline), Some(current_routed), Some(same_visits))
     } else {
-        (None, None)
+        (None, None, None)
     };
 
     let school_holidays = options
@@ -363,7 +460,9 @@ pub fn plan_week(
         assignment: report,
         baseline,
         current_routed,
+        same_visits,
         moved,
+        agenda_unplaced,
         rota_stop,
         seconds: started.elapsed().as_secs_f64(),
         plan_seconds,
@@ -436,6 +535,7 @@ fn assignment_report(
             .map(|(r, load)| ReferentLoad {
                 referent: code_r(r),
                 families: load.families,
+                max_caseload: ctx.referent(r).max_caseload,
                 monthly_hours: (load.minutes + 30) / 60,
                 percent_of_working_time: (load.permille + 5) / 10,
             })
@@ -462,18 +562,12 @@ fn to_plan(
     assignment: &[Option<usize>],
     meta: &[WorkDay],
     visits: &[DueVisit],
+    agenda: &WeekAgenda,
     solution: &rota::Solution,
     unassigned: &[usize],
     unassigned_reason: &dyn Fn(usize) -> String,
     options: &PlanOptions,
 ) -> WeekPlan {
-    let t = ctx.territory;
-    let commune_name = |code: &Code| {
-        t.communes
-            .iter()
-            .find(|c| &c.insee == code)
-            .map_or_else(|| code.to_string(), |c| c.name.clone())
-    };
     let mut referents = Vec::new();
     for r in 0..ctx.referents.len() {
         let referent = ctx.referent(r);
@@ -485,40 +579,16 @@ fn to_plan(
             let mut stops = Vec::new();
             let mut at = ctx.base[r];
             for (&v, &start) in day.visits.iter().zip(&day.starts) {
-                let f = visits[v].family;
-                let family = ctx.family(f);
-                let to = ctx.meeting[f];
-                let leg = travel.leg(at, to);
-                let place = match &family.meeting_place {
-                    MeetingPlace::Home => PlaceKind::Home,
-                    MeetingPlace::Site(code) => PlaceKind::Site {
-                        code: code.to_string(),
-                        kind: t
-                            .sites
-                            .iter()
-                            .find(|s| &s.code == code)
-                            .map_or_else(|| "lieu neutre".to_owned(), |s| site_label(s.kind)),
-                    },
+                let stop = match visits.get(v) {
+                    Some(due) => visit_stop(ctx, agenda, due.family, start.0, options),
+                    None => engagement_stop(ctx, &agenda.engagements[v - visits.len()]),
                 };
-                let confirmed = options
-                    .previous
-                    .as_ref()
-                    .and_then(|p| p.visit_of(family.code.as_str()))
-                    .is_some_and(|(_, _, s)| s.confirmed);
+                let to = stop.1;
+                let leg = travel.leg(at, to);
                 stops.push(Stop {
-                    id: format!("visite-{}-{}", options.week, family.code),
-                    kind: StopKind::Visit {
-                        family: family.code.to_string(),
-                    },
-                    start: local(ctx, start.0),
-                    end: local(ctx, start.0 + i64::from(family.visit_minutes)),
-                    commune: family.commune.to_string(),
-                    commune_name: commune_name(&family.commune),
-                    place,
-                    point: ctx.points[to.index()],
                     travel_minutes: leg.minutes.0,
                     travel_meters: leg.meters.0,
-                    confirmed,
+                    ..stop.0
                 });
                 at = to;
             }
@@ -559,6 +629,7 @@ fn to_plan(
     let mut unmet: Vec<UnmetVisit> = solution
         .unmet
         .iter()
+        .filter(|&&(v, _)| v < visits.len())
         .map(|&(v, reason)| {
             let f = visits[v].family;
             UnmetVisit {
@@ -590,6 +661,126 @@ fn to_plan(
         referents,
         unmet,
         assignment,
+    }
+}
+
+/// The stop of family `f`'s visit starting at `start` (travel filled in by the caller), and
+/// where it is.
+fn visit_stop(
+    ctx: &Context<'_>,
+    agenda: &WeekAgenda,
+    f: usize,
+    start: i64,
+    options: &PlanOptions,
+) -> (Stop, parcours_solver::ids::LocationIdx) {
+    let t = ctx.territory;
+    let family = ctx.family(f);
+    let to = ctx.meeting[f];
+    let place = match &family.meeting_place {
+        MeetingPlace::Home => PlaceKind::Home,
+        MeetingPlace::Site(code) => site_place(t, code),
+    };
+    // Fixed in the agenda (for as long as the entry says), or confirmed in the plan being
+    // re-planned: kept by a re-plan.
+    let fixed = agenda.fixed_visits.get(&f).filter(|v| v.start == start);
+    let minutes = fixed.map_or(i64::from(family.visit_minutes), |v| v.minutes);
+    let confirmed = fixed.is_some()
+        || options
+            .previous
+            .as_ref()
+            .and_then(|p| p.visit_of(family.code.as_str()))
+            .is_some_and(|(_, _, s)| s.confirmed);
+    let stop = Stop {
+        id: format!("visite-{}-{}", options.week, family.code),
+        kind: StopKind::Visit {
+            family: family.code.to_string(),
+        },
+        start: local(ctx, start),
+        end: local(ctx, start + minutes),
+        commune: family.commune.to_string(),
+        commune_name: commune_name(t, &family.commune),
+        place,
+        point: ctx.points[to.index()],
+        travel_minutes: 0,
+        travel_meters: 0,
+        confirmed,
+    };
+    (stop, to)
+}
+
+/// The stop of an engagement (travel filled in by the caller), and where it is.
+fn engagement_stop(
+    ctx: &Context<'_>,
+    e: &build::Engagement,
+) -> (Stop, parcours_solver::ids::LocationIdx) {
+    use crate::domain::AgendaKind;
+    let t = ctx.territory;
+    let referent = ctx.referent(e.referent);
+    let entry = e.entry.map(|i| &t.agenda[i]);
+    let (place, commune) = match entry.and_then(|entry| entry.site.as_ref()) {
+        Some(code) => (
+            site_place(t, code),
+            t.sites
+                .iter()
+                .find(|s| &s.code == code)
+                .map_or_else(|| referent.commune.clone(), |s| s.commune.clone()),
+        ),
+        None => (PlaceKind::Base, referent.commune.clone()),
+    };
+    let (label, code, private) = match entry {
+        Some(entry) => (
+            match entry.kind {
+                AgendaKind::TeamMeeting => "Réunion d'équipe",
+                AgendaKind::Eps => "Réunion EPS",
+                AgendaKind::Workshop => "Séance d'atelier",
+                AgendaKind::Training => "Formation",
+                AgendaKind::Personal => "Indisponible",
+                AgendaKind::Visit => "Visite fixée",
+            },
+            entry.code.to_string(),
+            entry.kind == AgendaKind::Personal,
+        ),
+        None => ("Hors horaires", String::new(), true),
+    };
+    let stop = Stop {
+        id: if code.is_empty() {
+            format!("pause-{}-{}-{}", ctx.week, referent.code, e.start)
+        } else {
+            format!("agenda-{code}")
+        },
+        kind: StopKind::Fixed {
+            label: label.to_owned(),
+            code,
+            private,
+        },
+        start: local(ctx, e.start),
+        end: local(ctx, e.start + e.minutes),
+        commune_name: commune_name(t, &commune),
+        commune: commune.to_string(),
+        place,
+        point: ctx.points[e.location.index()],
+        travel_minutes: 0,
+        travel_meters: 0,
+        confirmed: true,
+    };
+    (stop, e.location)
+}
+
+fn commune_name(t: &Territory, code: &Code) -> String {
+    t.communes
+        .iter()
+        .find(|c| &c.insee == code)
+        .map_or_else(|| code.to_string(), |c| c.name.clone())
+}
+
+fn site_place(t: &Territory, code: &Code) -> PlaceKind {
+    PlaceKind::Site {
+        code: code.to_string(),
+        kind: t
+            .sites
+            .iter()
+            .find(|s| &s.code == code)
+            .map_or_else(|| "lieu neutre".to_owned(), |s| site_label(s.kind)),
     }
 }
 

@@ -24,6 +24,8 @@ pub enum PlanKind {
 pub enum PlaceKind {
     /// At the family's home (domicile).
     Home,
+    /// At the référent's base (her office).
+    Base,
     /// At a neutral site (lieu neutre): its code and French kind label (`centre social`, …).
     Site {
         /// Site code (`LN-01`).
@@ -38,6 +40,7 @@ impl PlaceKind {
     pub fn french(&self) -> &str {
         match self {
             PlaceKind::Home => "domicile",
+            PlaceKind::Base => "bureau",
             PlaceKind::Site { kind, .. } => kind,
         }
     }
@@ -52,11 +55,18 @@ pub enum StopKind {
         /// Family code (`F-0001`): never a name.
         family: String,
     },
-    /// An appointment fixed before planning (EPS meeting, workshop session, personal
-    /// appointment): its French label, already free of personal data.
+    /// An engagement fixed before planning (team or EPS meeting, workshop session, training,
+    /// personal appointment): its French label, already free of personal data.
     Fixed {
-        /// Label shown in the calendar (`Réunion EPS`, `Rendez-vous personnel`).
+        /// Label shown in the calendar (`Réunion EPS`, `Formation`).
         label: String,
+        /// The agenda entry's code (`AG-001`).
+        #[serde(default)]
+        code: String,
+        /// The référent's own appointment: it holds her time in the plan and is never
+        /// published.
+        #[serde(default)]
+        private: bool,
     },
 }
 

@@ -98,6 +98,10 @@ pub struct Comparison {
     pub from_routing_points: f64,
     /// Of which the assignment, percentage points.
     pub from_assignment_points: f64,
+    /// Parcours on exactly the visits today's practice placed.
+    pub same_visits: PlanFigures,
+    /// Travel saved for the same visits, percent of the baseline's.
+    pub same_visits_saving_percent: f64,
 }
 
 /// Everything `parcours plan` reports.
@@ -115,6 +119,8 @@ pub struct WeekReport {
     pub comparison: Option<Comparison>,
     /// Families whose visit a re-plan moved to another day.
     pub moved: Vec<String>,
+    /// Agenda entries of the week the plan does not honour: (code, why).
+    pub agenda_unplaced: Vec<(String, String)>,
     /// Why the rota search stopped.
     pub rota_stop: String,
     /// Wall-clock seconds.
@@ -140,7 +146,8 @@ impl WeekReport {
             .baseline
             .as_ref()
             .zip(outcome.current_routed.as_ref())
-            .map(|(baseline, routed)| {
+            .zip(outcome.same_visits.as_ref())
+            .map(|((baseline, routed), same)| {
                 let base = baseline.travel_minutes();
                 let total = base - outcome.plan.travel_minutes();
                 let routing = base - routed.travel_minutes();
@@ -150,6 +157,8 @@ impl WeekReport {
                     saving_percent: percent(total, base),
                     from_routing_points: percent(routing, base),
                     from_assignment_points: percent(total - routing, base),
+                    same_visits: PlanFigures::of(same),
+                    same_visits_saving_percent: percent(base - same.travel_minutes(), base),
                 }
             });
         WeekReport {
@@ -159,6 +168,7 @@ impl WeekReport {
             assignment: outcome.assignment.clone(),
             comparison,
             moved: outcome.moved.clone(),
+            agenda_unplaced: outcome.agenda_unplaced.clone(),
             rota_stop: outcome.rota_stop.clone(),
             seconds: outcome.seconds,
             school_holidays: outcome.school_holidays.clone(),
@@ -226,6 +236,16 @@ impl WeekReport {
                 let _ = writeln!(s, "  {family} ({who}) : {reason}");
             }
         }
+        if !self.agenda_unplaced.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nEngagements de l'agenda non planifiés ({}) :",
+                self.agenda_unplaced.len()
+            );
+            for (code, reason) in &self.agenda_unplaced {
+                let _ = writeln!(s, "  {code} : {reason}");
+            }
+        }
         if !self.moved.is_empty() {
             let _ = writeln!(
                 s,
@@ -258,10 +278,23 @@ impl WeekReport {
         for (family, reason) in &a.unassigned {
             let _ = writeln!(s, "  {family} reste sans référent : {reason}");
         }
+        for load in a.loads.iter().filter(|l| l.families > l.max_caseload) {
+            let _ = writeln!(
+                s,
+                "  {} suit {} familles pour une charge maximale de {} : aucune collègue ne peut \
+                 reprendre les {} en trop (langue, secteur ou charge), elle les garde et ne \
+                 reçoit aucune nouvelle famille.",
+                load.referent,
+                load.families,
+                load.max_caseload,
+                load.families - load.max_caseload
+            );
+        }
+        // Families without a référent or above a maximum are counted above, not priced.
         let costs: Vec<String> = a
             .costs
             .iter()
-            .filter(|(_, _, minutes)| *minutes != 0)
+            .filter(|(key, _, minutes)| *minutes != 0 && key != "unassigned" && key != "overload")
             .map(|(_, label, minutes)| format!("{label} {}", fr_int(*minutes)))
             .collect();
         let _ = writeln!(
@@ -307,6 +340,18 @@ impl WeekReport {
                 fr_decimal(c.saving_percent, 1),
                 fr_decimal(c.from_routing_points, 1),
                 fr_decimal(c.from_assignment_points, 1)
+            );
+            let same = &c.same_visits;
+            let _ = writeln!(
+                s,
+                "À visites égales (les {} familles que la pratique actuelle visite, avec \
+                 l'affectation et les tournées de Parcours) : {} visites placées, trajets {} \
+                 au lieu de {}, économie de {} %.",
+                same.visits_due,
+                same.visits_placed,
+                hours(same.travel_minutes),
+                hours(c.baseline.travel_minutes),
+                fr_decimal(c.same_visits_saving_percent, 1)
             );
         }
         s

@@ -61,7 +61,7 @@ impl EntityCounts {
 }
 
 /// The file names of docs/data-format.md, in the order files are read and records written.
-pub const IMPORT_FILES: [&str; 15] = [
+pub const IMPORT_FILES: [&str; 16] = [
     "communes.csv",
     "qpv.csv",
     "ecoles.csv",
@@ -76,6 +76,7 @@ pub const IMPORT_FILES: [&str; 15] = [
     "rendez_vous_sante.csv",
     "chauffeurs.csv",
     "vehicules.csv",
+    "agenda.csv",
     "trajets.csv",
 ];
 
@@ -451,6 +452,10 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
         "0002_week_plan.sql",
         include_str!("../../migrations/sqlite/0002_week_plan.sql"),
     ),
+    (
+        "0003_agenda.sql",
+        include_str!("../../migrations/sqlite/0003_agenda.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
@@ -460,6 +465,10 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_week_plan.sql",
         include_str!("../../migrations/postgres/0002_week_plan.sql"),
+    ),
+    (
+        "0003_agenda.sql",
+        include_str!("../../migrations/postgres/0003_agenda.sql"),
     ),
 ];
 

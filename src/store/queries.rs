@@ -6,7 +6,7 @@
 //! needs the ids of the rows it references.
 
 /// Every record table, in the order of the migrations (referenced tables first).
-pub(super) const TABLES: [&str; 18] = [
+pub(super) const TABLES: [&str; 19] = [
     "commune",
     "qpv",
     "school",
@@ -25,6 +25,7 @@ pub(super) const TABLES: [&str; 18] = [
     "driver",
     "vehicle",
     "travel_override",
+    "agenda_entry",
 ];
 
 pub(super) const SELECT_COMMUNES: &str = "select code, name, latitude, longitude from commune";
@@ -53,7 +54,7 @@ pub(super) const SELECT_REFERENTS: &str = "select r.code, r.name, c.code, r.lati
 
 pub(super) const SELECT_FAMILIES: &str = "select f.code, c.code, q.code, f.latitude, \
      f.longitude, f.availability, s.code, f.language, r.code, f.referent_since, f.frequency, \
-     f.last_visit, f.visit_min \
+     f.last_visit, f.visit_min, f.referent_pinned \
      from family f join commune c on c.commune_id = f.commune_id \
      left join qpv q on q.qpv_id = f.qpv_id \
      left join neutral_site s on s.neutral_site_id = f.meeting_site_id \
@@ -97,6 +98,12 @@ pub(super) const SELECT_DRIVERS: &str = "select d.code, d.name, c.code, d.latitu
 
 pub(super) const SELECT_VEHICLES: &str = "select v.code, d.code, v.seats, v.child_seats, \
      v.wheelchair from vehicle v left join driver d on d.driver_id = v.driver_id";
+
+pub(super) const SELECT_AGENDA: &str = "select a.code, r.code, a.kind, a.start_at, \
+     a.duration_min, s.code, f.code \
+     from agenda_entry a join referent r on r.referent_id = a.referent_id \
+     left join neutral_site s on s.neutral_site_id = a.neutral_site_id \
+     left join family f on f.family_id = a.family_id";
 
 pub(super) const SELECT_TRAVEL: &str =
     "select from_code, to_code, minutes, metres from travel_override";
@@ -183,6 +190,7 @@ pub(super) const FAMILY: &[Col] = &[
     col("frequency"),
     col("last_visit"),
     col("visit_min"),
+    col("referent_pinned"),
 ];
 pub(super) const CHILD: &[Col] = &[
     col("code"),
@@ -250,6 +258,15 @@ pub(super) const VEHICLE: &[Col] = &[
     col("seats"),
     col("child_seats"),
     col("wheelchair"),
+];
+pub(super) const AGENDA: &[Col] = &[
+    col("code"),
+    id("referent_id", "referent"),
+    col("kind"),
+    col("start_at"),
+    col("duration_min"),
+    id("neutral_site_id", "neutral_site"),
+    id("family_id", "family"),
 ];
 pub(super) const TRAVEL: &[Col] = &[
     col("from_code"),
@@ -391,6 +408,7 @@ macro_rules! backend_queries {
                 appointments: fetch(conn, q::SELECT_APPOINTMENTS).await?,
                 drivers: fetch(conn, q::SELECT_DRIVERS).await?,
                 vehicles: fetch(conn, q::SELECT_VEHICLES).await?,
+                agenda: fetch(conn, q::SELECT_AGENDA).await?,
                 travel: fetch(conn, q::SELECT_TRAVEL).await?,
             };
             raw.into_domain()

@@ -9,11 +9,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{StoreError, TravelOverride};
 use crate::domain::{
-    Child, ClassLevel, Code, Commune, Coordinator, Driver, EducationPriority, Eps, Family,
-    FieldError, GeoPoint, HealthAppointment, HealthKind, Language, LunchBreak, MeetingPlace,
-    NeutralSite, ParcoursStatus, Professional, Qpv, Referent, School, SchoolLevel, SectorCriterion,
-    SiteKind, TimeRange, TravelMode, Vehicle, VisitFrequency, WeeklyAvailability, Workshop,
-    WorkshopPeriod, WorkshopScope, parse_list,
+    AgendaEntry, AgendaKind, Child, ClassLevel, Code, Commune, Coordinator, Driver,
+    EducationPriority, Eps, Family, FieldError, GeoPoint, HealthAppointment, HealthKind, Language,
+    LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, Qpv, Referent, School,
+    SchoolLevel, SectorCriterion, SiteKind, TimeRange, TravelMode, Vehicle, VisitFrequency,
+    WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_list,
 };
 
 pub(super) type CommuneRow = (String, String, f64, f64);
@@ -62,6 +62,7 @@ pub(super) type FamilyRow = (
     String,
     Option<NaiveDate>,
     i64,
+    bool,
 );
 pub(super) type ChildRow = (String, String, i64, Option<String>, Option<String>, String);
 pub(super) type ProfessionalRow = (String, String, String, Option<String>, String);
@@ -104,6 +105,15 @@ pub(super) type AppointmentRow = (
 );
 pub(super) type DriverRow = (String, String, String, f64, f64, String);
 pub(super) type VehicleRow = (String, Option<String>, i64, i64, bool);
+pub(super) type AgendaRow = (
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    i64,
+    Option<String>,
+    Option<String>,
+);
 pub(super) type TravelRow = (String, String, i64, i64);
 
 /// One value to bind, in the order of a statement's placeholders.
@@ -433,6 +443,7 @@ pub(super) fn family(row: FamilyRow) -> Result<Family, StoreError> {
         frequency,
         last_visit,
         minutes,
+        pinned,
     ) = row;
     let cx = Cx {
         table: "family",
@@ -460,6 +471,7 @@ pub(super) fn family(row: FamilyRow) -> Result<Family, StoreError> {
         },
         language: cx.parse("language", &language, Language::parse)?,
         referent,
+        referent_pinned: pinned,
         frequency: cx.parse("frequency", &frequency, VisitFrequency::parse)?,
         last_visit,
         visit_minutes: cx.count("visit_min", minutes)?,
@@ -485,6 +497,7 @@ pub(super) fn family_params(f: &Family) -> Vec<Value> {
         Value::text(f.frequency.key()),
         Value::OptDate(f.last_visit),
         Value::count(f.visit_minutes),
+        Value::Bool(f.referent_pinned),
     ]
 }
 
@@ -726,6 +739,35 @@ pub(super) fn vehicle_params(v: &Vehicle) -> Vec<Value> {
         Value::count(v.seats),
         Value::count(v.child_seats),
         Value::Bool(v.wheelchair),
+    ]
+}
+
+pub(super) fn agenda_entry(row: AgendaRow) -> Result<AgendaEntry, StoreError> {
+    let (code, referent, kind, start, minutes, site, family) = row;
+    let cx = Cx {
+        table: "agenda_entry",
+        code: &code,
+    };
+    Ok(AgendaEntry {
+        code: cx.code("code", &code)?,
+        referent: cx.code("referent_id", &referent)?,
+        kind: cx.parse("kind", &kind, AgendaKind::parse)?,
+        start,
+        minutes: cx.count("duration_min", minutes)?,
+        site: cx.opt_code("neutral_site_id", site.as_deref())?,
+        family: cx.opt_code("family_id", family.as_deref())?,
+    })
+}
+
+pub(super) fn agenda_params(a: &AgendaEntry) -> Vec<Value> {
+    vec![
+        Value::code(&a.code),
+        Value::code(&a.referent),
+        Value::text(a.kind.key()),
+        Value::Instant(a.start),
+        Value::count(a.minutes),
+        Value::opt_code(a.site.as_ref()),
+        Value::opt_code(a.family.as_ref()),
     ]
 }
 

@@ -31,6 +31,7 @@ pub(super) struct RawTerritory {
     pub appointments: Vec<rows::AppointmentRow>,
     pub drivers: Vec<rows::DriverRow>,
     pub vehicles: Vec<rows::VehicleRow>,
+    pub agenda: Vec<rows::AgendaRow>,
     pub travel: Vec<rows::TravelRow>,
 }
 
@@ -82,6 +83,7 @@ impl RawTerritory {
             appointments: convert(self.appointments, |r| &r.0, rows::appointment)?,
             drivers: convert(self.drivers, |r| &r.0, rows::driver)?,
             vehicles: convert(self.vehicles, |r| &r.0, rows::vehicle)?,
+            agenda: convert(self.agenda, |r| &r.0, rows::agenda_entry)?,
         };
         let mut travel: Vec<TravelOverride> = self
             .travel
@@ -125,6 +127,7 @@ pub(super) fn french_label(table: &str) -> &'static str {
         "driver" => "chauffeur",
         "vehicle" => "véhicule",
         "travel_override" => "trajet",
+        "agenda_entry" => "engagement d'agenda",
         "facilitator" => "animateur·rice",
         _ => "enregistrement",
     }
@@ -513,6 +516,19 @@ pub(super) fn plan(
         })?;
     }
     w.finish("vehicules.csv");
+
+    let stored = index(&existing.agenda, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "agenda_entry", q::AGENDA);
+    for r in &batch.agenda {
+        let table = "agenda_entry";
+        known.check(table, &r.code, "referent", "referent", Some(&r.referent))?;
+        known.check(table, &r.code, "lieu", "neutral_site", r.site.as_ref())?;
+        known.check(table, &r.code, "famille", "family", r.family.as_ref())?;
+        w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::agenda_params(r)
+        })?;
+    }
+    w.finish("agenda.csv");
 
     plan_travel(&mut plan, existing_travel, travel)?;
     Ok(plan)

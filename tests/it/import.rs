@@ -135,6 +135,15 @@ bad_cases! {
     qpv_in_another_commune: "familles.csv", 2, "qpv", "est dans la commune";
     unknown_eps_member: "eps.csv", 2, "membres", "EPS EPS-01 : professionnel·le « P-99 »";
     impossible_date: "familles.csv", 2, "derniere_visite", "n'est pas une date valide";
+    unknown_agenda_referent: "agenda.csv", 3, "referent", "engagement AG-02 : référent « R-09 » inconnu";
+    visit_without_family: "agenda.csv", 4, "famille", "doit nommer la famille visitée";
+    overlapping_agenda_entries: "agenda.csv", 6, "debut", "engagement AG-05 (mardi 01/12/2026 10:00–10:45) : chevauche l'engagement AG-01";
+    nonexistent_agenda_local_time: "agenda.csv", 6, "debut", "n'existe pas";
+    visit_by_another_referent: "agenda.csv", 4, "referent", "la famille F-0001 est suivie par R-01, pas par R-02";
+    family_on_a_team_meeting: "agenda.csv", 2, "famille", "seule une visite (type visite) nomme une famille";
+    site_on_a_visit: "agenda.csv", 4, "lieu", "laissez lieu vide";
+    agenda_duration_out_of_range: "agenda.csv", 6, "duree_min", "hors de 5 à 600 min";
+    pinned_referent_without_referent: "familles.csv", 7, "referent_fixe", "référent fixé sans référent";
 }
 
 #[test]

@@ -6,4 +6,5 @@ mod demo;
 mod helpers;
 mod import;
 mod plan;
+mod rules;
 mod store;

@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use chrono::{Datelike as _, NaiveDate, NaiveDateTime, Timelike as _};
-use parcours::domain::{MeetingPlace, Territory, Weekday};
-use parcours::planning::{IsoWeek, PlanKind, StopKind, WeekPlan};
+use parcours::domain::{AgendaKind, MeetingPlace, Territory, Weekday, to_paris};
+use parcours::planning::{IsoWeek, PlanKind, ReferentWeek, Stop, StopKind, WeekPlan};
 use serde_json::Value;
 
 use crate::helpers::{fixture, load, parcours};
@@ -76,15 +76,30 @@ fn assert_inside_availability_and_hours(territory: &Territory, plan: &WeekPlan) 
             let hours: Vec<_> = referent.working_hours.on(weekday).collect();
             if let (Some(leave), Some(back)) = (day.leave, day.back) {
                 assert_eq!(leave.date(), day.date);
+                // Only an entry of her agenda (a meeting, a visit fixed at a time) at the edge of
+                // her hours makes her day longer.
+                let fixed = |s: Option<&Stop>| s.is_some_and(|s| s.confirmed);
                 assert!(
-                    minutes(leave) >= hours[0].start().minutes(),
+                    minutes(leave) >= hours[0].start().minutes() || fixed(day.stops.first()),
                     "{} leaves early",
                     week.code
                 );
                 assert!(
-                    minutes(back) <= hours.last().unwrap().end().minutes(),
+                    minutes(back) <= hours.last().unwrap().end().minutes()
+                        || fixed(day.stops.last()),
                     "{} back late on {}",
                     week.code,
+                    day.date
+                );
+            }
+            // Stops follow one another with the travel between them.
+            for pair in day.stops.windows(2) {
+                assert!(
+                    pair[0].end + chrono::Duration::minutes(pair[1].travel_minutes)
+                        <= pair[1].start,
+                    "{} overlaps {} on {}",
+                    pair[0].id,
+                    pair[1].id,
                     day.date
                 );
             }
@@ -244,6 +259,107 @@ fn the_same_seed_gives_the_same_plan() {
     assert_eq!(first, second);
 }
 
+/// Events of her calendar: every stop but her private appointments.
+fn published(week: &ReferentWeek) -> usize {
+    week.days
+        .iter()
+        .flat_map(|d| &d.stops)
+        .filter(|s| !matches!(s.kind, StopKind::Fixed { private: true, .. }))
+        .count()
+}
+
+#[test]
+fn the_agenda_is_planned_at_its_times_and_an_absence_reports_what_it_cancels() {
+    // Arrange
+    let (_dir, url) = imported();
+    let territory = load(&url);
+    let week = IsoWeek::parse("2026-W49").unwrap();
+    let entries: Vec<_> = territory
+        .agenda
+        .iter()
+        .filter(|e| week.dates().any(|d| d == to_paris(e.start).date()))
+        .collect();
+    assert!(
+        entries.len() >= 5,
+        "the fixtures' agenda has entries in W49"
+    );
+    assert!(entries.iter().any(|e| e.kind == AgendaKind::Visit));
+    assert!(entries.iter().any(|e| e.kind == AgendaKind::Personal));
+
+    // Act
+    let report = plan_json(&url, &["--week", "2026-W49"]);
+
+    // Assert: each entry is in its référent's week at its time, or reported with why.
+    let plan = latest(&url, "2026-W49", PlanKind::Optimised);
+    let unplaced: Vec<&str> = report["agenda_unplaced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[0].as_str().unwrap())
+        .collect();
+    for e in &entries {
+        let start = to_paris(e.start);
+        let her = plan
+            .referents
+            .iter()
+            .find(|r| r.code == e.referent.as_str())
+            .unwrap();
+        let found = her.days.iter().flat_map(|d| &d.stops).any(|s| {
+            s.start == start
+                && match (&s.kind, &e.family) {
+                    (StopKind::Visit { family }, Some(f)) => family == f.as_str() && s.confirmed,
+                    (StopKind::Fixed { code, .. }, None) => code == e.code.as_str(),
+                    _ => false,
+                }
+        });
+        assert!(
+            found || unplaced.contains(&e.code.as_str()),
+            "{} ({:?}, {} at {start}) is neither planned nor reported",
+            e.code,
+            e.kind,
+            e.referent
+        );
+    }
+    assert!(unplaced.len() < entries.len() / 2, "{unplaced:?}");
+    assert_inside_availability_and_hours(&territory, &plan);
+    // Families the team pinned, and those with a fixed visit, keep their référent.
+    for family in &territory.families {
+        let pinned = family.referent_pinned
+            || entries
+                .iter()
+                .any(|e| e.family.as_ref() == Some(&family.code));
+        if let (true, Some((current, _))) = (pinned, &family.referent) {
+            assert!(
+                plan.assignment
+                    .iter()
+                    .any(|(f, r)| f == family.code.as_str() && r == current.as_str()),
+                "{} left its référent",
+                family.code
+            );
+        }
+    }
+
+    // Act: the référent of a meeting is absent that day.
+    let meeting = entries
+        .iter()
+        .find(|e| e.kind != AgendaKind::Visit)
+        .unwrap();
+    let absent = format!("{}:{}", meeting.referent, to_paris(meeting.start).date());
+    let report = plan_json(&url, &["--week", "2026-W49", "--absent", &absent]);
+
+    // Assert: the meeting is reported as not planned, with the reason.
+    let reported = report["agenda_unplaced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e[0] == meeting.code.as_str())
+        .unwrap_or_else(|| panic!("{} not reported: {report}", meeting.code));
+    assert!(
+        reported[1].as_str().unwrap().contains("ne travaille pas"),
+        "{reported}"
+    );
+}
+
 fn ical_check() -> Option<std::path::PathBuf> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/ical-check/check.sh");
     script.is_file().then_some(script)
@@ -290,7 +406,7 @@ fn the_export_is_byte_identical_for_the_same_plan_and_passes_ical_check() {
         );
         assert_eq!(x, y, "{name} differs between two exports");
         let text = String::from_utf8(x).unwrap();
-        assert_eq!(text.matches("BEGIN:VEVENT").count(), week.visits());
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), published(week));
         assert!(text.contains("BEGIN:VTIMEZONE") && text.contains("TZID:Europe/Paris"));
         // Confidentiality: no staff or family name, no coordinates.
         for r in &territory.referents {
@@ -304,13 +420,13 @@ fn the_export_is_byte_identical_for_the_same_plan_and_passes_ical_check() {
 
     match ical_check() {
         Some(script) => {
-            for week in plan.referents.iter().filter(|w| w.visits() > 0).take(2) {
+            for week in plan.referents.iter().filter(|w| published(w) > 0).take(2) {
                 let file = a.join(format!("{}.ics", week.code));
                 let out = std::process::Command::new("bash")
                     .arg(&script)
                     .arg(&file)
                     .args(["--tz", "Europe/Paris", "--expect-events"])
-                    .arg(week.visits().to_string())
+                    .arg(published(week).to_string())
                     .output()
                     .expect("bash runs ical-check");
                 assert!(

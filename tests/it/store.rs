@@ -6,7 +6,7 @@ use std::future::Future;
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use parcours::domain::{Code, Territory};
+use parcours::domain::{AgendaEntry, AgendaKind, Code, Territory};
 use parcours::import::validate;
 use parcours::store::{Store, StoreError, TravelOverride};
 use sqlx::AssertSqlSafe;
@@ -35,6 +35,7 @@ fn sorted(mut t: Territory) -> Territory {
     t.appointments.sort_by(|a, b| a.code.cmp(&b.code));
     t.drivers.sort_by(|a, b| a.code.cmp(&b.code));
     t.vehicles.sort_by(|a, b| a.code.cmp(&b.code));
+    t.agenda.sort_by(|a, b| a.code.cmp(&b.code));
     t
 }
 
@@ -55,7 +56,7 @@ async fn migrations_run_twice_and_create_every_table(store: Store) {
 
     // Assert
     let counts = table_counts(&store).await;
-    assert_eq!(counts.len(), 18, "{counts:?}");
+    assert_eq!(counts.len(), 19, "{counts:?}");
     assert!(counts.iter().all(|(_, n)| *n == 0), "{counts:?}");
     assert_eq!(store.load_territory().await.unwrap(), Territory::default());
 }
@@ -68,9 +69,20 @@ async fn the_reference_territory_loads_back_exactly_as_imported(store: Store) {
     let counts = store.apply_import(&batch, &travel).await.unwrap();
     let loaded = store.load_territory().await.unwrap();
 
-    // Assert
+    // Assert: agenda entries of every kind and fixed référents are part of what comes back.
     let families = u32::try_from(batch.families.len()).unwrap();
     assert_eq!(counts.get("familles.csv").unwrap().added, families);
+    let entries = u32::try_from(batch.agenda.len()).unwrap();
+    assert_eq!(counts.get("agenda.csv").unwrap().added, entries);
+    assert!(loaded.families.iter().any(|f| f.referent_pinned));
+    assert!(loaded.agenda.iter().any(|e| e.family.is_some()));
+    assert!(loaded.agenda.iter().any(|e| e.site.is_some()));
+    assert!(
+        loaded
+            .agenda
+            .iter()
+            .any(|e| e.site.is_none() && e.family.is_none())
+    );
     assert_eq!(counts.total().updated, 0);
     assert_eq!(loaded, sorted(batch));
 }
@@ -96,6 +108,7 @@ async fn a_changed_record_is_updated_and_records_left_out_are_kept(store: Store)
     let mut family = batch.families[0].clone();
     family.visit_minutes += 15;
     family.referent = None;
+    family.referent_pinned = false;
     let partial = Territory {
         families: vec![family.clone()],
         ..Territory::default()
@@ -222,6 +235,87 @@ async fn travel_times_are_upserted_by_pair(store: Store) {
     let mut expected = vec![leg(15), back];
     expected.sort_by(|x, y| (&x.from, &x.to).cmp(&(&y.from, &y.to)));
     assert_eq!(stored, expected);
+}
+
+async fn agenda_entries_and_fixed_referents_are_upserted_by_code(store: Store) {
+    // Arrange
+    let (batch, travel) = reference();
+    store.apply_import(&batch, &travel).await.unwrap();
+    let visit = batch
+        .agenda
+        .iter()
+        .find(|e| e.kind == AgendaKind::Visit)
+        .unwrap();
+    let mut moved = visit.clone();
+    moved.start += chrono::Duration::days(7);
+    let added = AgendaEntry {
+        code: code("AG-900"),
+        referent: batch.referents[0].code.clone(),
+        kind: AgendaKind::Training,
+        start: "2026-12-08T08:00:00Z".parse().unwrap(),
+        minutes: 180,
+        site: Some(batch.sites[0].code.clone()),
+        family: None,
+    };
+    let mut family = batch
+        .families
+        .iter()
+        .find(|f| f.referent.is_some() && !f.referent_pinned)
+        .unwrap()
+        .clone();
+    family.referent_pinned = true;
+    let partial = Territory {
+        families: vec![family.clone()],
+        agenda: vec![moved.clone(), added.clone()],
+        ..Territory::default()
+    };
+
+    // Act
+    let counts = store.apply_import(&partial, &[]).await.unwrap();
+
+    // Assert
+    let c = counts.get("agenda.csv").unwrap();
+    assert_eq!((c.added, c.updated, c.unchanged), (1, 1, 0));
+    assert_eq!(counts.get("familles.csv").unwrap().updated, 1);
+    let loaded = store.load_territory().await.unwrap();
+    assert_eq!(
+        loaded.agenda.len(),
+        batch.agenda.len() + 1,
+        "none is deleted"
+    );
+    let find = |c: &Code| loaded.agenda.iter().find(|e| &e.code == c).unwrap();
+    assert_eq!(find(&moved.code), &moved);
+    assert_eq!(find(&added.code), &added);
+    let stored = loaded
+        .families
+        .iter()
+        .find(|f| f.code == family.code)
+        .unwrap();
+    assert!(stored.referent_pinned);
+}
+
+async fn an_agenda_entry_naming_an_unknown_family_is_refused_and_nothing_is_written(store: Store) {
+    // Arrange
+    let (mut batch, travel) = reference();
+    let visit = batch
+        .agenda
+        .iter_mut()
+        .find(|e| e.kind == AgendaKind::Visit)
+        .unwrap();
+    visit.family = Some(code("F-9999"));
+    let before = table_counts(&store).await;
+
+    // Act
+    let result = store.apply_import(&batch, &travel).await;
+
+    // Assert
+    let err = result.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::UnknownReference { table: "agenda_entry", field: "famille", target, .. } if target == "F-9999"),
+        "{err:?}"
+    );
+    assert!(err.to_string().starts_with("engagement d'agenda"), "{err}");
+    assert_eq!(table_counts(&store).await, before);
 }
 
 /// Runs `case` on a fresh, migrated SQLite file.
@@ -447,4 +541,6 @@ contract! {
     an_unknown_reference_is_refused_and_nothing_is_written,
     a_code_twice_in_one_batch_is_a_conflict_and_nothing_is_written,
     travel_times_are_upserted_by_pair,
+    agenda_entries_and_fixed_referents_are_upserted_by_code,
+    an_agenda_entry_naming_an_unknown_family_is_refused_and_nothing_is_written,
 }

@@ -1,11 +1,13 @@
 //! Families → référents: who follows which family (MILP on HiGHS through `good_lp`).
 //!
-//! Hard rules: a référent follows at most her maximum caseload; a family needing a language is
-//! followed by someone who speaks it; with [`SectorRule::Hard`], only by a référent whose
-//! sector covers it; a pinned family keeps its référent. A family may always stay with its
-//! current référent, even where she breaks a rule: the team chose her. Soft rules, each with its weight and
-//! its cost reported ([`Rule`]): travel, continuity, workload balance and, with
-//! [`SectorRule::Soft`], sectors. Every cost is in hundredths of a minute per month, so that
+//! Hard rules: a référent takes no new family beyond her maximum caseload; a family needing a
+//! language is followed by someone who speaks it; with [`SectorRule::Hard`], only by a
+//! référent whose sector covers it; a pinned family keeps its référent. A family may always
+//! stay with its current référent, even where she breaks a rule: the team chose her, and a
+//! family already followed never loses its référent for want of a place (a référent already
+//! over her maximum keeps her families when no colleague may take them, at a cost). Soft
+//! rules, each with its weight and its cost reported ([`Rule`]): travel, continuity, workload
+//! balance, families above a maximum caseload and, with [`SectorRule::Soft`], sectors. Every cost is in hundredths of a minute per month, so that
 //! rules add up in one currency a coordinator can read ("minutes of driving a month").
 //!
 //! Travel is estimated as visits per month × the round trip from the référent's base to the
@@ -279,6 +281,20 @@ impl Problem {
         self.speaks(r, f) && (self.weights.sectors != SectorRule::Hard || self.pair(r, f).in_sector)
     }
 
+    /// Families référent `r` follows today.
+    pub fn current_count(&self, r: usize) -> u32 {
+        self.families
+            .iter()
+            .filter(|f| f.current.is_some_and(|c| c.referent == r))
+            .count() as u32
+    }
+
+    /// Families référent `r` may follow at most: her maximum caseload, or as many as she
+    /// follows today when that is more (she takes no new family then).
+    pub fn capacity(&self, r: usize) -> u32 {
+        self.referents[r].max_caseload.max(self.current_count(r))
+    }
+
     /// Monthly load of family `f` on référent `r`, hundredths of a minute: visits × (time on
     /// site + round trip).
     pub fn load(&self, r: usize, f: usize) -> i64 {
@@ -324,17 +340,21 @@ pub enum Rule {
     Balance,
     /// Families outside their référent's sector (soft sectors only).
     Sector,
+    /// Families a référent follows above her maximum caseload (only ever families she already
+    /// followed and no colleague may take).
+    Overload,
     /// Families left without a référent.
     Unassigned,
 }
 
 impl Rule {
     /// Every rule, in report order.
-    pub const ALL: [Rule; 5] = [
+    pub const ALL: [Rule; 6] = [
         Rule::Travel,
         Rule::Continuity,
         Rule::Balance,
         Rule::Sector,
+        Rule::Overload,
         Rule::Unassigned,
     ];
 
@@ -345,6 +365,7 @@ impl Rule {
             Rule::Continuity => "continuity",
             Rule::Balance => "balance",
             Rule::Sector => "sector",
+            Rule::Overload => "overload",
             Rule::Unassigned => "unassigned",
         }
     }
@@ -357,6 +378,7 @@ impl fmt::Display for Rule {
             Rule::Continuity => "continuité du suivi",
             Rule::Balance => "équilibre des charges",
             Rule::Sector => "hors secteur",
+            Rule::Overload => "familles au-delà de la charge maximale",
             Rule::Unassigned => "familles sans référent",
         })
     }
@@ -514,6 +536,7 @@ pub fn evaluate(
         nr
     ];
     let (mut travel, mut continuity, mut sector, mut unassigned_cost) = (0, 0, 0, 0);
+    let mut overload = 0;
     let mut unassigned = Vec::new();
     let mut load_x100 = vec![0i64; nr];
     for (f, chosen) in assignment.iter().enumerate() {
@@ -541,6 +564,8 @@ pub fn evaluate(
     };
     let mut deviation: f64 = 0.0;
     for (r, referent) in problem.referents.iter().enumerate() {
+        overload += i64::from(loads[r].families.saturating_sub(referent.max_caseload))
+            * model::OVERLOAD_COST;
         loads[r].minutes = (load_x100[r] + 50) / 100;
         if referent.monthly_minutes > 0 {
             let u = load_x100[r] as f64 / referent.monthly_minutes as f64;
@@ -559,6 +584,7 @@ pub fn evaluate(
             (Rule::Continuity, continuity),
             (Rule::Balance, balance),
             (Rule::Sector, sector),
+            (Rule::Overload, overload),
             (Rule::Unassigned, unassigned_cost),
         ],
         loads,
@@ -604,7 +630,8 @@ fn moves(problem: &Problem, assignment: &[Option<usize>], loads: &[Load]) -> Vec
         } else if problem.weights.sectors == SectorRule::Hard && !problem.pair(from, f).in_sector {
             MoveReason::Sector
         } else if current_count[from] > problem.referents[from].max_caseload
-            && loads[from].families == problem.referents[from].max_caseload
+            && loads[from].families < current_count[from]
+            && problem.travel(to, f) >= problem.travel(from, f)
         {
             MoveReason::Capacity
         } else if problem.travel(to, f) < problem.travel(from, f) {

@@ -16,12 +16,22 @@ use crate::milp::{self, MilpSettings};
 /// thousand minutes, more than any travel, continuity or balance cost can outweigh.
 pub(super) const UNASSIGNED_COST: i64 = 10_000_000;
 
+/// Cost of each family a référent follows above her maximum caseload, hundredths of a minute a
+/// month: more than leaving a new family without a référent, so that an over-loaded référent
+/// takes no new family, and far more than any continuity, so that she hands over every family
+/// a colleague may take. Families she followed already stay with her otherwise (they have no
+/// way to be left out).
+pub(super) const OVERLOAD_COST: i64 = 2 * UNASSIGNED_COST;
+
 struct Model {
     vars: ProblemVariables,
     /// Per family: (référent, binary).
     x: Vec<Vec<(usize, Variable)>>,
-    /// Per family: left without a référent (`None` for pinned families or no candidate).
+    /// Per family: left without a référent (`None` for families followed today, which keep
+    /// one, and for those without a candidate).
     left: Vec<Option<Variable>>,
+    /// Per référent: families above her maximum caseload.
+    over: Vec<Variable>,
     mean: Variable,
     z: Variable,
 }
@@ -37,17 +47,19 @@ impl Model {
                 .filter(|&r| problem.may_follow(r, f))
                 .map(|r| (r, vars.add(variable().binary())))
                 .collect();
-            let slack = (!candidates.is_empty() && !problem.families()[f].pinned)
+            let slack = (!candidates.is_empty() && problem.families()[f].current.is_none())
                 .then(|| vars.add(variable().min(0.0).max(1.0)));
             x.push(candidates);
             left.push(slack);
         }
+        let over = (0..nr).map(|_| vars.add(variable().min(0.0))).collect();
         let mean = vars.add(variable().min(0.0));
         let z = vars.add(variable().min(0.0));
         Model {
             vars,
             x,
             left,
+            over,
             mean,
             z,
         }
@@ -66,6 +78,9 @@ impl Model {
             if let Some(left) = self.left[f] {
                 objective += UNASSIGNED_COST as f64 * left;
             }
+        }
+        for &over in &self.over {
+            objective += OVERLOAD_COST as f64 * over;
         }
         let per_point = 100.0 * problem.weights().balance_per_point as f64;
         objective + per_point * self.z
@@ -87,7 +102,8 @@ impl Model {
             .collect()
     }
 
-    /// A référent follows at most her maximum caseload.
+    /// A référent follows at most her capacity ([`Problem::capacity`]); `over` counts the
+    /// families above her maximum caseload.
     fn caseload(&self, problem: &Problem) -> Vec<good_lp::Constraint> {
         let mut per_referent: Vec<Expression> =
             vec![Expression::from(0.0); problem.referents().len()];
@@ -96,11 +112,13 @@ impl Model {
                 per_referent[r] += x;
             }
         }
-        per_referent
-            .into_iter()
-            .zip(problem.referents())
-            .map(|(families, referent)| constraint!(families <= referent.max_caseload as f64))
-            .collect()
+        let mut rows = Vec::new();
+        for (r, families) in per_referent.into_iter().enumerate() {
+            let max = f64::from(problem.referents()[r].max_caseload);
+            rows.push(constraint!(families.clone() - self.over[r] <= max));
+            rows.push(constraint!(families <= f64::from(problem.capacity(r))));
+        }
+        rows
     }
 
     /// Each référent's load relative to her working time stays within `z` points of the

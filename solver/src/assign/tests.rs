@@ -262,6 +262,44 @@ fn a_family_no_one_may_follow_is_reported_with_its_reason() {
 }
 
 #[test]
+fn a_followed_family_never_loses_its_referent_and_an_overloaded_referent_hands_over_what_she_can() {
+    // R0 follows 3 families for a maximum of 1; R1 (maximum 1) may only take F1 (the others
+    // need a language only R0 speaks); a new family F3 near R0 finds no room.
+    let mut r0 = referent(1);
+    r0.languages = vec![1];
+    let mut families: Vec<Family> = (0..3).map(|_| family(Some((0, 30)))).collect();
+    families[0].language = Some(1);
+    families[2].language = Some(1);
+    families.push(family(None));
+    let problem = Problem::new(
+        vec![r0, referent(1)],
+        families,
+        on_a_line(&[0, 100], &[1, 2, 3, 4]),
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&problem);
+    assert_eq!(s.assignment, vec![Some(0), Some(1), Some(0), None]);
+    assert_eq!(s.moves.len(), 1);
+    assert_eq!(s.moves[0].reason, MoveReason::Capacity);
+    assert_eq!(s.unassigned, vec![(3, UnassignedReason::Capacity)]);
+    assert_eq!(s.cost_of(Rule::Overload), model::OVERLOAD_COST);
+
+    // Without a colleague, she keeps all three: nobody is left without a référent.
+    let mut alone: Vec<Family> = (0..3).map(|_| family(Some((0, 30)))).collect();
+    alone.push(family(None));
+    let problem = Problem::new(
+        vec![referent(1)],
+        alone,
+        on_a_line(&[0], &[1, 2, 3, 4]),
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&problem);
+    assert_eq!(s.assignment, vec![Some(0), Some(0), Some(0), None]);
+}
+
+#[test]
 fn more_pinned_families_than_the_maximum_caseload_is_refused_naming_the_referent() {
     let mut pinned = family(Some((0, 3)));
     pinned.pinned = true;
@@ -297,10 +335,12 @@ fn brute_force(problem: &Problem) -> i64 {
             .enumerate()
             .all(|(f, a)| a.is_none_or(|r| problem.may_follow(r, f)));
         let caseload_ok = (0..nr).all(|r| {
-            assignment.iter().filter(|a| **a == Some(r)).count()
-                <= problem.referents()[r].max_caseload as usize
+            assignment.iter().filter(|a| **a == Some(r)).count() <= problem.capacity(r) as usize
         });
-        let pinned_ok = (0..nf).all(|f| !problem.families()[f].pinned || assignment[f].is_some());
+        let pinned_ok = (0..nf).all(|f| {
+            !(problem.families()[f].pinned || problem.families()[f].current.is_some())
+                || assignment[f].is_some()
+        });
         if hard_ok && caseload_ok && pinned_ok {
             let cost = evaluate(problem, assignment, 0.0, StopReason::Optimal).cost();
             best = best.min(cost);

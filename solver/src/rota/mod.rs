@@ -35,6 +35,10 @@ pub struct Day {
     pub referent: usize,
     /// She leaves her base no earlier than `hours.start` and is back by `hours.end`.
     pub hours: TimeWindow,
+    /// When visits that are not fixed may take place, with the way there and back: her
+    /// working hours. `hours` is wider when a fixed appointment lies outside them (an evening
+    /// EPS meeting); that extra time is for the appointment only.
+    pub open: TimeWindow,
     /// Her lunch break: it starts inside `window` and lasts `minutes`, if she takes one.
     pub lunch: Option<Break>,
 }
@@ -160,8 +164,16 @@ impl<'t> Problem<'t> {
             if d.referent >= referents.len() {
                 return Err(invalid("journée", i, "référent", "inexistant".into()));
             }
-            if d.hours.end < d.hours.start {
+            if d.hours.end < d.hours.start || d.open.end < d.open.start {
                 return Err(invalid("journée", i, "horaires", "fin avant début".into()));
+            }
+            if d.open.start < d.hours.start || d.hours.end < d.open.end {
+                return Err(invalid(
+                    "journée",
+                    i,
+                    "horaires",
+                    "plage des visites hors de la journée".into(),
+                ));
             }
         }
         for (i, v) in visits.iter().enumerate() {
@@ -227,7 +239,7 @@ impl<'t> Problem<'t> {
     }
 
     /// When visit `v` may start on day `d`: its availability shrunk by its duration, inside
-    /// the day's hours (leaving time to come from and go back to the base).
+    /// the day's [`Day::open`] hours (leaving time to come from and go back to the base).
     pub fn start_windows(&self, v: usize, d: usize) -> Vec<TimeWindow> {
         let visit = &self.visits[v];
         let day = &self.days[d];
@@ -240,9 +252,8 @@ impl<'t> Problem<'t> {
         }
         let travel = self.travel_of(visit.referent);
         let base = self.referents[visit.referent].base;
-        let earliest = day.hours.start.0 + travel.leg(base, visit.location).minutes.0;
-        let latest =
-            day.hours.end.0 - visit.duration.0 - travel.leg(visit.location, base).minutes.0;
+        let earliest = day.open.start.0 + travel.leg(base, visit.location).minutes.0;
+        let latest = day.open.end.0 - visit.duration.0 - travel.leg(visit.location, base).minutes.0;
         visit
             .available
             .iter()
@@ -311,6 +322,8 @@ pub struct Progress {
     pub total: usize,
     /// Travel minutes of the référents done.
     pub travel_minutes: Minutes,
+    /// Visits of the référents done left unplaced.
+    pub unmet: usize,
 }
 
 /// A rota.
@@ -652,6 +665,7 @@ pub fn solve(
             done: r + 1,
             total: nr,
             travel_minutes: travel_done,
+            unmet: unmet.len(),
         });
     }
     unmet.sort();

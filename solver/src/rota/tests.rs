@@ -31,6 +31,7 @@ fn days_of(referent: usize, weekdays: &[i64]) -> Vec<Day> {
         .map(|&d| Day {
             referent,
             hours: window(d * DAY + 9 * 60, d * DAY + 17 * 60),
+            open: window(d * DAY + 9 * 60, d * DAY + 17 * 60),
             lunch: Some(Break {
                 window: window(d * DAY + 12 * 60, d * DAY + 14 * 60 - 45),
                 duration: Minutes(45),
