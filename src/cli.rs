@@ -200,6 +200,9 @@ pub enum BenchCommand {
         /// Rota time limit, in seconds.
         #[arg(long, value_parser = parse_seconds, default_value = "5")]
         time_limit: Duration,
+        /// Plan without the référents' agendas (to see what their fixed trips weigh).
+        #[arg(long)]
+        no_agenda: bool,
     },
     /// One measured plan of `bench week`, printed as one JSON line (run by `bench week`).
     #[command(hide = true)]
@@ -213,6 +216,9 @@ pub enum BenchCommand {
         /// Rota time limit, in seconds.
         #[arg(long, value_parser = parse_seconds)]
         time_limit: Duration,
+        /// Without the référents' agendas.
+        #[arg(long)]
+        no_agenda: bool,
     },
     /// One measured solve of `bench scaling`, printed as one JSON line (run by `bench scaling`).
     #[command(hide = true)]
@@ -304,11 +310,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     scales,
                     week,
                     time_limit,
+                    no_agenda,
                 },
         } => {
             let exe = std::env::current_exe().context("locating the parcours binary")?;
             let table = tokio::task::spawn_blocking(move || {
-                bench::run_week_bench(&scales, week, time_limit, &exe)
+                bench::run_week_bench(&scales, week, time_limit, no_agenda, &exe)
             })
             .await
             .context("bench week")?;
@@ -329,12 +336,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     scale,
                     week,
                     time_limit,
+                    no_agenda,
                 },
         } => {
-            let run =
-                tokio::task::spawn_blocking(move || bench::measure_week(scale, week, time_limit))
-                    .await
-                    .context("bench week-run")?;
+            let run = tokio::task::spawn_blocking(move || {
+                bench::measure_week(scale, week, time_limit, no_agenda)
+            })
+            .await
+            .context("bench week-run")?;
             println!(
                 "{}",
                 serde_json::to_string(&run).expect("BUG: a run always serialises")

@@ -156,8 +156,11 @@ pub fn scaled_territory(scale: usize) -> Territory {
 
 /// Plans `week` on `scale` copies of the reference territory with default settings and the
 /// comparison, and measures it (the child's side of [`run_week_bench`]).
-pub fn measure_week(scale: usize, week: IsoWeek, rota_time: Duration) -> WeekRun {
-    let territory = scaled_territory(scale);
+pub fn measure_week(scale: usize, week: IsoWeek, rota_time: Duration, no_agenda: bool) -> WeekRun {
+    let mut territory = scaled_territory(scale);
+    if no_agenda {
+        territory.agenda.clear();
+    }
     let mut options = PlanOptions::new(week);
     options.compare_baseline = true;
     options.rota_time = rota_time;
@@ -203,6 +206,7 @@ pub fn run_week_bench(
     scales: &[usize],
     week: IsoWeek,
     rota_time: Duration,
+    no_agenda: bool,
     exe: &Path,
 ) -> Result<String, String> {
     let mut rows = Vec::new();
@@ -211,6 +215,7 @@ pub fn run_week_bench(
             .args(["bench", "week-run", "--scale", &scale.to_string(), "--week"])
             .arg(week.to_string())
             .args(["--time-limit", &rota_time.as_secs_f64().to_string()])
+            .args(no_agenda.then_some("--no-agenda"))
             .output()
             .map_err(|e| format!("scale {scale}: {e}"))?;
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -227,10 +232,15 @@ pub fn run_week_bench(
         rows.push(run);
     }
     let mut out = format!(
-        "Week {week}, rota time limit {} s, seed 1 (default settings).\n\n\
+        "Week {week}, rota time limit {} s, seed 1, other settings default{}.\n\n\
          | territory | référents | families | visits due | placed (baseline → Parcours) | travel baseline | travel Parcours | saving | min per visit (baseline → Parcours) | from routing | from assignment | same visits: placed, travel, saving | max workload | assignment (stop, gap, s) | plan s | with comparison s | peak MiB |\n\
          |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
-        rota_time.as_secs_f64()
+        rota_time.as_secs_f64(),
+        if no_agenda {
+            ", without the agendas"
+        } else {
+            ""
+        }
     );
     for r in &rows {
         let pct = |x: i64| 100.0 * x as f64 / r.baseline_minutes.max(1) as f64;
