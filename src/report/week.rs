@@ -279,15 +279,16 @@ impl WeekReport {
             let _ = writeln!(s, "  {family} reste sans référent : {reason}");
         }
         for load in a.loads.iter().filter(|l| l.families > l.max_caseload) {
+            let extra = match load.families - load.max_caseload {
+                1 => "la famille en trop".to_owned(),
+                n => format!("les {n} familles en trop"),
+            };
             let _ = writeln!(
                 s,
                 "  {} suit {} familles pour une charge maximale de {} : aucune collègue ne peut \
-                 reprendre les {} en trop (langue, secteur ou charge), elle les garde et ne \
-                 reçoit aucune nouvelle famille.",
-                load.referent,
-                load.families,
-                load.max_caseload,
-                load.families - load.max_caseload
+                 reprendre {extra} (langue, secteur ou charge) ; elle les garde et ne reçoit \
+                 aucune nouvelle famille.",
+                load.referent, load.families, load.max_caseload
             );
         }
         // Families without a référent or above a maximum are counted above, not priced.
