@@ -1,5 +1,5 @@
-//! The command line: `migrate`, `import`, `check`, `demo`, `fixtures generate`, and for
-//! developers `bench vrptw`. Each command prints French for the coordinator and returns the
+//! The command line: `migrate`, `import`, `check`, `demo`, `plan`, `export`, `publish`,
+//! `serve`, `user`, `feed`, `fixtures generate`, and for developers `bench`. Each command prints French for the coordinator and returns the
 //! process exit code: 0 success, 1 bad input.
 
 use std::io::Write as _;
@@ -14,7 +14,7 @@ use crate::bench::{self, ScalingOptions, VrptwOptions};
 use crate::config::Settings;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::{Code, Territory};
+use crate::domain::{Code, Role, Territory};
 use crate::import::{self, ImportReport, Source, Validation};
 use crate::planning::{
     IsoWeek, PlanError, PlanKind, PlanOptions, PlanProgress, WeekOutcome, plan_week,
@@ -109,6 +109,33 @@ pub enum Command {
         #[arg(long)]
         published_at: Option<DateTime<Utc>>,
     },
+    /// Serve the calendar feeds (and the API) over HTTP until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
+    /// Publish a week's plan: the calendar feeds show it from now on.
+    Publish {
+        /// ISO week, e.g. 2026-W49.
+        #[arg(long, value_parser = parse_week)]
+        week: IsoWeek,
+        /// The plan version to publish (default: the week's last plan).
+        #[arg(long)]
+        version: Option<i64>,
+    },
+    /// API users: one bearer token per person and role.
+    User {
+        /// What to do.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Calendar feed subscriptions: one secret address per person.
+    Feed {
+        /// What to do.
+        #[command(subcommand)]
+        command: FeedCommand,
+    },
     /// Reference-territory fixtures.
     Fixtures {
         /// What to do with fixtures.
@@ -120,6 +147,52 @@ pub enum Command {
         /// Which benchmark.
         #[command(subcommand)]
         command: BenchCommand,
+    },
+}
+
+/// `parcours user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an API user and print its token, once (only its hash is stored).
+    Add {
+        /// `coordinator`, `referent` or `logistics`.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The person's code (`R-01`, `C-01`, …).
+        #[arg(long, value_parser = parse_code)]
+        person: Code,
+    },
+    /// Revoke a user by number, or every user of a person.
+    Revoke {
+        /// The user's number, as printed by `user add`.
+        #[arg(long, required_unless_present = "person", conflicts_with = "person")]
+        id: Option<i64>,
+        /// Every token of this person.
+        #[arg(long, value_parser = parse_code)]
+        person: Option<Code>,
+    },
+}
+
+/// `parcours feed …`
+#[derive(Debug, Subcommand)]
+pub enum FeedCommand {
+    /// Create a person's calendar subscription and print its address, once.
+    Add {
+        /// The person's code (`R-01`, …).
+        #[arg(long, value_parser = parse_code)]
+        person: Code,
+        /// The server's public address, for the printed URL.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+    },
+    /// Revoke a subscription by number, or every subscription of a person.
+    Revoke {
+        /// The subscription's number, as printed by `feed add`.
+        #[arg(long, required_unless_present = "person", conflicts_with = "person")]
+        id: Option<i64>,
+        /// Every subscription of this person.
+        #[arg(long, value_parser = parse_code)]
+        person: Option<Code>,
     },
 }
 
@@ -240,6 +313,14 @@ fn parse_week(text: &str) -> Result<IsoWeek, String> {
 }
 
 /// `R-03:2026-12-03`.
+fn parse_code(text: &str) -> Result<Code, String> {
+    Code::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).map_err(|e| e.to_string())
+}
+
 fn parse_absence(text: &str) -> Result<(Code, NaiveDate), String> {
     let (who, day) = text.split_once(':').ok_or_else(|| {
         format!("« {text} » : écrivez RÉFÉRENT:DATE, par exemple R-03:2026-12-03")
@@ -266,6 +347,10 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = cli.settings;
     match cli.command {
+        Command::Serve { listen } => serve(&settings, listen).await,
+        Command::Publish { week, version } => publish(&settings, week, version).await,
+        Command::User { command } => user(&settings, command).await,
+        Command::Feed { command } => feed(&settings, command).await,
         Command::Migrate => {
             let store = open(&settings).await?;
             println!(
@@ -690,6 +775,146 @@ async fn export(
         println!("Carte de la semaine {week} écrite dans {}.", path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `parcours serve`.
+async fn serve(settings: &Settings, listen: std::net::SocketAddr) -> anyhow::Result<ExitCode> {
+    let store = open(settings).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let address = listener.local_addr().context("reading the bound address")?;
+    eprintln!(
+        "Parcours écoute sur http://{address} (base : {}). Ctrl-C pour arrêter.",
+        shown_url(settings)
+    );
+    let app = crate::http::router(crate::http::AppState::new(store.clone()));
+    crate::http::serve(listener, app, crate::http::shutdown_signal())
+        .await
+        .context("serving")?;
+    store.close().await;
+    eprintln!("Parcours s'est arrêté.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parcours publish`.
+async fn publish(
+    settings: &Settings,
+    week: IsoWeek,
+    version: Option<i64>,
+) -> anyhow::Result<ExitCode> {
+    let store = open(settings).await?;
+    let published = store
+        .publish_week(week, version, Utc::now())
+        .await
+        .context("publishing")?;
+    store.close().await;
+    let Some(p) = published else {
+        match version {
+            Some(v) => eprintln!("La semaine {week} n'a pas de plan n° {v}."),
+            None => eprintln!(
+                "Aucun plan pour la semaine {week} : lancez d'abord « parcours plan --week {week} »."
+            ),
+        }
+        return Ok(ExitCode::from(1));
+    };
+    println!(
+        "Semaine {} : plan n° {} publié. Calendriers : {} événement(s) ajouté(s), {} modifié(s), \
+         {} annulé(s), {} inchangé(s).",
+        p.week, p.version, p.added, p.changed, p.cancelled, p.unchanged
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parcours user …`.
+async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitCode> {
+    let store = open(settings).await?;
+    let code = match command {
+        UserCommand::Add { role, person } => {
+            let raw = crate::feeds::token::generate().context("drawing a random token")?;
+            match store
+                .add_user(&person, role, &crate::feeds::token::hash(&raw))
+                .await
+            {
+                Ok(id) => {
+                    println!(
+                        "Utilisateur n° {id} créé : {person}, rôle {role}.\n\
+                         Jeton d'accès à l'API (affiché une seule fois : transmettez-le par un \
+                         canal sûr) :\n{raw}"
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) if e.is_unknown_person() => {
+                    eprintln!("{e}");
+                    ExitCode::from(1)
+                }
+                Err(e) => return Err(e).context("creating the user"),
+            }
+        }
+        UserCommand::Revoke { id, person } => {
+            let revoked = match (id, &person) {
+                (Some(id), _) => u64::from(store.revoke_user(id).await?),
+                (None, Some(person)) => store.revoke_users_of(person).await?,
+                (None, None) => 0,
+            };
+            revoked_message(revoked, "jeton")
+        }
+    };
+    store.close().await;
+    Ok(code)
+}
+
+/// `parcours feed …`.
+async fn feed(settings: &Settings, command: FeedCommand) -> anyhow::Result<ExitCode> {
+    let store = open(settings).await?;
+    let code = match command {
+        FeedCommand::Add { person, base_url } => {
+            let raw = crate::feeds::token::generate().context("drawing a random token")?;
+            match store
+                .add_feed(&person, &crate::feeds::token::hash(&raw))
+                .await
+            {
+                Ok(id) => {
+                    let base = base_url.trim_end_matches('/');
+                    let webcal = base
+                        .strip_prefix("https://")
+                        .or_else(|| base.strip_prefix("http://"))
+                        .unwrap_or(base);
+                    println!(
+                        "Abonnement n° {id} créé pour {person}. Adresse du calendrier (affichée \
+                         une seule fois ; qui la connaît voit ce calendrier) :\n  \
+                         {base}/feeds/{raw}.ics\n  webcal://{webcal}/feeds/{raw}.ics"
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) if e.is_unknown_person() => {
+                    eprintln!("{e}");
+                    ExitCode::from(1)
+                }
+                Err(e) => return Err(e).context("creating the subscription"),
+            }
+        }
+        FeedCommand::Revoke { id, person } => {
+            let revoked = match (id, &person) {
+                (Some(id), _) => u64::from(store.revoke_feed(id).await?),
+                (None, Some(person)) => store.revoke_feeds_of(person).await?,
+                (None, None) => 0,
+            };
+            revoked_message(revoked, "abonnement")
+        }
+    };
+    store.close().await;
+    Ok(code)
+}
+
+fn revoked_message(revoked: u64, what: &str) -> ExitCode {
+    if revoked == 0 {
+        eprintln!("Aucun {what} actif ne correspond : rien n'a été révoqué.");
+        ExitCode::from(1)
+    } else {
+        println!("{revoked} {what}(s) révoqué(s).");
+        ExitCode::SUCCESS
+    }
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<Store> {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod feeds;
 pub mod fixtures;
+pub mod http;
 pub mod import;
 pub mod planning;
 pub mod report;

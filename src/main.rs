@@ -4,12 +4,17 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use parcours::cli::{Cli, run};
+use parcours::cli::{Cli, Command, run};
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let cli = Cli::parse();
-    parcours::telemetry::init("parcours=warn");
+    // The server logs its requests (route, status, latency; never a token or a name); the other
+    // commands print French for the user and log warnings only.
+    parcours::telemetry::init(match cli.command {
+        Command::Serve { .. } => "parcours=info,tower_http=info",
+        _ => "parcours=warn",
+    });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

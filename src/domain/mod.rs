@@ -18,7 +18,7 @@ pub use activity::{
 };
 pub use geo::GeoPoint;
 pub use people::{
-    Child, ClassLevel, Coordinator, Driver, Family, ParcoursStatus, Professional, Referent,
+    Child, ClassLevel, Coordinator, Driver, Family, ParcoursStatus, Professional, Referent, Role,
     TravelMode, Vehicle, VisitFrequency,
 };
 pub use territory::{

@@ -292,3 +292,16 @@ pub struct Vehicle {
     /// Takes a wheelchair.
     pub wheelchair: bool,
 }
+
+keyword_enum!(
+    /// Role of an API user (DESIGN.md, confidentiality: each user sees only what her role
+    /// needs). Stored as its English key; the French names are accepted on input.
+    Role, "un rôle", {
+        /// coordinatrice de territoire: the territory, plans, publication, feed subscriptions
+        Coordinator => "coordinator" | "coordinatrice" | "coordinateur",
+        /// référent de parcours: her own week and visits
+        Referent => "referent",
+        /// logistics staff: rides and the drivers' day
+        Logistics => "logistics" | "logistique",
+    }
+);

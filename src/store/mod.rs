@@ -5,13 +5,18 @@
 //! an import batch in one transaction, upserting by code. Backend differences stay in this module:
 //! `sqlite.rs` and `postgres.rs` open their pool and instantiate the same query code
 //! (`queries.rs`), `rows.rs` converts rows into domain types, `upsert.rs` decides what an import
-//! adds, updates or leaves alone.
+//! adds, updates or leaves alone, `publication.rs` what a publication changes in the feeds.
+//!
+//! It also keeps who may use the API and the feeds (tokens, stored as hashes only: see
+//! [`crate::feeds::token`]), which plan of each week is published, and the calendar events of
+//! every person's feed.
 //!
 //! This module does not read files or the environment and does not validate input beyond what
 //! the schema needs: the import layer reports bad input to the user first; the errors here are the
 //! safety net.
 
 mod postgres;
+mod publication;
 mod queries;
 mod rows;
 mod sqlite;
@@ -20,11 +25,12 @@ mod upsert;
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, Duration, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{PgPool, SqlSafeStr, SqlitePool};
 
-use crate::domain::{Code, Territory};
+use crate::domain::{Code, Role, Territory};
+use crate::feeds::ics::Event;
 use crate::planning::{IsoWeek, PlanKind, WeekPlan};
 
 /// A travel time between two located records, imported from a routing engine (`trajets.csv`);
@@ -112,10 +118,53 @@ impl ImportCounts {
     }
 }
 
+/// A user of the HTTP API: the person her token speaks for, and her role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiUser {
+    /// `api_user_id`: what `revoke_user` takes.
+    pub id: i64,
+    /// Code of the person (a référent, a coordinator, …).
+    pub person: Code,
+    /// What she may do.
+    pub role: Role,
+}
+
+/// What a publication did to the feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Publication {
+    /// The week published.
+    pub week: IsoWeek,
+    /// The version of the week's optimised plan now published.
+    pub version: i64,
+    /// Events new to their person's feed (sequence 0).
+    pub added: usize,
+    /// Events whose time or text changed, or that were cancelled and come back (sequence + 1).
+    pub changed: usize,
+    /// Events of the week the plan no longer has, now cancelled (sequence + 1).
+    pub cancelled: usize,
+    /// Events published exactly as before (not written).
+    pub unchanged: usize,
+}
+
+/// One person's calendar feed, as the published plans make it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feed {
+    /// Confirmed events of every published week, and the events cancelled in the last
+    /// [`CANCELLED_SHOWN_DAYS`] days; sorted by start, then UID.
+    pub events: Vec<Event>,
+    /// The last time any of her events changed, those too old to show included; `None` when she
+    /// never had an event.
+    pub last_modified: Option<DateTime<Utc>>,
+}
+
+/// How long a cancelled event stays in a feed, in days: long enough for every subscribed
+/// calendar to fetch it and remove the event, rather than keep a ghost (issue 6).
+pub const CANCELLED_SHOWN_DAYS: i64 = 30;
+
 /// Why a store operation failed.
 ///
-/// Messages are for developers (English), except [`StoreError::UnknownReference`], which a
-/// coordinator may read and is French.
+/// Messages are for developers (English), except [`StoreError::UnknownReference`] and
+/// [`StoreError::UnknownPerson`], which a coordinator may read and are French.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database URL has a scheme the store does not know.
@@ -146,6 +195,14 @@ pub enum StoreError {
         target_table: &'static str,
         /// The code that was not found.
         target: String,
+    },
+    /// A token was asked for a person code that no table allowed for the role holds.
+    #[error("{code} : aucun {wanted} de ce code")]
+    UnknownPerson {
+        /// The code that was not found.
+        code: String,
+        /// What the code had to name, in French (`référent`, `coordinateur`, …).
+        wanted: &'static str,
     },
     /// A stored value does not parse back into its domain type.
     #[error("corrupt value in table {table}, record {code}, column {field}: {message}")]
@@ -184,6 +241,14 @@ pub enum StoreError {
     /// A migration failed or does not match what was applied.
     #[error("migration failed")]
     Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Whether this is [`StoreError::UnknownPerson`]: bad input from the user, whose message
+    /// (French) can be shown as it is.
+    pub fn is_unknown_person(&self) -> bool {
+        matches!(self, StoreError::UnknownPerson { .. })
+    }
 }
 
 /// The database: an SQLite file or a PostgreSQL database, behind one type.
@@ -274,6 +339,14 @@ impl Store {
         Ok(())
     }
 
+    /// Runs a trivial query: whether the database answers (for `/health`).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] when it does not.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_backend!(self, ping())
+    }
+
     /// Closes every connection; SQLite checkpoints its write-ahead log into the file.
     pub async fn close(self) {
         match self.pool {
@@ -338,6 +411,195 @@ impl Store {
                 })
         })
         .transpose()
+    }
+
+    /// Version `version` of `week`'s plan of `kind`.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when the stored plan does not parse back;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %week, version = version))]
+    pub async fn plan(
+        &self,
+        week: IsoWeek,
+        kind: PlanKind,
+        version: i64,
+    ) -> Result<Option<WeekPlan>, StoreError> {
+        let week_text = week.to_string();
+        let row = on_backend!(self, plan_version(&week_text, plan_kind_key(kind), version))?;
+        row.map(|(_, _, body)| publication::parse_plan(&week_text, &body))
+            .transpose()
+    }
+
+    /// Gives `person` an API token in `role`; only the token's hash is stored. Returns the new
+    /// user's id.
+    ///
+    /// The person must be a référent for [`Role::Referent`], a coordinator for
+    /// [`Role::Coordinator`], and a coordinator, référent, driver or professional for
+    /// [`Role::Logistics`].
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownPerson`] naming the code when it is not such a person (nothing is
+    /// written); [`StoreError::Conflict`] when the hash is already stored;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), person = %person, role = %role))]
+    pub async fn add_user(
+        &self,
+        person: &Code,
+        role: Role,
+        token_hash: &str,
+    ) -> Result<i64, StoreError> {
+        let (exists, wanted) = match role {
+            Role::Referent => (queries::REFERENT_EXISTS, "référent"),
+            Role::Coordinator => (queries::COORDINATOR_EXISTS, "coordinateur"),
+            Role::Logistics => (queries::PERSON_EXISTS, ANY_PERSON),
+        };
+        let id = on_backend!(
+            self,
+            add_user(person.as_str(), role.key(), exists, token_hash, Utc::now())
+        )
+        .map_err(|e| token_conflict(e, "api_user", person))?;
+        id.ok_or_else(|| StoreError::UnknownPerson {
+            code: person.to_string(),
+            wanted,
+        })
+    }
+
+    /// Revokes API user `id`; `false` when there is no such user or she was already revoked.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), user_id = id))]
+    pub async fn revoke_user(&self, id: i64) -> Result<bool, StoreError> {
+        on_backend!(self, revoke_one(queries::REVOKE_USER, id, Utc::now()))
+    }
+
+    /// Revokes every valid API token of `person`; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), person = %person))]
+    pub async fn revoke_users_of(&self, person: &Code) -> Result<u64, StoreError> {
+        on_backend!(
+            self,
+            revoke_all(queries::REVOKE_USERS_OF, person.as_str(), Utc::now())
+        )
+    }
+
+    /// The user whose token has this hash, unless revoked.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when the stored role or code does not parse back;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn user_by_token(&self, token_hash: &str) -> Result<Option<ApiUser>, StoreError> {
+        on_backend!(self, user_by_token(token_hash))
+    }
+
+    /// Creates a feed subscription for `person` (a coordinator, référent, driver or
+    /// professional); only the token's hash is stored. Returns its id.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownPerson`] naming the code when it is no such person (nothing is
+    /// written); [`StoreError::Conflict`] when the hash is already stored;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), person = %person))]
+    pub async fn add_feed(&self, person: &Code, token_hash: &str) -> Result<i64, StoreError> {
+        let id = on_backend!(self, add_feed(person.as_str(), token_hash, Utc::now()))
+            .map_err(|e| token_conflict(e, "feed_subscription", person))?;
+        id.ok_or_else(|| StoreError::UnknownPerson {
+            code: person.to_string(),
+            wanted: ANY_PERSON,
+        })
+    }
+
+    /// Revokes feed subscription `id`; `false` when there is none or it was already revoked.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), feed_id = id))]
+    pub async fn revoke_feed(&self, id: i64) -> Result<bool, StoreError> {
+        on_backend!(self, revoke_one(queries::REVOKE_FEED, id, Utc::now()))
+    }
+
+    /// Revokes every valid feed subscription of `person`; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), person = %person))]
+    pub async fn revoke_feeds_of(&self, person: &Code) -> Result<u64, StoreError> {
+        on_backend!(
+            self,
+            revoke_all(queries::REVOKE_FEEDS_OF, person.as_str(), Utc::now())
+        )
+    }
+
+    /// The person whose feed token has this hash, unless revoked.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when the stored code does not parse back;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn feed_person(&self, token_hash: &str) -> Result<Option<Code>, StoreError> {
+        on_backend!(self, feed_person(token_hash))
+    }
+
+    /// Publishes version `version` (the latest when `None`) of `week`'s optimised plan, and
+    /// brings every feed in line with it; `Ok(None)`, with nothing written, when there is no
+    /// such plan.
+    ///
+    /// One transaction (on PostgreSQL, serialised with other publications by an advisory
+    /// lock): a feed shows the previous publication or this one, never a mix. Per person and
+    /// UID, an event new to her feed is added (sequence 0), one whose time or text changed (or
+    /// that was cancelled) is updated with its sequence plus one, one published as it was is
+    /// not written; an event of `week` the plan no longer has is cancelled at `now`, sequence
+    /// plus one.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when the stored plan or events do not parse back;
+    /// [`StoreError::Database`]; in every case nothing is written.
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %week, version = ?version))]
+    pub async fn publish_week(
+        &self,
+        week: IsoWeek,
+        version: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Publication>, StoreError> {
+        let publication = on_backend!(self, publish(week, version, now))?;
+        match &publication {
+            Some(p) => tracing::info!(
+                version = p.version,
+                added = p.added,
+                changed = p.changed,
+                cancelled = p.cancelled,
+                unchanged = p.unchanged,
+                "week published"
+            ),
+            None => tracing::debug!("no plan to publish"),
+        }
+        Ok(publication)
+    }
+
+    /// The version of `week`'s optimised plan that is published, if any.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %week))]
+    pub async fn published_version(&self, week: IsoWeek) -> Result<Option<i64>, StoreError> {
+        on_backend!(self, published_version(&week.to_string()))
+    }
+
+    /// `person`'s feed at `now`, read in one statement (one snapshot): her events of every
+    /// published week, confirmed ones and those cancelled less than [`CANCELLED_SHOWN_DAYS`]
+    /// days before `now`.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when a stored event does not parse back;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), person = %person))]
+    pub async fn feed(&self, person: &Code, now: DateTime<Utc>) -> Result<Feed, StoreError> {
+        let shown_since = now - Duration::days(CANCELLED_SHOWN_DAYS);
+        on_backend!(self, feed(person.as_str(), shown_since))
     }
 
     /// Every imported travel time, sorted by origin then destination code.
@@ -434,6 +696,23 @@ pub fn redact_url(url: &str) -> String {
     out
 }
 
+/// What a code must name when any person may hold the token.
+const ANY_PERSON: &str = "coordinateur, référent, chauffeur ou professionnel";
+
+/// A unique violation on a token table is a token hash stored twice.
+fn token_conflict(err: StoreError, table: &'static str, person: &Code) -> StoreError {
+    match &err {
+        StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+            StoreError::Conflict {
+                table,
+                code: person.to_string(),
+                message: "this token hash is already stored".to_owned(),
+            }
+        }
+        _ => err,
+    }
+}
+
 fn plan_kind_key(kind: PlanKind) -> &'static str {
     match kind {
         PlanKind::Optimised => "optimised",
@@ -456,6 +735,10 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
         "0003_agenda.sql",
         include_str!("../../migrations/sqlite/0003_agenda.sql"),
     ),
+    (
+        "0004_publication.sql",
+        include_str!("../../migrations/sqlite/0004_publication.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
@@ -469,6 +752,10 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0003_agenda.sql",
         include_str!("../../migrations/postgres/0003_agenda.sql"),
+    ),
+    (
+        "0004_publication.sql",
+        include_str!("../../migrations/postgres/0004_publication.sql"),
     ),
 ];
 

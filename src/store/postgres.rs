@@ -22,6 +22,20 @@ async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Er
     Ok(tx)
 }
 
+/// Arbitrary key of the advisory lock that serialises publications.
+const PUBLICATION_LOCK: i64 = 0x7075_626c_6963_6174;
+
+/// A write transaction holding the publication lock: two servers publishing at once take turns,
+/// so each publication compares the plan with what the previous one wrote.
+async fn begin_publication(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select pg_advisory_xact_lock($1)")
+        .bind(PUBLICATION_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 /// PostgreSQL stores instants as `timestamptz`.
 fn stamp(now: DateTime<Utc>) -> DateTime<Utc> {
     now

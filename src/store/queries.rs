@@ -5,8 +5,8 @@
 //! lookups. Writing binds codes and resolves them into ids with sub-selects, so an import never
 //! needs the ids of the rows it references.
 
-/// Every record table, in the order of the migrations (referenced tables first).
-pub(super) const TABLES: [&str; 19] = [
+/// Every table, in the order of the migrations (referenced tables first).
+pub(super) const TABLES: [&str; 24] = [
     "commune",
     "qpv",
     "school",
@@ -25,7 +25,12 @@ pub(super) const TABLES: [&str; 19] = [
     "driver",
     "vehicle",
     "travel_override",
+    "week_plan",
     "agenda_entry",
+    "api_user",
+    "feed_subscription",
+    "published_week",
+    "feed_event",
 ];
 
 pub(super) const SELECT_COMMUNES: &str = "select code, name, latitude, longitude from commune";
@@ -337,6 +342,9 @@ pub(super) fn insert_list_item(list_table: &str, owner_table: &str, member_table
     )
 }
 
+/// `kind` of an optimised plan in `week_plan`: the only kind a publication reads.
+pub(super) const OPTIMISED: &str = "optimised";
+
 /// A new version of a week's plan of one kind: one more than the last.
 pub(super) const INSERT_PLAN: &str = "insert into week_plan (week, kind, version, seed, body, \
      visits, unmet, travel_minutes, travel_meters) values ($1, $2, \
@@ -347,19 +355,129 @@ pub(super) const INSERT_PLAN: &str = "insert into week_plan (week, kind, version
 pub(super) const SELECT_LATEST_PLAN: &str = "select version, body from week_plan \
      where week = $1 and kind = $2 order by version desc limit 1";
 
-/// Instantiates `load`, `apply` and `counts` for one backend. The invoking module provides
-/// `begin(pool)` (a write transaction) and `stamp(now)` (the import time as that backend stores
-/// it).
+/// One version of a week's plan of one kind, with the id a publication points to.
+pub(super) const SELECT_PLAN_VERSION: &str = "select week_plan_id, version, body from week_plan \
+     where week = $1 and kind = $2 and version = $3";
+
+/// The last version of a week's plan of one kind, with the id a publication points to.
+pub(super) const SELECT_LATEST_PLAN_ROW: &str = "select week_plan_id, version, body \
+     from week_plan where week = $1 and kind = $2 order by version desc limit 1";
+
+/// The published version of a week's optimised plan.
+pub(super) const SELECT_PUBLISHED_VERSION: &str = "select p.version from published_week w \
+     join week_plan p on p.week_plan_id = w.week_plan_id where w.week = $1";
+
+/// Which tables hold the persons a role may speak for: `$1` is the code.
+pub(super) const REFERENT_EXISTS: &str = "exists (select 1 from referent where code = $1)";
+pub(super) const COORDINATOR_EXISTS: &str = "exists (select 1 from coordinator where code = $1)";
+pub(super) const PERSON_EXISTS: &str = "(exists (select 1 from coordinator where code = $1) \
+     or exists (select 1 from referent where code = $1) \
+     or exists (select 1 from driver where code = $1) \
+     or exists (select 1 from professional where code = $1))";
+
+/// A new API user (`$1` person, `$2` role, `$3` token hash, `$4` now) when `person_exists`
+/// holds for `$1`; no row otherwise.
+pub(super) fn insert_user(person_exists: &str) -> String {
+    format!(
+        "insert into api_user (person_code, role, token_hash, created_at, updated_at) \
+         select $1, $2, $3, $4, $4 where {person_exists} returning api_user_id"
+    )
+}
+
+/// A new feed subscription (`$1` person, `$2` token hash, `$3` now) when `$1` is a known
+/// person; no row otherwise.
+pub(super) fn insert_feed() -> String {
+    format!(
+        "insert into feed_subscription (person_code, token_hash, created_at, updated_at) \
+         select $1, $2, $3, $3 where {PERSON_EXISTS} returning feed_subscription_id"
+    )
+}
+
+pub(super) const REVOKE_USER: &str = "update api_user set revoked_at = $2, updated_at = $2 \
+     where api_user_id = $1 and revoked_at is null";
+pub(super) const REVOKE_USERS_OF: &str = "update api_user set revoked_at = $2, updated_at = $2 \
+     where person_code = $1 and revoked_at is null";
+pub(super) const SELECT_USER_BY_TOKEN: &str = "select api_user_id, person_code, role \
+     from api_user where token_hash = $1 and revoked_at is null";
+
+pub(super) const REVOKE_FEED: &str = "update feed_subscription set revoked_at = $2, \
+     updated_at = $2 where feed_subscription_id = $1 and revoked_at is null";
+pub(super) const REVOKE_FEEDS_OF: &str = "update feed_subscription set revoked_at = $2, \
+     updated_at = $2 where person_code = $1 and revoked_at is null";
+pub(super) const SELECT_FEED_PERSON: &str = "select person_code from feed_subscription \
+     where token_hash = $1 and revoked_at is null";
+
+/// The columns of a stored feed event, in the order of `rows::FeedEventRow`.
+macro_rules! feed_event_columns {
+    () => {
+        "feed_event_id, person_code, week, uid, sequence, status, start_local, end_local, \
+         summary, location, description"
+    };
+}
+
+/// The feed events a week last published, every person's.
+pub(super) const SELECT_WEEK_EVENTS: &str = concat!(
+    "select ",
+    feed_event_columns!(),
+    " from feed_event where week = $1"
+);
+
+/// One person's feed event by UID, whatever its week.
+pub(super) const SELECT_EVENT: &str = concat!(
+    "select ",
+    feed_event_columns!(),
+    " from feed_event where person_code = $1 and uid = $2"
+);
+
+/// A new feed event: `$1` person, `$2` week, `$3` uid, `$4`–`$8` start, end, summary, location,
+/// description, `$9` now.
+pub(super) const INSERT_EVENT: &str = "insert into feed_event (person_code, week, uid, \
+     sequence, status, start_local, end_local, summary, location, description, created_at, \
+     updated_at) values ($1, $2, $3, 0, 'confirmed', $4, $5, $6, $7, $8, $9, $9)";
+
+/// A feed event that changed or came back: `$1` id, `$2` week, `$3` sequence, `$4`–`$8` start,
+/// end, summary, location, description, `$9` now.
+pub(super) const UPDATE_EVENT: &str = "update feed_event set week = $2, sequence = $3, \
+     status = 'confirmed', start_local = $4, end_local = $5, summary = $6, location = $7, \
+     description = $8, cancelled_at = null, updated_at = $9 where feed_event_id = $1";
+
+/// A feed event the new plan no longer has: `$1` id, `$2` sequence, `$3` now.
+pub(super) const CANCEL_EVENT: &str = "update feed_event set status = 'cancelled', \
+     sequence = $2, cancelled_at = $3, updated_at = $3 where feed_event_id = $1";
+
+/// Records the published version of a week; republishing the version already published writes
+/// nothing. `$1` week, `$2` week_plan_id, `$3` now.
+pub(super) const UPSERT_PUBLISHED_WEEK: &str = "insert into published_week (week, week_plan_id, \
+     published_at, created_at, updated_at) values ($1, $2, $3, $3, $3) on conflict (week) do \
+     update set week_plan_id = excluded.week_plan_id, published_at = excluded.published_at, \
+     updated_at = excluded.updated_at \
+     where published_week.week_plan_id <> excluded.week_plan_id";
+
+/// One person's feed in one statement (so one snapshot on both backends): the first column is
+/// the latest change of any of her events, on every row; the others are the events to show
+/// (confirmed, or cancelled after `$2`), null when there are none. `$1` person, `$2` the
+/// oldest cancellation still shown.
+pub(super) const SELECT_FEED: &str = "select m.last_modified, e.uid, e.sequence, e.status, \
+     e.start_local, e.end_local, e.summary, e.location, e.description \
+     from (select max(updated_at) as last_modified from feed_event where person_code = $1) m \
+     left join feed_event e on e.person_code = $1 \
+     and (e.status = 'confirmed' or e.cancelled_at > $2)";
+
+/// Instantiates the query functions for one backend. The invoking module provides
+/// `begin(pool)` (a write transaction for imports and plans), `begin_publication(pool)` (a
+/// write transaction that publications take one at a time) and `stamp(now)` (an instant as
+/// that backend stores it).
 macro_rules! backend_queries {
     ($db:ty, $conn:ty) => {
         use chrono::{DateTime, Utc};
         use sqlx::{AssertSqlSafe, Pool};
 
-        use $crate::domain::Territory;
+        use $crate::domain::{Code, Territory};
+        use $crate::planning::IsoWeek;
         use $crate::store::queries as q;
-        use $crate::store::rows::Value;
-        use $crate::store::upsert;
-        use $crate::store::{ImportCounts, StoreError, TravelOverride};
+        use $crate::store::rows::{self, Value};
+        use $crate::store::{ApiUser, Feed, ImportCounts, Publication, StoreError, TravelOverride};
+        use $crate::store::{publication, upsert};
 
         type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>;
 
@@ -478,6 +596,248 @@ macro_rules! backend_queries {
                 .bind(kind)
                 .fetch_optional(pool)
                 .await?)
+        }
+
+        pub(super) async fn plan_version(
+            pool: &Pool<$db>,
+            week: &str,
+            kind: &str,
+            version: i64,
+        ) -> Result<Option<(i64, i64, String)>, StoreError> {
+            Ok(sqlx::query_as(q::SELECT_PLAN_VERSION)
+                .bind(week)
+                .bind(kind)
+                .bind(version)
+                .fetch_optional(pool)
+                .await?)
+        }
+
+        pub(super) async fn published_version(
+            pool: &Pool<$db>,
+            week: &str,
+        ) -> Result<Option<i64>, StoreError> {
+            Ok(sqlx::query_scalar(q::SELECT_PUBLISHED_VERSION)
+                .bind(week)
+                .fetch_optional(pool)
+                .await?)
+        }
+
+        /// Inserts a token row through `sql` (which checks the person); `None` when the person
+        /// is unknown.
+        async fn insert_token(
+            pool: &Pool<$db>,
+            sql: String,
+            binds: &[&str],
+            now: DateTime<Utc>,
+        ) -> Result<Option<i64>, StoreError> {
+            let mut query = sqlx::query_scalar(AssertSqlSafe(sql));
+            for value in binds {
+                query = query.bind(*value);
+            }
+            Ok(query.bind(stamp(now)).fetch_optional(pool).await?)
+        }
+
+        pub(super) async fn add_user(
+            pool: &Pool<$db>,
+            person: &str,
+            role: &str,
+            person_exists: &str,
+            token_hash: &str,
+            now: DateTime<Utc>,
+        ) -> Result<Option<i64>, StoreError> {
+            insert_token(
+                pool,
+                q::insert_user(person_exists),
+                &[person, role, token_hash],
+                now,
+            )
+            .await
+        }
+
+        pub(super) async fn add_feed(
+            pool: &Pool<$db>,
+            person: &str,
+            token_hash: &str,
+            now: DateTime<Utc>,
+        ) -> Result<Option<i64>, StoreError> {
+            insert_token(pool, q::insert_feed(), &[person, token_hash], now).await
+        }
+
+        /// Runs a revoking `update` of one row (`$1` the id, `$2` now); whether it revoked it.
+        pub(super) async fn revoke_one(
+            pool: &Pool<$db>,
+            sql: &'static str,
+            id: i64,
+            now: DateTime<Utc>,
+        ) -> Result<bool, StoreError> {
+            let done = sqlx::query(sql)
+                .bind(id)
+                .bind(stamp(now))
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() > 0)
+        }
+
+        /// Runs a revoking `update` of a person's rows (`$1` the code, `$2` now); how many it
+        /// revoked.
+        pub(super) async fn revoke_all(
+            pool: &Pool<$db>,
+            sql: &'static str,
+            person: &str,
+            now: DateTime<Utc>,
+        ) -> Result<u64, StoreError> {
+            let done = sqlx::query(sql)
+                .bind(person)
+                .bind(stamp(now))
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected())
+        }
+
+        pub(super) async fn user_by_token(
+            pool: &Pool<$db>,
+            token_hash: &str,
+        ) -> Result<Option<ApiUser>, StoreError> {
+            let row: Option<rows::ApiUserRow> = sqlx::query_as(q::SELECT_USER_BY_TOKEN)
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await?;
+            row.map(rows::api_user).transpose()
+        }
+
+        pub(super) async fn feed_person(
+            pool: &Pool<$db>,
+            token_hash: &str,
+        ) -> Result<Option<Code>, StoreError> {
+            let row: Option<String> = sqlx::query_scalar(q::SELECT_FEED_PERSON)
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await?;
+            row.map(|person| rows::person("feed_subscription", &person))
+                .transpose()
+        }
+
+        pub(super) async fn publish(
+            pool: &Pool<$db>,
+            week: IsoWeek,
+            version: Option<i64>,
+            now: DateTime<Utc>,
+        ) -> Result<Option<Publication>, StoreError> {
+            let week_text = week.to_string();
+            let kind = q::OPTIMISED;
+            // Serialised with any other publication before anything is read.
+            let mut tx = begin_publication(pool).await?;
+            let row: Option<(i64, i64, String)> = match version {
+                Some(version) => {
+                    sqlx::query_as(q::SELECT_PLAN_VERSION)
+                        .bind(&week_text)
+                        .bind(kind)
+                        .bind(version)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                }
+                None => {
+                    sqlx::query_as(q::SELECT_LATEST_PLAN_ROW)
+                        .bind(&week_text)
+                        .bind(kind)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                }
+            };
+            let Some((plan_id, version, body)) = row else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+            let plan = publication::parse_plan(&week_text, &body)?;
+            let planned = publication::planned_events(&plan);
+
+            let mut stored = publication::Stored::new();
+            let week_rows: Vec<rows::FeedEventRow> = sqlx::query_as(q::SELECT_WEEK_EVENTS)
+                .bind(&week_text)
+                .fetch_all(&mut *tx)
+                .await?;
+            for row in week_rows {
+                stored.insert(rows::feed_event(row)?);
+            }
+            // An event may come from another week's publication (an agenda entry moved from one
+            // week to the next keeps its UID): find it by key so it is updated, not duplicated.
+            for (person, uid) in planned.keys() {
+                if stored.contains(person, uid) {
+                    continue;
+                }
+                let row: Option<rows::FeedEventRow> = sqlx::query_as(q::SELECT_EVENT)
+                    .bind(person)
+                    .bind(uid)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(row) = row {
+                    stored.insert(rows::feed_event(row)?);
+                }
+            }
+
+            let diff = publication::diff(&week_text, &planned, &stored);
+            for change in &diff.changes {
+                let query = match change {
+                    publication::Change::Insert { person, event } => sqlx::query(q::INSERT_EVENT)
+                        .bind(person.as_str())
+                        .bind(week_text.as_str())
+                        .bind(event.uid.as_str())
+                        .bind(event.start)
+                        .bind(event.end)
+                        .bind(event.summary.as_str())
+                        .bind(event.location.as_str())
+                        .bind(event.description.as_str())
+                        .bind(stamp(now)),
+                    publication::Change::Update { id, event } => sqlx::query(q::UPDATE_EVENT)
+                        .bind(*id)
+                        .bind(week_text.as_str())
+                        .bind(i64::from(event.sequence))
+                        .bind(event.start)
+                        .bind(event.end)
+                        .bind(event.summary.as_str())
+                        .bind(event.location.as_str())
+                        .bind(event.description.as_str())
+                        .bind(stamp(now)),
+                    publication::Change::Cancel { id, sequence } => sqlx::query(q::CANCEL_EVENT)
+                        .bind(*id)
+                        .bind(i64::from(*sequence))
+                        .bind(stamp(now)),
+                };
+                query.execute(&mut *tx).await?;
+            }
+            sqlx::query(q::UPSERT_PUBLISHED_WEEK)
+                .bind(&week_text)
+                .bind(plan_id)
+                .bind(stamp(now))
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Some(Publication {
+                week,
+                version,
+                added: diff.added,
+                changed: diff.changed,
+                cancelled: diff.cancelled,
+                unchanged: diff.unchanged,
+            }))
+        }
+
+        pub(super) async fn feed(
+            pool: &Pool<$db>,
+            person: &str,
+            shown_since: DateTime<Utc>,
+        ) -> Result<Feed, StoreError> {
+            let rows: Vec<rows::FeedRow> = sqlx::query_as(q::SELECT_FEED)
+                .bind(person)
+                .bind(stamp(shown_since))
+                .fetch_all(pool)
+                .await?;
+            rows::feed(person, rows)
+        }
+
+        pub(super) async fn ping(pool: &Pool<$db>) -> Result<(), StoreError> {
+            sqlx::query("select 1").execute(pool).await?;
+            Ok(())
         }
 
         pub(super) async fn counts(

@@ -5,16 +5,18 @@
 //! domain types display, and parses back through the same parsers the import uses: a value that
 //! does not is [`StoreError::Corrupt`], never a panic.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use super::{StoreError, TravelOverride};
+use super::publication::StoredEvent;
+use super::{ApiUser, Feed, StoreError, TravelOverride};
 use crate::domain::{
     AgendaEntry, AgendaKind, Child, ClassLevel, Code, Commune, Coordinator, Driver,
     EducationPriority, Eps, Family, FieldError, GeoPoint, HealthAppointment, HealthKind, Language,
-    LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, Qpv, Referent, School,
-    SchoolLevel, SectorCriterion, SiteKind, TimeRange, TravelMode, Vehicle, VisitFrequency,
+    LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, Qpv, Referent, Role,
+    School, SchoolLevel, SectorCriterion, SiteKind, TimeRange, TravelMode, Vehicle, VisitFrequency,
     WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_list,
 };
+use crate::feeds::ics::{Event, EventStatus};
 
 pub(super) type CommuneRow = (String, String, f64, f64);
 pub(super) type QpvRow = (String, String, String, f64, f64, i64);
@@ -792,4 +794,135 @@ pub(super) fn travel_params(t: &TravelOverride) -> Vec<Value> {
         Value::count(t.minutes),
         Value::count(t.metres),
     ]
+}
+
+/// `(api_user_id, person_code, role)`.
+pub(super) type ApiUserRow = (i64, String, String);
+
+/// `(feed_event_id, person_code, week, uid, sequence, status, start_local, end_local, summary,
+/// location, description)`.
+pub(super) type FeedEventRow = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    NaiveDateTime,
+    NaiveDateTime,
+    String,
+    String,
+    String,
+);
+
+/// `(last_modified, uid, sequence, status, start_local, end_local, summary, location,
+/// description)` of `SELECT_FEED`: the event columns are null on the one row of a feed with
+/// nothing to show.
+pub(super) type FeedRow = (
+    Option<DateTime<Utc>>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The stored key of an event status.
+pub(super) fn status_key(status: EventStatus) -> &'static str {
+    match status {
+        EventStatus::Confirmed => "confirmed",
+        EventStatus::Cancelled => "cancelled",
+    }
+}
+
+impl Cx<'_> {
+    fn status(&self, text: &str) -> Result<EventStatus, StoreError> {
+        [EventStatus::Confirmed, EventStatus::Cancelled]
+            .into_iter()
+            .find(|s| status_key(*s) == text)
+            .ok_or_else(|| self.corrupt("status", format!("unknown status `{text}`")))
+    }
+
+    fn sequence(&self, n: i64) -> Result<u32, StoreError> {
+        u32::try_from(n).map_err(|_| self.corrupt("sequence", format!("{n} is not a sequence")))
+    }
+}
+
+/// The person code of a token row of `table`.
+pub(super) fn person(table: &'static str, code: &str) -> Result<Code, StoreError> {
+    Cx { table, code }.code("person_code", code)
+}
+
+pub(super) fn api_user((id, person, role): ApiUserRow) -> Result<ApiUser, StoreError> {
+    let cx = Cx {
+        table: "api_user",
+        code: &person,
+    };
+    Ok(ApiUser {
+        id,
+        person: cx.code("person_code", &person)?,
+        role: cx.parse("role", &role, Role::parse)?,
+    })
+}
+
+pub(super) fn feed_event(
+    (id, person, week, uid, sequence, status, start, end, summary, location, description): FeedEventRow,
+) -> Result<StoredEvent, StoreError> {
+    let cx = Cx {
+        table: "feed_event",
+        code: &uid,
+    };
+    let event = Event {
+        sequence: cx.sequence(sequence)?,
+        status: cx.status(&status)?,
+        uid: uid.clone(),
+        start,
+        end,
+        summary,
+        location,
+        description,
+    };
+    Ok(StoredEvent {
+        id,
+        person,
+        week,
+        event,
+    })
+}
+
+/// The feed of `person` from the rows of `SELECT_FEED`, events sorted by start then UID (in
+/// Rust, so that both backends give the same order whatever their collation).
+pub(super) fn feed(person: &str, rows: Vec<FeedRow>) -> Result<Feed, StoreError> {
+    let mut last_modified = None;
+    let mut events = Vec::with_capacity(rows.len());
+    for (modified, uid, sequence, status, start, end, summary, location, description) in rows {
+        last_modified = last_modified.max(modified);
+        let Some(uid) = uid else { continue };
+        let cx = Cx {
+            table: "feed_event",
+            code: &uid,
+        };
+        let (Some(sequence), Some(status), Some(start), Some(end)) = (sequence, status, start, end)
+        else {
+            return Err(cx.corrupt("start_local", format!("incomplete event of {person}")));
+        };
+        events.push(Event {
+            sequence: cx.sequence(sequence)?,
+            status: cx.status(&status)?,
+            start,
+            end,
+            summary: summary.unwrap_or_default(),
+            location: location.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            uid,
+        });
+    }
+    events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    Ok(Feed {
+        events,
+        last_modified,
+    })
 }

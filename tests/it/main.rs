@@ -7,4 +7,5 @@ mod helpers;
 mod import;
 mod plan;
 mod rules;
+mod serve;
 mod store;

@@ -360,7 +360,7 @@ fn the_agenda_is_planned_at_its_times_and_an_absence_reports_what_it_cancels() {
     );
 }
 
-fn ical_check() -> Option<std::path::PathBuf> {
+pub(crate) fn ical_check() -> Option<std::path::PathBuf> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/ical-check/check.sh");
     script.is_file().then_some(script)
 }

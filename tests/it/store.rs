@@ -2,13 +2,20 @@
 //! `PARCOURS_TEST_POSTGRES_URL` names a server where the tests may create databases). Each case
 //! gets a fresh database, dropped afterwards.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use parcours::domain::{AgendaEntry, AgendaKind, Code, Territory};
+use chrono::{DateTime, TimeZone, Utc};
+use parcours::domain::{AgendaEntry, AgendaKind, Code, Role, Territory};
+use parcours::feeds::ics::EventStatus;
+use parcours::feeds::token;
 use parcours::import::validate;
-use parcours::store::{Store, StoreError, TravelOverride};
+use parcours::planning::{
+    DayRoute, IsoWeek, PlaceKind, PlanKind, ReferentWeek, Stop, StopKind, WeekPlan,
+};
+use parcours::store::{ApiUser, Feed, Publication, Store, StoreError, TravelOverride};
 use sqlx::AssertSqlSafe;
 
 /// The reference territory (seed 67), validated, as the batch an import would write.
@@ -56,7 +63,7 @@ async fn migrations_run_twice_and_create_every_table(store: Store) {
 
     // Assert
     let counts = table_counts(&store).await;
-    assert_eq!(counts.len(), 19, "{counts:?}");
+    assert_eq!(counts.len(), 24, "{counts:?}");
     assert!(counts.iter().all(|(_, n)| *n == 0), "{counts:?}");
     assert_eq!(store.load_territory().await.unwrap(), Territory::default());
 }
@@ -531,8 +538,536 @@ async fn a_plan_is_stored_as_a_new_version_and_the_last_one_loads_back(store: St
     );
 }
 
+/// A visit of a test plan: référent, family, day of the week (0 = Monday), start hour and minute.
+type PlannedVisit = (&'static str, &'static str, u64, (u32, u32));
+
+/// A plan of `week` making `visits` (45 minutes each, at home in Valenciennes), plus a private
+/// appointment of R-01 on Friday morning, which no feed may show.
+fn plan_of(week: &str, visits: &[PlannedVisit]) -> WeekPlan {
+    let week = IsoWeek::parse(week).unwrap();
+    let stop = |id: String, kind: StopKind, date: chrono::NaiveDate, (h, m): (u32, u32)| {
+        let start = date.and_hms_opt(h, m, 0).unwrap();
+        Stop {
+            id,
+            kind,
+            start,
+            end: start + chrono::Duration::minutes(45),
+            commune: "59606".into(),
+            commune_name: "Valenciennes".into(),
+            place: PlaceKind::Home,
+            point: (50.36, 3.53),
+            travel_minutes: 10,
+            travel_meters: 3_000,
+            confirmed: false,
+        }
+    };
+    let mut days: BTreeMap<&str, BTreeMap<chrono::NaiveDate, Vec<Stop>>> = BTreeMap::new();
+    for &(referent, family, day, time) in visits {
+        let date = week.monday() + chrono::Days::new(day);
+        let kind = StopKind::Visit {
+            family: family.into(),
+        };
+        days.entry(referent)
+            .or_default()
+            .entry(date)
+            .or_default()
+            .push(stop(format!("visite-{week}-{family}"), kind, date, time));
+    }
+    let friday = week.monday() + chrono::Days::new(4);
+    let private = StopKind::Fixed {
+        label: "Indisponible".into(),
+        code: "AG-900".into(),
+        private: true,
+    };
+    days.entry("R-01")
+        .or_default()
+        .entry(friday)
+        .or_default()
+        .push(stop("agenda-AG-900".into(), private, friday, (8, 0)));
+    let referents = days
+        .into_iter()
+        .map(|(code, days)| ReferentWeek {
+            code: code.into(),
+            name: format!("Référente {code}"),
+            travel_mode: "voiture".into(),
+            base: (50.35, 3.52),
+            working_minutes: 2_100,
+            days: days
+                .into_iter()
+                .map(|(date, mut stops)| {
+                    stops.sort_by_key(|s| s.start);
+                    DayRoute {
+                        date,
+                        leave: Some(stops[0].start),
+                        back: Some(stops[stops.len() - 1].end),
+                        lunch: None,
+                        stops,
+                        return_minutes: 10,
+                        return_meters: 3_000,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    WeekPlan {
+        week,
+        kind: PlanKind::Optimised,
+        referents,
+        unmet: Vec::new(),
+        assignment: visits
+            .iter()
+            .map(|&(referent, family, _, _)| (family.into(), referent.into()))
+            .collect(),
+    }
+}
+
+const W49: &str = "2026-W49";
+
+/// The first plan of the publication tests: R-01 visits F-0001 on Monday at 9:15 and F-0003 on
+/// Tuesday at 14:00; R-02 visits F-0002 on Monday at 10:00.
+const FIRST: &[PlannedVisit] = &[
+    ("R-01", "F-0001", 0, (9, 15)),
+    ("R-01", "F-0003", 1, (14, 0)),
+    ("R-02", "F-0002", 0, (10, 0)),
+];
+
+fn week49() -> IsoWeek {
+    IsoWeek::parse(W49).unwrap()
+}
+
+/// When the first version is published (Monday 23 November 2026, 16:05 UTC).
+fn first_published() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 16, 5, 0).unwrap()
+}
+
+fn uid(family: &str) -> String {
+    format!("visite-{W49}-{family}@parcours")
+}
+
+/// `(uid, sequence, status)` of every event of a feed, in feed order.
+fn summary(feed: &Feed) -> Vec<(String, u32, EventStatus)> {
+    feed.events
+        .iter()
+        .map(|e| (e.uid.clone(), e.sequence, e.status))
+        .collect()
+}
+
+fn counts_of(p: &Publication) -> (usize, usize, usize, usize) {
+    (p.added, p.changed, p.cancelled, p.unchanged)
+}
+
+/// Saves `visits` as the next version of week 49 and publishes it at `now`.
+async fn publish(store: &Store, visits: &[PlannedVisit], now: DateTime<Utc>) -> Publication {
+    store.save_plan(&plan_of(W49, visits), 1).await.unwrap();
+    store
+        .publish_week(week49(), None, now)
+        .await
+        .unwrap()
+        .expect("a saved plan is published")
+}
+
+async fn a_token_hash_finds_its_user_and_a_revoked_one_does_not(store: Store) {
+    // Arrange
+    let (batch, travel) = reference();
+    store.apply_import(&batch, &travel).await.unwrap();
+    let referent = batch.referents[0].code.clone();
+    let driver = batch.drivers[0].code.clone();
+    let token = token::generate().unwrap();
+    let other = token::generate().unwrap();
+
+    // Act
+    let id = store
+        .add_user(&referent, Role::Referent, &token::hash(&token))
+        .await
+        .unwrap();
+    let logistics = store
+        .add_user(&driver, Role::Logistics, &token::hash(&other))
+        .await
+        .unwrap();
+
+    // Assert
+    let found = store.user_by_token(&token::hash(&token)).await.unwrap();
+    assert_eq!(
+        found,
+        Some(ApiUser {
+            id,
+            person: referent.clone(),
+            role: Role::Referent
+        })
+    );
+    assert_eq!(
+        store.user_by_token(&token).await.unwrap(),
+        None,
+        "raw tokens are not stored"
+    );
+    assert!(store.revoke_user(id).await.unwrap());
+    assert!(!store.revoke_user(id).await.unwrap(), "already revoked");
+    assert_eq!(
+        store.user_by_token(&token::hash(&token)).await.unwrap(),
+        None
+    );
+    let driver_user = store.user_by_token(&token::hash(&other)).await.unwrap();
+    assert_eq!(
+        driver_user.map(|u| (u.id, u.role)),
+        Some((logistics, Role::Logistics))
+    );
+    assert_eq!(store.revoke_users_of(&driver).await.unwrap(), 1);
+    assert_eq!(
+        store.user_by_token(&token::hash(&other)).await.unwrap(),
+        None
+    );
+    assert!(!store.revoke_user(9_999).await.unwrap());
+}
+
+async fn a_token_for_an_unknown_person_or_the_wrong_role_is_refused_naming_the_code(store: Store) {
+    // Arrange
+    let (batch, travel) = reference();
+    store.apply_import(&batch, &travel).await.unwrap();
+    let driver = batch.drivers[0].code.clone();
+    let before = table_counts(&store).await;
+
+    // Act
+    let unknown = store
+        .add_user(&code("R-99"), Role::Referent, &token::hash("a"))
+        .await;
+    let not_a_referent = store
+        .add_user(&driver, Role::Referent, &token::hash("b"))
+        .await;
+    let not_a_coordinator = store
+        .add_user(
+            &batch.referents[0].code,
+            Role::Coordinator,
+            &token::hash("c"),
+        )
+        .await;
+    let no_feed = store.add_feed(&code("X-99"), &token::hash("d")).await;
+
+    // Assert
+    let err = unknown.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::UnknownPerson { code, .. } if code == "R-99"),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "R-99 : aucun référent de ce code");
+    let err = not_a_referent.unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{driver} : aucun référent")),
+        "{err}"
+    );
+    let err = not_a_coordinator.unwrap_err();
+    assert!(err.to_string().contains("aucun coordinateur"), "{err}");
+    let err = no_feed.unwrap_err();
+    assert!(err.to_string().starts_with("X-99 : aucun"), "{err}");
+    assert_eq!(table_counts(&store).await, before);
+}
+
+async fn a_feed_token_finds_its_person_until_it_is_revoked(store: Store) {
+    // Arrange
+    let (batch, travel) = reference();
+    store.apply_import(&batch, &travel).await.unwrap();
+    let referent = batch.referents[0].code.clone();
+    let professional = batch.professionals[0].code.clone();
+    let (first, second, third) = (
+        token::generate().unwrap(),
+        token::generate().unwrap(),
+        token::generate().unwrap(),
+    );
+
+    // Act
+    let id = store
+        .add_feed(&referent, &token::hash(&first))
+        .await
+        .unwrap();
+    store
+        .add_feed(&referent, &token::hash(&second))
+        .await
+        .unwrap();
+    store
+        .add_feed(&professional, &token::hash(&third))
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(
+        store.feed_person(&token::hash(&first)).await.unwrap(),
+        Some(referent.clone())
+    );
+    assert_eq!(
+        store.feed_person(&token::hash(&third)).await.unwrap(),
+        Some(professional)
+    );
+    assert_eq!(store.feed_person(&first).await.unwrap(), None);
+    assert!(store.revoke_feed(id).await.unwrap());
+    assert!(!store.revoke_feed(id).await.unwrap());
+    assert_eq!(store.feed_person(&token::hash(&first)).await.unwrap(), None);
+    assert_eq!(
+        store.feed_person(&token::hash(&second)).await.unwrap(),
+        Some(referent.clone())
+    );
+    assert_eq!(store.revoke_feeds_of(&referent).await.unwrap(), 1);
+    assert_eq!(
+        store.feed_person(&token::hash(&second)).await.unwrap(),
+        None
+    );
+}
+
+async fn publishing_the_same_plan_twice_changes_nothing_the_second_time(store: Store) {
+    // Arrange
+    let first = publish(&store, FIRST, first_published()).await;
+    let later = first_published() + chrono::Duration::hours(2);
+
+    // Act
+    let again = store
+        .publish_week(week49(), None, later)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Assert
+    assert_eq!((first.week, first.version), (week49(), 1));
+    assert_eq!(counts_of(&first), (3, 0, 0, 0));
+    assert_eq!((again.version, counts_of(&again)), (1, (0, 0, 0, 3)));
+    let feed = store.feed(&code("R-01"), later).await.unwrap();
+    assert_eq!(
+        summary(&feed),
+        [
+            (uid("F-0001"), 0, EventStatus::Confirmed),
+            (uid("F-0003"), 0, EventStatus::Confirmed),
+        ]
+    );
+    assert_eq!(
+        feed.last_modified,
+        Some(first_published()),
+        "nothing rewritten"
+    );
+    assert_eq!(store.published_version(week49()).await.unwrap(), Some(1));
+}
+
+async fn the_feed_shows_the_published_events_and_never_a_private_appointment(store: Store) {
+    // Arrange
+    publish(&store, FIRST, first_published()).await;
+
+    // Act
+    let feed = store.feed(&code("R-01"), first_published()).await.unwrap();
+    let nobody = store.feed(&code("R-03"), first_published()).await.unwrap();
+
+    // Assert: the events are those the plan's calendar writes, private appointment left out.
+    let plan = plan_of(W49, FIRST);
+    let expected = parcours::feeds::ics::referent_calendar(&plan.referents[0]).events;
+    assert_eq!(feed.events, expected);
+    assert!(feed.events.iter().all(|e| !e.uid.contains("AG-900")));
+    assert_eq!(
+        nobody,
+        Feed {
+            events: Vec::new(),
+            last_modified: None
+        }
+    );
+}
+
+async fn a_moved_visit_gets_sequence_1_and_a_dropped_one_stays_cancelled_for_30_days(store: Store) {
+    // Arrange: F-0001 moves to 11:00, F-0003 is no longer planned.
+    publish(&store, FIRST, first_published()).await;
+    let second = [
+        ("R-01", "F-0001", 0, (11, 0)),
+        ("R-02", "F-0002", 0, (10, 0)),
+    ];
+    let now = first_published() + chrono::Duration::days(1);
+
+    // Act
+    let publication = publish(&store, &second, now).await;
+
+    // Assert
+    assert_eq!(
+        (publication.version, counts_of(&publication)),
+        (2, (0, 1, 1, 1))
+    );
+    let feed = store.feed(&code("R-01"), now).await.unwrap();
+    assert_eq!(
+        summary(&feed),
+        [
+            (uid("F-0001"), 1, EventStatus::Confirmed),
+            (uid("F-0003"), 1, EventStatus::Cancelled),
+        ]
+    );
+    let monday = week49().monday();
+    assert_eq!(feed.events[0].start, monday.and_hms_opt(11, 0, 0).unwrap());
+    assert_eq!(feed.last_modified, Some(now));
+    let r02 = store.feed(&code("R-02"), now).await.unwrap();
+    assert_eq!(summary(&r02), [(uid("F-0002"), 0, EventStatus::Confirmed)]);
+    assert_eq!(r02.last_modified, Some(first_published()));
+
+    let day_29 = store
+        .feed(&code("R-01"), now + chrono::Duration::days(29))
+        .await
+        .unwrap();
+    assert_eq!(day_29.events.len(), 2, "still there 29 days after");
+    let day_30 = store
+        .feed(&code("R-01"), now + chrono::Duration::days(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        summary(&day_30),
+        [(uid("F-0001"), 1, EventStatus::Confirmed)],
+        "gone 30 days after"
+    );
+    assert_eq!(
+        day_30.last_modified,
+        Some(now),
+        "the dropped change still counts"
+    );
+}
+
+async fn publishing_an_earlier_version_brings_its_events_back_with_a_higher_sequence(store: Store) {
+    // Arrange
+    publish(&store, FIRST, first_published()).await;
+    publish(
+        &store,
+        &[
+            ("R-01", "F-0001", 0, (11, 0)),
+            ("R-02", "F-0002", 0, (10, 0)),
+        ],
+        first_published() + chrono::Duration::days(1),
+    )
+    .await;
+    let now = first_published() + chrono::Duration::days(2);
+
+    // Act
+    let back = store
+        .publish_week(week49(), Some(1), now)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Assert
+    assert_eq!((back.version, counts_of(&back)), (1, (0, 2, 0, 1)));
+    assert_eq!(store.published_version(week49()).await.unwrap(), Some(1));
+    let feed = store.feed(&code("R-01"), now).await.unwrap();
+    assert_eq!(
+        summary(&feed),
+        [
+            (uid("F-0001"), 2, EventStatus::Confirmed),
+            (uid("F-0003"), 2, EventStatus::Confirmed),
+        ]
+    );
+}
+
+async fn a_visit_reassigned_to_another_referent_leaves_her_feed_for_the_other_one(store: Store) {
+    // Arrange: F-0003 goes to R-02, same time.
+    publish(&store, FIRST, first_published()).await;
+    let second = [
+        ("R-01", "F-0001", 0, (9, 15)),
+        ("R-02", "F-0003", 1, (14, 0)),
+        ("R-02", "F-0002", 0, (10, 0)),
+    ];
+    let now = first_published() + chrono::Duration::hours(3);
+
+    // Act
+    let publication = publish(&store, &second, now).await;
+
+    // Assert
+    assert_eq!(counts_of(&publication), (1, 0, 1, 2));
+    let r01 = store.feed(&code("R-01"), now).await.unwrap();
+    assert_eq!(
+        summary(&r01),
+        [
+            (uid("F-0001"), 0, EventStatus::Confirmed),
+            (uid("F-0003"), 1, EventStatus::Cancelled),
+        ]
+    );
+    let r02 = store.feed(&code("R-02"), now).await.unwrap();
+    assert_eq!(
+        summary(&r02),
+        [
+            (uid("F-0002"), 0, EventStatus::Confirmed),
+            (uid("F-0003"), 0, EventStatus::Confirmed),
+        ]
+    );
+}
+
+async fn publishing_a_week_without_a_plan_returns_none_and_writes_nothing(store: Store) {
+    // Arrange: week 49 has an optimised version 1 and a baseline; week 50 has nothing.
+    store.save_plan(&plan_of(W49, FIRST), 1).await.unwrap();
+    let mut baseline = plan_of("2026-W50", FIRST);
+    baseline.kind = PlanKind::Baseline;
+    store.save_plan(&baseline, 1).await.unwrap();
+    let before = table_counts(&store).await;
+
+    // Act
+    let no_plan = store
+        .publish_week(IsoWeek::parse("2026-W50").unwrap(), None, first_published())
+        .await
+        .unwrap();
+    let no_version = store
+        .publish_week(week49(), Some(2), first_published())
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(no_plan, None);
+    assert_eq!(no_version, None);
+    assert_eq!(table_counts(&store).await, before);
+    assert_eq!(store.published_version(week49()).await.unwrap(), None);
+    let feed = store.feed(&code("R-01"), first_published()).await.unwrap();
+    assert_eq!(feed.events, []);
+}
+
+async fn two_publications_at_once_take_turns_and_agree(store: Store) {
+    // Arrange: two stores on the same database, as two servers would have.
+    store.save_plan(&plan_of(W49, FIRST), 1).await.unwrap();
+    let other = store.clone();
+
+    // Act
+    let (a, b) = tokio::join!(
+        store.publish_week(week49(), None, first_published()),
+        other.publish_week(week49(), None, first_published()),
+    );
+
+    // Assert: one adds the events, the other finds them published.
+    let mut counts = [
+        counts_of(&a.unwrap().unwrap()),
+        counts_of(&b.unwrap().unwrap()),
+    ];
+    counts.sort_unstable();
+    assert_eq!(counts, [(0, 0, 0, 3), (3, 0, 0, 0)]);
+    let feed = store.feed(&code("R-01"), first_published()).await.unwrap();
+    assert_eq!(feed.events.len(), 2);
+}
+
+async fn a_stored_plan_version_loads_back_by_number(store: Store) {
+    let first = plan_of(W49, FIRST);
+    let second = plan_of(W49, &FIRST[..1]);
+    store.save_plan(&first, 1).await.unwrap();
+    store.save_plan(&second, 1).await.unwrap();
+
+    let loaded = store.plan(week49(), PlanKind::Optimised, 1).await.unwrap();
+    assert_eq!(loaded, Some(first));
+    let loaded = store.plan(week49(), PlanKind::Optimised, 2).await.unwrap();
+    assert_eq!(loaded, Some(second));
+    assert_eq!(
+        store.plan(week49(), PlanKind::Optimised, 3).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.plan(week49(), PlanKind::Baseline, 1).await.unwrap(),
+        None
+    );
+}
+
 contract! {
     a_plan_is_stored_as_a_new_version_and_the_last_one_loads_back,
+    a_stored_plan_version_loads_back_by_number,
+    a_token_hash_finds_its_user_and_a_revoked_one_does_not,
+    a_token_for_an_unknown_person_or_the_wrong_role_is_refused_naming_the_code,
+    a_feed_token_finds_its_person_until_it_is_revoked,
+    publishing_the_same_plan_twice_changes_nothing_the_second_time,
+    the_feed_shows_the_published_events_and_never_a_private_appointment,
+    a_moved_visit_gets_sequence_1_and_a_dropped_one_stays_cancelled_for_30_days,
+    publishing_an_earlier_version_brings_its_events_back_with_a_higher_sequence,
+    a_visit_reassigned_to_another_referent_leaves_her_feed_for_the_other_one,
+    publishing_a_week_without_a_plan_returns_none_and_writes_nothing,
+    two_publications_at_once_take_turns_and_agree,
     migrations_run_twice_and_create_every_table,
     the_reference_territory_loads_back_exactly_as_imported,
     importing_the_same_batch_again_writes_nothing,

@@ -1,0 +1,129 @@
+//! The HTTP server (`parcours serve`): the calendar feeds référents subscribe to, a health check,
+//! and (issue 6, in progress) the JSON API coordinators and logistics staff drive.
+//!
+//! [`router`] is pure, for tests that call it directly; [`serve`] runs it on a bound listener
+//! until a shutdown future completes (STYLE.md §6). Requests are traced with their method, the
+//! route they matched (`/feeds/{file}`, never the token itself) and a request number, so that
+//! logs carry no personal data and no secret.
+
+mod error;
+mod feeds;
+mod health;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::StatusCode;
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use error::ApiError;
+
+use crate::store::Store;
+
+/// How long a request may take before the server answers 503.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The largest request body accepted (a family's record is far smaller).
+pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
+
+/// The clock the server reads: the real one, or a fixed instant in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Now.
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// The state of a server on `store` with the real clock.
+    pub fn new(store: Store) -> AppState {
+        AppState {
+            store,
+            clock: Arc::new(Utc::now),
+        }
+    }
+}
+
+/// Every route, with tracing, a request timeout and a body size limit.
+pub fn router(state: AppState) -> Router {
+    let counter = Arc::new(AtomicU64::new(0));
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/feeds/{file}", get(feeds::feed))
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .on_request(DefaultOnRequest::new().level(Level::DEBUG))
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .make_span_with(move |request: &Request| {
+                    // The matched route, not the URI: a feed's URI holds its token.
+                    let route = request
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or("(no route)", MatchedPath::as_str);
+                    tracing::info_span!(
+                        "request",
+                        id = counter.fetch_add(1, Ordering::Relaxed),
+                        method = %request.method(),
+                        route,
+                    )
+                }),
+        )
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
+///
+/// # Errors
+/// An I/O error of the listener.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        // Without a handler there is nothing to wait for: run until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,344 @@
+//! `parcours serve` as a référent's calendar app sees it: a published week comes through her
+//! feed with the headers that let the app poll cheaply (304), an unknown or revoked address
+//! gets a bare 404, a re-published change raises the event's SEQUENCE, and real calendar
+//! parsers accept the feed fetched over HTTP.
+
+use std::collections::BTreeMap;
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+
+use crate::helpers::{fixture, parcours};
+
+/// A server on a fresh port, in its own thread and runtime; stopped (gracefully) on drop.
+struct TestServer {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    fn start(url: &str) -> TestServer {
+        let (address_tx, address_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let url = url.to_owned();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let store = parcours::store::Store::connect(&url).await.unwrap();
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                address_tx.send(listener.local_addr().unwrap()).unwrap();
+                let app = parcours::http::router(parcours::http::AppState::new(store));
+                parcours::http::serve(listener, app, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        // The listener is bound before the address is sent: no waiting for start-up.
+        let addr = address_rx.recv().unwrap();
+        TestServer {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        get(self.addr, path, headers)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// An HTTP/1.1 answer.
+struct Reply {
+    status: u16,
+    /// Lower-case names.
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+/// `GET path` with `Connection: close`, read to the end.
+fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8(raw).expect("a UTF-8 answer");
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head and a body");
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: BTreeMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    assert_ne!(
+        headers.get("transfer-encoding").map(String::as_str),
+        Some("chunked"),
+        "this little client reads whole bodies only"
+    );
+    Reply {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+fn run_ok(args: &[&str], url: &str) -> String {
+    let out = parcours(args, url);
+    assert!(
+        out.status.success(),
+        "parcours {args:?}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `mini` imported, W49 planned and published, and R-01's feed token.
+fn published_mini(dir: &Path) -> (String, String) {
+    let url = format!("sqlite://{}", dir.join("serve.db").display());
+    run_ok(&["import", fixture("cases/mini").to_str().unwrap()], &url);
+    run_ok(
+        &[
+            "plan",
+            "--week",
+            "2026-W49",
+            "--quiet",
+            "--iterations",
+            "2000",
+        ],
+        &url,
+    );
+    run_ok(&["publish", "--week", "2026-W49"], &url);
+    let printed = run_ok(&["feed", "add", "--person", "R-01"], &url);
+    let token = printed
+        .split("/feeds/")
+        .nth(1)
+        .and_then(|rest| rest.split(".ics").next())
+        .expect("feed add prints the feed's address")
+        .to_owned();
+    assert_eq!(token.len(), 64, "{printed}");
+    assert!(printed.contains("webcal://"), "{printed}");
+    (url, token)
+}
+
+#[test]
+fn a_published_week_reaches_the_feed_with_the_headers_calendar_apps_poll_with() {
+    // Arrange
+    let dir = tempfile::tempdir().unwrap();
+    let (url, token) = published_mini(dir.path());
+    let server = TestServer::start(&url);
+    let path = format!("/feeds/{token}.ics");
+
+    // Act
+    let first = server.get(&path, &[]);
+
+    // Assert: the calendar, with what lets an app poll cheaply.
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(
+        first.headers["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    assert!(first.headers["cache-control"].contains("max-age"));
+    let etag = first.headers["etag"].clone();
+    let modified = first.headers["last-modified"].clone();
+    assert!(modified.ends_with(" GMT"), "{modified}");
+    let body = &first.body;
+    assert!(body.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(body.contains("X-WR-CALNAME:Parcours – R-01\r\n"));
+    assert!(body.contains("REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"));
+    assert!(body.contains("X-PUBLISHED-TTL:PT1H\r\n"));
+    assert!(body.contains("TZID:Europe/Paris") && body.contains("BEGIN:DAYLIGHT"));
+    assert!(body.matches("BEGIN:VEVENT").count() > 0, "{body}");
+    // Confidentiality: no child's or référent's name, no note.
+    let territory = crate::helpers::load(&url);
+    for child in &territory.children {
+        assert!(
+            !body.contains(child.code.as_str()),
+            "a child's code in the feed"
+        );
+    }
+    for r in &territory.referents {
+        assert!(!body.contains(&r.name), "{} named in the feed", r.name);
+    }
+    // Polling again: the same bytes, and 304 with either validator.
+    assert_eq!(server.get(&path, &[]).body, first.body);
+    let again = server.get(&path, &[("If-None-Match", &etag)]);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    assert_eq!(again.headers["etag"], etag);
+    let since = server.get(&path, &[("If-Modified-Since", &modified)]);
+    assert_eq!(since.status, 304);
+    assert_eq!(
+        server.get(&path, &[("If-None-Match", "\"other\"")]).status,
+        200
+    );
+}
+
+#[test]
+fn an_unknown_or_revoked_feed_address_gets_a_bare_404() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, token) = published_mini(dir.path());
+    let server = TestServer::start(&url);
+    let path = format!("/feeds/{token}.ics");
+    assert_eq!(server.get(&path, &[]).status, 200);
+
+    let unknown = server.get(&format!("/feeds/{}.ics", "0".repeat(64)), &[]);
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body.is_empty(), "{}", unknown.body);
+
+    run_ok(&["feed", "revoke", "--person", "R-01"], &url);
+    let revoked = server.get(&path, &[]);
+    assert_eq!(revoked.status, 404);
+    assert!(revoked.body.is_empty());
+}
+
+#[test]
+fn a_republished_change_raises_the_sequence_and_a_dropped_visit_is_cancelled() {
+    // Arrange: R-01's week published; then R-01 is absent on each day she has a visit.
+    let dir = tempfile::tempdir().unwrap();
+    let (url, token) = published_mini(dir.path());
+    let server = TestServer::start(&url);
+    let path = format!("/feeds/{token}.ics");
+    let before = server.get(&path, &[]);
+    assert!(!before.body.contains("SEQUENCE:1"));
+    let days: Vec<String> = before
+        .body
+        .lines()
+        .filter_map(|l| l.strip_prefix("DTSTART;TZID=Europe/Paris:"))
+        .map(|d| format!("{}-{}-{}", &d[0..4], &d[4..6], &d[6..8]))
+        .collect();
+    let mut args = vec![
+        "plan",
+        "--week",
+        "2026-W49",
+        "--quiet",
+        "--iterations",
+        "2000",
+    ];
+    let absences: Vec<String> = days.iter().map(|d| format!("R-01:{d}")).collect();
+    for a in &absences {
+        args.extend(["--absent", a.as_str()]);
+    }
+    run_ok(&args, &url);
+
+    // Act: not published yet, then published.
+    let unpublished = server.get(&path, &[]);
+    run_ok(&["publish", "--week", "2026-W49"], &url);
+    let after = server.get(&path, &[("If-None-Match", &before.headers["etag"])]);
+
+    // Assert
+    assert_eq!(
+        unpublished.body, before.body,
+        "an unpublished plan reached the feed"
+    );
+    assert_eq!(after.status, 200, "the change did not reach the feed");
+    assert!(after.body.contains("STATUS:CANCELLED"), "{}", after.body);
+    assert!(after.body.contains("SEQUENCE:1"), "{}", after.body);
+}
+
+#[test]
+fn the_feed_over_http_passes_ical_check() {
+    let Some(script) = crate::plan::ical_check() else {
+        println!("skipped: ical-check not found beside the repository (../shared/tools)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (url, token) = published_mini(dir.path());
+    let server = TestServer::start(&url);
+    let feed_url = server.url(&format!("/feeds/{token}.ics"));
+    let out = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(&feed_url)
+        .args(["--tz", "Europe/Paris"])
+        .output()
+        .expect("bash runs ical-check");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "ical-check refused the feed:\n{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains("PASS conditional-get-304"), "{report}");
+}
+
+#[test]
+fn health_answers_with_the_database_backend() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("health.db").display());
+    run_ok(&["migrate"], &url);
+    let server = TestServer::start(&url);
+    let reply = server.get("/health", &[]);
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body, r#"{"status":"ok","database":"SQLite"}"#);
+}
+
+#[test]
+fn the_server_stops_cleanly_on_sigterm() {
+    // Arrange: the real binary on a free port.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("sigterm.db").display());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_parcours"))
+        .args(["--database-url", &url, "serve", "--listen", "127.0.0.1:0"])
+        .env_remove("RUST_LOG")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let addr: SocketAddr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .parse()
+        .unwrap();
+    assert_eq!(get(addr, "/health", &[]).status, 200);
+
+    // Act
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+
+    // Assert
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("s'est arrêté"), "{rest}");
+}
