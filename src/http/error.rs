@@ -1,18 +1,45 @@
 //! One error type for every handler, turned into a status and a JSON body (STYLE.md §6).
+//! Bodies are French for the people who read them; a 404 has no body, so that it tells nothing
+//! of what exists.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::store::StoreError;
+
+/// A field that cannot be accepted as it is (422).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldIssue {
+    /// The record's code (`F-0012`), or what the field belongs to.
+    pub record: String,
+    /// The field (`disponibilites`).
+    pub field: String,
+    /// What is wrong, in French.
+    pub message: String,
+}
 
 /// What went wrong with a request.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// No token, or one that is unknown or revoked (401).
+    #[error("unauthorized")]
+    Unauthorized,
+    /// The caller's role may not do this (403).
+    #[error("forbidden")]
+    Forbidden,
     /// Nothing here, or nothing the caller may know of: a bare 404 with no body.
     #[error("not found")]
     NotFound,
+    /// A request that cannot be read: malformed JSON, a bad path parameter (400).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Well-formed data that cannot be accepted, field by field (422).
+    #[error("invalid data")]
+    Invalid(Vec<FieldIssue>),
     /// The database does not answer (503).
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -23,38 +50,78 @@ pub enum ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
+        if e.is_unknown_person() {
+            return ApiError::Invalid(vec![FieldIssue {
+                record: "personne".into(),
+                field: "person".into(),
+                message: e.to_string(),
+            }]);
+        }
         ApiError::Internal(e.to_string())
     }
 }
 
-#[derive(Serialize)]
-struct Body {
-    error: &'static str,
+/// The body of every error but 404.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in French.
+    pub error: String,
+    /// For 422: each field that cannot be accepted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldIssue>,
+}
+
+fn body(status: StatusCode, error: impl Into<String>, fields: Vec<FieldIssue>) -> Response {
+    (
+        status,
+        Json(ErrorBody {
+            error: error.into(),
+            fields,
+        }),
+    )
+        .into_response()
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
+            ApiError::Unauthorized => {
+                let mut r = body(
+                    StatusCode::UNAUTHORIZED,
+                    "jeton d'accès manquant, inconnu ou révoqué",
+                    Vec::new(),
+                );
+                r.headers_mut()
+                    .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                r
+            }
+            ApiError::Forbidden => body(
+                StatusCode::FORBIDDEN,
+                "votre rôle ne permet pas cette action",
+                Vec::new(),
+            ),
             ApiError::NotFound => StatusCode::NOT_FOUND.into_response(),
+            ApiError::BadRequest(message) => body(StatusCode::BAD_REQUEST, message, Vec::new()),
+            ApiError::Invalid(fields) => body(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "données invalides",
+                fields,
+            ),
             ApiError::Unavailable(detail) => {
                 tracing::warn!(%detail, "database unavailable");
-                (
+                body(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    Json(Body {
-                        error: "base de données indisponible",
-                    }),
+                    "base de données indisponible",
+                    Vec::new(),
                 )
-                    .into_response()
             }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                (
+                body(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    Json(Body {
-                        error: "erreur interne",
-                    }),
+                    "erreur interne",
+                    Vec::new(),
                 )
-                    .into_response()
             }
         }
     }

@@ -3,16 +3,28 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{ApiError, AppState};
 
-#[derive(Serialize)]
+/// The server's health.
+#[derive(Serialize, ToSchema)]
 pub(super) struct Health {
+    /// `ok`.
     status: &'static str,
+    /// `SQLite` or `PostgreSQL`.
     database: &'static str,
 }
 
 /// 200 `{"status":"ok","database":"SQLite"}` when a query goes through, 503 otherwise.
+#[utoipa::path(
+    get,
+    path = "/health",
+    responses(
+        (status = 200, description = "Up, database answering", body = Health),
+        (status = 503, description = "Database unavailable", body = super::error::ErrorBody),
+    )
+)]
 pub(super) async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state
         .store

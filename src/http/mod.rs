@@ -1,5 +1,6 @@
 //! The HTTP server (`parcours serve`): the calendar feeds référents subscribe to, a health check,
-//! and (issue 6, in progress) the JSON API coordinators and logistics staff drive.
+//! and the JSON API under `/api/v1` (bearer tokens, one role each; its OpenAPI 3 document at
+//! `/api/openapi.json`, generated from the handlers).
 //!
 //! [`router`] is pure, for tests that call it directly; [`serve`] runs it on a bound listener
 //! until a shutdown future completes (STYLE.md §6). Requests are traced with their method, the
@@ -7,8 +8,14 @@
 //! logs carry no personal data and no secret.
 
 mod error;
+mod extract;
 mod feeds;
 mod health;
+mod me;
+mod openapi;
+mod subscriptions;
+mod territory;
+mod weeks;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -18,14 +25,15 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use chrono::{DateTime, Utc};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody, FieldIssue};
+pub use extract::{AppJson, Caller};
 
 use crate::store::Store;
 
@@ -63,6 +71,19 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/feeds/{file}", get(feeds::feed))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/v1/me", get(me::me))
+        .route("/api/v1/territory", get(territory::territory))
+        .route("/api/v1/weeks/{week}/publish", post(weeks::publish))
+        .route(
+            "/api/v1/weeks/{week}/referents/{code}",
+            get(weeks::referent_week),
+        )
+        .route("/api/v1/feed-subscriptions", post(subscriptions::create))
+        .route(
+            "/api/v1/feed-subscriptions/{id}",
+            delete(subscriptions::revoke),
+        )
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(

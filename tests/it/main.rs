@@ -1,6 +1,7 @@
 //! Integration tests: the real binary and the real store, on temporary SQLite files (one test
 //! binary, so one link).
 
+mod api;
 mod bench;
 mod demo;
 mod helpers;

@@ -11,14 +11,14 @@ use std::path::Path;
 use crate::helpers::{fixture, parcours};
 
 /// A server on a fresh port, in its own thread and runtime; stopped (gracefully) on drop.
-struct TestServer {
+pub(crate) struct TestServer {
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl TestServer {
-    fn start(url: &str) -> TestServer {
+    pub(crate) fn start(url: &str) -> TestServer {
         let (address_tx, address_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let url = url.to_owned();
@@ -56,6 +56,17 @@ impl TestServer {
     fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
         get(self.addr, path, headers)
     }
+
+    /// `method path` with `headers` and a body, if any.
+    pub(crate) fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Reply {
+        request(self.addr, method, path, headers, body)
+    }
 }
 
 impl Drop for TestServer {
@@ -70,21 +81,36 @@ impl Drop for TestServer {
 }
 
 /// An HTTP/1.1 answer.
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     /// Lower-case names.
-    headers: BTreeMap<String, String>,
-    body: String,
+    pub(crate) headers: BTreeMap<String, String>,
+    pub(crate) body: String,
 }
 
 /// `GET path` with `Connection: close`, read to the end.
 fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Reply {
+    request(addr, "GET", path, headers, None)
+}
+
+/// `method path` with `Connection: close` and a body if any, read to the end.
+fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Reply {
     let mut stream = TcpStream::connect(addr).unwrap();
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
+    if let Some(body) = body {
+        request.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     request.push_str("\r\n");
+    request.push_str(body.unwrap_or(""));
     stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
@@ -115,7 +141,7 @@ fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Reply {
     }
 }
 
-fn run_ok(args: &[&str], url: &str) -> String {
+pub(crate) fn run_ok(args: &[&str], url: &str) -> String {
     let out = parcours(args, url);
     assert!(
         out.status.success(),

@@ -1,0 +1,33 @@
+//! `GET /api/v1/me`: who the token belongs to.
+
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::extract::Caller;
+
+/// The caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct Me {
+    /// Her code (`R-01`).
+    person: String,
+    /// `coordinator`, `referent` or `logistics`.
+    role: String,
+}
+
+/// Who am I.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn me(caller: Caller) -> Json<Me> {
+    Json(Me {
+        person: caller.person.to_string(),
+        role: caller.role.key().to_owned(),
+    })
+}

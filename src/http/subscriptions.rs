@@ -1,0 +1,95 @@
+//! Feed subscriptions, for coordinators: create one for any person (its secret address is
+//! returned once), revoke one.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::FieldIssue;
+use super::extract::{AppJson, Caller};
+use super::{ApiError, AppState};
+use crate::domain::{Code, Role};
+use crate::feeds::token;
+
+/// Whose calendar.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(super) struct NewSubscription {
+    /// The person's code: a référent, a coordinator, a driver or a professional.
+    person: String,
+}
+
+/// A created subscription.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct Subscription {
+    id: i64,
+    person: String,
+    /// The feed's path on this server (`/feeds/<token>.ics`): shown once, never again.
+    path: String,
+}
+
+/// Create a person's calendar subscription.
+#[utoipa::path(
+    post,
+    path = "/api/v1/feed-subscriptions",
+    request_body = NewSubscription,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created; the path is shown once", body = Subscription),
+        (status = 400, description = "Malformed JSON", body = super::error::ErrorBody),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
+        (status = 422, description = "Unknown person", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppJson(new): AppJson<NewSubscription>,
+) -> Result<(StatusCode, Json<Subscription>), ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    let person = Code::parse(&new.person).map_err(|e| {
+        ApiError::Invalid(vec![FieldIssue {
+            record: new.person.clone(),
+            field: "person".into(),
+            message: e.to_string(),
+        }])
+    })?;
+    let raw = token::generate().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let id = state.store.add_feed(&person, &token::hash(&raw)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Subscription {
+            id,
+            person: person.to_string(),
+            path: format!("/feeds/{raw}.ics"),
+        }),
+    ))
+}
+
+/// Revoke a subscription: its address answers 404 from now on.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/feed-subscriptions/{id}",
+    params(("id" = i64, Path, description = "The subscription's number")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
+        (status = 404, description = "No such active subscription"),
+    )
+)]
+pub(super) async fn revoke(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    if state.store.revoke_feed(id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}

@@ -1,0 +1,128 @@
+//! `GET /api/v1/territory`: the coordinator's territory — communes, référents, families (codes
+//! only: families have no names in Parcours).
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::extract::Caller;
+use super::{ApiError, AppState};
+use crate::domain::{MeetingPlace, Role};
+
+/// A commune.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct CommuneDto {
+    insee: String,
+    name: String,
+}
+
+/// A référent.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct ReferentDto {
+    code: String,
+    name: String,
+    commune: String,
+    /// Working hours, as in `referents.csv` (`lundi 09:00-17:00, …`).
+    working_hours: String,
+    target_caseload: u32,
+    max_caseload: u32,
+    /// `commune:59606`, `qpv:QPV-59606-1`, …
+    sectors: Vec<String>,
+    /// Languages besides French.
+    languages: Vec<String>,
+    travel_mode: String,
+}
+
+/// A family (pseudonymous code).
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct FamilyDto {
+    code: String,
+    commune: String,
+    qpv: Option<String>,
+    /// When it can be visited (`mardi 14:00-16:30, …`).
+    availability: String,
+    /// `domicile` or a neutral site's code.
+    meeting_place: String,
+    language: String,
+    referent: Option<String>,
+    /// Followed by its référent since (`YYYY-MM-DD`).
+    referent_since: Option<String>,
+    referent_pinned: bool,
+    frequency: String,
+    last_visit: Option<String>,
+    visit_minutes: u32,
+}
+
+/// The territory.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct TerritoryDto {
+    communes: Vec<CommuneDto>,
+    referents: Vec<ReferentDto>,
+    families: Vec<FamilyDto>,
+}
+
+/// The territory, for coordinators.
+#[utoipa::path(
+    get,
+    path = "/api/v1/territory",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Communes, référents and families", body = TerritoryDto),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn territory(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<TerritoryDto>, ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    let t = state.store.load_territory().await?;
+    Ok(Json(TerritoryDto {
+        communes: t
+            .communes
+            .iter()
+            .map(|c| CommuneDto {
+                insee: c.insee.to_string(),
+                name: c.name.clone(),
+            })
+            .collect(),
+        referents: t
+            .referents
+            .iter()
+            .map(|r| ReferentDto {
+                code: r.code.to_string(),
+                name: r.name.clone(),
+                commune: r.commune.to_string(),
+                working_hours: r.working_hours.to_string(),
+                target_caseload: r.target_caseload,
+                max_caseload: r.max_caseload,
+                sectors: r.sectors.iter().map(ToString::to_string).collect(),
+                languages: r.languages.iter().map(|l| l.code().to_owned()).collect(),
+                travel_mode: r.travel_mode.key().to_owned(),
+            })
+            .collect(),
+        families: t
+            .families
+            .iter()
+            .map(|f| FamilyDto {
+                code: f.code.to_string(),
+                commune: f.commune.to_string(),
+                qpv: f.qpv.as_ref().map(ToString::to_string),
+                availability: f.availability.to_string(),
+                meeting_place: match &f.meeting_place {
+                    MeetingPlace::Home => "domicile".to_owned(),
+                    MeetingPlace::Site(code) => code.to_string(),
+                },
+                language: f.language.code().to_owned(),
+                referent: f.referent.as_ref().map(|(r, _)| r.to_string()),
+                referent_since: f.referent.as_ref().map(|(_, d)| d.to_string()),
+                referent_pinned: f.referent_pinned,
+                frequency: f.frequency.key().to_owned(),
+                last_visit: f.last_visit.map(|d| d.to_string()),
+                visit_minutes: f.visit_minutes,
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,215 @@
+//! A week's plans: publishing one (coordinators), and reading a référent's published week (her
+//! own for a référent, anyone's for a coordinator).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::{NaiveDateTime, TimeZone as _};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::Caller;
+use super::{ApiError, AppState};
+use crate::domain::{Code, Role};
+use crate::planning::{IsoWeek, PlanKind, StopKind};
+
+fn week_of(text: &str) -> Result<IsoWeek, ApiError> {
+    IsoWeek::parse(text).map_err(|e| ApiError::BadRequest(format!("semaine « {text} » : {e}")))
+}
+
+/// RFC 3339 with the Europe/Paris offset of that local time.
+fn paris(t: NaiveDateTime) -> String {
+    chrono_tz::Europe::Paris
+        .from_local_datetime(&t)
+        .earliest()
+        .map_or_else(|| t.to_string(), |z| z.to_rfc3339())
+}
+
+/// Which version to publish.
+#[derive(Debug, Deserialize, IntoParams)]
+pub(super) struct PublishQuery {
+    /// A plan version of the week (default: its last plan).
+    version: Option<i64>,
+}
+
+/// What a publication changed in the feeds.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct PublicationDto {
+    week: String,
+    version: i64,
+    added: usize,
+    changed: usize,
+    cancelled: usize,
+    unchanged: usize,
+}
+
+/// Publish a week's plan: from now on the feeds show it, all at once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/weeks/{week}/publish",
+    params(("week" = String, Path, description = "ISO week, `2026-W49`"), PublishQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Published", body = PublicationDto),
+        (status = 400, description = "Not an ISO week", body = super::error::ErrorBody),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
+        (status = 404, description = "No such plan"),
+    )
+)]
+pub(super) async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(week): Path<String>,
+    Query(query): Query<PublishQuery>,
+) -> Result<Json<PublicationDto>, ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    let week = week_of(&week)?;
+    let p = state
+        .store
+        .publish_week(week, query.version, (state.clock)())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(PublicationDto {
+        week: p.week.to_string(),
+        version: p.version,
+        added: p.added,
+        changed: p.changed,
+        cancelled: p.cancelled,
+        unchanged: p.unchanged,
+    }))
+}
+
+/// One stop of a day.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct StopDto {
+    /// Stable id within the week (`visite-2026-W49-F-0001`).
+    id: String,
+    /// `visit` or `fixed` (a meeting, a training…).
+    kind: String,
+    /// The family of a visit.
+    family: Option<String>,
+    /// The label of a fixed engagement (`Réunion EPS`).
+    label: Option<String>,
+    /// RFC 3339, Europe/Paris offset.
+    start: String,
+    end: String,
+    commune: String,
+    commune_name: String,
+    /// `domicile`, `bureau`, `centre social`…
+    place: String,
+    travel_minutes: i64,
+    confirmed: bool,
+}
+
+/// One working day.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct DayDto {
+    date: String,
+    leave: Option<String>,
+    back: Option<String>,
+    stops: Vec<StopDto>,
+    return_minutes: i64,
+}
+
+/// A référent's published week.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct ReferentWeekDto {
+    week: String,
+    referent: String,
+    /// The published plan version.
+    version: i64,
+    days: Vec<DayDto>,
+    travel_minutes: i64,
+}
+
+/// A référent's published week: a référent reads her own (another's is a 404), a coordinator
+/// anyone's.
+#[utoipa::path(
+    get,
+    path = "/api/v1/weeks/{week}/referents/{code}",
+    params(
+        ("week" = String, Path, description = "ISO week, `2026-W49`"),
+        ("code" = String, Path, description = "The référent's code, `R-01`"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Her published week", body = ReferentWeekDto),
+        (status = 400, description = "Not an ISO week", body = super::error::ErrorBody),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Logistics staff", body = super::error::ErrorBody),
+        (status = 404, description = "Not published, unknown, or not hers"),
+    )
+)]
+pub(super) async fn referent_week(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((week, code)): Path<(String, String)>,
+) -> Result<Json<ReferentWeekDto>, ApiError> {
+    caller.require(&[Role::Coordinator, Role::Referent])?;
+    let week = week_of(&week)?;
+    let code = Code::parse(&code).map_err(|_| ApiError::NotFound)?;
+    // Another référent's week does not exist for her.
+    if caller.role == Role::Referent && caller.person != code {
+        return Err(ApiError::NotFound);
+    }
+    let version = state
+        .store
+        .published_version(week)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let plan = state
+        .store
+        .plan(week, PlanKind::Optimised, version)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let her = plan
+        .referents
+        .iter()
+        .find(|r| r.code == code.as_str())
+        .ok_or(ApiError::NotFound)?;
+    let days = her
+        .days
+        .iter()
+        .map(|d| DayDto {
+            date: d.date.to_string(),
+            leave: d.leave.map(paris),
+            back: d.back.map(paris),
+            stops: d
+                .stops
+                .iter()
+                // Her private appointments are hers: shown to her, not to the coordinator.
+                .filter(|s| {
+                    caller.role == Role::Referent
+                        || !matches!(s.kind, StopKind::Fixed { private: true, .. })
+                })
+                .map(|s| {
+                    let (kind, family, label) = match &s.kind {
+                        StopKind::Visit { family } => ("visit", Some(family.clone()), None),
+                        StopKind::Fixed { label, .. } => ("fixed", None, Some(label.clone())),
+                    };
+                    StopDto {
+                        id: s.id.clone(),
+                        kind: kind.to_owned(),
+                        family,
+                        label,
+                        start: paris(s.start),
+                        end: paris(s.end),
+                        commune: s.commune.clone(),
+                        commune_name: s.commune_name.clone(),
+                        place: s.place.french().to_owned(),
+                        travel_minutes: s.travel_minutes,
+                        confirmed: s.confirmed,
+                    }
+                })
+                .collect(),
+            return_minutes: d.return_minutes,
+        })
+        .collect();
+    Ok(Json(ReferentWeekDto {
+        week: week.to_string(),
+        referent: her.code.clone(),
+        version,
+        days,
+        travel_minutes: her.travel_minutes(),
+    }))
+}

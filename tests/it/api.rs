@@ -1,0 +1,249 @@
+//! The JSON API as coordinators and référents use it: a bearer token per person, one role each;
+//! no token is a 401, a wrong role a 403, another référent's week a 404; malformed JSON a 400,
+//! an unknown person a 422 naming the field; publishing makes a week readable and reach the
+//! feeds; the OpenAPI document describes what is served.
+
+use serde_json::Value;
+
+use crate::helpers::fixture;
+use crate::serve::{Reply, TestServer, run_ok};
+
+/// `mini` imported and W49 planned (not published), with a token per role.
+struct Team {
+    _dir: tempfile::TempDir,
+    url: String,
+    coordinator: String,
+    r01: String,
+    r02: String,
+    logistics: String,
+}
+
+fn token_of(printed: &str) -> String {
+    let token = printed.lines().last().unwrap().trim().to_owned();
+    assert_eq!(token.len(), 64, "{printed}");
+    token
+}
+
+fn team() -> Team {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("api.db").display());
+    run_ok(&["import", fixture("cases/mini").to_str().unwrap()], &url);
+    run_ok(
+        &[
+            "plan",
+            "--week",
+            "2026-W49",
+            "--quiet",
+            "--iterations",
+            "2000",
+        ],
+        &url,
+    );
+    let user = |role: &str, person: &str| {
+        token_of(&run_ok(
+            &["user", "add", "--role", role, "--person", person],
+            &url,
+        ))
+    };
+    Team {
+        coordinator: user("coordinator", "C-01"),
+        r01: user("referent", "R-01"),
+        r02: user("referent", "R-02"),
+        logistics: user("logistics", "CH-01"),
+        url,
+        _dir: dir,
+    }
+}
+
+fn call(server: &TestServer, method: &str, path: &str, token: &str, body: Option<&str>) -> Reply {
+    let auth = format!("Bearer {token}");
+    let mut headers = vec![("Authorization", auth.as_str())];
+    if body.is_some() {
+        headers.push(("Content-Type", "application/json"));
+    }
+    server.request(method, path, &headers, body)
+}
+
+fn json(reply: &Reply) -> Value {
+    serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("{e}: {}", reply.body))
+}
+
+#[test]
+fn without_a_valid_token_the_api_answers_401_and_a_wrong_role_403() {
+    let team = team();
+    let server = TestServer::start(&team.url);
+
+    let none = server.request("GET", "/api/v1/me", &[], None);
+    assert_eq!(none.status, 401);
+    assert_eq!(none.headers["www-authenticate"], "Bearer");
+    assert_eq!(
+        call(&server, "GET", "/api/v1/me", &"0".repeat(64), None).status,
+        401
+    );
+    let me = call(&server, "GET", "/api/v1/me", &team.r01, None);
+    assert_eq!(me.status, 200);
+    assert_eq!(json(&me)["person"], "R-01");
+    assert_eq!(json(&me)["role"], "referent");
+
+    for token in [&team.r01, &team.logistics] {
+        let reply = call(&server, "GET", "/api/v1/territory", token, None);
+        assert_eq!(reply.status, 403, "{}", reply.body);
+    }
+    let territory = call(&server, "GET", "/api/v1/territory", &team.coordinator, None);
+    assert_eq!(territory.status, 200);
+    let territory = json(&territory);
+    assert!(
+        territory["families"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "F-0001")
+    );
+
+    // A revoked user is a stranger.
+    run_ok(&["user", "revoke", "--person", "R-01"], &team.url);
+    assert_eq!(
+        call(&server, "GET", "/api/v1/me", &team.r01, None).status,
+        401
+    );
+}
+
+#[test]
+fn a_published_week_is_hers_to_read_and_no_one_elses() {
+    let team = team();
+    let server = TestServer::start(&team.url);
+    let own = "/api/v1/weeks/2026-W49/referents/R-01";
+
+    // Nothing is readable before publication.
+    assert_eq!(call(&server, "GET", own, &team.r01, None).status, 404);
+
+    // Only a coordinator publishes; a bad week is a 400, a week without plan a 404.
+    let publish = "/api/v1/weeks/2026-W49/publish";
+    assert_eq!(call(&server, "POST", publish, &team.r01, None).status, 403);
+    let bad = call(
+        &server,
+        "POST",
+        "/api/v1/weeks/2026-W99/publish",
+        &team.coordinator,
+        None,
+    );
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    let empty = "/api/v1/weeks/2026-W50/publish";
+    assert_eq!(
+        call(&server, "POST", empty, &team.coordinator, None).status,
+        404
+    );
+    let published = call(&server, "POST", publish, &team.coordinator, None);
+    assert_eq!(published.status, 200, "{}", published.body);
+    assert!(json(&published)["added"].as_u64().unwrap() > 0);
+
+    // Her own week; another's is a 404 (its existence does not leak); a coordinator reads both.
+    let week = call(&server, "GET", own, &team.r01, None);
+    assert_eq!(week.status, 200, "{}", week.body);
+    let week = json(&week);
+    assert_eq!(week["referent"], "R-01");
+    let starts: Vec<&str> = week["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["stops"].as_array().unwrap())
+        .map(|s| s["start"].as_str().unwrap())
+        .collect();
+    assert!(!starts.is_empty());
+    assert!(starts.iter().all(|s| s.ends_with("+01:00")), "{starts:?}");
+    let other = "/api/v1/weeks/2026-W49/referents/R-02";
+    assert_eq!(call(&server, "GET", other, &team.r01, None).status, 404);
+    assert_eq!(call(&server, "GET", other, &team.r02, None).status, 200);
+    assert_eq!(
+        call(&server, "GET", other, &team.coordinator, None).status,
+        200
+    );
+    assert_eq!(call(&server, "GET", own, &team.logistics, None).status, 403);
+}
+
+#[test]
+fn a_coordinator_creates_and_revokes_a_feed_subscription() {
+    let team = team();
+    let server = TestServer::start(&team.url);
+    let subscriptions = "/api/v1/feed-subscriptions";
+
+    // Malformed JSON, an unknown person, a référent: refused, nothing created.
+    let malformed = call(
+        &server,
+        "POST",
+        subscriptions,
+        &team.coordinator,
+        Some("{\"person\":"),
+    );
+    assert_eq!(malformed.status, 400, "{}", malformed.body);
+    let unknown = call(
+        &server,
+        "POST",
+        subscriptions,
+        &team.coordinator,
+        Some(r#"{"person":"R-99"}"#),
+    );
+    assert_eq!(unknown.status, 422, "{}", unknown.body);
+    assert_eq!(json(&unknown)["fields"][0]["field"], "person");
+    assert!(
+        json(&unknown)["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("R-99")
+    );
+    let body = r#"{"person":"R-01"}"#;
+    assert_eq!(
+        call(&server, "POST", subscriptions, &team.r01, Some(body)).status,
+        403
+    );
+
+    // Created: the path works, once revoked it is a bare 404.
+    let created = call(
+        &server,
+        "POST",
+        subscriptions,
+        &team.coordinator,
+        Some(body),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let created = json(&created);
+    let path = created["path"].as_str().unwrap().to_owned();
+    let feed = server.request("GET", &path, &[], None);
+    assert_eq!(feed.status, 200);
+    assert_eq!(feed.headers["content-type"], "text/calendar; charset=utf-8");
+    let one = format!("{subscriptions}/{}", created["id"]);
+    assert_eq!(
+        call(&server, "DELETE", &one, &team.coordinator, None).status,
+        204
+    );
+    assert_eq!(server.request("GET", &path, &[], None).status, 404);
+    assert_eq!(
+        call(&server, "DELETE", &one, &team.coordinator, None).status,
+        404
+    );
+}
+
+#[test]
+fn the_openapi_document_describes_the_served_api() {
+    let team = team();
+    let server = TestServer::start(&team.url);
+    let reply = server.request("GET", "/api/openapi.json", &[], None);
+    assert_eq!(reply.status, 200);
+    let doc = json(&reply);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/health",
+        "/api/v1/me",
+        "/api/v1/territory",
+        "/api/v1/weeks/{week}/publish",
+        "/api/v1/weeks/{week}/referents/{code}",
+        "/api/v1/feed-subscriptions",
+        "/api/v1/feed-subscriptions/{id}",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+}
