@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod feeds;
 mod health;
+mod jobs;
 mod me;
 mod openapi;
 mod subscriptions;
@@ -34,6 +35,7 @@ use tracing::Level;
 
 pub use error::{ApiError, ErrorBody, FieldIssue};
 pub use extract::{AppJson, Caller};
+pub use jobs::Jobs;
 
 use crate::store::Store;
 
@@ -53,6 +55,8 @@ pub struct AppState {
     pub store: Store,
     /// Now.
     pub clock: Clock,
+    /// Planning jobs.
+    pub jobs: Arc<jobs::Jobs>,
 }
 
 impl AppState {
@@ -61,6 +65,7 @@ impl AppState {
         AppState {
             store,
             clock: Arc::new(Utc::now),
+            jobs: Arc::default(),
         }
     }
 }
@@ -75,6 +80,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(me::me))
         .route("/api/v1/territory", get(territory::territory))
         .route("/api/v1/weeks/{week}/publish", post(weeks::publish))
+        .route("/api/v1/weeks/{week}/plans", post(jobs::start))
+        .route("/api/v1/jobs/{id}", get(jobs::status).delete(jobs::cancel))
         .route(
             "/api/v1/weeks/{week}/referents/{code}",
             get(weeks::referent_week),

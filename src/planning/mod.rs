@@ -79,6 +79,8 @@ pub struct PlanOptions {
     pub previous: Option<WeekPlan>,
     /// Drives measured by a routing engine (`trajets.csv`): they win over the estimate.
     pub travel: Vec<crate::store::TravelOverride>,
+    /// Set to stop the solves early (a cancelled API job): each returns its best so far.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl PlanOptions {
@@ -96,6 +98,7 @@ impl PlanOptions {
             absences: Vec::new(),
             previous: None,
             travel: Vec::new(),
+            cancel: None,
         }
     }
 }
@@ -264,7 +267,9 @@ pub fn plan_week(
             (kept, report)
         }
         None => {
-            let params = Params::new(options.seed, Limits::new(options.assign_time));
+            let mut limits = Limits::new(options.assign_time);
+            limits.cancel = options.cancel.clone();
+            let params = Params::new(options.seed, limits);
             let solution =
                 assign::solve(&problem, &params).map_err(|e| PlanError::Solver(e.to_string()))?;
             let report = assignment_report(&ctx, &solution, assign_started);
@@ -287,7 +292,8 @@ pub fn plan_week(
     // What a re-plan keeps.
     let keeps = |f: usize| keep_of(&ctx, &meta, options, f);
     let rota_params = |seed| {
-        let limits = Limits::new(options.rota_time);
+        let mut limits = Limits::new(options.rota_time);
+        limits.cancel = options.cancel.clone();
         let limits = match options.iterations {
             Some(i) => limits.with_iterations(i),
             None => limits,

@@ -247,3 +247,126 @@ fn the_openapi_document_describes_the_served_api() {
         "bearer"
     );
 }
+
+/// Polls job `id` until it leaves `queued` and `running` (at most a minute).
+fn finished(server: &TestServer, token: &str, id: u64) -> Value {
+    let path = format!("/api/v1/jobs/{id}");
+    for _ in 0..600 {
+        let reply = call(server, "GET", &path, token, None);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let job = json(&reply);
+        if job["status"] != "queued" && job["status"] != "running" {
+            return job;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("job {id} still running after a minute");
+}
+
+#[test]
+fn a_plan_is_a_job_a_coordinator_starts_follows_and_publishes() {
+    let team = team();
+    let server = TestServer::start(&team.url);
+    let plans = "/api/v1/weeks/2026-W49/plans";
+
+    // Refused: another role, malformed JSON, settings out of range; an unknown job is a 404.
+    assert_eq!(call(&server, "POST", plans, &team.r01, None).status, 403);
+    assert_eq!(
+        call(&server, "POST", plans, &team.coordinator, Some("{")).status,
+        400
+    );
+    let slow = call(
+        &server,
+        "POST",
+        plans,
+        &team.coordinator,
+        Some(r#"{"time_limit_seconds": 1000}"#),
+    );
+    assert_eq!(slow.status, 422, "{}", slow.body);
+    assert_eq!(json(&slow)["fields"][0]["field"], "time_limit_seconds");
+    assert_eq!(
+        call(&server, "GET", "/api/v1/jobs/999", &team.coordinator, None).status,
+        404
+    );
+
+    // Started, followed to its end, stored as the week's second version, then published.
+    let started = call(
+        &server,
+        "POST",
+        plans,
+        &team.coordinator,
+        Some(r#"{"compare_baseline": true, "time_limit_seconds": 1}"#),
+    );
+    assert_eq!(started.status, 202, "{}", started.body);
+    let id = json(&started)["id"].as_u64().unwrap();
+    assert_eq!(started.headers["location"], format!("/api/v1/jobs/{id}"));
+    let job = finished(&server, &team.coordinator, id);
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["version"], 2);
+    assert!(job["report"]["plan"]["visits_placed"].as_u64().unwrap() > 0);
+    assert!(job["report"]["comparison"]["baseline"].is_object());
+    // A week the territory cannot be planned for fails with the reason, in French.
+    let unknown_holidays = call(
+        &server,
+        "POST",
+        "/api/v1/weeks/2029-W10/plans",
+        &team.coordinator,
+        None,
+    );
+    let failed = finished(
+        &server,
+        &team.coordinator,
+        json(&unknown_holidays)["id"].as_u64().unwrap(),
+    );
+    assert_eq!(failed["status"], "failed");
+    assert!(
+        failed["error"].as_str().unwrap().contains("jours fériés"),
+        "{failed}"
+    );
+    let publish = "/api/v1/weeks/2026-W49/publish?version=2";
+    let published = call(&server, "POST", publish, &team.coordinator, None);
+    assert_eq!(published.status, 200, "{}", published.body);
+    assert_eq!(json(&published)["version"], 2);
+}
+
+#[test]
+fn a_cancelled_plan_stops_and_stores_nothing() {
+    // Arrange: the reference territory, so that a plan takes long enough to cancel.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cancel.db").display());
+    run_ok(&["import", fixture("territory").to_str().unwrap()], &url);
+    let coordinator = token_of(&run_ok(
+        &["user", "add", "--role", "coordinator", "--person", "C-01"],
+        &url,
+    ));
+    let server = TestServer::start(&url);
+    let plans = "/api/v1/weeks/2026-W49/plans";
+    let long = Some(r#"{"time_limit_seconds": 300}"#);
+
+    // Act: a long plan, a second one queued behind it; both cancelled.
+    let first = json(&call(&server, "POST", plans, &coordinator, long))["id"]
+        .as_u64()
+        .unwrap();
+    let second = json(&call(&server, "POST", plans, &coordinator, long))["id"]
+        .as_u64()
+        .unwrap();
+    for id in [second, first] {
+        let path = format!("/api/v1/jobs/{id}");
+        assert_eq!(
+            call(&server, "DELETE", &path, &coordinator, None).status,
+            202
+        );
+    }
+
+    // Assert: both end cancelled, quickly, and no plan was stored.
+    let started = std::time::Instant::now();
+    for id in [first, second] {
+        assert_eq!(finished(&server, &coordinator, id)["status"], "cancelled");
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let publish = "/api/v1/weeks/2026-W49/publish";
+    assert_eq!(
+        call(&server, "POST", publish, &coordinator, None).status,
+        404
+    );
+}

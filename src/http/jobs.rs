@@ -1,0 +1,299 @@
+//! Planning a week is a job (STYLE.md §6): `POST` starts it and returns its number, `GET` gives
+//! its status and, once done, the stored plan's version and report; `DELETE` cancels it. One
+//! plan runs at a time (the machine has few cores); the others wait their turn. Jobs live in
+//! the server's memory; their plans are stored like `parcours plan`'s.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::Caller;
+use super::{ApiError, AppState};
+use crate::domain::Role;
+use crate::planning::{IsoWeek, PlanError, PlanOptions, plan_week};
+use crate::report::week::WeekReport;
+
+/// Where a job stands.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum JobStatus {
+    /// Waiting for the plan running before it.
+    Queued,
+    /// Solving.
+    Running,
+    /// Stored as this version of the week's plan.
+    Done,
+    /// The territory cannot be planned as it is, or the solve failed.
+    Failed,
+    /// Cancelled before it finished: nothing stored.
+    Cancelled,
+}
+
+#[derive(Debug, Clone)]
+struct Job {
+    week: IsoWeek,
+    status: JobStatus,
+    cancel: Arc<AtomicBool>,
+    version: Option<i64>,
+    report: Option<serde_json::Value>,
+    error: Option<String>,
+}
+
+/// The server's jobs.
+#[derive(Debug)]
+pub struct Jobs {
+    next: AtomicU64,
+    jobs: Mutex<BTreeMap<u64, Job>>,
+    /// One plan at a time.
+    slot: tokio::sync::Semaphore,
+}
+
+impl Default for Jobs {
+    fn default() -> Jobs {
+        Jobs {
+            next: AtomicU64::new(1),
+            jobs: Mutex::new(BTreeMap::new()),
+            slot: tokio::sync::Semaphore::new(1),
+        }
+    }
+}
+
+impl Jobs {
+    fn update(&self, id: u64, f: impl FnOnce(&mut Job)) {
+        if let Some(job) = self.jobs.lock().expect("jobs lock").get_mut(&id) {
+            f(job);
+        }
+    }
+
+    fn get(&self, id: u64) -> Option<Job> {
+        self.jobs.lock().expect("jobs lock").get(&id).cloned()
+    }
+}
+
+/// How to plan.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NewPlan {
+    /// Also plan today's practice and report the saving.
+    #[serde(default)]
+    compare_baseline: bool,
+    /// Seed of the solves (default 1).
+    seed: Option<u64>,
+    /// Time limit of the rota, seconds (default 5, at most 300).
+    time_limit_seconds: Option<f64>,
+}
+
+/// A job, as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct JobDto {
+    id: u64,
+    week: String,
+    status: JobStatus,
+    /// The stored plan's version, once done.
+    version: Option<i64>,
+    /// The plan's figures (as `parcours plan --json`), once done.
+    #[schema(value_type = Option<Object>)]
+    report: Option<serde_json::Value>,
+    /// Why it failed, in French.
+    error: Option<String>,
+}
+
+fn dto(id: u64, job: &Job) -> JobDto {
+    JobDto {
+        id,
+        week: job.week.to_string(),
+        status: job.status.clone(),
+        version: job.version,
+        report: job.report.clone(),
+        error: job.error.clone(),
+    }
+}
+
+/// Plan a week: returns at once with the job's number; `GET /api/v1/jobs/{id}` follows it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/weeks/{week}/plans",
+    params(("week" = String, Path, description = "ISO week, `2026-W49`")),
+    request_body(content = NewPlan, description = "Optional settings", content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Queued", body = JobDto),
+        (status = 400, description = "Not an ISO week, or malformed JSON", body = super::error::ErrorBody),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
+        (status = 422, description = "Settings out of range", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn start(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(week): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    let week = IsoWeek::parse(&week)
+        .map_err(|e| ApiError::BadRequest(format!("semaine « {week} » : {e}")))?;
+    // The body is optional: none means the default settings.
+    let settings: NewPlan = if body.iter().all(u8::is_ascii_whitespace) {
+        NewPlan::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::BadRequest(format!("corps de requête illisible : {e}")))?
+    };
+    let mut options = PlanOptions::new(week);
+    options.compare_baseline = settings.compare_baseline;
+    if let Some(seed) = settings.seed {
+        options.seed = seed;
+    }
+    if let Some(t) = settings.time_limit_seconds {
+        if !(t.is_finite() && t > 0.0 && t <= 300.0) {
+            return Err(ApiError::Invalid(vec![super::FieldIssue {
+                record: week.to_string(),
+                field: "time_limit_seconds".into(),
+                message: format!("{t} : une durée entre 0 et 300 secondes est attendue"),
+            }]));
+        }
+        options.rota_time = Duration::from_secs_f64(t);
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    options.cancel = Some(cancel.clone());
+    let jobs = state.jobs.clone();
+    let id = jobs.next.fetch_add(1, Ordering::Relaxed);
+    let job = Job {
+        week,
+        status: JobStatus::Queued,
+        cancel,
+        version: None,
+        report: None,
+        error: None,
+    };
+    let shown = dto(id, &job);
+    jobs.jobs.lock().expect("jobs lock").insert(id, job);
+    tokio::spawn(run(state, id, options));
+    Ok((
+        StatusCode::ACCEPTED,
+        [(LOCATION, format!("/api/v1/jobs/{id}"))],
+        Json(shown),
+    )
+        .into_response())
+}
+
+/// Runs job `id` when the slot is free.
+async fn run(state: AppState, id: u64, mut options: PlanOptions) {
+    let jobs = state.jobs.clone();
+    let Ok(_slot) = jobs.slot.acquire().await else {
+        return;
+    };
+    let cancelled = |jobs: &Jobs| {
+        jobs.get(id)
+            .is_none_or(|j| j.cancel.load(Ordering::Relaxed))
+    };
+    if cancelled(&jobs) {
+        jobs.update(id, |j| j.status = JobStatus::Cancelled);
+        return;
+    }
+    jobs.update(id, |j| j.status = JobStatus::Running);
+    let fail = |message: String| {
+        jobs.update(id, |j| {
+            j.status = JobStatus::Failed;
+            j.error = Some(message);
+        });
+    };
+    let territory = match state.store.load_territory().await {
+        Ok(t) => t,
+        Err(e) => return fail(format!("lecture de la base : {e}")),
+    };
+    options.travel = match state.store.load_travel_overrides().await {
+        Ok(t) => t,
+        Err(e) => return fail(format!("lecture des trajets : {e}")),
+    };
+    let seed = options.seed;
+    let outcome =
+        tokio::task::spawn_blocking(move || plan_week(&territory, &options, &mut |_| {})).await;
+    let outcome = match outcome {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(PlanError::Data {
+            record,
+            field,
+            message,
+        })) => return fail(format!("{record}, {field} : {message}")),
+        Ok(Err(e)) => return fail(e.to_string()),
+        Err(e) => return fail(format!("le calcul s'est interrompu : {e}")),
+    };
+    if cancelled(&jobs) {
+        jobs.update(id, |j| j.status = JobStatus::Cancelled);
+        return;
+    }
+    let version = match state.store.save_plan(&outcome.plan, seed).await {
+        Ok(v) => v,
+        Err(e) => return fail(format!("enregistrement du plan : {e}")),
+    };
+    if let Some(baseline) = &outcome.baseline
+        && let Err(e) = state.store.save_plan(baseline, seed).await
+    {
+        return fail(format!("enregistrement de la pratique actuelle : {e}"));
+    }
+    let report = serde_json::to_value(WeekReport::of(&outcome, version)).ok();
+    jobs.update(id, |j| {
+        j.status = JobStatus::Done;
+        j.version = Some(version);
+        j.report = report;
+    });
+}
+
+/// A job's status, and its result once done.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs/{id}",
+    params(("id" = u64, Path, description = "The job's number")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The job", body = JobDto),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
+        (status = 404, description = "No such job"),
+    )
+)]
+pub(super) async fn status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<u64>,
+) -> Result<Json<JobDto>, ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    let job = state.jobs.get(id).ok_or(ApiError::NotFound)?;
+    Ok(Json(dto(id, &job)))
+}
+
+/// Cancel a job: a queued one never starts, a running one stops at its solver's next check and
+/// stores nothing. A finished job stays as it is.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/jobs/{id}",
+    params(("id" = u64, Path, description = "The job's number")),
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Cancelling (or already finished: see its status)", body = JobDto),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
+        (status = 404, description = "No such job"),
+    )
+)]
+pub(super) async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<u64>,
+) -> Result<(StatusCode, Json<JobDto>), ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    let job = state.jobs.get(id).ok_or(ApiError::NotFound)?;
+    job.cancel.store(true, Ordering::Relaxed);
+    Ok((StatusCode::ACCEPTED, Json(dto(id, &job))))
+}
