@@ -14,6 +14,7 @@ mod health;
 mod jobs;
 mod me;
 mod openapi;
+mod rides;
 mod subscriptions;
 mod territory;
 mod weeks;
@@ -79,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(me::me))
         .route("/api/v1/territory", get(territory::territory))
+        .route("/api/v1/rides", get(rides::rides))
         .route("/api/v1/weeks/{week}/publish", post(weeks::publish))
         .route("/api/v1/weeks/{week}/plans", post(jobs::start))
         .route("/api/v1/jobs/{id}", get(jobs::status).delete(jobs::cancel))

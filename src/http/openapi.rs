@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
         super::health::health,
         super::me::me,
         super::territory::territory,
+        super::rides::rides,
         super::weeks::publish,
         super::jobs::start,
         super::jobs::status,

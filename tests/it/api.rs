@@ -100,6 +100,17 @@ fn without_a_valid_token_the_api_answers_401_and_a_wrong_role_403() {
             .any(|f| f["code"] == "F-0001")
     );
 
+    // Rides: logistics staff and coordinators; no kind of care (health data) in them.
+    let rides = call(&server, "GET", "/api/v1/rides", &team.logistics, None);
+    assert_eq!(rides.status, 200, "{}", rides.body);
+    let rides = json(&rides);
+    assert!(!rides.as_array().unwrap().is_empty());
+    assert!(rides[0].get("kind").is_none() && rides[0]["child"].is_string());
+    assert_eq!(
+        call(&server, "GET", "/api/v1/rides", &team.r01, None).status,
+        403
+    );
+
     // A revoked user is a stranger.
     run_ok(&["user", "revoke", "--person", "R-01"], &team.url);
     assert_eq!(
@@ -235,7 +246,10 @@ fn the_openapi_document_describes_the_served_api() {
         "/health",
         "/api/v1/me",
         "/api/v1/territory",
+        "/api/v1/rides",
         "/api/v1/weeks/{week}/publish",
+        "/api/v1/weeks/{week}/plans",
+        "/api/v1/jobs/{id}",
         "/api/v1/weeks/{week}/referents/{code}",
         "/api/v1/feed-subscriptions",
         "/api/v1/feed-subscriptions/{id}",

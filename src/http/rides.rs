@@ -1,0 +1,67 @@
+//! `GET /api/v1/rides`: the health appointments that need a ride (aide à la mobilité), for
+//! logistics staff and coordinators. Booking comes with the mobility issue; this shows what
+//! exists. The kind of care is health data and is left out: the ride does not need it.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::extract::Caller;
+use super::{ApiError, AppState};
+use crate::domain::Role;
+
+/// A ride to book.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct RideDto {
+    /// The appointment's code (`RDV-001`).
+    appointment: String,
+    /// The child's pseudonymous code (`E-0318`).
+    child: String,
+    /// Where: the care place's name and commune.
+    place_name: String,
+    commune: String,
+    /// RFC 3339, Europe/Paris offset.
+    start: String,
+    minutes: u32,
+    /// The child travels in a wheelchair: the vehicle must take one.
+    wheelchair: bool,
+}
+
+/// The rides to book, by start.
+#[utoipa::path(
+    get,
+    path = "/api/v1/rides",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Appointments needing a ride", body = [RideDto]),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "A référent", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn rides(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<RideDto>>, ApiError> {
+    caller.require(&[Role::Logistics, Role::Coordinator])?;
+    let t = state.store.load_territory().await?;
+    let mut rides: Vec<_> = t.appointments.iter().filter(|a| a.needs_ride).collect();
+    rides.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.code.cmp(&b.code)));
+    Ok(Json(
+        rides
+            .into_iter()
+            .map(|a| RideDto {
+                appointment: a.code.to_string(),
+                child: a.child.to_string(),
+                place_name: a.place_name.clone(),
+                commune: a.commune.to_string(),
+                start: a
+                    .start
+                    .with_timezone(&chrono_tz::Europe::Paris)
+                    .to_rfc3339(),
+                minutes: a.minutes,
+                wheelchair: a.wheelchair,
+            })
+            .collect(),
+    ))
+}
