@@ -122,12 +122,13 @@ fn dto(id: u64, job: &Job) -> JobDto {
 #[utoipa::path(
     post,
     path = "/api/v1/weeks/{week}/plans",
-    params(("week" = String, Path, description = "ISO week, `2026-W49`")),
+    params(("week" = String, Path, description = "ISO week, `2026-W49` (another text: no such week, 404)", pattern = r"^[0-9]{4}-W[0-9]{2}$")),
     request_body(content = NewPlan, description = "Optional settings", content_type = "application/json"),
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Queued", body = JobDto),
-        (status = 400, description = "Not an ISO week, or malformed JSON", body = super::error::ErrorBody),
+        (status = 400, description = "Malformed JSON", body = super::error::ErrorBody),
+        (status = 404, description = "No such week"),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),
         (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
         (status = 422, description = "Settings out of range", body = super::error::ErrorBody),
@@ -140,8 +141,7 @@ pub(super) async fn start(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     caller.require(&[Role::Coordinator])?;
-    let week = IsoWeek::parse(&week)
-        .map_err(|e| ApiError::BadRequest(format!("semaine « {week} » : {e}")))?;
+    let week = super::weeks::week_of(&week)?;
     // The body is optional: none means the default settings.
     let settings: NewPlan = if body.iter().all(u8::is_ascii_whitespace) {
         NewPlan::default()
@@ -266,9 +266,10 @@ async fn run(state: AppState, id: u64, mut options: PlanOptions) {
 pub(super) async fn status(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<u64>,
+    Path(id): Path<String>,
 ) -> Result<Json<JobDto>, ApiError> {
     caller.require(&[Role::Coordinator])?;
+    let id: u64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let job = state.jobs.get(id).ok_or(ApiError::NotFound)?;
     Ok(Json(dto(id, &job)))
 }
@@ -290,9 +291,10 @@ pub(super) async fn status(
 pub(super) async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<u64>,
+    Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<JobDto>), ApiError> {
     caller.require(&[Role::Coordinator])?;
+    let id: u64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let job = state.jobs.get(id).ok_or(ApiError::NotFound)?;
     job.cancel.store(true, Ordering::Relaxed);
     Ok((StatusCode::ACCEPTED, Json(dto(id, &job))))

@@ -84,9 +84,10 @@ pub(super) async fn create(
 pub(super) async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     caller.require(&[Role::Coordinator])?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     if state.store.revoke_feed(id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {

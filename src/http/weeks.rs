@@ -12,8 +12,9 @@ use super::{ApiError, AppState};
 use crate::domain::{Code, Role};
 use crate::planning::{IsoWeek, PlanKind, StopKind};
 
-fn week_of(text: &str) -> Result<IsoWeek, ApiError> {
-    IsoWeek::parse(text).map_err(|e| ApiError::BadRequest(format!("semaine « {text} » : {e}")))
+/// The week of a path: a text that is no ISO week names no week (404).
+pub(super) fn week_of(text: &str) -> Result<IsoWeek, ApiError> {
+    IsoWeek::parse(text).map_err(|_| ApiError::NotFound)
 }
 
 /// RFC 3339 with the Europe/Paris offset of that local time.
@@ -46,14 +47,13 @@ pub(super) struct PublicationDto {
 #[utoipa::path(
     post,
     path = "/api/v1/weeks/{week}/publish",
-    params(("week" = String, Path, description = "ISO week, `2026-W49`"), PublishQuery),
+    params(("week" = String, Path, description = "ISO week, `2026-W49` (another text: no such week, 404)", pattern = r"^[0-9]{4}-W[0-9]{2}$"), PublishQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Published", body = PublicationDto),
-        (status = 400, description = "Not an ISO week", body = super::error::ErrorBody),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),
         (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
-        (status = 404, description = "No such plan"),
+        (status = 404, description = "No such week or plan"),
     )
 )]
 pub(super) async fn publish(
@@ -128,13 +128,12 @@ pub(super) struct ReferentWeekDto {
     get,
     path = "/api/v1/weeks/{week}/referents/{code}",
     params(
-        ("week" = String, Path, description = "ISO week, `2026-W49`"),
+        ("week" = String, Path, description = "ISO week, `2026-W49` (another text: no such week, 404)", pattern = r"^[0-9]{4}-W[0-9]{2}$"),
         ("code" = String, Path, description = "The référent's code, `R-01`"),
     ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Her published week", body = ReferentWeekDto),
-        (status = 400, description = "Not an ISO week", body = super::error::ErrorBody),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),
         (status = 403, description = "Logistics staff", body = super::error::ErrorBody),
         (status = 404, description = "Not published, unknown, or not hers"),

@@ -128,7 +128,7 @@ fn a_published_week_is_hers_to_read_and_no_one_elses() {
     // Nothing is readable before publication.
     assert_eq!(call(&server, "GET", own, &team.r01, None).status, 404);
 
-    // Only a coordinator publishes; a bad week is a 400, a week without plan a 404.
+    // Only a coordinator publishes; a week that does not exist, or has no plan, is a 404.
     let publish = "/api/v1/weeks/2026-W49/publish";
     assert_eq!(call(&server, "POST", publish, &team.r01, None).status, 403);
     let bad = call(
@@ -138,7 +138,7 @@ fn a_published_week_is_hers_to_read_and_no_one_elses() {
         &team.coordinator,
         None,
     );
-    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(bad.status, 404, "{}", bad.body);
     let empty = "/api/v1/weeks/2026-W50/publish";
     assert_eq!(
         call(&server, "POST", empty, &team.coordinator, None).status,
