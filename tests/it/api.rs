@@ -8,9 +8,37 @@ use serde_json::Value;
 use crate::helpers::fixture;
 use crate::serve::{Reply, TestServer, run_ok};
 
+/// Where a test's database lives: a temporary SQLite file, always, and a fresh PostgreSQL
+/// database when `PARCOURS_TEST_POSTGRES_URL` names a server (dropped at the end).
+enum Database {
+    Sqlite { _dir: tempfile::TempDir },
+    Postgres { _db: crate::store::PgDatabase },
+}
+
+/// The databases to run an API test on, with their URLs.
+fn databases() -> Vec<(Database, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("api.db").display());
+    let mut all = vec![(Database::Sqlite { _dir: dir }, url)];
+    match std::env::var("PARCOURS_TEST_POSTGRES_URL") {
+        Ok(admin) => {
+            let (db, url) = crate::store::PgDatabase::create_blocking(&admin);
+            all.push((Database::Postgres { _db: db }, url));
+        }
+        Err(_) => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: PARCOURS_TEST_POSTGRES_URL not set (API tests on SQLite only)"
+            );
+        }
+    }
+    all
+}
+
 /// `mini` imported and W49 planned (not published), with a token per role.
 struct Team {
-    _dir: tempfile::TempDir,
+    _database: Option<Database>,
     url: String,
     coordinator: String,
     r01: String,
@@ -24,9 +52,14 @@ fn token_of(printed: &str) -> String {
     token
 }
 
+/// A team on a temporary SQLite file.
 fn team() -> Team {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("api.db").display());
+    team_on(Some(Database::Sqlite { _dir: dir }), url)
+}
+
+fn team_on(database: Option<Database>, url: String) -> Team {
     run_ok(&["import", fixture("cases/mini").to_str().unwrap()], &url);
     run_ok(
         &[
@@ -51,7 +84,7 @@ fn team() -> Team {
         r02: user("referent", "R-02"),
         logistics: user("logistics", "CH-01"),
         url,
-        _dir: dir,
+        _database: database,
     }
 }
 
@@ -70,7 +103,12 @@ fn json(reply: &Reply) -> Value {
 
 #[test]
 fn without_a_valid_token_the_api_answers_401_and_a_wrong_role_403() {
-    let team = team();
+    for (database, url) in databases() {
+        roles_on(team_on(Some(database), url));
+    }
+}
+
+fn roles_on(team: Team) {
     let server = TestServer::start(&team.url);
 
     let none = server.request("GET", "/api/v1/me", &[], None);
@@ -121,7 +159,12 @@ fn without_a_valid_token_the_api_answers_401_and_a_wrong_role_403() {
 
 #[test]
 fn a_published_week_is_hers_to_read_and_no_one_elses() {
-    let team = team();
+    for (database, url) in databases() {
+        published_week_on(team_on(Some(database), url));
+    }
+}
+
+fn published_week_on(team: Team) {
     let server = TestServer::start(&team.url);
     let own = "/api/v1/weeks/2026-W49/referents/R-01";
 
@@ -383,4 +426,87 @@ fn a_cancelled_plan_stops_and_stores_nothing() {
         call(&server, "POST", publish, &coordinator, None).status,
         404
     );
+}
+
+#[test]
+fn two_servers_on_one_database_agree_and_publications_never_mix() {
+    for (database, url) in databases() {
+        let team = team_on(Some(database), url);
+        // A second version of the week, with R-01 absent on Monday and Tuesday.
+        run_ok(
+            &[
+                "plan",
+                "--week",
+                "2026-W49",
+                "--quiet",
+                "--iterations",
+                "2000",
+                "--absent",
+                "R-01:2026-11-30",
+                "--absent",
+                "R-01:2026-12-01",
+            ],
+            &team.url,
+        );
+        let (a, b) = (TestServer::start(&team.url), TestServer::start(&team.url));
+        let feed = json(&call(
+            &a,
+            "POST",
+            "/api/v1/feed-subscriptions",
+            &team.coordinator,
+            Some(r#"{"person":"R-01"}"#),
+        ))["path"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        // Both versions published at once, one through each server, several times over.
+        for round in 0..4 {
+            let (first, second) = if round % 2 == 0 { (&a, &b) } else { (&b, &a) };
+            let publish = |server: &TestServer, version: u32| {
+                let path = format!("/api/v1/weeks/2026-W49/publish?version={version}");
+                call(server, "POST", &path, &team.coordinator, None).status
+            };
+            let (s1, s2) = std::thread::scope(|scope| {
+                let one = scope.spawn(|| publish(first, 1));
+                let two = scope.spawn(|| publish(second, 2));
+                (one.join().unwrap(), two.join().unwrap())
+            });
+            assert_eq!((s1, s2), (200, 200));
+
+            // Both servers show the same feed and the same published week, and that week is
+            // one whole version.
+            let (fa, fb) = (
+                a.request("GET", &feed, &[], None),
+                b.request("GET", &feed, &[], None),
+            );
+            assert_eq!(fa.status, 200);
+            assert_eq!(fa.body, fb.body, "two servers disagree");
+            let week = "/api/v1/weeks/2026-W49/referents/R-01";
+            let (wa, wb) = (
+                json(&call(&a, "GET", week, &team.coordinator, None)),
+                json(&call(&b, "GET", week, &team.coordinator, None)),
+            );
+            assert_eq!(wa, wb);
+            let version = wa["version"].as_i64().unwrap();
+            assert!(version == 1 || version == 2);
+            let confirmed = |body: &str| {
+                body.split("BEGIN:VEVENT")
+                    .skip(1)
+                    .filter(|e| e.contains("STATUS:CONFIRMED"))
+                    .count()
+            };
+            let stops = wa["days"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|d| d["stops"].as_array().unwrap())
+                .count();
+            assert_eq!(
+                confirmed(&fa.body),
+                stops,
+                "the feed does not hold exactly version {version}'s events"
+            );
+        }
+    }
 }

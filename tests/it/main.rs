@@ -9,4 +9,4 @@ mod import;
 mod plan;
 mod rules;
 mod serve;
-mod store;
+pub(crate) mod store;

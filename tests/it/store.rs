@@ -341,12 +341,21 @@ where
 
 /// A database created for one test on the server of `PARCOURS_TEST_POSTGRES_URL`, dropped when
 /// the test ends, even by a failed assertion.
-struct PgDatabase {
+pub(crate) struct PgDatabase {
     admin_url: String,
     name: String,
 }
 
 impl PgDatabase {
+    /// [`PgDatabase::create`] for a test that has no runtime.
+    pub(crate) fn create_blocking(admin_url: &str) -> (PgDatabase, String) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(PgDatabase::create(admin_url))
+    }
+
     async fn create(admin_url: &str) -> (PgDatabase, String) {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let nanos = std::time::SystemTime::now()
