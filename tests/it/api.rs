@@ -510,3 +510,86 @@ fn two_servers_on_one_database_agree_and_publications_never_mix() {
         }
     }
 }
+
+#[test]
+fn a_server_killed_during_a_publication_restarts_with_one_whole_version() {
+    for (database, url) in databases() {
+        // Arrange: the reference territory, two versions of W49, version 1 published, every
+        // référent subscribed.
+        run_ok(&["import", fixture("territory").to_str().unwrap()], &url);
+        let plan = [
+            "plan",
+            "--week",
+            "2026-W49",
+            "--quiet",
+            "--iterations",
+            "1000",
+        ];
+        run_ok(&plan, &url);
+        let mut second = plan.to_vec();
+        second.extend(["--absent", "R-01:2026-12-01", "--absent", "R-04:2026-12-02"]);
+        run_ok(&second, &url);
+        run_ok(&["publish", "--week", "2026-W49", "--version", "1"], &url);
+        let coordinator = token_of(&run_ok(
+            &["user", "add", "--role", "coordinator", "--person", "C-01"],
+            &url,
+        ));
+        let referents = ["R-01", "R-02", "R-03", "R-04", "R-05", "R-06"];
+        let feeds: Vec<String> = referents
+            .iter()
+            .map(|r| {
+                let printed = run_ok(&["feed", "add", "--person", r], &url);
+                let token = printed
+                    .split("/feeds/")
+                    .nth(1)
+                    .unwrap()
+                    .split(".ics")
+                    .next();
+                format!("/feeds/{}.ics", token.unwrap())
+            })
+            .collect();
+
+        // Act: publications of the other version killed (SIGKILL) at different moments.
+        for round in 0u64..8 {
+            let version = if round % 2 == 0 { "2" } else { "1" };
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_parcours"))
+                .args(["--database-url", &url, "publish", "--week", "2026-W49"])
+                .args(["--version", version])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20 + 37 * round));
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+
+            // Assert: a restarted server shows one whole version in every feed.
+            let server = TestServer::start(&url);
+            let mut published = None;
+            for (referent, feed) in referents.iter().zip(&feeds) {
+                let path = format!("/api/v1/weeks/2026-W49/referents/{referent}");
+                let week = json(&call(&server, "GET", &path, &coordinator, None));
+                let version = week["version"].as_i64().unwrap();
+                assert_eq!(*published.get_or_insert(version), version, "{referent}");
+                let body = server.request("GET", feed, &[], None).body;
+                let confirmed = body
+                    .split("BEGIN:VEVENT")
+                    .skip(1)
+                    .filter(|e| e.contains("STATUS:CONFIRMED"))
+                    .count();
+                let public = week["days"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|d| d["stops"].as_array().unwrap())
+                    .count();
+                assert_eq!(
+                    confirmed, public,
+                    "{referent}'s feed mixes versions (round {round})"
+                );
+            }
+        }
+        drop(database);
+    }
+}
