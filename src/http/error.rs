@@ -37,6 +37,12 @@ pub enum ApiError {
     /// A request that cannot be read: malformed JSON, a bad path parameter (400).
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The record changed since the caller read it (409): read it again.
+    #[error("conflict")]
+    Conflict,
+    /// An update that does not say which version it was made from (428).
+    #[error("precondition required")]
+    PreconditionRequired,
     /// Well-formed data that cannot be accepted, field by field (422).
     #[error("invalid data")]
     Invalid(Vec<FieldIssue>),
@@ -102,6 +108,16 @@ impl IntoResponse for ApiError {
             ),
             ApiError::NotFound => StatusCode::NOT_FOUND.into_response(),
             ApiError::BadRequest(message) => body(StatusCode::BAD_REQUEST, message, Vec::new()),
+            ApiError::Conflict => body(
+                StatusCode::CONFLICT,
+                "la fiche a été modifiée depuis votre lecture : relisez-la avant de la modifier",
+                Vec::new(),
+            ),
+            ApiError::PreconditionRequired => body(
+                StatusCode::PRECONDITION_REQUIRED,
+                "indiquez la version lue (en-tête If-Match) pour modifier une fiche existante",
+                Vec::new(),
+            ),
             ApiError::Invalid(fields) => body(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "données invalides",

@@ -9,6 +9,7 @@
 
 mod error;
 mod extract;
+mod families;
 mod feeds;
 mod health;
 mod jobs;
@@ -81,6 +82,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(me::me))
         .route("/api/v1/territory", get(territory::territory))
         .route("/api/v1/rides", get(rides::rides))
+        .route(
+            "/api/v1/families/{code}",
+            get(families::get).put(families::put),
+        )
         .route("/api/v1/weeks/{week}/publish", post(weeks::publish))
         .route("/api/v1/weeks/{week}/plans", post(jobs::start))
         .route("/api/v1/jobs/{id}", get(jobs::status).delete(jobs::cancel))

@@ -16,6 +16,8 @@ use utoipa::{Modify, OpenApi};
         super::me::me,
         super::territory::territory,
         super::rides::rides,
+        super::families::get,
+        super::families::put,
         super::weeks::publish,
         super::jobs::start,
         super::jobs::status,

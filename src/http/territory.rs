@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::extract::Caller;
 use super::{ApiError, AppState};
-use crate::domain::{MeetingPlace, Role};
+use crate::domain::Role;
 
 /// A commune.
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,32 +34,12 @@ pub(super) struct ReferentDto {
     travel_mode: String,
 }
 
-/// A family (pseudonymous code).
-#[derive(Debug, Serialize, ToSchema)]
-pub(super) struct FamilyDto {
-    code: String,
-    commune: String,
-    qpv: Option<String>,
-    /// When it can be visited (`mardi 14:00-16:30, …`).
-    availability: String,
-    /// `domicile` or a neutral site's code.
-    meeting_place: String,
-    language: String,
-    referent: Option<String>,
-    /// Followed by its référent since (`YYYY-MM-DD`).
-    referent_since: Option<String>,
-    referent_pinned: bool,
-    frequency: String,
-    last_visit: Option<String>,
-    visit_minutes: u32,
-}
-
 /// The territory.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct TerritoryDto {
     communes: Vec<CommuneDto>,
     referents: Vec<ReferentDto>,
-    families: Vec<FamilyDto>,
+    families: Vec<super::families::FamilyDto>,
 }
 
 /// The territory, for coordinators.
@@ -103,26 +83,6 @@ pub(super) async fn territory(
                 travel_mode: r.travel_mode.key().to_owned(),
             })
             .collect(),
-        families: t
-            .families
-            .iter()
-            .map(|f| FamilyDto {
-                code: f.code.to_string(),
-                commune: f.commune.to_string(),
-                qpv: f.qpv.as_ref().map(ToString::to_string),
-                availability: f.availability.to_string(),
-                meeting_place: match &f.meeting_place {
-                    MeetingPlace::Home => "domicile".to_owned(),
-                    MeetingPlace::Site(code) => code.to_string(),
-                },
-                language: f.language.code().to_owned(),
-                referent: f.referent.as_ref().map(|(r, _)| r.to_string()),
-                referent_since: f.referent.as_ref().map(|(_, d)| d.to_string()),
-                referent_pinned: f.referent_pinned,
-                frequency: f.frequency.key().to_owned(),
-                last_visit: f.last_visit.map(|d| d.to_string()),
-                visit_minutes: f.visit_minutes,
-            })
-            .collect(),
+        families: t.families.iter().map(super::families::dto).collect(),
     }))
 }

@@ -627,8 +627,24 @@ impl Store {
         batch: &Territory,
         travel: &[TravelOverride],
     ) -> Result<ImportCounts, StoreError> {
+        self.apply_import_if(batch, travel, &|_| Ok(())).await
+    }
+
+    /// [`Store::apply_import`], written only if `precondition` accepts the stored territory as
+    /// it is inside the import's transaction (an edit made from a record the caller read: one of
+    /// two concurrent edits wins, the other gets the precondition's error and writes nothing).
+    ///
+    /// # Errors
+    /// As [`Store::apply_import`], and the precondition's error.
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn apply_import_if(
+        &self,
+        batch: &Territory,
+        travel: &[TravelOverride],
+        precondition: &(dyn Fn(&Territory) -> Result<(), StoreError> + Sync),
+    ) -> Result<ImportCounts, StoreError> {
         let now = Utc::now();
-        let counts = on_backend!(self, apply(batch, travel, now))?;
+        let counts = on_backend!(self, apply(batch, travel, now, precondition))?;
         let total = counts.total();
         tracing::info!(
             added = total.added,

@@ -544,9 +544,13 @@ macro_rules! backend_queries {
             batch: &Territory,
             travel: &[TravelOverride],
             now: DateTime<Utc>,
+            precondition: &(dyn Fn(&Territory) -> Result<(), StoreError> + Sync),
         ) -> Result<ImportCounts, StoreError> {
             let mut tx = begin(pool).await?;
             let (existing, existing_travel) = load_with(&mut tx).await?;
+            // Inside the transaction, after its lock: what it checks cannot change before the
+            // write.
+            precondition(&existing)?;
             let plan = upsert::plan(&existing, &existing_travel, batch, travel)?;
             for statement in plan.statements {
                 bind_all(

@@ -593,3 +593,123 @@ fn a_server_killed_during_a_publication_restarts_with_one_whole_version() {
         drop(database);
     }
 }
+
+fn family_body(visit_minutes: u32, availability: &str) -> String {
+    format!(
+        r#"{{"commune":"59606","qpv":"QPV-VAL-01","latitude":50.3549,"longitude":3.5342,
+            "availability":"{availability}","meeting_place":"domicile","referent":"R-01",
+            "referent_since":"2025-09-01","frequency":"hebdomadaire","last_visit":"2026-01-12",
+            "visit_minutes":{visit_minutes}}}"#
+    )
+}
+
+#[test]
+fn a_family_is_validated_like_an_import_and_updated_from_the_version_read() {
+    let team = team();
+    let server = TestServer::start(&team.url);
+    let path = "/api/v1/families/F-0001";
+    let read = call(&server, "GET", path, &team.coordinator, None);
+    assert_eq!(read.status, 200, "{}", read.body);
+    let etag = read.headers["etag"].clone();
+    assert_eq!(call(&server, "GET", path, &team.r01, None).status, 403);
+    assert_eq!(
+        call(
+            &server,
+            "GET",
+            "/api/v1/families/F-9999",
+            &team.coordinator,
+            None
+        )
+        .status,
+        404
+    );
+
+    // Invalid data: 422 naming the field, and nothing changes.
+    let auth = format!("Bearer {}", team.coordinator);
+    let put = |body: &str, if_match: Option<&str>| {
+        let mut headers = vec![
+            ("Authorization", auth.as_str()),
+            ("Content-Type", "application/json"),
+        ];
+        if let Some(tag) = if_match {
+            headers.push(("If-Match", tag));
+        }
+        server.request("PUT", path, &headers, Some(body))
+    };
+    let invalid = put(&family_body(60, "lundi 18:00-09:00"), Some(&etag));
+    assert_eq!(invalid.status, 422, "{}", invalid.body);
+    assert_eq!(json(&invalid)["fields"][0]["field"], "availability");
+    assert_eq!(json(&invalid)["fields"][0]["record"], "F-0001");
+    assert_eq!(
+        call(&server, "GET", path, &team.coordinator, None).headers["etag"],
+        etag
+    );
+    assert_eq!(put("{\"commune\":", Some(&etag)).status, 400);
+
+    // An update must say which version it comes from.
+    let body = family_body(75, "lundi 14:00-18:00, mercredi 09:00-12:00");
+    assert_eq!(put(&body, None).status, 428);
+    let updated = put(&body, Some(&etag));
+    assert_eq!(updated.status, 200, "{}", updated.body);
+    assert_eq!(json(&updated)["visit_minutes"], 75);
+    assert_ne!(updated.headers["etag"], etag);
+    // The old version is stale now.
+    assert_eq!(
+        put(&family_body(90, "lundi 14:00-18:00"), Some(&etag)).status,
+        409
+    );
+
+    // A new family.
+    let created = server.request(
+        "PUT",
+        "/api/v1/families/F-0099",
+        &[
+            ("Authorization", auth.as_str()),
+            ("Content-Type", "application/json"),
+        ],
+        Some(&body),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert!(
+        crate::helpers::load(&team.url)
+            .families
+            .iter()
+            .any(|f| f.code.as_str() == "F-0099")
+    );
+}
+
+#[test]
+fn of_two_concurrent_edits_of_a_family_one_wins_and_the_other_gets_409() {
+    for (database, url) in databases() {
+        let team = team_on(Some(database), url);
+        let (a, b) = (TestServer::start(&team.url), TestServer::start(&team.url));
+        let path = "/api/v1/families/F-0001";
+        for round in 0..3u32 {
+            let etag = call(&a, "GET", path, &team.coordinator, None).headers["etag"].clone();
+            let auth = format!("Bearer {}", team.coordinator);
+            let edit = |server: &TestServer, minutes: u32| {
+                let headers = [
+                    ("Authorization", auth.as_str()),
+                    ("Content-Type", "application/json"),
+                    ("If-Match", etag.as_str()),
+                ];
+                let body = family_body(minutes, "lundi 14:00-18:00");
+                server.request("PUT", path, &headers, Some(&body)).status
+            };
+            let (ra, rb) = std::thread::scope(|scope| {
+                let one = scope.spawn(|| edit(&a, 45 + round));
+                let two = scope.spawn(|| edit(&b, 100 + round));
+                (one.join().unwrap(), two.join().unwrap())
+            });
+            let mut statuses = [ra, rb];
+            statuses.sort_unstable();
+            assert_eq!(statuses, [200, 409], "round {round}");
+            // The winner's edit is what is stored: nothing lost, nothing mixed.
+            let stored = json(&call(&b, "GET", path, &team.coordinator, None))["visit_minutes"]
+                .as_u64()
+                .unwrap();
+            let winner = if ra == 200 { 45 + round } else { 100 + round };
+            assert_eq!(stored, u64::from(winner));
+        }
+    }
+}
