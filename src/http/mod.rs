@@ -18,6 +18,7 @@ mod openapi;
 mod rides;
 mod subscriptions;
 mod territory;
+mod visits;
 mod weeks;
 
 use std::future::Future;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/weeks/{week}/publish", post(weeks::publish))
         .route("/api/v1/weeks/{week}/plans", post(jobs::start))
+        .route("/api/v1/weeks/{week}/visits/{family}", post(visits::update))
         .route("/api/v1/jobs/{id}", get(jobs::status).delete(jobs::cancel))
         .route(
             "/api/v1/weeks/{week}/referents/{code}",

@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         super::jobs::status,
         super::jobs::cancel,
         super::weeks::referent_week,
+        super::visits::update,
         super::subscriptions::create,
         super::subscriptions::revoke,
     ),

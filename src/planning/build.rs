@@ -539,12 +539,14 @@ pub(crate) fn rota_problem<'c>(
                 .fixed_visits
                 .get(&f)
                 .filter(|fixed| fixed.referent == referent);
-            let keep = match fixed {
-                Some(fixed) => rota::Keep::Exact {
+            // A re-plan's exact keep (a visit the référent moved) wins over the agenda's time.
+            let keep = match (keeps(f), fixed) {
+                (exact @ rota::Keep::Exact { .. }, _) => exact,
+                (_, Some(fixed)) => rota::Keep::Exact {
                     day: fixed.day,
                     start: Minutes(fixed.start),
                 },
-                None => keeps(f),
+                (keep, None) => keep,
             };
             rota::Visit {
                 referent,

@@ -81,6 +81,11 @@ pub struct PlanOptions {
     pub travel: Vec<crate::store::TravelOverride>,
     /// Set to stop the solves early (a cancelled API job): each returns its best so far.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Families whose visit in `previous` stays exactly where it is (day and time), confirmed
+    /// or not: what a change to one visit must not touch.
+    pub keep_exact: Vec<String>,
+    /// Families not visited this week whatever their frequency (a visit the family cancelled).
+    pub excluded: Vec<String>,
 }
 
 impl PlanOptions {
@@ -99,6 +104,8 @@ impl PlanOptions {
             previous: None,
             travel: Vec::new(),
             cancel: None,
+            keep_exact: Vec::new(),
+            excluded: Vec::new(),
         }
     }
 }
@@ -279,6 +286,12 @@ pub fn plan_week(
 
     // Due by frequency, or fixed in the agenda.
     let due: Vec<DueVisit> = (0..nf)
+        .filter(|&f| {
+            !options
+                .excluded
+                .iter()
+                .any(|c| c == ctx.family(f).code.as_str())
+        })
         .filter_map(|f| {
             build::due(&ctx, f).or_else(|| {
                 agenda.fixed_visits.contains_key(&f).then_some(DueVisit {
@@ -497,7 +510,8 @@ fn keep_of(ctx: &Context<'_>, meta: &[WorkDay], options: &PlanOptions, f: usize)
     }) else {
         return rota::Keep::Free; // that day is off now (absence): free to move
     };
-    if stop.confirmed {
+    let code = ctx.family(f).code.as_str();
+    if stop.confirmed || options.keep_exact.iter().any(|c| c == code) {
         return rota::Keep::Exact {
             day: d,
             start: parcours_solver::units::Minutes((stop.start - local(ctx, 0)).num_minutes()),
@@ -586,7 +600,7 @@ fn to_plan(
             let mut at = ctx.base[r];
             for (&v, &start) in day.visits.iter().zip(&day.starts) {
                 let stop = match visits.get(v) {
-                    Some(due) => visit_stop(ctx, agenda, due.family, start.0, options),
+                    Some(due) => visit_stop(ctx, agenda, r, due.family, start.0, options),
                     None => engagement_stop(ctx, &agenda.engagements[v - visits.len()]),
                 };
                 let to = stop.1;
@@ -670,11 +684,12 @@ fn to_plan(
     }
 }
 
-/// The stop of family `f`'s visit starting at `start` (travel filled in by the caller), and
-/// where it is.
+/// The stop of family `f`'s visit by référent `r` starting at `start` (travel filled in by the
+/// caller), and where it is.
 fn visit_stop(
     ctx: &Context<'_>,
     agenda: &WeekAgenda,
+    r: usize,
     f: usize,
     start: i64,
     options: &PlanOptions,
@@ -688,9 +703,9 @@ fn visit_stop(
     };
     // Fixed in the agenda (for as long as the entry says), or confirmed in the plan being
     // re-planned: kept by a re-plan.
-    let fixed = agenda.fixed_visits.get(&f).filter(|v| v.start == start);
+    let fixed = agenda.fixed_visits.get(&f).filter(|v| v.referent == r);
     let minutes = fixed.map_or(i64::from(family.visit_minutes), |v| v.minutes);
-    let confirmed = fixed.is_some()
+    let confirmed = fixed.is_some_and(|v| v.start == start)
         || options
             .previous
             .as_ref()

@@ -713,3 +713,160 @@ fn of_two_concurrent_edits_of_a_family_one_wins_and_the_other_gets_409() {
         }
     }
 }
+
+/// The visits of a référent's week as the API shows them: (family, start).
+fn visits_of(week: &Value) -> Vec<(String, String)> {
+    week["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["stops"].as_array().unwrap())
+        .filter(|s| s["kind"] == "visit")
+        .map(|s| {
+            (
+                s["family"].as_str().unwrap().to_owned(),
+                s["start"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_referent_reports_a_visit_done_moved_or_cancelled_and_her_feed_follows() {
+    // Arrange: W49 published, R-01 subscribed.
+    let team = team();
+    run_ok(&["publish", "--week", "2026-W49"], &team.url);
+    let server = TestServer::start(&team.url);
+    let feed = json(&call(
+        &server,
+        "POST",
+        "/api/v1/feed-subscriptions",
+        &team.coordinator,
+        Some(r#"{"person":"R-01"}"#),
+    ))["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let week_path = "/api/v1/weeks/2026-W49/referents/R-01";
+    let week = json(&call(&server, "GET", week_path, &team.r01, None));
+    let visits = visits_of(&week);
+    assert!(
+        visits.len() >= 2,
+        "R-01 needs two visits in mini's W49: {visits:?}"
+    );
+    let r02_before = json(&call(
+        &server,
+        "GET",
+        "/api/v1/weeks/2026-W49/referents/R-02",
+        &team.coordinator,
+        None,
+    ));
+    let days: Vec<String> = week["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap().to_owned())
+        .collect();
+    let visit = |family: &str| format!("/api/v1/weeks/2026-W49/visits/{family}");
+    let (first, second) = (visits[0].0.clone(), visits[1].0.clone());
+
+    // Refused: another référent's visit does not exist for R-02; logistics may not; bad moves.
+    let done = Some(r#"{"status":"done"}"#);
+    assert_eq!(
+        call(&server, "POST", &visit(&first), &team.r02, done).status,
+        404
+    );
+    assert_eq!(
+        call(&server, "POST", &visit(&first), &team.logistics, done).status,
+        403
+    );
+    assert_eq!(
+        call(&server, "POST", &visit("F-9999"), &team.r01, done).status,
+        404
+    );
+    let no_time = call(
+        &server,
+        "POST",
+        &visit(&first),
+        &team.r01,
+        Some(r#"{"status":"moved"}"#),
+    );
+    assert_eq!(no_time.status, 422, "{}", no_time.body);
+    assert_eq!(json(&no_time)["fields"][0]["field"], "to");
+    let sunday = call(
+        &server,
+        "POST",
+        &visit(&first),
+        &team.r01,
+        Some(r#"{"status":"moved","to":"2026-12-06T10:00:00+01:00"}"#),
+    );
+    assert_eq!(sunday.status, 422, "{}", sunday.body);
+
+    // Done: recorded, the family's last visit is that day.
+    let reply = call(&server, "POST", &visit(&first), &team.r01, done);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let first_day = &visits[0].1[..10];
+    let family = crate::helpers::load(&team.url)
+        .families
+        .into_iter()
+        .find(|f| f.code.as_str() == first)
+        .unwrap();
+    assert_eq!(family.last_visit.unwrap().to_string(), first_day);
+
+    // Moved to another day at 10:00: her week and her feed show it there, raised to SEQUENCE:1.
+    let other_day = days
+        .iter()
+        .find(|d| d.as_str() != &visits[1].1[..10])
+        .unwrap();
+    let to = format!("{other_day}T10:00:00");
+    let body = format!(r#"{{"status":"moved","to":"{to}"}}"#);
+    let reply = call(&server, "POST", &visit(&second), &team.r01, Some(&body));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let after = visits_of(&json(&call(&server, "GET", week_path, &team.r01, None)));
+    let moved = after
+        .iter()
+        .find(|(f, _)| *f == second)
+        .expect("still planned");
+    assert!(
+        moved.1.starts_with(&format!("{other_day}T10:00:00")),
+        "{moved:?}"
+    );
+    let calendar = server.request("GET", &feed, &[], None).body;
+    let event = calendar
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains(&format!("UID:visite-2026-W49-{second}@")))
+        .unwrap();
+    assert!(event.contains("SEQUENCE:1"), "{event}");
+    assert!(event.contains(&format!(
+        "DTSTART;TZID=Europe/Paris:{}T100000",
+        other_day.replace('-', "")
+    )));
+
+    // Cancelled: gone from her week, CANCELLED in her feed.
+    let reply = call(
+        &server,
+        "POST",
+        &visit(&second),
+        &team.r01,
+        Some(r#"{"status":"cancelled"}"#),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let after = visits_of(&json(&call(&server, "GET", week_path, &team.r01, None)));
+    assert!(after.iter().all(|(f, _)| *f != second), "{after:?}");
+    let calendar = server.request("GET", &feed, &[], None).body;
+    let event = calendar
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains(&format!("UID:visite-2026-W49-{second}@")))
+        .unwrap();
+    assert!(event.contains("STATUS:CANCELLED"), "{event}");
+
+    // Nobody else's week moved.
+    let r02_after = json(&call(
+        &server,
+        "GET",
+        "/api/v1/weeks/2026-W49/referents/R-02",
+        &team.coordinator,
+        None,
+    ));
+    assert_eq!(r02_before["days"], r02_after["days"]);
+}
