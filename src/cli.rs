@@ -306,6 +306,24 @@ pub enum BenchCommand {
         #[arg(long)]
         seed: u64,
     },
+    /// A référent's calendar feed under load (issue 6): `parcours serve` and nginx serving the
+    /// same file, each loaded by wrk (200 and 304); prints a Markdown table (requests/s,
+    /// p50/p99, errors, server memory). Needs wrk and nginx installed. Use a release build.
+    Feeds {
+        /// Seconds of each of the four runs.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        duration: u64,
+        /// Connections wrk keeps open.
+        #[arg(long, default_value_t = 64)]
+        connections: u32,
+        /// wrk's threads.
+        #[arg(long, default_value_t = 1)]
+        threads: u32,
+        /// Folder for the database, nginx's files, wrk's raw output and summary.md (default: a
+        /// temporary folder, removed at the end).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn parse_week(text: &str) -> Result<IsoWeek, String> {
@@ -548,6 +566,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .context("the bench task failed")??;
             println!("{}", serde_json::to_string(&run)?);
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Feeds {
+                    duration,
+                    connections,
+                    threads,
+                    out,
+                },
+        } => {
+            let options = bench::FeedsOptions {
+                duration: Duration::from_secs(duration),
+                connections,
+                threads,
+                out,
+            };
+            let exe = std::env::current_exe().context("locating the parcours binary")?;
+            match bench::run_feeds_bench(&options, &exe).await {
+                Ok(table) => {
+                    print!("{table}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(bench::FeedsBenchError::BadInput(message)) => {
+                    eprintln!("{message}");
+                    Ok(ExitCode::from(1))
+                }
+                Err(bench::FeedsBenchError::Failed(err)) => Err(err.context("bench feeds")),
+            }
         }
     }
 }

@@ -7,6 +7,7 @@
 //! venv; the solver itself only sees parsed problems. Timing benchmarks of hot paths live in
 //! `solver/benches/`.
 
+mod feeds;
 mod pyvrp;
 mod scaling;
 mod synthetic;
@@ -14,6 +15,7 @@ mod table;
 mod vrptw;
 mod week;
 
+pub use feeds::{FeedsBenchError, FeedsOptions, run_feeds_bench};
 pub use scaling::{ScalingError, ScalingOptions, ScalingRun, measure, run_scaling};
 pub use synthetic::solomon_like;
 pub use vrptw::{BenchError, SolveFn, VrptwOptions, VrptwReport, run_vrptw};

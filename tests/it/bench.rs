@@ -1,5 +1,6 @@
 //! `parcours bench vrptw` (issue 4), as a developer runs it: on one Solomon instance with a small
-//! iteration budget and without PyVRP, and on a malformed instance.
+//! iteration budget and without PyVRP, and on a malformed instance; `parcours bench feeds`
+//! (issue 6) briefly, when wrk and nginx are installed, and without them.
 
 use std::path::Path;
 use std::process::Command;
@@ -157,4 +158,108 @@ fn bench_scaling_measures_each_size_in_its_own_process_and_writes_a_table() {
         std::fs::read_to_string(out.join("scaling.md")).unwrap(),
         stdout
     );
+}
+
+/// `parcours bench feeds` with `PATH` set to `dir` only, so that neither wrk nor nginx is found
+/// (unless one sits in an `sbin` folder, which the command also searches).
+fn bench_feeds(dir: &Path, path: &std::ffi::OsStr, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_parcours"))
+        .current_dir(dir)
+        .env_remove("PARCOURS_DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .env("PATH", path)
+        .args(["bench", "feeds"])
+        .args(args)
+        .output()
+        .expect("the parcours binary should start")
+}
+
+#[test]
+fn bench_feeds_without_wrk_says_how_to_install_it_and_starts_nothing() {
+    // Arrange
+    if ["/usr/local/sbin", "/usr/sbin", "/sbin"]
+        .iter()
+        .any(|d| Path::new(d).join("wrk").is_file())
+    {
+        println!("skipped: wrk is in an sbin folder");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+
+    // Act
+    let run = bench_feeds(
+        dir.path(),
+        dir.path().as_os_str(),
+        &["--duration", "1", "--out", out.to_str().unwrap()],
+    );
+    let bad = bench_feeds(
+        dir.path(),
+        dir.path().as_os_str(),
+        &["--connections", "1", "--threads", "2"],
+    );
+
+    // Assert
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("apt-get install wrk"), "{stderr}");
+    assert!(!out.exists(), "nothing is prepared without the tools");
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--connections"), "{stderr}");
+}
+
+#[test]
+fn bench_feeds_measures_parcours_and_nginx_when_both_are_installed() {
+    // Arrange
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let installed = |tool: &str| {
+        std::env::split_paths(&path)
+            .chain(["/usr/sbin".into(), "/usr/local/sbin".into()])
+            .any(|d| d.join(tool).is_file())
+    };
+    if !installed("wrk") || !installed("nginx") {
+        println!("skipped: wrk or nginx is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+
+    // Act
+    let run = bench_feeds(
+        dir.path(),
+        &path,
+        &[
+            "--duration",
+            "1",
+            "--connections",
+            "4",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+
+    // Assert
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    for label in ["Parcours 200", "nginx 200", "Parcours 304", "nginx 304"] {
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("| {label} |")))
+            .unwrap_or_else(|| panic!("no row {label}:\n{stdout}"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert!(cells[2].parse::<f64>().unwrap() > 0.0, "{row}");
+        assert_eq!(cells[5], "0", "errors in {row}");
+    }
+    assert!(
+        stdout.contains("Parcours / nginx, requests/s: 200 "),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("summary.md")).unwrap(),
+        stdout
+    );
+    let feed = std::fs::read_to_string(out.join("www/feed.ics")).unwrap();
+    assert!(feed.starts_with("BEGIN:VCALENDAR"), "{feed}");
 }
