@@ -38,12 +38,17 @@ use tracing::Level;
 
 pub use error::{ApiError, ErrorBody, FieldIssue};
 pub use extract::{AppJson, Caller};
+pub use feeds::FeedCache;
 pub use jobs::Jobs;
 
 use crate::store::Store;
 
 /// How long a request may take before the server answers 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a rendered feed is served from memory: a publication or revocation made by another
+/// process (the CLI, a second server) reaches the feeds within this time.
+pub const FEED_CACHE: Duration = Duration::from_secs(2);
 
 /// The largest request body accepted (a family's record is far smaller).
 pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
@@ -60,15 +65,24 @@ pub struct AppState {
     pub clock: Clock,
     /// Planning jobs.
     pub jobs: Arc<jobs::Jobs>,
+    /// Rendered feeds.
+    pub feeds: Arc<FeedCache>,
 }
 
 impl AppState {
-    /// The state of a server on `store` with the real clock.
+    /// The state of a server on `store` with the real clock, keeping rendered feeds
+    /// [`FEED_CACHE`].
     pub fn new(store: Store) -> AppState {
+        AppState::with_feed_cache(store, FEED_CACHE)
+    }
+
+    /// The same, keeping rendered feeds `ttl` (zero: every poll reads the database).
+    pub fn with_feed_cache(store: Store, ttl: Duration) -> AppState {
         AppState {
             store,
             clock: Arc::new(Utc::now),
             jobs: Arc::default(),
+            feeds: Arc::new(FeedCache::new(ttl)),
         }
     }
 }
@@ -76,9 +90,15 @@ impl AppState {
 /// Every route, with tracing, a request timeout and a body size limit.
 pub fn router(state: AppState) -> Router {
     let counter = Arc::new(AtomicU64::new(0));
-    Router::new()
+    // Calendar apps poll the feeds all day: their answers are logged at debug level (failures
+    // still show as errors), the API's at info.
+    let feeds = traced(
+        Router::new().route("/feeds/{file}", get(feeds::feed)),
+        Level::DEBUG,
+        counter.clone(),
+    );
+    let api = Router::new()
         .route("/health", get(health::health))
-        .route("/feeds/{file}", get(feeds::feed))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(me::me))
         .route("/api/v1/territory", get(territory::territory))
@@ -99,31 +119,38 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/feed-subscriptions/{id}",
             delete(subscriptions::revoke),
-        )
+        );
+    feeds
+        .merge(traced(api, Level::INFO, counter))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
-        .layer(
-            TraceLayer::new_for_http()
-                .on_request(DefaultOnRequest::new().level(Level::DEBUG))
-                .on_response(DefaultOnResponse::new().level(Level::INFO))
-                .make_span_with(move |request: &Request| {
-                    // The matched route, not the URI: a feed's URI holds its token.
-                    let route = request
-                        .extensions()
-                        .get::<MatchedPath>()
-                        .map_or("(no route)", MatchedPath::as_str);
-                    tracing::info_span!(
-                        "request",
-                        id = counter.fetch_add(1, Ordering::Relaxed),
-                        method = %request.method(),
-                        route,
-                    )
-                }),
-        )
+}
+
+/// `routes` with request tracing at `level`: a span with the method, the route it matched (not
+/// the URI: a feed's URI holds its token) and a request number; the answer's status and latency.
+fn traced(routes: Router<AppState>, level: Level, counter: Arc<AtomicU64>) -> Router<AppState> {
+    routes.layer(
+        TraceLayer::new_for_http()
+            .on_request(DefaultOnRequest::new().level(Level::DEBUG))
+            .on_response(DefaultOnResponse::new().level(level))
+            .make_span_with(move |request: &Request| {
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("(no route)", MatchedPath::as_str);
+                let id = counter.fetch_add(1, Ordering::Relaxed);
+                let method = request.method();
+                if level == Level::DEBUG {
+                    tracing::debug_span!("request", id, %method, route)
+                } else {
+                    tracing::info_span!("request", id, %method, route)
+                }
+            }),
+    )
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.

@@ -89,6 +89,7 @@ pub(super) async fn revoke(
     caller.require(&[Role::Coordinator])?;
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     if state.store.revoke_feed(id).await? {
+        state.feeds.clear();
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)

@@ -163,6 +163,7 @@ pub(super) async fn update(
             .store
             .publish_week(week, Some(new_version), (state.clock)())
             .await?;
+        state.feeds.clear();
         return Ok(Json(VisitChange {
             version: new_version,
             moved: Vec::new(),
@@ -196,6 +197,7 @@ pub(super) async fn update(
         .store
         .publish_week(week, Some(new_version), (state.clock)())
         .await?;
+    state.feeds.clear();
     Ok(Json(VisitChange {
         version: new_version,
         moved: outcome.moved.clone(),

@@ -69,6 +69,7 @@ pub(super) async fn publish(
         .publish_week(week, query.version, (state.clock)())
         .await?
         .ok_or(ApiError::NotFound)?;
+    state.feeds.clear();
     Ok(Json(PublicationDto {
         week: p.week.to_string(),
         version: p.version,

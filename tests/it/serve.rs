@@ -18,7 +18,14 @@ pub(crate) struct TestServer {
 }
 
 impl TestServer {
+    /// A server that reads the database at every poll (no feed cache), so that a change made
+    /// by another process shows at once.
     pub(crate) fn start(url: &str) -> TestServer {
+        TestServer::start_with(url, std::time::Duration::ZERO)
+    }
+
+    /// A server keeping rendered feeds `feed_cache`.
+    pub(crate) fn start_with(url: &str, feed_cache: std::time::Duration) -> TestServer {
         let (address_tx, address_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let url = url.to_owned();
@@ -32,7 +39,8 @@ impl TestServer {
                 let store = parcours::store::Store::connect(&url).await.unwrap();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 address_tx.send(listener.local_addr().unwrap()).unwrap();
-                let app = parcours::http::router(parcours::http::AppState::new(store));
+                let state = parcours::http::AppState::with_feed_cache(store, feed_cache);
+                let app = parcours::http::router(state);
                 parcours::http::serve(listener, app, async {
                     let _ = stopped.await;
                 })
@@ -367,4 +375,71 @@ fn the_server_stops_cleanly_on_sigterm() {
     let mut rest = String::new();
     stderr.read_to_string(&mut rest).unwrap();
     assert!(rest.contains("s'est arrêté"), "{rest}");
+}
+
+#[test]
+fn a_cached_feed_follows_what_this_server_publishes_or_revokes_at_once() {
+    // Arrange: a server keeping feeds in memory, as `parcours serve` does.
+    let dir = tempfile::tempdir().unwrap();
+    let (url, token) = published_mini(dir.path());
+    let server = TestServer::start_with(&url, parcours::http::FEED_CACHE);
+    let path = format!("/feeds/{token}.ics");
+    let before = server.get(&path, &[]);
+    assert_eq!(server.get(&path, &[]).body, before.body);
+    let coordinator = run_ok(
+        &["user", "add", "--role", "coordinator", "--person", "C-01"],
+        &url,
+    );
+    let auth = format!("Bearer {}", coordinator.lines().last().unwrap().trim());
+    let mut args = vec![
+        "plan",
+        "--week",
+        "2026-W49",
+        "--quiet",
+        "--iterations",
+        "2000",
+    ];
+    args.extend(["--absent", "R-01:2026-12-01", "--absent", "R-01:2026-12-02"]);
+    run_ok(&args, &url);
+
+    // Act: published through this server.
+    let published = server.request(
+        "POST",
+        "/api/v1/weeks/2026-W49/publish",
+        &[("Authorization", &auth)],
+        None,
+    );
+    assert_eq!(published.status, 200, "{}", published.body);
+
+    // Assert: the next poll has the new week; a revocation through this server is a 404 at once.
+    let after = server.get(&path, &[]);
+    assert_ne!(
+        after.body, before.body,
+        "a stale feed was served after a publication"
+    );
+    let r02 = run_ok(&["feed", "add", "--person", "R-02"], &url);
+    let id: String = r02
+        .split("n° ")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let token = r02
+        .split("/feeds/")
+        .nth(1)
+        .unwrap()
+        .split(".ics")
+        .next()
+        .unwrap();
+    let r02_path = format!("/feeds/{token}.ics");
+    assert_eq!(server.get(&r02_path, &[]).status, 200);
+    let revoke = format!("/api/v1/feed-subscriptions/{id}");
+    assert_eq!(
+        server
+            .request("DELETE", &revoke, &[("Authorization", &auth)], None)
+            .status,
+        204
+    );
+    assert_eq!(server.get(&r02_path, &[]).status, 404);
 }
