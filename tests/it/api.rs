@@ -217,7 +217,12 @@ fn published_week_on(team: Team) {
 
 #[test]
 fn a_coordinator_creates_and_revokes_a_feed_subscription() {
-    let team = team();
+    for (database, url) in databases() {
+        a_coordinator_creates_and_revokes_a_feed_subscription_on(team_on(Some(database), url));
+    }
+}
+
+fn a_coordinator_creates_and_revokes_a_feed_subscription_on(team: Team) {
     let server = TestServer::start(&team.url);
     let subscriptions = "/api/v1/feed-subscriptions";
 
@@ -322,7 +327,12 @@ fn finished(server: &TestServer, token: &str, id: u64) -> Value {
 
 #[test]
 fn a_plan_is_a_job_a_coordinator_starts_follows_and_publishes() {
-    let team = team();
+    for (database, url) in databases() {
+        a_plan_is_a_job_a_coordinator_starts_follows_and_publishes_on(team_on(Some(database), url));
+    }
+}
+
+fn a_plan_is_a_job_a_coordinator_starts_follows_and_publishes_on(team: Team) {
     let server = TestServer::start(&team.url);
     let plans = "/api/v1/weeks/2026-W49/plans";
 
@@ -605,7 +615,15 @@ fn family_body(visit_minutes: u32, availability: &str) -> String {
 
 #[test]
 fn a_family_is_validated_like_an_import_and_updated_from_the_version_read() {
-    let team = team();
+    for (database, url) in databases() {
+        a_family_is_validated_like_an_import_and_updated_from_the_version_read_on(team_on(
+            Some(database),
+            url,
+        ));
+    }
+}
+
+fn a_family_is_validated_like_an_import_and_updated_from_the_version_read_on(team: Team) {
     let server = TestServer::start(&team.url);
     let path = "/api/v1/families/F-0001";
     let read = call(&server, "GET", path, &team.coordinator, None);
@@ -733,8 +751,16 @@ fn visits_of(week: &Value) -> Vec<(String, String)> {
 
 #[test]
 fn a_referent_reports_a_visit_done_moved_or_cancelled_and_her_feed_follows() {
+    for (database, url) in databases() {
+        a_referent_reports_a_visit_done_moved_or_cancelled_and_her_feed_follows_on(team_on(
+            Some(database),
+            url,
+        ));
+    }
+}
+
+fn a_referent_reports_a_visit_done_moved_or_cancelled_and_her_feed_follows_on(team: Team) {
     // Arrange: W49 published, R-01 subscribed.
-    let team = team();
     run_ok(&["publish", "--week", "2026-W49"], &team.url);
     let server = TestServer::start(&team.url);
     let feed = json(&call(
