@@ -1125,6 +1125,10 @@ async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<
     println!(
         "  parcours plan --week {week} --absent R-03:2026-12-03   re-planifier après une absence"
     );
+    println!("  parcours publish --week {week}   publier la semaine dans les calendriers abonnés");
+    println!(
+        "  parcours feed add --person R-01 puis parcours serve   l'adresse du calendrier de R-01, et le serveur qui la sert"
+    );
     println!(
         "  parcours check DOSSIER    valider vos propres tableaux (format : docs/data-format.md), sans rien écrire"
     );
