@@ -318,16 +318,7 @@ pub fn plan_week(
         let (visits, unassigned) = split_due(&due, &assignment);
         let problem =
             build::rota_problem(&ctx, &assignment, days.clone(), &visits, &agenda, &keeps)?;
-        let solution = rota::solve(&problem, &rota_params(options.seed), &mut |p| {
-            progress(PlanProgress {
-                stage: "tournées",
-                done: p.done,
-                total: p.total,
-                travel_minutes: p.travel_minutes.0,
-                unmet: p.unmet,
-            });
-        })
-        .map_err(|e| PlanError::Solver(e.to_string()))?;
+        let solution = solve_rota(&problem, &rota_params(options.seed), "tournées", progress)?;
         let moved = solution
             .moved
             .iter()
@@ -390,16 +381,12 @@ pub fn plan_week(
             &none_today,
             options,
         );
-        let routed = rota::solve(&problem, &rota_params(options.seed), &mut |p| {
-            progress(PlanProgress {
-                stage: "pratique actuelle, tournées optimisées",
-                done: p.done,
-                total: p.total,
-                travel_minutes: p.travel_minutes.0,
-                unmet: p.unmet,
-            });
-        })
-        .map_err(|e| PlanError::Solver(e.to_string()))?;
+        let routed = solve_rota(
+            &problem,
+            &rota_params(options.seed),
+            "pratique actuelle, tournées optimisées",
+            progress,
+        )?;
         let current_routed = to_plan(
             &ctx,
             PlanKind::Optimised,
@@ -436,16 +423,12 @@ pub fn plan_week(
             &agenda,
             &no_keep,
         )?;
-        let same = rota::solve(&problem, &rota_params(options.seed), &mut |p| {
-            progress(PlanProgress {
-                stage: "Parcours à visites égales",
-                done: p.done,
-                total: p.total,
-                travel_minutes: p.travel_minutes.0,
-                unmet: p.unmet,
-            });
-        })
-        .map_err(|e| PlanError::Solver(e.to_string()))?;
+        let same = solve_rota(
+            &problem,
+            &rota_params(options.seed),
+            "Parcours à visites égales",
+            progress,
+        )?;
         let same_visits = to_plan(
             &ctx,
             PlanKind::Optimised,
@@ -488,6 +471,25 @@ pub fn plan_week(
         school_holidays,
         public_holidays,
     })
+}
+
+/// Solves `problem`, reporting progress as `stage`.
+fn solve_rota(
+    problem: &rota::Problem<'_>,
+    params: &Params,
+    stage: &'static str,
+    progress: &mut dyn FnMut(PlanProgress),
+) -> Result<rota::Solution, PlanError> {
+    rota::solve(problem, params, &mut |p| {
+        progress(PlanProgress {
+            stage,
+            done: p.done,
+            total: p.total,
+            travel_minutes: p.travel_minutes.0,
+            unmet: p.unmet,
+        });
+    })
+    .map_err(|e| PlanError::Solver(e.to_string()))
 }
 
 /// The due visits of assigned families, and the due families without a référent.
