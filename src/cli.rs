@@ -692,15 +692,9 @@ async fn plan(
         Err(err) => return Err(err).context("planning"),
     };
     let version = store
-        .save_plan(&outcome.plan, options.seed)
+        .save_outcome(&outcome, options.seed)
         .await
         .context("storing the plan")?;
-    if let Some(baseline) = &outcome.baseline {
-        store
-            .save_plan(baseline, options.seed)
-            .await
-            .context("storing the baseline")?;
-    }
     let report = WeekReport::of(&outcome, version);
     if json {
         println!(
@@ -878,24 +872,16 @@ async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitC
     let code = match command {
         UserCommand::Add { role, person } => {
             let raw = crate::feeds::token::generate().context("drawing a random token")?;
-            match store
+            let added = store
                 .add_user(&person, role, &crate::feeds::token::hash(&raw))
-                .await
-            {
-                Ok(id) => {
-                    println!(
-                        "Utilisateur n° {id} créé : {person}, rôle {role}.\n\
-                         Jeton d'accès à l'API (affiché une seule fois : transmettez-le par un \
-                         canal sûr) :\n{raw}"
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) if e.is_unknown_person() => {
-                    eprintln!("{e}");
-                    ExitCode::from(1)
-                }
-                Err(e) => return Err(e).context("creating the user"),
-            }
+                .await;
+            created(added, "creating the user", |id| {
+                format!(
+                    "Utilisateur n° {id} créé : {person}, rôle {role}.\n\
+                     Jeton d'accès à l'API (affiché une seule fois : transmettez-le par un \
+                     canal sûr) :\n{raw}"
+                )
+            })?
         }
         UserCommand::Revoke { id, person } => {
             let revoked = match (id, &person) {
@@ -916,29 +902,21 @@ async fn feed(settings: &Settings, command: FeedCommand) -> anyhow::Result<ExitC
     let code = match command {
         FeedCommand::Add { person, base_url } => {
             let raw = crate::feeds::token::generate().context("drawing a random token")?;
-            match store
+            let added = store
                 .add_feed(&person, &crate::feeds::token::hash(&raw))
-                .await
-            {
-                Ok(id) => {
-                    let base = base_url.trim_end_matches('/');
-                    let webcal = base
-                        .strip_prefix("https://")
-                        .or_else(|| base.strip_prefix("http://"))
-                        .unwrap_or(base);
-                    println!(
-                        "Abonnement n° {id} créé pour {person}. Adresse du calendrier (affichée \
-                         une seule fois ; qui la connaît voit ce calendrier) :\n  \
-                         {base}/feeds/{raw}.ics\n  webcal://{webcal}/feeds/{raw}.ics"
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) if e.is_unknown_person() => {
-                    eprintln!("{e}");
-                    ExitCode::from(1)
-                }
-                Err(e) => return Err(e).context("creating the subscription"),
-            }
+                .await;
+            let base = base_url.trim_end_matches('/');
+            let webcal = base
+                .strip_prefix("https://")
+                .or_else(|| base.strip_prefix("http://"))
+                .unwrap_or(base);
+            created(added, "creating the subscription", |id| {
+                format!(
+                    "Abonnement n° {id} créé pour {person}. Adresse du calendrier (affichée une \
+                     seule fois ; qui la connaît voit ce calendrier) :\n  \
+                     {base}/feeds/{raw}.ics\n  webcal://{webcal}/feeds/{raw}.ics"
+                )
+            })?
         }
         FeedCommand::Revoke { id, person } => {
             let revoked = match (id, &person) {
@@ -951,6 +929,26 @@ async fn feed(settings: &Settings, command: FeedCommand) -> anyhow::Result<ExitC
     };
     store.close().await;
     Ok(code)
+}
+
+/// Prints what `shown` says of a created user or subscription; an unknown person is the user's
+/// mistake (its French message, exit 1), anything else an error.
+fn created(
+    added: Result<i64, crate::store::StoreError>,
+    doing: &'static str,
+    shown: impl FnOnce(i64) -> String,
+) -> anyhow::Result<ExitCode> {
+    match added {
+        Ok(id) => {
+            println!("{}", shown(id));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) if e.is_unknown_person() => {
+            eprintln!("{e}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e).context(doing),
+    }
 }
 
 fn revoked_message(revoked: u64, what: &str) -> ExitCode {

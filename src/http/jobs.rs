@@ -233,15 +233,10 @@ async fn run(state: AppState, id: u64, mut options: PlanOptions) {
         jobs.update(id, |j| j.status = JobStatus::Cancelled);
         return;
     }
-    let version = match state.store.save_plan(&outcome.plan, seed).await {
+    let version = match state.store.save_outcome(&outcome, seed).await {
         Ok(v) => v,
         Err(e) => return fail(format!("enregistrement du plan : {e}")),
     };
-    if let Some(baseline) = &outcome.baseline
-        && let Err(e) = state.store.save_plan(baseline, seed).await
-    {
-        return fail(format!("enregistrement de la pratique actuelle : {e}"));
-    }
     let report = serde_json::to_value(WeekReport::of(&outcome, version)).ok();
     jobs.update(id, |j| {
         j.status = JobStatus::Done;

@@ -13,7 +13,7 @@ use super::error::FieldIssue;
 use super::extract::{AppJson, Caller};
 use super::{ApiError, AppState};
 use crate::domain::{Code, Role};
-use crate::planning::{PlanKind, PlanOptions, StopKind, WeekPlan, plan_week};
+use crate::planning::{PlanKind, PlanOptions, plan_week};
 
 /// What became of the visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -105,9 +105,9 @@ pub(super) async fn update(
         .plan(week, PlanKind::Optimised, version)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let (referent, date, start) = {
-        let (r, d, s) = plan.visit_of(family.as_str()).ok_or(ApiError::NotFound)?;
-        (r.code.clone(), d.date, s.start)
+    let (referent, date) = {
+        let (r, d, _) = plan.visit_of(family.as_str()).ok_or(ApiError::NotFound)?;
+        (r.code.clone(), d.date)
     };
     // Her visit, or none that she may know of.
     if caller.role == Role::Referent && caller.person.as_str() != referent {
@@ -116,7 +116,7 @@ pub(super) async fn update(
     let mut options = PlanOptions::new(week);
     let touched: Vec<chrono::NaiveDate> = match update.status {
         Outcome::Done => {
-            set_stop(&mut plan, family.as_str(), |s| s.confirmed = true);
+            plan.confirm_visit(family.as_str());
             vec![]
         }
         Outcome::Cancelled => {
@@ -138,7 +138,7 @@ pub(super) async fn update(
                     format!("{to} n'est pas dans la semaine {week}"),
                 ));
             }
-            move_stop(&mut plan, &referent, family.as_str(), start, to)
+            plan.move_visit(family.as_str(), to)
                 .map_err(|m| invalid(family.as_str(), "to", m))?;
             vec![date, to.date()]
         }
@@ -171,28 +171,16 @@ pub(super) async fn update(
         }));
     }
     // Every visit outside the touched days stays exactly where it is.
-    options.keep_exact = plan
-        .referents
-        .iter()
-        .flat_map(|r| {
-            r.days
-                .iter()
-                .filter(|d| r.code != referent || !touched.contains(&d.date))
-                .flat_map(|d| &d.stops)
-        })
-        .filter_map(|s| match &s.kind {
-            StopKind::Visit { family } => Some(family.clone()),
-            StopKind::Fixed { .. } => None,
-        })
-        .collect();
+    options.keep_exact = plan.visits_outside(&referent, &touched);
     options.previous = Some(plan);
+    let seed = options.seed;
     let territory = state.store.load_territory().await?;
     options.travel = state.store.load_travel_overrides().await?;
     let outcome = tokio::task::spawn_blocking(move || plan_week(&territory, &options, &mut |_| {}))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let new_version = state.store.save_plan(&outcome.plan, 1).await?;
+    let new_version = state.store.save_outcome(&outcome, seed).await?;
     state
         .store
         .publish_week(week, Some(new_version), (state.clock)())
@@ -208,56 +196,4 @@ pub(super) async fn update(
             .map(|u| (u.family.clone(), u.reason.clone()))
             .collect(),
     }))
-}
-
-fn set_stop(plan: &mut WeekPlan, family: &str, f: impl FnOnce(&mut crate::planning::Stop)) {
-    if let Some(stop) = plan
-        .referents
-        .iter_mut()
-        .flat_map(|r| r.days.iter_mut())
-        .flat_map(|d| d.stops.iter_mut())
-        .find(|s| matches!(&s.kind, StopKind::Visit { family: c } if c == family))
-    {
-        f(stop);
-    }
-}
-
-/// Moves family `family`'s visit of `referent` to start at `to` (a day she works), confirmed,
-/// so that the re-plan keeps it exactly there.
-fn move_stop(
-    plan: &mut WeekPlan,
-    referent: &str,
-    family: &str,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> Result<(), String> {
-    let her = plan
-        .referents
-        .iter_mut()
-        .find(|r| r.code == referent)
-        .ok_or("référente introuvable")?;
-    if !her.days.iter().any(|d| d.date == to.date()) {
-        return Err(format!("{referent} ne travaille pas le {}", to.date()));
-    }
-    let mut stop = None;
-    for day in &mut her.days {
-        if let Some(i) = day.stops.iter().position(|s| {
-            s.start == from && matches!(&s.kind, StopKind::Visit { family: c } if c == family)
-        }) {
-            stop = Some(day.stops.remove(i));
-        }
-    }
-    let mut stop = stop.ok_or("visite introuvable")?;
-    let length = stop.end - stop.start;
-    stop.start = to;
-    stop.end = to + length;
-    stop.confirmed = true;
-    let day = her
-        .days
-        .iter_mut()
-        .find(|d| d.date == to.date())
-        .expect("BUG: checked above");
-    day.stops.push(stop);
-    day.stops.sort_by_key(|s| s.start);
-    Ok(())
 }

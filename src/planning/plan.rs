@@ -220,6 +220,77 @@ impl WeekPlan {
         self.referents.iter().map(ReferentWeek::travel_meters).sum()
     }
 
+    /// The visit to family `code`, to change it.
+    fn visit_mut(&mut self, code: &str) -> Option<&mut Stop> {
+        self.referents
+            .iter_mut()
+            .flat_map(|r| r.days.iter_mut())
+            .flat_map(|d| d.stops.iter_mut())
+            .find(|s| matches!(&s.kind, StopKind::Visit { family } if family == code))
+    }
+
+    /// Marks the visit to family `code` confirmed: a re-plan keeps it exactly. False when the
+    /// plan has no such visit.
+    pub fn confirm_visit(&mut self, code: &str) -> bool {
+        self.visit_mut(code).map(|s| s.confirmed = true).is_some()
+    }
+
+    /// Moves the visit to family `code` to start at `to` (same length, on a day its référent
+    /// works), confirmed so that a re-plan keeps it there.
+    ///
+    /// # Errors
+    /// A French message when the plan has no such visit or she does not work that day.
+    pub fn move_visit(&mut self, code: &str, to: NaiveDateTime) -> Result<(), String> {
+        let referent = self
+            .visit_of(code)
+            .map(|(r, _, _)| r.code.clone())
+            .ok_or_else(|| format!("pas de visite à la famille {code}"))?;
+        let her = self
+            .referents
+            .iter_mut()
+            .find(|r| r.code == referent)
+            .expect("BUG: found above");
+        if !her.days.iter().any(|d| d.date == to.date()) {
+            return Err(format!("{referent} ne travaille pas le {}", to.date()));
+        }
+        let is_it = |s: &Stop| matches!(&s.kind, StopKind::Visit { family } if family == code);
+        let mut stop = None;
+        for day in &mut her.days {
+            if let Some(i) = day.stops.iter().position(is_it) {
+                stop = Some(day.stops.remove(i));
+            }
+        }
+        let mut stop = stop.expect("BUG: found above");
+        let length = stop.end - stop.start;
+        (stop.start, stop.end, stop.confirmed) = (to, to + length, true);
+        let day = her
+            .days
+            .iter_mut()
+            .find(|d| d.date == to.date())
+            .expect("BUG: checked above");
+        day.stops.push(stop);
+        day.stops.sort_by_key(|s| s.start);
+        Ok(())
+    }
+
+    /// The families whose visit lies outside `referent`'s days `dates`: what a change on those
+    /// days must leave exactly where it is ([`super::PlanOptions::keep_exact`]).
+    pub fn visits_outside(&self, referent: &str, dates: &[NaiveDate]) -> Vec<String> {
+        self.referents
+            .iter()
+            .flat_map(|r| {
+                r.days
+                    .iter()
+                    .filter(move |d| r.code != referent || !dates.contains(&d.date))
+                    .flat_map(|d| &d.stops)
+            })
+            .filter_map(|s| match &s.kind {
+                StopKind::Visit { family } => Some(family.clone()),
+                StopKind::Fixed { .. } => None,
+            })
+            .collect()
+    }
+
     /// Where the visit to family `code` is: its référent's week, its day and the stop.
     pub fn visit_of(&self, code: &str) -> Option<(&ReferentWeek, &DayRoute, &Stop)> {
         self.referents.iter().find_map(|r| {

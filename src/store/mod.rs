@@ -366,6 +366,23 @@ impl Store {
         Ok(territory)
     }
 
+    /// Stores a planned week: Parcours' plan as the next version of its week, and today's
+    /// practice beside it when it was compared. Returns the plan's version.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn save_outcome(
+        &self,
+        outcome: &crate::planning::WeekOutcome,
+        seed: u64,
+    ) -> Result<i64, StoreError> {
+        let version = self.save_plan(&outcome.plan, seed).await?;
+        if let Some(baseline) = &outcome.baseline {
+            self.save_plan(baseline, seed).await?;
+        }
+        Ok(version)
+    }
+
     /// Stores `plan` as the next version of its week and kind; returns that version (1 for the
     /// first).
     ///
