@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::helpers::fixture;
-use crate::serve::{Reply, TestServer, run_ok};
+use crate::serve::{Reply, TestServer, add_feed, planned_mini, run_ok};
 
 /// Where a test's database lives: a temporary SQLite file, always, and a fresh PostgreSQL
 /// database when `PARCOURS_TEST_POSTGRES_URL` names a server (dropped at the end).
@@ -60,18 +60,7 @@ fn team() -> Team {
 }
 
 fn team_on(database: Option<Database>, url: String) -> Team {
-    run_ok(&["import", fixture("cases/mini").to_str().unwrap()], &url);
-    run_ok(
-        &[
-            "plan",
-            "--week",
-            "2026-W49",
-            "--quiet",
-            "--iterations",
-            "2000",
-        ],
-        &url,
-    );
+    planned_mini(&url);
     let user = |role: &str, person: &str| {
         token_of(&run_ok(
             &["user", "add", "--role", role, "--person", person],
@@ -545,19 +534,7 @@ fn a_server_killed_during_a_publication_restarts_with_one_whole_version() {
             &url,
         ));
         let referents = ["R-01", "R-02", "R-03", "R-04", "R-05", "R-06"];
-        let feeds: Vec<String> = referents
-            .iter()
-            .map(|r| {
-                let printed = run_ok(&["feed", "add", "--person", r], &url);
-                let token = printed
-                    .split("/feeds/")
-                    .nth(1)
-                    .unwrap()
-                    .split(".ics")
-                    .next();
-                format!("/feeds/{}.ics", token.unwrap())
-            })
-            .collect();
+        let feeds: Vec<String> = referents.iter().map(|r| add_feed(&url, r).1).collect();
 
         // Act: publications of the other version killed (SIGKILL) at different moments.
         for round in 0u64..8 {

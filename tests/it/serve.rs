@@ -160,41 +160,53 @@ pub(crate) fn run_ok(args: &[&str], url: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// `mini` imported, W49 planned and published, and R-01's feed token.
-fn published_mini(dir: &Path) -> (String, String) {
-    let url = format!("sqlite://{}", dir.join("serve.db").display());
-    run_ok(&["import", fixture("cases/mini").to_str().unwrap()], &url);
-    run_ok(
-        &[
-            "plan",
-            "--week",
-            "2026-W49",
-            "--quiet",
-            "--iterations",
-            "2000",
-        ],
-        &url,
-    );
-    run_ok(&["publish", "--week", "2026-W49"], &url);
-    let printed = run_ok(&["feed", "add", "--person", "R-01"], &url);
+/// `mini` imported into the database at `url` and its week 2026-W49 planned (not published).
+pub(crate) fn planned_mini(url: &str) {
+    run_ok(&["import", fixture("cases/mini").to_str().unwrap()], url);
+    let plan = [
+        "plan",
+        "--week",
+        "2026-W49",
+        "--quiet",
+        "--iterations",
+        "2000",
+    ];
+    run_ok(&plan, url);
+}
+
+/// `parcours feed add --person PERSON`: the subscription's number and its feed's path.
+pub(crate) fn add_feed(url: &str, person: &str) -> (String, String) {
+    let printed = run_ok(&["feed", "add", "--person", person], url);
+    let id: String = printed
+        .split("n° ")
+        .nth(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
+        .expect("feed add prints the subscription's number");
     let token = printed
         .split("/feeds/")
         .nth(1)
         .and_then(|rest| rest.split(".ics").next())
-        .expect("feed add prints the feed's address")
-        .to_owned();
+        .expect("feed add prints the feed's address");
     assert_eq!(token.len(), 64, "{printed}");
     assert!(printed.contains("webcal://"), "{printed}");
-    (url, token)
+    (id, format!("/feeds/{token}.ics"))
+}
+
+/// `mini` imported, W49 planned and published, and R-01's feed path.
+fn published_mini(dir: &Path) -> (String, String) {
+    let url = format!("sqlite://{}", dir.join("serve.db").display());
+    planned_mini(&url);
+    run_ok(&["publish", "--week", "2026-W49"], &url);
+    let (_, path) = add_feed(&url, "R-01");
+    (url, path)
 }
 
 #[test]
 fn a_published_week_reaches_the_feed_with_the_headers_calendar_apps_poll_with() {
     // Arrange
     let dir = tempfile::tempdir().unwrap();
-    let (url, token) = published_mini(dir.path());
+    let (url, path) = published_mini(dir.path());
     let server = TestServer::start(&url);
-    let path = format!("/feeds/{token}.ics");
 
     // Act
     let first = server.get(&path, &[]);
@@ -244,9 +256,8 @@ fn a_published_week_reaches_the_feed_with_the_headers_calendar_apps_poll_with() 
 #[test]
 fn an_unknown_or_revoked_feed_address_gets_a_bare_404() {
     let dir = tempfile::tempdir().unwrap();
-    let (url, token) = published_mini(dir.path());
+    let (url, path) = published_mini(dir.path());
     let server = TestServer::start(&url);
-    let path = format!("/feeds/{token}.ics");
     assert_eq!(server.get(&path, &[]).status, 200);
 
     let unknown = server.get(&format!("/feeds/{}.ics", "0".repeat(64)), &[]);
@@ -263,9 +274,8 @@ fn an_unknown_or_revoked_feed_address_gets_a_bare_404() {
 fn a_republished_change_raises_the_sequence_and_a_dropped_visit_is_cancelled() {
     // Arrange: R-01's week published; then R-01 is absent on each day she has a visit.
     let dir = tempfile::tempdir().unwrap();
-    let (url, token) = published_mini(dir.path());
+    let (url, path) = published_mini(dir.path());
     let server = TestServer::start(&url);
-    let path = format!("/feeds/{token}.ics");
     let before = server.get(&path, &[]);
     assert!(!before.body.contains("SEQUENCE:1"));
     let days: Vec<String> = before
@@ -310,9 +320,9 @@ fn the_feed_over_http_passes_ical_check() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (url, token) = published_mini(dir.path());
+    let (url, path) = published_mini(dir.path());
     let server = TestServer::start(&url);
-    let feed_url = server.url(&format!("/feeds/{token}.ics"));
+    let feed_url = server.url(&path);
     let out = std::process::Command::new("bash")
         .arg(&script)
         .arg(&feed_url)
@@ -381,9 +391,8 @@ fn the_server_stops_cleanly_on_sigterm() {
 fn a_cached_feed_follows_what_this_server_publishes_or_revokes_at_once() {
     // Arrange: a server keeping feeds in memory, as `parcours serve` does.
     let dir = tempfile::tempdir().unwrap();
-    let (url, token) = published_mini(dir.path());
+    let (url, path) = published_mini(dir.path());
     let server = TestServer::start_with(&url, parcours::http::FEED_CACHE);
-    let path = format!("/feeds/{token}.ics");
     let before = server.get(&path, &[]);
     assert_eq!(server.get(&path, &[]).body, before.body);
     let coordinator = run_ok(
@@ -417,22 +426,7 @@ fn a_cached_feed_follows_what_this_server_publishes_or_revokes_at_once() {
         after.body, before.body,
         "a stale feed was served after a publication"
     );
-    let r02 = run_ok(&["feed", "add", "--person", "R-02"], &url);
-    let id: String = r02
-        .split("n° ")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    let token = r02
-        .split("/feeds/")
-        .nth(1)
-        .unwrap()
-        .split(".ics")
-        .next()
-        .unwrap();
-    let r02_path = format!("/feeds/{token}.ics");
+    let (id, r02_path) = add_feed(&url, "R-02");
     assert_eq!(server.get(&r02_path, &[]).status, 200);
     let revoke = format!("/api/v1/feed-subscriptions/{id}");
     assert_eq!(
