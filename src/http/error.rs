@@ -40,6 +40,10 @@ pub enum ApiError {
     /// The record changed since the caller read it (409): read it again.
     #[error("conflict")]
     Conflict,
+    /// A change that cannot be applied to the data as it now stands, with why in French (409):
+    /// a visit report on a visit that is no longer in the published week.
+    #[error("refused: {0}")]
+    Refused(String),
     /// An update that does not say which version it was made from (428).
     #[error("precondition required")]
     PreconditionRequired,
@@ -113,6 +117,7 @@ impl IntoResponse for ApiError {
                 "la fiche a été modifiée depuis votre lecture : relisez-la avant de la modifier",
                 Vec::new(),
             ),
+            ApiError::Refused(message) => body(StatusCode::CONFLICT, message, Vec::new()),
             ApiError::PreconditionRequired => body(
                 StatusCode::PRECONDITION_REQUIRED,
                 "indiquez la version lue (en-tête If-Match) pour modifier une fiche existante",
