@@ -67,6 +67,9 @@ pub struct AppState {
     pub jobs: Arc<jobs::Jobs>,
     /// Rendered feeds.
     pub feeds: Arc<FeedCache>,
+    /// Held while a visit report is applied: this server applies a week's reports one at a
+    /// time (another server's are caught by the store's check of the published version).
+    pub reports: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -83,6 +86,7 @@ impl AppState {
             clock: Arc::new(Utc::now),
             jobs: Arc::default(),
             feeds: Arc::new(FeedCache::new(ttl)),
+            reports: Arc::default(),
         }
     }
 }

@@ -1,7 +1,9 @@
 //! A référent reports what became of a visit of her published week: done, cancelled, or moved
-//! to another time. A cancellation or a move re-plans only the days it touches (every other
-//! visit stays exactly where it was), stores the result as a new version of the week and
-//! publishes it, so that the change reaches her feed.
+//! to another time (`planning::apply_visit_report` says what that does to the week). The new
+//! week is stored and published in one transaction that first checks the published version is
+//! still the one the report was applied to: reports are applied one at a time on a server, and
+//! one that another server (or a publication) overtook is applied again to the new week, so no
+//! report answered 200 is ever lost and published versions only grow.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -13,7 +15,14 @@ use super::error::FieldIssue;
 use super::extract::{AppJson, Caller};
 use super::{ApiError, AppState};
 use crate::domain::{Code, Role};
-use crate::planning::{PlanKind, PlanOptions, plan_week};
+use crate::planning::{
+    PlanError, PlanKind, PlanOptions, ReportError, VisitReport, WeekPlan, apply_visit_report,
+};
+use crate::store::StoreError;
+
+/// How many times a report overtaken by another publication is applied again before the
+/// caller is asked to retry.
+const REPORT_ATTEMPTS: usize = 8;
 
 /// What became of the visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -38,14 +47,14 @@ pub(super) struct VisitUpdate {
     to: Option<String>,
 }
 
-/// What the change did.
+/// What the change did, as her référent may read it.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct VisitChange {
-    /// The new published version of the week (the same when nothing had to be re-planned).
+    /// The published version of the week that holds the report.
     version: i64,
-    /// Visits the re-plan moved to another day or could no longer place (family codes).
+    /// Her visits the re-plan moved to another day or could no longer place (family codes).
     moved: Vec<String>,
-    /// Visits of the week left unplaced, with why (French).
+    /// Her visits of the week left unplaced, with why (French): (family code, reason).
     unmet: Vec<(String, String)>,
 }
 
@@ -57,14 +66,32 @@ fn invalid(family: &str, field: &str, message: impl Into<String>) -> ApiError {
     }])
 }
 
-/// Local Europe/Paris time of `text`: RFC 3339 with any offset, or a local date-time.
-fn local_time(text: &str) -> Option<NaiveDateTime> {
+/// Local Europe/Paris time of `text`: RFC 3339 with any offset, or a local date-time that
+/// exists once in Paris (the import's DST rule).
+fn local_time(text: &str) -> Result<NaiveDateTime, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&chrono_tz::Europe::Paris).naive_local());
+        return Ok(t.with_timezone(&chrono_tz::Europe::Paris).naive_local());
     }
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
-        .ok()
+        .map_err(|_| {
+            "une date-heure est attendue (2026-12-02T14:00:00+01:00 ou 2026-12-02T14:00)".to_owned()
+        })?;
+    crate::domain::paris_instant(local).map_err(|e| e.to_string())?;
+    Ok(local)
+}
+
+/// The référent whose visit to `family` the week holds, or held before it was cancelled.
+fn owner(plan: &WeekPlan, family: &str) -> Option<String> {
+    match plan.visit_of(family) {
+        Some((r, _, _)) => Some(r.code.clone()),
+        None if plan.cancelled.iter().any(|c| c == family) => plan
+            .assignment
+            .iter()
+            .find(|(f, _)| f == family)
+            .map(|(_, r)| r.clone()),
+        None => None,
+    }
 }
 
 /// Report a visit done, cancelled or moved.
@@ -83,7 +110,8 @@ fn local_time(text: &str) -> Option<NaiveDateTime> {
         (status = 401, description = "No valid token", body = super::error::ErrorBody),
         (status = 403, description = "Logistics staff", body = super::error::ErrorBody),
         (status = 404, description = "No such visit in her published week"),
-        (status = 422, description = "A move without a valid time, or to a day she does not work", body = super::error::ErrorBody),
+        (status = 409, description = "The visit was cancelled earlier, or the week kept changing: says why", body = super::error::ErrorBody),
+        (status = 422, description = "A move without a valid time, or to a time that conflicts (named)", body = super::error::ErrorBody),
     )
 )]
 pub(super) async fn update(
@@ -95,105 +123,130 @@ pub(super) async fn update(
     caller.require(&[Role::Coordinator, Role::Referent])?;
     let week = super::weeks::week_of(&week)?;
     let family = Code::parse(&family).map_err(|_| ApiError::NotFound)?;
-    let version = state
-        .store
-        .published_version(week)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let mut plan = state
-        .store
-        .plan(week, PlanKind::Optimised, version)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let (referent, date) = {
-        let (r, d, _) = plan.visit_of(family.as_str()).ok_or(ApiError::NotFound)?;
-        (r.code.clone(), d.date)
-    };
-    // Her visit, or none that she may know of.
-    if caller.role == Role::Referent && caller.person.as_str() != referent {
-        return Err(ApiError::NotFound);
-    }
-    let mut options = PlanOptions::new(week);
-    let touched: Vec<chrono::NaiveDate> = match update.status {
-        Outcome::Done => {
-            plan.confirm_visit(family.as_str());
-            vec![]
-        }
-        Outcome::Cancelled => {
-            options.excluded.push(family.to_string());
-            vec![date]
-        }
+    let code = family.as_str();
+    let report = match update.status {
+        Outcome::Done => VisitReport::Done,
+        Outcome::Cancelled => VisitReport::Cancelled,
         Outcome::Moved => {
-            let to = update.to.as_deref().and_then(local_time).ok_or_else(|| {
+            let text = update.to.as_deref().ok_or_else(|| {
                 invalid(
-                    family.as_str(),
+                    code,
                     "to",
                     "une nouvelle date-heure est attendue (2026-12-02T14:00:00+01:00)",
                 )
             })?;
-            if !week.dates().any(|d| d == to.date()) {
+            let to = local_time(text).map_err(|m| invalid(code, "to", m))?;
+            if !week.contains(to.date()) {
                 return Err(invalid(
-                    family.as_str(),
+                    code,
                     "to",
-                    format!("{to} n'est pas dans la semaine {week}"),
+                    format!(
+                        "le {} n'est pas dans la semaine {week}",
+                        to.format("%d/%m/%Y")
+                    ),
                 ));
             }
-            plan.move_visit(family.as_str(), to)
-                .map_err(|m| invalid(family.as_str(), "to", m))?;
-            vec![date, to.date()]
+            VisitReport::Moved(to)
         }
     };
-    if update.status == Outcome::Done {
-        // Nothing to re-plan: the visit stays, now kept exactly by any later re-plan, and the
-        // family's last visit is that day (its next one falls due from it).
-        let territory = state.store.load_territory().await?;
-        if let Some(f) = territory.families.iter().find(|f| f.code == family)
-            && f.last_visit.is_none_or(|d| d < date)
-        {
-            let mut f = f.clone();
-            f.last_visit = Some(date);
-            let batch = crate::domain::Territory {
-                families: vec![f],
-                ..crate::domain::Territory::default()
-            };
-            state.store.apply_import(&batch, &[]).await?;
-        }
-        let new_version = state.store.save_plan(&plan, options.seed).await?;
-        state
+    // This server applies reports one at a time; another server's come through the store's
+    // check of the published version.
+    let _turn = state.reports.lock().await;
+    for attempt in 0..REPORT_ATTEMPTS {
+        let version = state
             .store
-            .publish_week(week, Some(new_version), (state.clock)())
-            .await?;
-        state.feeds.clear();
-        return Ok(Json(VisitChange {
-            version: new_version,
-            moved: Vec::new(),
-            unmet: Vec::new(),
-        }));
+            .published_version(week)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        let published = state
+            .store
+            .plan(week, PlanKind::Optimised, version)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        // Her visit, or none that she may know of.
+        let Some(referent) = owner(&published, code) else {
+            return Err(if attempt == 0 {
+                ApiError::NotFound
+            } else {
+                ApiError::Refused(format!(
+                    "la visite à {code} n'est plus dans la semaine publiée : relisez votre semaine"
+                ))
+            });
+        };
+        if caller.role == Role::Referent && caller.person.as_str() != referent {
+            return Err(ApiError::NotFound);
+        }
+        let territory = state.store.load_territory().await?;
+        let travel = state.store.load_travel_overrides().await?;
+        let options = PlanOptions::new(week);
+        let seed = options.seed;
+        let applied = {
+            let _slot = state
+                .jobs
+                .solve_slot()
+                .acquire()
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let family = code.to_owned();
+            let span = tracing::Span::current();
+            tokio::task::spawn_blocking(move || {
+                let _entered = span.enter();
+                apply_visit_report(&territory, &travel, &published, &family, report, options)
+                    .map(|reported| (reported, published))
+            })
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+        };
+        let (reported, published) = match applied {
+            Ok(done) => done,
+            Err(ReportError::NoVisit) => return Err(ApiError::NotFound),
+            Err(ReportError::Gone(message)) => return Err(ApiError::Refused(message)),
+            Err(ReportError::Move(message)) => return Err(invalid(code, "to", message)),
+            Err(ReportError::Plan(PlanError::Data {
+                record,
+                field,
+                message,
+            })) => {
+                return Err(ApiError::Invalid(vec![FieldIssue {
+                    record,
+                    field,
+                    message,
+                }]));
+            }
+            Err(ReportError::Plan(e)) => return Err(ApiError::Internal(e.to_string())),
+        };
+        let recorded = state
+            .store
+            .record_report(
+                week,
+                version,
+                reported.plan.as_ref().map(|p| (p, seed)),
+                reported.done_on.map(|d| (&family, d)),
+                (state.clock)(),
+            )
+            .await;
+        match recorded {
+            Ok(publication) => {
+                state.feeds.clear();
+                let week = reported.plan.as_ref().unwrap_or(&published);
+                return Ok(Json(VisitChange {
+                    version: publication.version,
+                    moved: reported.moved,
+                    unmet: week
+                        .unmet
+                        .iter()
+                        .filter(|u| u.referent.as_deref() == Some(reported.referent.as_str()))
+                        .map(|u| (u.family.clone(), u.reason.clone()))
+                        .collect(),
+                }));
+            }
+            Err(StoreError::Stale { .. }) => {
+                tracing::debug!(attempt, "week published meanwhile: report applied again");
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
-    // Every visit outside the touched days stays exactly where it is.
-    options.keep_exact = plan.visits_outside(&referent, &touched);
-    options.previous = Some(plan);
-    let seed = options.seed;
-    let territory = state.store.load_territory().await?;
-    options.travel = state.store.load_travel_overrides().await?;
-    let outcome = tokio::task::spawn_blocking(move || plan_week(&territory, &options, &mut |_| {}))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let new_version = state.store.save_outcome(&outcome, seed).await?;
-    state
-        .store
-        .publish_week(week, Some(new_version), (state.clock)())
-        .await?;
-    state.feeds.clear();
-    Ok(Json(VisitChange {
-        version: new_version,
-        moved: outcome.moved.clone(),
-        unmet: outcome
-            .plan
-            .unmet
-            .iter()
-            .map(|u| (u.family.clone(), u.reason.clone()))
-            .collect(),
-    }))
+    Err(ApiError::Refused(
+        "la semaine a été republiée plusieurs fois pendant l'enregistrement : réessayez".into(),
+    ))
 }

@@ -515,7 +515,8 @@ pub(crate) fn availability(ctx: &Context<'_>, f: usize) -> Vec<TimeWindow> {
 /// The rota problem of the week for `assignment` (a référent index per family, in `families`
 /// order), with what a re-plan keeps: the due visits first, in `due_visits` order, then the
 /// engagements of `agenda`, in its order. A fixed visit is kept at its time when its family
-/// stays with the référent it was fixed with.
+/// stays with the référent it was fixed with. With `open_dates`, a visit not kept exactly may
+/// only be placed on those dates (a visit report's re-plan).
 pub(crate) fn rota_problem<'c>(
     ctx: &'c Context<'_>,
     assignment: &[Option<usize>],
@@ -523,6 +524,7 @@ pub(crate) fn rota_problem<'c>(
     due_visits: &[DueVisit],
     agenda: &WeekAgenda,
     keeps: &dyn Fn(usize) -> rota::Keep,
+    open_dates: Option<&[NaiveDate]>,
 ) -> Result<rota::Problem<'c>, PlanError> {
     let referents = (0..ctx.referents.len())
         .map(|r| rota::Referent {
@@ -548,13 +550,21 @@ pub(crate) fn rota_problem<'c>(
                 },
                 (keep, None) => keep,
             };
+            let mut available = availability(ctx, f);
+            if let Some(open) = open_dates {
+                let monday = ctx.week.monday();
+                available.retain(|w| {
+                    let day = u64::try_from(w.start.0.div_euclid(DAY)).unwrap_or(u64::MAX);
+                    open.contains(&(monday + chrono::Days::new(day)))
+                });
+            }
             rota::Visit {
                 referent,
                 location: ctx.meeting[f],
                 duration: Minutes(
                     fixed.map_or(i64::from(ctx.family(f).visit_minutes), |v| v.minutes),
                 ),
-                available: availability(ctx, f),
+                available,
                 priority: due.overdue_days * 5,
                 keep,
             }

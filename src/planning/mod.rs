@@ -4,6 +4,7 @@
 mod build;
 pub mod calendar;
 pub mod plan;
+mod visit_report;
 pub mod week;
 
 use std::time::{Duration, Instant};
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 pub use calendar::Holidays;
 pub use plan::{DayRoute, PlaceKind, PlanKind, ReferentWeek, Stop, StopKind, UnmetVisit, WeekPlan};
+pub use visit_report::{ReportError, ReportedWeek, VisitReport, apply_visit_report};
 pub use week::IsoWeek;
 
 use build::{Context, DueVisit, WeekAgenda, WorkDay};
@@ -85,7 +87,12 @@ pub struct PlanOptions {
     /// or not: what a change to one visit must not touch.
     pub keep_exact: Vec<String>,
     /// Families not visited this week whatever their frequency (a visit the family cancelled).
+    /// Those `previous` lists as cancelled stay so.
     pub excluded: Vec<String>,
+    /// A visit report's re-plan: only this référent's days on these dates may change. Visits
+    /// that are not in `previous` are placed on those days or stay unmet as `previous` had
+    /// them; every other visit must be in `keep_exact`.
+    pub touched: Option<(String, Vec<NaiveDate>)>,
 }
 
 impl PlanOptions {
@@ -106,6 +113,7 @@ impl PlanOptions {
             cancel: None,
             keep_exact: Vec::new(),
             excluded: Vec::new(),
+            touched: None,
         }
     }
 }
@@ -284,23 +292,59 @@ pub fn plan_week(
         }
     };
 
-    // Due by frequency, or fixed in the agenda.
-    let due: Vec<DueVisit> = (0..nf)
-        .filter(|&f| {
-            !options
-                .excluded
-                .iter()
-                .any(|c| c == ctx.family(f).code.as_str())
-        })
+    // Called off this week: now, or in the plan being re-planned.
+    let mut cancelled: Vec<String> = options.excluded.clone();
+    if let Some(previous) = &options.previous {
+        cancelled.extend(previous.cancelled.iter().cloned());
+    }
+    cancelled.sort();
+    cancelled.dedup();
+    // Due by frequency, fixed in the agenda, or already in the plan being re-planned (a visit
+    // reported done moves the family's last visit to this week: it stays where it is).
+    let in_previous = |f: usize| {
+        options
+            .previous
+            .as_ref()
+            .is_some_and(|p| p.visit_of(ctx.family(f).code.as_str()).is_some())
+    };
+    let mut due: Vec<DueVisit> = (0..nf)
+        .filter(|&f| !cancelled.iter().any(|c| c == ctx.family(f).code.as_str()))
         .filter_map(|f| {
             build::due(&ctx, f).or_else(|| {
-                agenda.fixed_visits.contains_key(&f).then_some(DueVisit {
+                (agenda.fixed_visits.contains_key(&f) || in_previous(f)).then_some(DueVisit {
                     family: f,
                     overdue_days: 0,
                 })
             })
         })
         .collect();
+    // A report's re-plan leaves the other référents' unplaced visits as they were.
+    let mut carried: Vec<UnmetVisit> = Vec::new();
+    if let Some((touched, _)) = &options.touched {
+        due.retain(|d| {
+            let theirs = assignment[d.family]
+                .is_some_and(|r| ctx.referent(r).code.as_str() == touched.as_str());
+            if theirs || in_previous(d.family) {
+                return true;
+            }
+            let code = ctx.family(d.family).code.as_str();
+            carried.push(
+                options
+                    .previous
+                    .as_ref()
+                    .and_then(|p| p.unmet.iter().find(|u| u.family == code))
+                    .cloned()
+                    .unwrap_or_else(|| UnmetVisit {
+                        family: code.to_owned(),
+                        referent: assignment[d.family].map(|r| ctx.referent(r).code.to_string()),
+                        reason: "pas replanifiée : seules les journées signalées ont été revues"
+                            .to_owned(),
+                    }),
+            );
+            false
+        });
+    }
+    let open_dates = options.touched.as_ref().map(|(_, dates)| dates.as_slice());
 
     // What a re-plan keeps.
     let keeps = |f: usize| keep_of(&ctx, &meta, options, f);
@@ -316,8 +360,15 @@ pub fn plan_week(
 
     let (plan, rota_stop, moved, agenda_unplaced) = {
         let (visits, unassigned) = split_due(&due, &assignment);
-        let problem =
-            build::rota_problem(&ctx, &assignment, days.clone(), &visits, &agenda, &keeps)?;
+        let problem = build::rota_problem(
+            &ctx,
+            &assignment,
+            days.clone(),
+            &visits,
+            &agenda,
+            &keeps,
+            open_dates,
+        )?;
         let solution = solve_rota(&problem, &rota_params(options.seed), "tournées", progress)?;
         let moved = solution
             .moved
@@ -345,7 +396,7 @@ pub fn plan_week(
                 .find(|(code, _)| code == ctx.family(f).code.as_str())
                 .map_or_else(|| "aucun référent".to_owned(), |(_, r)| r.clone())
         };
-        let plan = to_plan(
+        let mut plan = to_plan(
             &ctx,
             PlanKind::Optimised,
             &assignment,
@@ -357,6 +408,9 @@ pub fn plan_week(
             &unassigned_reason,
             options,
         );
+        plan.unmet.extend(carried);
+        plan.unmet.sort_by(|a, b| a.family.cmp(&b.family));
+        plan.cancelled = cancelled;
         (plan, solution.stop.key().to_owned(), moved, agenda_unplaced)
     };
 
@@ -364,8 +418,15 @@ pub fn plan_week(
     let (baseline, current_routed, same_visits) = if options.compare_baseline {
         let (visits, unassigned) = split_due(&due, &current);
         let no_keep = |_f: usize| rota::Keep::Free;
-        let problem =
-            build::rota_problem(&ctx, &current, days.clone(), &visits, &agenda, &no_keep)?;
+        let problem = build::rota_problem(
+            &ctx,
+            &current,
+            days.clone(),
+            &visits,
+            &agenda,
+            &no_keep,
+            None,
+        )?;
         let none_today = |_f: usize| "pas de référent aujourd'hui".to_owned();
         let first_fit =
             rota::baseline::solve(&problem).map_err(|e| PlanError::Solver(e.to_string()))?;
@@ -422,6 +483,7 @@ pub fn plan_week(
             &same_due,
             &agenda,
             &no_keep,
+            None,
         )?;
         let same = solve_rota(
             &problem,
@@ -683,6 +745,7 @@ fn to_plan(
         referents,
         unmet,
         assignment,
+        cancelled: Vec::new(),
     }
 }
 

@@ -199,6 +199,10 @@ pub struct WeekPlan {
     pub unmet: Vec<UnmetVisit>,
     /// Who follows which family in this plan: (family code, référent code), in family order.
     pub assignment: Vec<(String, String)>,
+    /// Families whose visit of this week was called off (a référent's report): no re-plan of
+    /// the week places it again. Sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cancelled: Vec<String>,
 }
 
 impl WeekPlan {

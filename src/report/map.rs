@@ -539,6 +539,7 @@ mod tests {
                 .zip(["R-01", "R-01", "R-01", "R-02", "R-02"])
                 .map(|(f, r)| ((*f).to_owned(), r.to_owned()))
                 .collect(),
+            cancelled: vec![],
         }
     }
 
@@ -750,6 +751,7 @@ mod tests {
             referents,
             unmet: vec![],
             assignment: vec![],
+            cancelled: vec![],
         }
     }
 

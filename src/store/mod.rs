@@ -235,6 +235,12 @@ pub enum StoreError {
         /// What is duplicated.
         message: String,
     },
+    /// The week was published again since the caller read it: read it again and retry.
+    #[error("the published version of {week} changed since it was read")]
+    Stale {
+        /// The week (`2026-W49`).
+        week: String,
+    },
     /// The database refused or failed.
     #[error("database error")]
     Database(#[from] sqlx::Error),
@@ -390,18 +396,9 @@ impl Store {
     /// [`StoreError::Database`].
     #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %plan.week))]
     pub async fn save_plan(&self, plan: &WeekPlan, seed: u64) -> Result<i64, StoreError> {
-        let body = serde_json::to_string(plan).expect("BUG: a plan always serialises");
-        let kind = plan_kind_key(plan.kind);
-        let figures = [
-            plan.visits() as i64,
-            plan.unmet.len() as i64,
-            plan.travel_minutes(),
-            plan.travel_meters(),
-        ];
-        // Seeds are stored as the signed integer with the same bits.
-        let seed = seed as i64;
+        let p = StoredPlan::of(plan, seed);
         let week = plan.week.to_string();
-        on_backend!(self, insert_plan(&week, kind, seed, &body, figures))
+        on_backend!(self, insert_plan(&week, p.kind, p.seed, &p.body, p.figures))
     }
 
     /// The last stored version of `week`'s plan of `kind`, with its version number.
@@ -597,6 +594,45 @@ impl Store {
         Ok(publication)
     }
 
+    /// Records a référent's visit report in one transaction, serialised with imports and
+    /// publications: if `week`'s published version is still `base`, stores `plan` (the week
+    /// as the report left it; `None` when the report changed nothing in it) as the next version
+    /// and publishes it, and moves `last_visit`'s family's last visit forward to its date.
+    ///
+    /// # Errors
+    /// [`StoreError::Stale`] when another publication came after `base` (read the week again);
+    /// [`StoreError::Corrupt`], [`StoreError::Database`]; in every case nothing is written.
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %week, base))]
+    pub async fn record_report(
+        &self,
+        week: IsoWeek,
+        base: i64,
+        plan: Option<(&WeekPlan, u64)>,
+        last_visit: Option<(&Code, chrono::NaiveDate)>,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, StoreError> {
+        let stored = plan.map(|(plan, seed)| StoredPlan::of(plan, seed));
+        let publication = on_backend!(
+            self,
+            report(
+                week,
+                base,
+                stored
+                    .as_ref()
+                    .map(|p| (p.kind, p.seed, p.body.as_str(), p.figures)),
+                last_visit.map(|(code, date)| (code.as_str(), date)),
+                now,
+            )
+        )?;
+        tracing::info!(
+            version = publication.version,
+            changed = publication.changed,
+            cancelled = publication.cancelled,
+            "visit report recorded and published"
+        );
+        Ok(publication)
+    }
+
     /// The version of `week`'s optimised plan that is published, if any.
     ///
     /// # Errors
@@ -679,6 +715,33 @@ impl Store {
     #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
     pub async fn counts(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
         on_backend!(self, counts())
+    }
+}
+
+/// A plan as its row stores it.
+struct StoredPlan {
+    kind: &'static str,
+    /// The seed, as the signed integer with the same bits.
+    seed: i64,
+    /// The plan, as JSON.
+    body: String,
+    /// Visits, unmet visits, travel minutes, travel metres.
+    figures: [i64; 4],
+}
+
+impl StoredPlan {
+    fn of(plan: &WeekPlan, seed: u64) -> StoredPlan {
+        StoredPlan {
+            kind: plan_kind_key(plan.kind),
+            seed: seed as i64,
+            body: serde_json::to_string(plan).expect("BUG: a plan always serialises"),
+            figures: [
+                plan.visits() as i64,
+                plan.unmet.len() as i64,
+                plan.travel_minutes(),
+                plan.travel_meters(),
+            ],
+        }
     }
 }
 

@@ -36,6 +36,18 @@ async fn begin_publication(pool: &PgPool) -> Result<Transaction<'static, Postgre
     Ok(tx)
 }
 
+/// A visit report's write transaction, holding the import lock (it changes a family's last
+/// visit) and then the publication lock (it publishes), in that order, which no other
+/// transaction reverses.
+async fn begin_report(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let mut tx = begin(pool).await?;
+    sqlx::query("select pg_advisory_xact_lock($1)")
+        .bind(PUBLICATION_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 /// PostgreSQL stores instants as `timestamptz`.
 fn stamp(now: DateTime<Utc>) -> DateTime<Utc> {
     now

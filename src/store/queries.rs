@@ -445,6 +445,11 @@ pub(super) const UPDATE_EVENT: &str = "update feed_event set week = $2, sequence
 pub(super) const CANCEL_EVENT: &str = "update feed_event set status = 'cancelled', \
      sequence = $2, cancelled_at = $3, updated_at = $3 where feed_event_id = $1";
 
+/// A reported visit moves its family's last visit forward, never back: `$1` code, `$2` the
+/// visit's date, `$3` now.
+pub(super) const ADVANCE_LAST_VISIT: &str = "update family set last_visit = $2, updated_at = $3 \
+     where code = $1 and (last_visit is null or last_visit < $2)";
+
 /// Records the published version of a week; republishing the version already published writes
 /// nothing. `$1` week, `$2` week_plan_id, `$3` now.
 pub(super) const UPSERT_PUBLISHED_WEEK: &str = "insert into published_week (week, week_plan_id, \
@@ -465,7 +470,8 @@ pub(super) const SELECT_FEED: &str = "select m.last_modified, e.uid, e.sequence,
 
 /// Instantiates the query functions for one backend. The invoking module provides
 /// `begin(pool)` (a write transaction for imports and plans), `begin_publication(pool)` (a
-/// write transaction that publications take one at a time) and `stamp(now)` (an instant as
+/// write transaction that publications take one at a time), `begin_report(pool)` (a write
+/// transaction serialised with both) and `stamp(now)` (an instant as
 /// that backend stores it).
 macro_rules! backend_queries {
     ($db:ty, $conn:ty) => {
@@ -727,10 +733,80 @@ macro_rules! backend_queries {
             version: Option<i64>,
             now: DateTime<Utc>,
         ) -> Result<Option<Publication>, StoreError> {
-            let week_text = week.to_string();
-            let kind = q::OPTIMISED;
             // Serialised with any other publication before anything is read.
             let mut tx = begin_publication(pool).await?;
+            let publication = publish_in(&mut tx, week, version, now).await?;
+            match publication {
+                Some(_) => tx.commit().await?,
+                None => tx.rollback().await?,
+            }
+            Ok(publication)
+        }
+
+        /// A visit report in one transaction, serialised with imports and publications: checks
+        /// that `week`'s published version is still `base`, stores `plan` (when the report
+        /// changed it) as the next version and publishes it, and moves the family's last
+        /// visit forward to the reported date. `Err(Stale)` with nothing written when another
+        /// publication came first.
+        #[allow(clippy::too_many_arguments)]
+        pub(super) async fn report(
+            pool: &Pool<$db>,
+            week: IsoWeek,
+            base: i64,
+            plan: Option<(&str, i64, &str, [i64; 4])>,
+            last_visit: Option<(&str, chrono::NaiveDate)>,
+            now: DateTime<Utc>,
+        ) -> Result<Publication, StoreError> {
+            let week_text = week.to_string();
+            let mut tx = begin_report(pool).await?;
+            let published: Option<i64> = sqlx::query_scalar(q::SELECT_PUBLISHED_VERSION)
+                .bind(&week_text)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if published != Some(base) {
+                tx.rollback().await?;
+                return Err(StoreError::Stale { week: week_text });
+            }
+            if let Some((family, date)) = last_visit {
+                sqlx::query(q::ADVANCE_LAST_VISIT)
+                    .bind(family)
+                    .bind(date)
+                    .bind(stamp(now))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let version = match plan {
+                Some((kind, seed, body, figures)) => {
+                    sqlx::query_scalar(q::INSERT_PLAN)
+                        .bind(&week_text)
+                        .bind(kind)
+                        .bind(seed)
+                        .bind(body)
+                        .bind(figures[0])
+                        .bind(figures[1])
+                        .bind(figures[2])
+                        .bind(figures[3])
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
+                None => base,
+            };
+            let publication = publish_in(&mut tx, week, Some(version), now)
+                .await?
+                .expect("BUG: the version was read or written in this transaction");
+            tx.commit().await?;
+            Ok(publication)
+        }
+
+        /// Publishes inside `tx` (which holds the publication lock): see [`publish`].
+        async fn publish_in(
+            tx: &mut $conn,
+            week: IsoWeek,
+            version: Option<i64>,
+            now: DateTime<Utc>,
+        ) -> Result<Option<Publication>, StoreError> {
+            let week_text = week.to_string();
+            let kind = q::OPTIMISED;
             let row: Option<(i64, i64, String)> = match version {
                 Some(version) => {
                     sqlx::query_as(q::SELECT_PLAN_VERSION)
@@ -749,7 +825,6 @@ macro_rules! backend_queries {
                 }
             };
             let Some((plan_id, version, body)) = row else {
-                tx.rollback().await?;
                 return Ok(None);
             };
             let plan = publication::parse_plan(&week_text, &body)?;
@@ -815,7 +890,6 @@ macro_rules! backend_queries {
                 .bind(stamp(now))
                 .execute(&mut *tx)
                 .await?;
-            tx.commit().await?;
             Ok(Some(Publication {
                 week,
                 version,

@@ -38,6 +38,12 @@ async fn begin_publication(pool: &SqlitePool) -> Result<Transaction<'static, Sql
     begin(pool).await
 }
 
+/// A visit report's write transaction: as [`begin`], the write lock taken at once, so that
+/// reports, imports and publications take turns.
+async fn begin_report(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    begin(pool).await
+}
+
 /// SQLite stores instants as RFC 3339 text in UTC, like the schema's defaults.
 fn stamp(now: DateTime<Utc>) -> String {
     now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()

@@ -10,13 +10,13 @@ use crate::serve::{Reply, TestServer, add_feed, planned_mini, run_ok};
 
 /// Where a test's database lives: a temporary SQLite file, always, and a fresh PostgreSQL
 /// database when `PARCOURS_TEST_POSTGRES_URL` names a server (dropped at the end).
-enum Database {
+pub(crate) enum Database {
     Sqlite { _dir: tempfile::TempDir },
     Postgres { _db: crate::store::PgDatabase },
 }
 
 /// The databases to run an API test on, with their URLs.
-fn databases() -> Vec<(Database, String)> {
+pub(crate) fn databases() -> Vec<(Database, String)> {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("api.db").display());
     let mut all = vec![(Database::Sqlite { _dir: dir }, url)];
@@ -46,7 +46,7 @@ struct Team {
     logistics: String,
 }
 
-fn token_of(printed: &str) -> String {
+pub(crate) fn token_of(printed: &str) -> String {
     let token = printed.lines().last().unwrap().trim().to_owned();
     assert_eq!(token.len(), 64, "{printed}");
     token
@@ -77,7 +77,13 @@ fn team_on(database: Option<Database>, url: String) -> Team {
     }
 }
 
-fn call(server: &TestServer, method: &str, path: &str, token: &str, body: Option<&str>) -> Reply {
+pub(crate) fn call(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&str>,
+) -> Reply {
     let auth = format!("Bearer {token}");
     let mut headers = vec![("Authorization", auth.as_str())];
     if body.is_some() {
@@ -86,7 +92,7 @@ fn call(server: &TestServer, method: &str, path: &str, token: &str, body: Option
     server.request(method, path, &headers, body)
 }
 
-fn json(reply: &Reply) -> Value {
+pub(crate) fn json(reply: &Reply) -> Value {
     serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("{e}: {}", reply.body))
 }
 
@@ -710,7 +716,7 @@ fn of_two_concurrent_edits_of_a_family_one_wins_and_the_other_gets_409() {
 }
 
 /// The visits of a référent's week as the API shows them: (family, start).
-fn visits_of(week: &Value) -> Vec<(String, String)> {
+pub(crate) fn visits_of(week: &Value) -> Vec<(String, String)> {
     week["days"]
         .as_array()
         .unwrap()

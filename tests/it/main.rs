@@ -7,6 +7,7 @@ mod demo;
 mod helpers;
 mod import;
 mod plan;
+mod reports;
 mod rules;
 mod serve;
 pub(crate) mod store;

@@ -510,6 +510,7 @@ fn small_plan(week: &str, travel_minutes: i64) -> parcours::planning::WeekPlan {
             reason: "semaine complète".into(),
         }],
         assignment: vec![("F-0001".into(), "R-01".into())],
+        cancelled: vec![],
     }
 }
 
@@ -627,6 +628,7 @@ fn plan_of(week: &str, visits: &[PlannedVisit]) -> WeekPlan {
             .iter()
             .map(|&(referent, family, _, _)| (family.into(), referent.into()))
             .collect(),
+        cancelled: Vec::new(),
     }
 }
 
@@ -1022,6 +1024,78 @@ async fn publishing_a_week_without_a_plan_returns_none_and_writes_nothing(store:
     assert_eq!(feed.events, []);
 }
 
+async fn a_report_on_a_week_published_meanwhile_is_stale_and_writes_nothing(store: Store) {
+    // Arrange: the reference territory, W49's first plan published (version 1).
+    let (batch, travel) = reference();
+    store.apply_import(&batch, &travel).await.unwrap();
+    publish(&store, FIRST, first_published()).await;
+    let last_visit = |t: &Territory| {
+        t.families
+            .iter()
+            .find(|f| f.code.as_str() == "F-0001")
+            .and_then(|f| f.last_visit)
+    };
+    let monday = week49().monday();
+    let mut reported = plan_of(W49, FIRST);
+    reported.cancelled = vec!["F-0002".into()];
+
+    // Act: a report applied to version 1 is recorded and published as version 2.
+    let recorded = store
+        .record_report(
+            week49(),
+            1,
+            Some((&reported, 1)),
+            Some((&code("F-0001"), monday)),
+            first_published(),
+        )
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(recorded.version, 2);
+    assert_eq!(store.published_version(week49()).await.unwrap(), Some(2));
+    let stored = store.plan(week49(), PlanKind::Optimised, 2).await.unwrap();
+    assert_eq!(stored.unwrap().cancelled, ["F-0002"]);
+    assert_eq!(
+        last_visit(&store.load_territory().await.unwrap()),
+        Some(monday)
+    );
+
+    // Act: another report still applied to version 1 is stale: nothing is written.
+    let before = table_counts(&store).await;
+    let stale = store
+        .record_report(
+            week49(),
+            1,
+            Some((&plan_of(W49, FIRST), 1)),
+            None,
+            first_published(),
+        )
+        .await;
+
+    // Assert
+    assert!(matches!(stale, Err(StoreError::Stale { .. })), "{stale:?}");
+    assert_eq!(table_counts(&store).await, before);
+    assert_eq!(store.published_version(week49()).await.unwrap(), Some(2));
+
+    // A report of an earlier visit never moves the family's last visit back.
+    store
+        .record_report(
+            week49(),
+            2,
+            None,
+            Some((&code("F-0001"), monday - chrono::Days::new(30))),
+            first_published(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        last_visit(&store.load_territory().await.unwrap()),
+        Some(monday)
+    );
+    assert_eq!(store.published_version(week49()).await.unwrap(), Some(2));
+}
+
 async fn two_publications_at_once_take_turns_and_agree(store: Store) {
     // Arrange: two stores on the same database, as two servers would have.
     store.save_plan(&plan_of(W49, FIRST), 1).await.unwrap();
@@ -1076,6 +1150,7 @@ contract! {
     publishing_an_earlier_version_brings_its_events_back_with_a_higher_sequence,
     a_visit_reassigned_to_another_referent_leaves_her_feed_for_the_other_one,
     publishing_a_week_without_a_plan_returns_none_and_writes_nothing,
+    a_report_on_a_week_published_meanwhile_is_stale_and_writes_nothing,
     two_publications_at_once_take_turns_and_agree,
     migrations_run_twice_and_create_every_table,
     the_reference_territory_loads_back_exactly_as_imported,

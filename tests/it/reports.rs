@@ -1,0 +1,352 @@
+//! Référents reporting visits from their phones at the same hours (issue 13): every report
+//! answered 200 is in the published week and in her feed, published versions only grow, an
+//! answer carries only her own families, and a move answered 200 stands at the time she gave
+//! (otherwise a 422 names the conflict and nothing changes). On SQLite and PostgreSQL, with two
+//! servers on one database.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::api::{Database, call, databases, json, token_of, visits_of};
+use crate::helpers::fixture;
+use crate::serve::{TestServer, run_ok};
+
+/// The reference territory imported, W49 planned and published, a token per référent and one
+/// for the coordinator.
+struct Published {
+    _database: Database,
+    url: String,
+    coordinator: String,
+    referents: BTreeMap<String, String>,
+}
+
+fn published(database: Database, url: String) -> Published {
+    run_ok(&["import", fixture("territory").to_str().unwrap()], &url);
+    run_ok(
+        &[
+            "plan",
+            "--week",
+            "2026-W49",
+            "--quiet",
+            "--iterations",
+            "2000",
+        ],
+        &url,
+    );
+    run_ok(&["publish", "--week", "2026-W49"], &url);
+    let user = |role: &str, person: &str| {
+        token_of(&run_ok(
+            &["user", "add", "--role", role, "--person", person],
+            &url,
+        ))
+    };
+    let referents = (1..=6)
+        .map(|i| {
+            let code = format!("R-{i:02}");
+            let token = user("referent", &code);
+            (code, token)
+        })
+        .collect();
+    Published {
+        coordinator: user("coordinator", "C-01"),
+        referents,
+        url,
+        _database: database,
+    }
+}
+
+/// (family, référent) of W49's published plan, read through the store.
+fn published_assignment(url: &str) -> Vec<(String, String)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = parcours::store::Store::connect(url).await.unwrap();
+        let week = parcours::planning::IsoWeek::parse("2026-W49").unwrap();
+        let version = store.published_version(week).await.unwrap().unwrap();
+        let plan = store
+            .plan(week, parcours::planning::PlanKind::Optimised, version)
+            .await
+            .unwrap()
+            .unwrap();
+        store.close().await;
+        plan.assignment
+    })
+}
+
+fn week_of(server: &TestServer, token: &str, referent: &str) -> Value {
+    let path = format!("/api/v1/weeks/2026-W49/referents/{referent}");
+    let reply = call(server, "GET", &path, token, None);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    json(&reply)
+}
+
+/// The stops of a référent's week: (family, start, confirmed).
+fn stops_of(week: &Value) -> Vec<(String, String, bool)> {
+    week["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["stops"].as_array().unwrap())
+        .filter(|s| s["kind"] == "visit")
+        .map(|s| {
+            (
+                s["family"].as_str().unwrap().to_owned(),
+                s["start"].as_str().unwrap().to_owned(),
+                s["confirmed"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn report(server: &TestServer, token: &str, family: &str, body: &str) -> crate::serve::Reply {
+    let path = format!("/api/v1/weeks/2026-W49/visits/{family}");
+    call(server, "POST", &path, token, Some(body))
+}
+
+#[test]
+fn many_referents_reporting_at_once_never_lose_a_report() {
+    for (database, url) in databases() {
+        many_referents_reporting_at_once_never_lose_a_report_on(published(database, url));
+    }
+}
+
+fn many_referents_reporting_at_once_never_lose_a_report_on(team: Published) {
+    // Arrange: two servers on one database; each référent will cancel one visit and report two
+    // others done, all at the same moment, half through each server.
+    let servers = [TestServer::start(&team.url), TestServer::start(&team.url)];
+    let mut reports: Vec<(String, String, &'static str)> = Vec::new();
+    for referent in team.referents.keys() {
+        let week = week_of(&servers[0], &team.coordinator, referent);
+        let unconfirmed: Vec<String> = stops_of(&week)
+            .into_iter()
+            .filter(|(_, _, confirmed)| !confirmed)
+            .map(|(family, _, _)| family)
+            .collect();
+        assert!(
+            unconfirmed.len() >= 3,
+            "{referent} needs three visits in W49: {unconfirmed:?}"
+        );
+        reports.push((referent.clone(), unconfirmed[0].clone(), "cancelled"));
+        reports.push((referent.clone(), unconfirmed[1].clone(), "done"));
+        reports.push((referent.clone(), unconfirmed[2].clone(), "done"));
+    }
+    let before = json(&call(
+        &servers[0],
+        "GET",
+        "/api/v1/weeks/2026-W49/referents/R-01",
+        &team.coordinator,
+        None,
+    ))["version"]
+        .as_i64()
+        .unwrap();
+
+    // Act: every report at once.
+    let replies: Vec<(u16, Value)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = reports
+            .iter()
+            .enumerate()
+            .map(|(i, (referent, family, status))| {
+                let server = &servers[i % 2];
+                let token = &team.referents[referent];
+                scope.spawn(move || {
+                    let body = format!(r#"{{"status":"{status}"}}"#);
+                    let reply = report(server, token, family, &body);
+                    let value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+                    (reply.status, value)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+
+    // Assert: all accepted, each with its own version, every one of them published.
+    for ((referent, family, status), (code, body)) in reports.iter().zip(&replies) {
+        assert_eq!(*code, 200, "{referent} {family} {status}: {body}");
+    }
+    let versions: BTreeSet<i64> = replies
+        .iter()
+        .map(|(_, b)| b["version"].as_i64().unwrap())
+        .collect();
+    assert!(versions.iter().all(|&v| v > before), "{versions:?}");
+    let last = *versions.iter().max().unwrap();
+    let feed_events = |referent: &str| {
+        let path = json(&call(
+            &servers[0],
+            "POST",
+            "/api/v1/feed-subscriptions",
+            &team.coordinator,
+            Some(&format!(r#"{{"person":"{referent}"}}"#)),
+        ))["path"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        servers[1].request("GET", &path, &[], None).body
+    };
+    let territory = crate::helpers::load(&team.url);
+    for referent in team.referents.keys() {
+        let week = week_of(&servers[1], &team.coordinator, referent);
+        assert_eq!(
+            week["version"].as_i64(),
+            Some(last),
+            "the last answered version is the one published"
+        );
+        let stops = stops_of(&week);
+        let calendar = feed_events(referent);
+        for (r, family, status) in reports.iter().filter(|(r, _, _)| r == referent) {
+            let event = calendar
+                .split("BEGIN:VEVENT")
+                .find(|e| e.contains(&format!("UID:visite-2026-W49-{family}@")))
+                .unwrap_or_else(|| panic!("{family} is not in {r}'s feed"));
+            match *status {
+                "cancelled" => {
+                    assert!(
+                        stops.iter().all(|(f, _, _)| f != family),
+                        "{family}'s cancelled visit is back in {r}'s week"
+                    );
+                    assert!(event.contains("STATUS:CANCELLED"), "{event}");
+                }
+                _ => {
+                    let (_, start, confirmed) = stops
+                        .iter()
+                        .find(|(f, _, _)| f == family)
+                        .unwrap_or_else(|| panic!("{family}'s visit reported done is gone"));
+                    assert!(confirmed, "{family}'s visit reported done is not confirmed");
+                    assert!(event.contains("STATUS:CONFIRMED"), "{event}");
+                    let last_visit = territory
+                        .families
+                        .iter()
+                        .find(|f| f.code.as_str() == family)
+                        .and_then(|f| f.last_visit)
+                        .map(|d| d.to_string());
+                    assert_eq!(last_visit.as_deref(), Some(&start[..10]));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_referent_reading_her_report_answer_sees_only_her_own_families() {
+    for (database, url) in databases() {
+        let team = published(database, url);
+        let server = TestServer::start(&team.url);
+        for (referent, token) in &team.referents {
+            let week = week_of(&server, token, referent);
+            let family = &stops_of(&week)[0].0;
+            let reply = report(&server, token, family, r#"{"status":"cancelled"}"#);
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            let body = json(&reply);
+            // Who follows whom in the week now published.
+            let hers: BTreeSet<String> = published_assignment(&team.url)
+                .into_iter()
+                .filter(|(_, r)| r == referent)
+                .map(|(f, _)| f)
+                .collect();
+            for listed in body["unmet"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u[0].as_str().unwrap())
+                .chain(
+                    body["moved"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|m| m.as_str().unwrap()),
+                )
+            {
+                assert!(
+                    hers.contains(listed),
+                    "{referent}'s answer names {listed}, a family she does not follow: {body}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_move_answered_200_stands_at_her_time_and_a_conflicting_one_is_a_422_that_changes_nothing() {
+    for (database, url) in databases() {
+        a_move_stands_or_is_refused_on(database, url);
+    }
+}
+
+fn a_move_stands_or_is_refused_on(database: Database, url: String) {
+    // Arrange: mini's W49 published. R-01 works Monday to Friday 09:00-17:30 (Friday until
+    // 16:00), has a team meeting AG-01 on Tuesday 09:00-10:30 and a visit to F-0001 fixed on
+    // Wednesday 09:30 (AG-03).
+    crate::serve::planned_mini(&url);
+    run_ok(&["publish", "--week", "2026-W49"], &url);
+    let _database = database;
+    let r01 = token_of(&run_ok(
+        &["user", "add", "--role", "referent", "--person", "R-01"],
+        &url,
+    ));
+    let server = TestServer::start(&url);
+    let week = week_of(&server, &r01, "R-01");
+    let version = week["version"].as_i64().unwrap();
+    let family = stops_of(&week)
+        .into_iter()
+        .find(|(f, _, confirmed)| f != "F-0001" && !confirmed)
+        .expect("R-01 has a visit to move")
+        .0;
+
+    // Refused, naming the conflict, and nothing changes.
+    for (to, expected) in [
+        ("2026-11-30T07:00:00", "horaires"),
+        ("2026-12-04T16:00:00", "horaires"),
+        (
+            "2026-12-01T09:30:00",
+            "en conflit avec AG-01 de 09:00 à 10:30",
+        ),
+        ("2026-12-02T09:45:00", "en conflit avec la visite à F-0001"),
+    ] {
+        let body = format!(r#"{{"status":"moved","to":"{to}"}}"#);
+        let reply = report(&server, &r01, &family, &body);
+        assert_eq!(reply.status, 422, "{to}: {}", reply.body);
+        let answer = json(&reply);
+        assert_eq!(answer["fields"][0]["field"], "to", "{answer}");
+        let message = answer["fields"][0]["message"].as_str().unwrap();
+        assert!(message.contains(expected), "{to}: {message}");
+        assert_eq!(
+            week_of(&server, &r01, "R-01"),
+            week,
+            "{to} changed her week"
+        );
+        assert_eq!(week["version"].as_i64(), Some(version));
+    }
+
+    // Accepted: every 200 leaves the visit exactly at the time she gave, in her week.
+    let mut accepted = 0;
+    for to in [
+        "2026-11-30T10:00:00",
+        "2026-12-01T15:00:00",
+        "2026-12-03T16:00:00",
+        "2026-12-04T09:30:00+01:00",
+    ] {
+        let before = week_of(&server, &r01, "R-01");
+        let body = format!(r#"{{"status":"moved","to":"{to}"}}"#);
+        let reply = report(&server, &r01, &family, &body);
+        let after = week_of(&server, &r01, "R-01");
+        match reply.status {
+            200 => {
+                accepted += 1;
+                let start = visits_of(&after)
+                    .into_iter()
+                    .find(|(f, _)| *f == family)
+                    .unwrap_or_else(|| panic!("{family} moved to {to} is gone"))
+                    .1;
+                assert!(
+                    start.starts_with(&to[..19]),
+                    "moved to {to}, stands at {start}"
+                );
+            }
+            422 => assert_eq!(before, after, "a refused move to {to} changed her week"),
+            other => panic!("{to}: {other} {}", reply.body),
+        }
+    }
+    assert!(accepted >= 2, "only {accepted} of 4 free slots accepted");
+}
