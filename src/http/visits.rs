@@ -250,3 +250,21 @@ pub(super) async fn update(
         "la semaine a été republiée plusieurs fois pendant l'enregistrement : réessayez".into(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::local_time;
+
+    #[test]
+    fn a_local_time_that_does_not_exist_or_happens_twice_in_paris_is_refused_as_the_import_does() {
+        let gap = local_time("2027-03-28T02:30:00").unwrap_err();
+        assert!(gap.contains("n'existe pas"), "{gap}");
+        let overlap = local_time("2026-10-25T02:30").unwrap_err();
+        assert!(overlap.contains("existe deux fois"), "{overlap}");
+        assert_eq!(
+            local_time("2026-12-02T14:00:00+01:00").unwrap().to_string(),
+            "2026-12-02 14:00:00"
+        );
+        assert!(local_time("mercredi 14h").is_err());
+    }
+}
