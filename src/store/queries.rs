@@ -581,7 +581,21 @@ macro_rules! backend_queries {
             figures: [i64; 4],
         ) -> Result<i64, StoreError> {
             let mut tx = begin(pool).await?;
-            let version: i64 = sqlx::query_scalar(q::INSERT_PLAN)
+            let version = insert_plan_in(&mut tx, week, kind, seed, body, figures).await?;
+            tx.commit().await?;
+            Ok(version)
+        }
+
+        /// Inserts a plan as the next version of its week and kind inside `tx`.
+        async fn insert_plan_in(
+            tx: &mut $conn,
+            week: &str,
+            kind: &str,
+            seed: i64,
+            body: &str,
+            figures: [i64; 4],
+        ) -> Result<i64, StoreError> {
+            Ok(sqlx::query_scalar(q::INSERT_PLAN)
                 .bind(week)
                 .bind(kind)
                 .bind(seed)
@@ -591,9 +605,7 @@ macro_rules! backend_queries {
                 .bind(figures[2])
                 .bind(figures[3])
                 .fetch_one(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(version)
+                .await?)
         }
 
         pub(super) async fn latest_plan(
@@ -777,17 +789,7 @@ macro_rules! backend_queries {
             }
             let version = match plan {
                 Some((kind, seed, body, figures)) => {
-                    sqlx::query_scalar(q::INSERT_PLAN)
-                        .bind(&week_text)
-                        .bind(kind)
-                        .bind(seed)
-                        .bind(body)
-                        .bind(figures[0])
-                        .bind(figures[1])
-                        .bind(figures[2])
-                        .bind(figures[3])
-                        .fetch_one(&mut *tx)
-                        .await?
+                    insert_plan_in(&mut tx, &week_text, kind, seed, body, figures).await?
                 }
                 None => base,
             };

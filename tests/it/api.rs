@@ -715,8 +715,8 @@ fn of_two_concurrent_edits_of_a_family_one_wins_and_the_other_gets_409() {
     }
 }
 
-/// The visits of a référent's week as the API shows them: (family, start).
-pub(crate) fn visits_of(week: &Value) -> Vec<(String, String)> {
+/// The visits of a référent's week as the API shows them: (family, start, confirmed).
+pub(crate) fn stops_of(week: &Value) -> Vec<(String, String, bool)> {
     week["days"]
         .as_array()
         .unwrap()
@@ -727,8 +727,17 @@ pub(crate) fn visits_of(week: &Value) -> Vec<(String, String)> {
             (
                 s["family"].as_str().unwrap().to_owned(),
                 s["start"].as_str().unwrap().to_owned(),
+                s["confirmed"].as_bool().unwrap(),
             )
         })
+        .collect()
+}
+
+/// The visits of a référent's week as the API shows them: (family, start).
+pub(crate) fn visits_of(week: &Value) -> Vec<(String, String)> {
+    stops_of(week)
+        .into_iter()
+        .map(|(family, start, _)| (family, start))
         .collect()
 }
 

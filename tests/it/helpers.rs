@@ -42,8 +42,12 @@ pub(crate) fn parcours_in(dir: &Path, args: &[&str], url: Option<&str>) -> Outpu
     run(cmd)
 }
 
-/// Everything the database at `url` holds, read through the store.
-pub(crate) fn load(url: &str) -> parcours::domain::Territory {
+/// `f` run on the store of the database at `url`, in a runtime of its own; the store is closed
+/// afterwards.
+pub(crate) fn on_store<T, Fut>(url: &str, f: impl FnOnce(parcours::store::Store) -> Fut) -> T
+where
+    Fut: std::future::Future<Output = T>,
+{
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -52,11 +56,35 @@ pub(crate) fn load(url: &str) -> parcours::domain::Territory {
         let store = parcours::store::Store::connect(url)
             .await
             .unwrap_or_else(|e| panic!("opening {url}: {e}"));
-        let territory = store
+        let out = f(store.clone()).await;
+        store.close().await;
+        out
+    })
+}
+
+/// Everything the database at `url` holds, read through the store.
+pub(crate) fn load(url: &str) -> parcours::domain::Territory {
+    on_store(url, |store| async move {
+        store
             .load_territory()
             .await
-            .expect("the database should load");
-        store.close().await;
-        territory
+            .expect("the database should load")
+    })
+}
+
+/// The last stored plan of `week` and `kind`.
+pub(crate) fn latest_plan(
+    url: &str,
+    week: &str,
+    kind: parcours::planning::PlanKind,
+) -> parcours::planning::WeekPlan {
+    let week = parcours::planning::IsoWeek::parse(week).unwrap();
+    on_store(url, |store| async move {
+        store
+            .latest_plan(week, kind)
+            .await
+            .unwrap()
+            .expect("a stored plan")
+            .1
     })
 }

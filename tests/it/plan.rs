@@ -42,20 +42,7 @@ fn plan_json(url: &str, extra: &[&str]) -> Value {
 }
 
 fn latest(url: &str, week: &str, kind: PlanKind) -> WeekPlan {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let store = parcours::store::Store::connect(url).await.unwrap();
-        let (_, plan) = store
-            .latest_plan(IsoWeek::parse(week).unwrap(), kind)
-            .await
-            .unwrap()
-            .expect("a stored plan");
-        store.close().await;
-        plan
-    })
+    crate::helpers::latest_plan(url, week, kind)
 }
 
 fn minutes(t: NaiveDateTime) -> u32 {

@@ -8,8 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::api::{Database, call, databases, json, token_of, visits_of};
-use crate::helpers::fixture;
+use crate::api::{Database, call, databases, json, stops_of, token_of, visits_of};
 use crate::serve::{TestServer, run_ok};
 
 /// The reference territory imported, W49 planned and published, a token per référent and one
@@ -22,18 +21,7 @@ struct Published {
 }
 
 fn published(database: Database, url: String) -> Published {
-    run_ok(&["import", fixture("territory").to_str().unwrap()], &url);
-    run_ok(
-        &[
-            "plan",
-            "--week",
-            "2026-W49",
-            "--quiet",
-            "--iterations",
-            "2000",
-        ],
-        &url,
-    );
+    crate::serve::planned(&url, "territory");
     run_ok(&["publish", "--week", "2026-W49"], &url);
     let user = |role: &str, person: &str| {
         token_of(&run_ok(
@@ -58,21 +46,15 @@ fn published(database: Database, url: String) -> Published {
 
 /// (family, référent) of W49's published plan, read through the store.
 fn published_assignment(url: &str) -> Vec<(String, String)> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let store = parcours::store::Store::connect(url).await.unwrap();
-        let week = parcours::planning::IsoWeek::parse("2026-W49").unwrap();
+    let week = parcours::planning::IsoWeek::parse("2026-W49").unwrap();
+    crate::helpers::on_store(url, |store| async move {
         let version = store.published_version(week).await.unwrap().unwrap();
-        let plan = store
+        store
             .plan(week, parcours::planning::PlanKind::Optimised, version)
             .await
             .unwrap()
-            .unwrap();
-        store.close().await;
-        plan.assignment
+            .unwrap()
+            .assignment
     })
 }
 
@@ -81,24 +63,6 @@ fn week_of(server: &TestServer, token: &str, referent: &str) -> Value {
     let reply = call(server, "GET", &path, token, None);
     assert_eq!(reply.status, 200, "{}", reply.body);
     json(&reply)
-}
-
-/// The stops of a référent's week: (family, start, confirmed).
-fn stops_of(week: &Value) -> Vec<(String, String, bool)> {
-    week["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|d| d["stops"].as_array().unwrap())
-        .filter(|s| s["kind"] == "visit")
-        .map(|s| {
-            (
-                s["family"].as_str().unwrap().to_owned(),
-                s["start"].as_str().unwrap().to_owned(),
-                s["confirmed"].as_bool().unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn report(server: &TestServer, token: &str, family: &str, body: &str) -> crate::serve::Reply {

@@ -7,7 +7,7 @@
 //! outcome follows; the car times quoted below are Parcours' estimate between those points.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use parcours::planning::{DayRoute, IsoWeek, PlaceKind, PlanKind, Stop, StopKind, WeekPlan};
+use parcours::planning::{DayRoute, PlaceKind, PlanKind, Stop, StopKind, WeekPlan};
 use serde_json::Value;
 
 use crate::helpers::{fixture, parcours};
@@ -49,20 +49,7 @@ fn plan_week(url: &str, week: &str, extra: &[&str]) -> (Value, WeekPlan) {
 }
 
 fn stored(url: &str, week: &str) -> WeekPlan {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let store = parcours::store::Store::connect(url).await.unwrap();
-        let (_, plan) = store
-            .latest_plan(IsoWeek::parse(week).unwrap(), PlanKind::Optimised)
-            .await
-            .unwrap()
-            .expect("a stored plan");
-        store.close().await;
-        plan
-    })
+    crate::helpers::latest_plan(url, week, PlanKind::Optimised)
 }
 
 /// Who follows `family` in `plan`.

@@ -162,7 +162,13 @@ pub(crate) fn run_ok(args: &[&str], url: &str) -> String {
 
 /// `mini` imported into the database at `url` and its week 2026-W49 planned (not published).
 pub(crate) fn planned_mini(url: &str) {
-    run_ok(&["import", fixture("cases/mini").to_str().unwrap()], url);
+    planned(url, "cases/mini");
+}
+
+/// The fixture `fixture` (a folder under `fixtures/`) imported into the database at `url` and
+/// its week 2026-W49 planned (not published).
+pub(crate) fn planned(url: &str, fixture_dir: &str) {
+    run_ok(&["import", fixture(fixture_dir).to_str().unwrap()], url);
     let plan = [
         "plan",
         "--week",
