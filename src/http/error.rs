@@ -237,3 +237,40 @@ pub(super) fn json_error(status: StatusCode, headers: &HeaderMap) -> Option<Resp
     };
     Some(error.into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(axum::http::HeaderName, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(n, v)| (n.clone(), HeaderValue::from_static(v)))
+            .collect()
+    }
+
+    #[test]
+    fn an_answer_made_outside_the_handlers_gets_the_json_shape_and_a_404_stays_bare() {
+        // The timeout's 503 has no body at all.
+        let timed_out = json_error(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new()).unwrap();
+        assert_eq!(timed_out.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(timed_out.headers()["content-type"], "application/json");
+        // The router's 405 keeps saying which methods the path answers.
+        let allow = headers(&[(ALLOW, "GET,HEAD")]);
+        let method = json_error(StatusCode::METHOD_NOT_ALLOWED, &allow).unwrap();
+        assert_eq!(method.headers()[ALLOW], "GET,HEAD");
+        assert_eq!(method.headers()["content-type"], "application/json");
+        let plain = headers(&[(axum::http::header::CONTENT_TYPE, "text/plain")]);
+        assert_eq!(
+            json_error(StatusCode::PAYLOAD_TOO_LARGE, &plain)
+                .unwrap()
+                .status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        // Ours already have the shape; a 404 tells nothing; a success is no error.
+        let ours = headers(&[(axum::http::header::CONTENT_TYPE, "application/json")]);
+        assert!(json_error(StatusCode::BAD_REQUEST, &ours).is_none());
+        assert!(json_error(StatusCode::NOT_FOUND, &HeaderMap::new()).is_none());
+        assert!(json_error(StatusCode::NOT_MODIFIED, &HeaderMap::new()).is_none());
+    }
+}

@@ -90,3 +90,35 @@ impl Modify for BodyErrors {
 pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_reading_a_body_documents_400_413_and_422() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut checked = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                if operation.get("requestBody").is_none() {
+                    continue;
+                }
+                for status in ["400", "413", "422"] {
+                    let response = &operation["responses"][status];
+                    assert!(
+                        response["content"]["application/json"]["schema"]["$ref"]
+                            .as_str()
+                            .is_some_and(|r| r.ends_with("/ErrorBody")),
+                        "{method} {path}: {status} {response}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(
+            checked, 4,
+            "PUT a family, POST a plan, a visit, a subscription"
+        );
+    }
+}
