@@ -114,6 +114,17 @@ pub enum Command {
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// Seconds a request's head may take to arrive, from when the server waits for it
+        /// (default 20).
+        #[arg(long, env = "PARCOURS_HEADER_READ_TIMEOUT", value_parser = parse_seconds)]
+        header_read_timeout: Option<Duration>,
+        /// Seconds a connection may stay silent between requests before it is closed
+        /// (default 10).
+        #[arg(long, env = "PARCOURS_IDLE_TIMEOUT", value_parser = parse_seconds)]
+        idle_timeout: Option<Duration>,
+        /// Seconds requests in flight get to finish on Ctrl-C or SIGTERM (default 10).
+        #[arg(long, env = "PARCOURS_SHUTDOWN_DRAIN", value_parser = parse_seconds)]
+        shutdown_drain: Option<Duration>,
     },
     /// Publish a week's plan: the calendar feeds show it from now on.
     Publish {
@@ -365,7 +376,20 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = cli.settings;
     match cli.command {
-        Command::Serve { listen } => serve(&settings, listen).await,
+        Command::Serve {
+            listen,
+            header_read_timeout,
+            idle_timeout,
+            shutdown_drain,
+        } => {
+            let defaults = crate::http::ConnectionLimits::default();
+            let limits = crate::http::ConnectionLimits {
+                header_read: header_read_timeout.unwrap_or(defaults.header_read),
+                idle: idle_timeout.unwrap_or(defaults.idle),
+                drain: shutdown_drain.unwrap_or(defaults.drain),
+            };
+            serve(&settings, listen, limits).await
+        }
         Command::Publish { week, version } => publish(&settings, week, version).await,
         Command::User { command } => user(&settings, command).await,
         Command::Feed { command } => feed(&settings, command).await,
@@ -818,7 +842,11 @@ async fn export(
 }
 
 /// `parcours serve`.
-async fn serve(settings: &Settings, listen: std::net::SocketAddr) -> anyhow::Result<ExitCode> {
+async fn serve(
+    settings: &Settings,
+    listen: std::net::SocketAddr,
+    limits: crate::http::ConnectionLimits,
+) -> anyhow::Result<ExitCode> {
     let store = open(settings).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -829,7 +857,7 @@ async fn serve(settings: &Settings, listen: std::net::SocketAddr) -> anyhow::Res
         shown_url(settings)
     );
     let app = crate::http::router(crate::http::AppState::new(store.clone()));
-    crate::http::serve(listener, app, crate::http::shutdown_signal())
+    crate::http::serve_with(listener, app, crate::http::shutdown_signal(), limits)
         .await
         .context("serving")?;
     store.close().await;

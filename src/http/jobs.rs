@@ -1,12 +1,14 @@
 //! Planning a week is a job (STYLE.md §6): `POST` starts it and returns its number, `GET` gives
 //! its status and, once done, the stored plan's version and report; `DELETE` cancels it. One
-//! plan runs at a time (the machine has few cores); the others wait their turn. Jobs live in
-//! the server's memory; their plans are stored like `parcours plan`'s.
+//! plan runs at a time (the machine has few cores); the others wait their turn, at most
+//! [`PLAN_QUEUE_LIMIT`] queued or running (beyond, 429 with `Retry-After`). Jobs live in the server's
+//! memory and a finished one is forgotten after [`JOB_RETENTION`]; their plans are stored like
+//! `parcours plan`'s.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -19,7 +21,7 @@ use utoipa::ToSchema;
 use super::extract::Caller;
 use super::{ApiError, AppState};
 use crate::domain::Role;
-use crate::planning::{IsoWeek, PlanError, PlanOptions, plan_week};
+use crate::planning::{Holidays, IsoWeek, PlanError, PlanOptions, plan_week};
 use crate::report::week::WeekReport;
 
 /// Where a job stands.
@@ -38,10 +40,32 @@ pub(super) enum JobStatus {
     Cancelled,
 }
 
+/// At most this many jobs queued or running: a plan takes seconds of the one solve slot, so a
+/// longer queue would only make each wait longer.
+pub const PLAN_QUEUE_LIMIT: usize = 4;
+
+/// A finished job (done, failed or cancelled) is forgotten this long after it finished: its
+/// plan is stored, and a `GET` answers 404 from then on.
+pub const JOB_RETENTION: Duration = Duration::from_secs(60 * 60);
+
+/// What a client beyond [`PLAN_QUEUE_LIMIT`] is told to wait before trying again.
+const RETRY_AFTER: Duration = Duration::from_secs(10);
+
+impl JobStatus {
+    fn is_finished(&self) -> bool {
+        matches!(
+            self,
+            JobStatus::Done | JobStatus::Failed | JobStatus::Cancelled
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Job {
     week: IsoWeek,
     status: JobStatus,
+    /// When it finished.
+    finished: Option<Instant>,
     cancel: Arc<AtomicBool>,
     version: Option<i64>,
     report: Option<serde_json::Value>,
@@ -55,22 +79,36 @@ pub struct Jobs {
     jobs: Mutex<BTreeMap<u64, Job>>,
     /// One plan at a time.
     slot: tokio::sync::Semaphore,
+    /// At most this many queued or running.
+    queue_limit: usize,
+    /// Finished jobs are kept this long.
+    retention: Duration,
 }
 
 impl Default for Jobs {
     fn default() -> Jobs {
-        Jobs {
-            next: AtomicU64::new(1),
-            jobs: Mutex::new(BTreeMap::new()),
-            slot: tokio::sync::Semaphore::new(1),
-        }
+        Jobs::with_limits(PLAN_QUEUE_LIMIT, JOB_RETENTION)
     }
 }
 
 impl Jobs {
+    /// Jobs with at most `queue_limit` queued or running, finished ones kept `retention`.
+    pub fn with_limits(queue_limit: usize, retention: Duration) -> Jobs {
+        Jobs {
+            next: AtomicU64::new(1),
+            jobs: Mutex::new(BTreeMap::new()),
+            slot: tokio::sync::Semaphore::new(1),
+            queue_limit,
+            retention,
+        }
+    }
+
     fn update(&self, id: u64, f: impl FnOnce(&mut Job)) {
         if let Some(job) = self.jobs.lock().expect("jobs lock").get_mut(&id) {
             f(job);
+            if job.status.is_finished() && job.finished.is_none() {
+                job.finished = Some(Instant::now());
+            }
         }
     }
 
@@ -80,7 +118,30 @@ impl Jobs {
     }
 
     fn get(&self, id: u64) -> Option<Job> {
+        self.prune(Instant::now());
         self.jobs.lock().expect("jobs lock").get(&id).cloned()
+    }
+
+    /// Forgets the jobs finished `retention` before `now`.
+    fn prune(&self, now: Instant) {
+        let retention = self.retention;
+        self.jobs.lock().expect("jobs lock").retain(|_, j| {
+            j.finished
+                .is_none_or(|t| now.saturating_duration_since(t) < retention)
+        });
+    }
+
+    /// Queues `job` under a new number, unless [`PLAN_QUEUE_LIMIT`] jobs are queued or running.
+    fn admit(&self, job: Job) -> Result<u64, ApiError> {
+        self.prune(Instant::now());
+        let mut jobs = self.jobs.lock().expect("jobs lock");
+        let pending = jobs.values().filter(|j| !j.status.is_finished()).count();
+        if pending >= self.queue_limit {
+            return Err(ApiError::Busy(RETRY_AFTER));
+        }
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        jobs.insert(id, job);
+        Ok(id)
     }
 }
 
@@ -123,36 +184,58 @@ fn dto(id: u64, job: &Job) -> JobDto {
     }
 }
 
+/// The week of a plan to make: 422 naming `week` for a text that is no ISO week, a week that
+/// does not exist, or one whose public holidays are not known (it could not be planned).
+/// Elsewhere a week in a path names something stored, and a text that is no week a bare 404.
+fn plannable(text: &str) -> Result<IsoWeek, ApiError> {
+    let invalid = |message: String| {
+        ApiError::Invalid(vec![super::FieldIssue {
+            record: text.chars().take(20).collect(),
+            field: "week".into(),
+            message,
+        }])
+    };
+    let week = IsoWeek::parse(text).map_err(|e| invalid(e.to_string()))?;
+    match Holidays::reference().unknown_year(week) {
+        Some(year) => Err(invalid(format!(
+            "la semaine {week} ne peut pas être planifiée : les jours fériés de {year:04} ne sont pas connus"
+        ))),
+        None => Ok(week),
+    }
+}
+
 /// Plan a week: returns at once with the job's number; `GET /api/v1/jobs/{id}` follows it.
 #[utoipa::path(
     post,
     path = "/api/v1/weeks/{week}/plans",
-    params(("week" = String, Path, description = "ISO week, `2026-W49` (another text: no such week, 404)", pattern = r"^[0-9]{4}-W[0-9]{2}$")),
+    params(("week" = String, Path, description = "ISO week, `2026-W49`: one that does not exist, or whose public holidays are not known, is a 422", pattern = r"^[0-9]{4}-W[0-9]{2}$")),
     request_body(content = NewPlan, description = "Optional settings", content_type = "application/json"),
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Queued", body = JobDto),
         (status = 400, description = "Malformed JSON", body = super::error::ErrorBody),
-        (status = 404, description = "No such week"),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),
         (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
-        (status = 422, description = "Settings out of range", body = super::error::ErrorBody),
+        (status = 413, description = "Body over 256 KiB", body = super::error::ErrorBody),
+        (status = 422, description = "A week that cannot be planned, or settings of the wrong type or out of range", body = super::error::ErrorBody),
+        (status = 429, description = "Too many plans queued or running: retry after `Retry-After` seconds", body = super::error::ErrorBody,
+         headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub(super) async fn start(
     State(state): State<AppState>,
     caller: Caller,
     Path(week): Path<String>,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
     caller.require(&[Role::Coordinator])?;
-    let week = super::weeks::week_of(&week)?;
+    let week = plannable(&week)?;
+    let body = super::extract::body_bytes(request, &state).await?;
     // The body is optional: none means the default settings.
     let settings: NewPlan = if body.iter().all(u8::is_ascii_whitespace) {
         NewPlan::default()
     } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::BadRequest(format!("corps de requête illisible : {e}")))?
+        super::extract::json_body(&body)?
     };
     let mut options = PlanOptions::new(week);
     options.compare_baseline = settings.compare_baseline;
@@ -172,17 +255,17 @@ pub(super) async fn start(
     let cancel = Arc::new(AtomicBool::new(false));
     options.cancel = Some(cancel.clone());
     let jobs = state.jobs.clone();
-    let id = jobs.next.fetch_add(1, Ordering::Relaxed);
     let job = Job {
         week,
         status: JobStatus::Queued,
+        finished: None,
         cancel,
         version: None,
         report: None,
         error: None,
     };
+    let id = jobs.admit(job.clone())?;
     let shown = dto(id, &job);
-    jobs.jobs.lock().expect("jobs lock").insert(id, job);
     tokio::spawn(run(state, id, options));
     Ok((
         StatusCode::ACCEPTED,
@@ -260,7 +343,7 @@ async fn run(state: AppState, id: u64, mut options: PlanOptions) {
         (status = 200, description = "The job", body = JobDto),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),
         (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
-        (status = 404, description = "No such job"),
+        (status = 404, description = "No such job, or one finished over an hour ago"),
     )
 )]
 pub(super) async fn status(
@@ -298,4 +381,51 @@ pub(super) async fn cancel(
     let job = state.jobs.get(id).ok_or(ApiError::NotFound)?;
     job.cancel.store(true, Ordering::Relaxed);
     Ok((StatusCode::ACCEPTED, Json(dto(id, &job))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(status: JobStatus) -> Job {
+        Job {
+            week: IsoWeek::parse("2026-W49").unwrap(),
+            status,
+            finished: None,
+            cancel: Arc::default(),
+            version: None,
+            report: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn beyond_the_queue_limit_a_plan_is_refused_with_retry_after() {
+        let jobs = Jobs::with_limits(2, JOB_RETENTION);
+        let first = jobs.admit(job(JobStatus::Queued)).unwrap();
+        jobs.admit(job(JobStatus::Queued)).unwrap();
+        let refused = jobs.admit(job(JobStatus::Queued)).unwrap_err();
+        assert!(matches!(refused, ApiError::Busy(d) if d == RETRY_AFTER));
+        // A finished job frees its place.
+        jobs.update(first, |j| j.status = JobStatus::Done);
+        assert!(jobs.admit(job(JobStatus::Queued)).is_ok());
+    }
+
+    #[test]
+    fn a_finished_job_is_forgotten_after_the_retention_and_a_pending_one_never() {
+        let jobs = Jobs::with_limits(PLAN_QUEUE_LIMIT, JOB_RETENTION);
+        let done = jobs.admit(job(JobStatus::Queued)).unwrap();
+        let failed = jobs.admit(job(JobStatus::Queued)).unwrap();
+        let waiting = jobs.admit(job(JobStatus::Queued)).unwrap();
+        jobs.update(done, |j| j.status = JobStatus::Done);
+        jobs.update(failed, |j| j.status = JobStatus::Failed);
+        let now = Instant::now();
+
+        jobs.prune(now + JOB_RETENTION - Duration::from_secs(1));
+        assert!(jobs.jobs.lock().unwrap().contains_key(&done));
+
+        jobs.prune(now + JOB_RETENTION + Duration::from_secs(1));
+        let kept: Vec<u64> = jobs.jobs.lock().unwrap().keys().copied().collect();
+        assert_eq!(kept, vec![waiting]);
+    }
 }

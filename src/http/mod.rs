@@ -3,7 +3,8 @@
 //! `/api/openapi.json`, generated from the handlers).
 //!
 //! [`router`] is pure, for tests that call it directly; [`serve`] runs it on a bound listener
-//! until a shutdown future completes (STYLE.md §6). Requests are traced with their method, the
+//! until a shutdown future completes (STYLE.md §6), with the [`ConnectionLimits`] that keep a
+//! slow or silent client from holding a connection, or the shutdown, for long (issue 13). Requests are traced with their method, the
 //! route they matched (`/feeds/{file}`, never the token itself) and a request number, so that
 //! logs carry no personal data and no secret.
 
@@ -22,24 +23,34 @@ mod visits;
 mod weeks;
 
 use std::future::Future;
+use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse as _, Response};
+use axum::routing::{delete, get, post, put};
 use chrono::{DateTime, Utc};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tower::ServiceExt as _;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::{ApiError, ErrorBody, FieldIssue};
-pub use extract::{AppJson, Caller};
+pub use extract::{AppJson, AppQuery, Caller};
 pub use feeds::FeedCache;
-pub use jobs::Jobs;
+pub use jobs::{JOB_RETENTION, Jobs, PLAN_QUEUE_LIMIT};
 
 use crate::store::Store;
 
@@ -52,6 +63,38 @@ pub const FEED_CACHE: Duration = Duration::from_secs(2);
 
 /// The largest request body accepted (a family's record is far smaller).
 pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
+
+/// How long a request's head (request line and headers) may take to arrive, counted from when
+/// the server starts waiting for it (the connection opened, or the previous answer was sent).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long a connection may stay silent while no request is being answered (a kept-alive
+/// connection between requests, or a client that stopped sending) before it is closed.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// On shutdown, how long requests in flight get to finish before every connection is closed.
+pub const SHUTDOWN_DRAIN: Duration = Duration::from_secs(10);
+
+/// How long connections may be slow, silent, or linger at shutdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// [`HEADER_READ_TIMEOUT`] by default.
+    pub header_read: Duration,
+    /// [`IDLE_TIMEOUT`] by default.
+    pub idle: Duration,
+    /// [`SHUTDOWN_DRAIN`] by default.
+    pub drain: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> ConnectionLimits {
+        ConnectionLimits {
+            header_read: HEADER_READ_TIMEOUT,
+            idle: IDLE_TIMEOUT,
+            drain: SHUTDOWN_DRAIN,
+        }
+    }
+}
 
 /// The clock the server reads: the real one, or a fixed instant in tests.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -91,8 +134,13 @@ impl AppState {
     }
 }
 
-/// Every route, with tracing, a request timeout and a body size limit.
+/// Every route, with tracing, a request timeout and a body size limit; every error answered
+/// in [`ErrorBody`]'s JSON shape but the bare 404s.
+///
+/// The routes that read a body check the caller's role first (issue 13): a wrong role gets 403
+/// whatever it sends, before a byte of its body is read.
 pub fn router(state: AppState) -> Router {
+    let coordinators = || middleware::from_fn_with_state(state.clone(), extract::coordinators);
     let counter = Arc::new(AtomicU64::new(0));
     // Calendar apps poll the feeds all day: their answers are logged at debug level (failures
     // still show as errors), the API's at info.
@@ -109,17 +157,32 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/rides", get(rides::rides))
         .route(
             "/api/v1/families/{code}",
-            get(families::get).put(families::put),
+            get(families::get).merge(put(families::put).route_layer(coordinators())),
         )
-        .route("/api/v1/weeks/{week}/publish", post(weeks::publish))
-        .route("/api/v1/weeks/{week}/plans", post(jobs::start))
-        .route("/api/v1/weeks/{week}/visits/{family}", post(visits::update))
+        .route(
+            "/api/v1/weeks/{week}/publish",
+            post(weeks::publish).route_layer(coordinators()),
+        )
+        .route(
+            "/api/v1/weeks/{week}/plans",
+            post(jobs::start).route_layer(coordinators()),
+        )
+        .route(
+            "/api/v1/weeks/{week}/visits/{family}",
+            post(visits::update).route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                extract::coordinators_and_referents,
+            )),
+        )
         .route("/api/v1/jobs/{id}", get(jobs::status).delete(jobs::cancel))
         .route(
             "/api/v1/weeks/{week}/referents/{code}",
             get(weeks::referent_week),
         )
-        .route("/api/v1/feed-subscriptions", post(subscriptions::create))
+        .route(
+            "/api/v1/feed-subscriptions",
+            post(subscriptions::create).route_layer(coordinators()),
+        )
         .route(
             "/api/v1/feed-subscriptions/{id}",
             delete(subscriptions::revoke),
@@ -132,6 +195,39 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
+        .layer(middleware::from_fn(errors_as_json))
+}
+
+/// A path that does not decode to UTF-8 names nothing here: a bare 404, like any unknown
+/// address. An error answered outside the handlers (the body limit's 413, a 405, the timeout's
+/// 503, an extractor's 400) gets the JSON body every other error has.
+async fn errors_as_json(request: Request, next: Next) -> Response {
+    if !is_utf8_path(request.uri().path()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let response = next.run(request).await;
+    error::json_error(response.status(), response.headers()).unwrap_or(response)
+}
+
+/// Whether `path`, percent-decoded, is UTF-8 (`/feeds/%C3%28.ics` is not).
+fn is_utf8_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let hex = |i: usize| bytes.get(i).and_then(|b| char::from(*b).to_digit(16));
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                decoded.push(u8::try_from(high * 16 + low).expect("BUG: two hex digits"));
+                i += 3;
+            }
+            (b, _, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&decoded).is_ok()
 }
 
 /// `routes` with request tracing at `level`: a span with the method, the route it matched (not
@@ -157,18 +253,232 @@ fn traced(routes: Router<AppState>, level: Level, counter: Arc<AtomicU64>) -> Ro
     )
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
+/// Serves `app` on `listener` with the default [`ConnectionLimits`] until `shutdown` completes.
 ///
 /// # Errors
-/// An I/O error of the listener.
+/// None yet: a failed `accept` is logged and retried.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+) -> io::Result<()> {
+    serve_with(listener, app, shutdown, ConnectionLimits::default()).await
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops accepting, lets the
+/// requests in flight finish for at most `limits.drain` and closes every connection left.
+///
+/// Our own loop rather than `axum::serve`, whose graceful shutdown waits for every connection,
+/// however long a client keeps one (issue 13: a half-sent request head held it for good).
+///
+/// # Errors
+/// None yet: a failed `accept` is logged and retried.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    limits: ConnectionLimits,
+) -> io::Result<()> {
+    let (closing, closed) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(connection(stream, app.clone(), limits, closed.clone()));
+                }
+                // The client gave up before we took its connection.
+                Err(e) if matches!(
+                    e.kind(),
+                    io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
+                ) => {}
+                // Out of file descriptors, most likely: give the open connections time to end.
+                Err(e) => {
+                    tracing::error!(error = %e, "accepting a connection");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let _ = closing.send(true);
+    let drained = tokio::time::timeout(limits.drain, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            open = connections.len(),
+            "connections still open after the drain time: closed"
+        );
+    }
+    connections.shutdown().await;
+    Ok(())
+}
+
+/// One client connection, HTTP/1.1 with keep-alive, until it closes, breaks a limit or the
+/// server shuts down (then it ends after its request in flight, if any).
+async fn connection(
+    stream: TcpStream,
+    app: Router,
+    limits: ConnectionLimits,
+    mut closing: tokio::sync::watch::Receiver<bool>,
+) {
+    let activity = Arc::new(Activity::new());
+    let io = TokioIo::new(Watched {
+        stream,
+        activity: activity.clone(),
+    });
+    let answering = activity.clone();
+    let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
+        let app = app.clone();
+        let busy = Busy::new(answering.clone());
+        async move {
+            let response = app.oneshot(request.map(Body::new)).await;
+            drop(busy);
+            response
+        }
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read);
+    let mut conn = std::pin::pin!(builder.serve_connection(io, service));
+    let mut shutting_down = false;
+    loop {
+        let quiet_until = activity.quiet_until(limits.idle);
+        tokio::select! {
+            ended = conn.as_mut() => {
+                if let Err(e) = ended {
+                    tracing::debug!(error = %e, "connection ended");
+                }
+                return;
+            }
+            _ = closing.changed(), if !shutting_down => {
+                shutting_down = true;
+                conn.as_mut().graceful_shutdown();
+            }
+            () = tokio::time::sleep_until(quiet_until.into()) => {
+                if activity.is_idle(limits.idle) {
+                    tracing::debug!("idle connection closed");
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// When a connection last read or wrote a byte or finished an answer, and how many requests it
+/// is answering: what the idle timeout looks at.
+struct Activity {
+    opened: Instant,
+    /// Milliseconds after `opened`.
+    last_ms: AtomicU64,
+    answering: AtomicUsize,
+}
+
+impl Activity {
+    fn new() -> Activity {
+        Activity {
+            opened: Instant::now(),
+            last_ms: AtomicU64::new(0),
+            answering: AtomicUsize::new(0),
+        }
+    }
+
+    fn touch(&self) {
+        let ms = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// When the connection becomes idle if nothing happens meanwhile.
+    fn quiet_until(&self, idle: Duration) -> Instant {
+        self.opened + Duration::from_millis(self.last_ms.load(Ordering::Relaxed)) + idle
+    }
+
+    fn is_idle(&self, idle: Duration) -> bool {
+        self.answering.load(Ordering::Relaxed) == 0 && Instant::now() >= self.quiet_until(idle)
+    }
+}
+
+/// A request being answered: the connection is not idle meanwhile.
+struct Busy(Arc<Activity>);
+
+impl Busy {
+    fn new(activity: Arc<Activity>) -> Busy {
+        activity.answering.fetch_add(1, Ordering::Relaxed);
+        activity.touch();
+        Busy(activity)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.touch();
+        self.0.answering.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A client's stream that records its activity.
+struct Watched {
+    stream: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.activity.touch();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.stream).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.touch();
+        }
+        polled
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.touch();
+        }
+        polled
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

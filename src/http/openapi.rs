@@ -1,7 +1,10 @@
 //! The OpenAPI 3 document of the API, generated from the handlers (`/api/openapi.json`).
+//! What every operation reading a body may answer besides its own statuses (400, 413, 422:
+//! the one error shape) is added here, so that the document stays true (issue 13).
 
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -27,7 +30,7 @@ use utoipa::{Modify, OpenApi};
         super::subscriptions::create,
         super::subscriptions::revoke,
     ),
-    modifiers(&Bearer)
+    modifiers(&Bearer, &BodyErrors)
 )]
 pub(super) struct ApiDoc;
 
@@ -43,7 +46,79 @@ impl Modify for Bearer {
     }
 }
 
+/// The errors of an operation that reads a body, whatever the operation.
+struct BodyErrors;
+
+impl Modify for BodyErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let errors = [
+            ("400", "A body that is no JSON, or that breaks off"),
+            ("413", "A body over 256 KiB"),
+            (
+                "422",
+                "A field of the wrong type, unknown, missing or invalid",
+            ),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.put, &mut item.post, &mut item.patch]
+                .into_iter()
+                .flatten()
+                .filter(|o| o.request_body.is_some())
+            {
+                for (status, description) in errors {
+                    let content = ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build();
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content("application/json", content)
+                                .build()
+                                .into()
+                        });
+                }
+            }
+        }
+    }
+}
+
 /// The document.
 pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_reading_a_body_documents_400_413_and_422() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut checked = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                if operation.get("requestBody").is_none() {
+                    continue;
+                }
+                for status in ["400", "413", "422"] {
+                    let response = &operation["responses"][status];
+                    assert!(
+                        response["content"]["application/json"]["schema"]["$ref"]
+                            .as_str()
+                            .is_some_and(|r| r.ends_with("/ErrorBody")),
+                        "{method} {path}: {status} {response}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(
+            checked, 4,
+            "PUT a family, POST a plan, a visit, a subscription"
+        );
+    }
 }

@@ -2,17 +2,19 @@
 //! own for a référent, anyone's for a coordinator).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use chrono::{NaiveDateTime, TimeZone as _};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::Caller;
+use super::extract::{AppQuery, Caller};
 use super::{ApiError, AppState};
 use crate::domain::{Code, Role};
 use crate::planning::{IsoWeek, PlanKind, StopKind};
 
-/// The week of a path: a text that is no ISO week names no week (404).
+/// The week of a path naming something stored (a plan, a published week): a text that is no
+/// ISO week, or a week that does not exist, names nothing (a bare 404). Only a plan's creation
+/// says why a week is refused (422, `jobs::plannable`).
 pub(super) fn week_of(text: &str) -> Result<IsoWeek, ApiError> {
     IsoWeek::parse(text).map_err(|_| ApiError::NotFound)
 }
@@ -51,6 +53,7 @@ pub(super) struct PublicationDto {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Published", body = PublicationDto),
+        (status = 400, description = "A `version` that is no integer", body = super::error::ErrorBody),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),
         (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
         (status = 404, description = "No such week or plan"),
@@ -60,7 +63,7 @@ pub(super) async fn publish(
     State(state): State<AppState>,
     caller: Caller,
     Path(week): Path<String>,
-    Query(query): Query<PublishQuery>,
+    AppQuery(query): AppQuery<PublishQuery>,
 ) -> Result<Json<PublicationDto>, ApiError> {
     caller.require(&[Role::Coordinator])?;
     let week = week_of(&week)?;

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use super::IsoWeek;
+
 /// French public holidays and the territory's school holidays (zone B).
 #[derive(Debug, Clone, Default)]
 pub struct Holidays {
@@ -64,6 +66,16 @@ impl Holidays {
         use chrono::Datelike as _;
         self.public.keys().any(|d| d.year() == date.year())
     }
+
+    /// A year of `week` (its Monday's or its Sunday's) whose public holidays are not known:
+    /// such a week cannot be planned (a visit could land on a holiday).
+    pub fn unknown_year(&self, week: IsoWeek) -> Option<i32> {
+        use chrono::Datelike as _;
+        [week.monday(), week.sunday()]
+            .into_iter()
+            .find(|d| !self.covers(*d))
+            .map(|d| d.year())
+    }
 }
 
 #[cfg(test)]
@@ -82,5 +94,15 @@ mod tests {
         assert!(h.school_holiday(d(2026, 12, 23)).unwrap().contains("Noël"));
         assert_eq!(h.school_holiday(d(2026, 12, 3)), None);
         assert!(h.covers(d(2027, 1, 4)));
+    }
+
+    #[test]
+    fn a_week_is_known_only_when_both_its_years_are() {
+        let h = Holidays::reference();
+        let week = |t: &str| IsoWeek::parse(t).unwrap();
+        assert_eq!(h.unknown_year(week("2026-W49")), None);
+        assert_eq!(h.unknown_year(week("9999-W01")), Some(9999));
+        // 2027-W52 ends on 2 January 2028.
+        assert_eq!(h.unknown_year(week("2027-W52")), Some(2028));
     }
 }

@@ -14,23 +14,33 @@ pub struct IsoWeek {
 }
 
 impl IsoWeek {
-    /// Parses `2026-W49` (also `2026-w49` and `2026W49`).
+    /// Parses `2026-W49` exactly: a four-digit year, `-W`, a two-digit week that exists in that
+    /// year (W53 only in the years that have one). Nothing else is taken for a week (issue 13:
+    /// `2026w49`, `2026-W049` or `+2026-W49` were read as 2026-W49).
     ///
     /// # Errors
     /// When the text is not an ISO week or the week does not exist in that year.
     pub fn parse(text: &str) -> Result<IsoWeek, FieldError> {
-        let t = text.trim();
         let bad = || {
+            // A path or a flag can be long: echo only its start.
+            let shown: String = text.chars().take(20).collect();
+            let cut = if shown.len() < text.len() { "…" } else { "" };
             FieldError::new(format!(
-                "« {text} » n'est pas une semaine ISO (format AAAA-Wss, ex. 2026-W49)"
+                "« {shown}{cut} » n'est pas une semaine ISO (format AAAA-Wss, ex. 2026-W49)"
             ))
         };
-        let (year, week) = t.split_once(['W', 'w']).ok_or_else(bad)?;
-        let year: i32 = year.trim_end_matches('-').parse().map_err(|_| bad())?;
-        let week: u32 = week.parse().map_err(|_| bad())?;
+        let b = text.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        if b.len() != 8 || !digits(0..4) || &b[4..6] != b"-W" || !digits(6..8) {
+            return Err(bad());
+        }
+        let year: i32 = text[0..4].parse().map_err(|_| bad())?;
+        let week: u32 = text[6..8].parse().map_err(|_| bad())?;
         NaiveDate::from_isoywd_opt(year, week, ChronoWeekday::Mon)
             .map(|monday| IsoWeek { monday })
-            .ok_or_else(|| FieldError::new(format!("la semaine {week} n'existe pas en {year}")))
+            .ok_or_else(|| {
+                FieldError::new(format!("la semaine {week:02} n'existe pas en {year:04}"))
+            })
     }
 
     /// The week holding `date`.
@@ -65,7 +75,7 @@ impl IsoWeek {
 impl fmt::Display for IsoWeek {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let iso = self.monday.iso_week();
-        write!(f, "{}-W{:02}", iso.year(), iso.week())
+        write!(f, "{:04}-W{:02}", iso.year(), iso.week())
     }
 }
 
@@ -112,5 +122,52 @@ mod tests {
         );
         assert!(IsoWeek::parse("semaine 49").is_err());
         assert!(IsoWeek::parse("2026-W").is_err());
+    }
+
+    #[test]
+    fn only_the_exact_yyyy_www_form_is_a_week() {
+        for lax in [
+            "2026w49",
+            "2026-w49",
+            "2026W49",
+            "2026-W049",
+            "2026-W+49",
+            "+2026-W49",
+            " 2026-W49",
+            "2026-W49 ",
+            "26-W49",
+            "02026-W49",
+            "2026-W4",
+            "2026-W00",
+            "2026-W٤٩",
+        ] {
+            let err = IsoWeek::parse(lax).expect_err(lax).to_string();
+            assert!(
+                err.contains("n'est pas une semaine ISO") || err.contains("n'existe pas"),
+                "{lax}: {err}"
+            );
+        }
+        assert_eq!(IsoWeek::parse("2026-W49").unwrap().to_string(), "2026-W49");
+    }
+
+    #[test]
+    fn week_53_exists_only_in_the_years_that_have_one() {
+        // 2026 starts on a Thursday: it has 53 weeks; 2027 has 52.
+        assert_eq!(
+            IsoWeek::parse("2026-W53").unwrap().monday(),
+            NaiveDate::from_ymd_opt(2026, 12, 28).unwrap()
+        );
+        assert!(
+            IsoWeek::parse("2027-W53")
+                .unwrap_err()
+                .to_string()
+                .contains("la semaine 53 n'existe pas en 2027")
+        );
+    }
+
+    #[test]
+    fn a_year_before_1000_is_written_with_four_digits() {
+        assert_eq!(IsoWeek::parse("0000-W01").unwrap().to_string(), "0000-W01");
+        assert_eq!(IsoWeek::parse("0987-W10").unwrap().to_string(), "0987-W10");
     }
 }

@@ -10,6 +10,17 @@ use std::path::Path;
 
 use crate::helpers::{fixture, parcours};
 
+/// How a test server differs from `parcours serve`'s defaults.
+#[derive(Default)]
+pub(crate) struct ServerOptions {
+    /// How long rendered feeds are kept (zero: not at all).
+    pub(crate) feed_cache: std::time::Duration,
+    /// Timeouts of connections and of the shutdown.
+    pub(crate) limits: parcours::http::ConnectionLimits,
+    /// The planning jobs (default: the server's own limits).
+    pub(crate) jobs: Option<parcours::http::Jobs>,
+}
+
 /// A server on a fresh port, in its own thread and runtime; stopped (gracefully) on drop.
 pub(crate) struct TestServer {
     addr: SocketAddr,
@@ -26,6 +37,17 @@ impl TestServer {
 
     /// A server keeping rendered feeds `feed_cache`.
     pub(crate) fn start_with(url: &str, feed_cache: std::time::Duration) -> TestServer {
+        TestServer::start_configured(
+            url,
+            ServerOptions {
+                feed_cache,
+                ..ServerOptions::default()
+            },
+        )
+    }
+
+    /// A server with `options`.
+    pub(crate) fn start_configured(url: &str, options: ServerOptions) -> TestServer {
         let (address_tx, address_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let url = url.to_owned();
@@ -39,13 +61,18 @@ impl TestServer {
                 let store = parcours::store::Store::connect(&url).await.unwrap();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 address_tx.send(listener.local_addr().unwrap()).unwrap();
-                let state = parcours::http::AppState::with_feed_cache(store, feed_cache);
+                let mut state =
+                    parcours::http::AppState::with_feed_cache(store, options.feed_cache);
+                if let Some(jobs) = options.jobs {
+                    state.jobs = std::sync::Arc::new(jobs);
+                }
                 let app = parcours::http::router(state);
-                parcours::http::serve(listener, app, async {
+                let stopped = async {
                     let _ = stopped.await;
-                })
-                .await
-                .unwrap();
+                };
+                parcours::http::serve_with(listener, app, stopped, options.limits)
+                    .await
+                    .unwrap();
             });
         });
         // The listener is bound before the address is sent: no waiting for start-up.
@@ -55,6 +82,11 @@ impl TestServer {
             stop: Some(stop),
             thread: Some(thread),
         }
+    }
+
+    /// Its address.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
     }
 
     fn url(&self, path: &str) -> String {
@@ -122,6 +154,29 @@ fn request(
     stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
+    reply(raw)
+}
+
+/// Sends `bytes` as they are and reads the answer until the server closes the connection
+/// (or resets it: a server refusing a body does not read the rest of it).
+pub(crate) fn exchange(addr: SocketAddr, bytes: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let _ = stream.write_all(bytes);
+    let mut raw = Vec::new();
+    let mut buf = [0; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
+    reply(raw)
+}
+
+fn reply(raw: Vec<u8>) -> Reply {
     let text = String::from_utf8(raw).expect("a UTF-8 answer");
     let (head, body) = text.split_once("\r\n\r\n").expect("a head and a body");
     let mut lines = head.split("\r\n");
@@ -442,4 +497,141 @@ fn a_cached_feed_follows_what_this_server_publishes_or_revokes_at_once() {
         204
     );
     assert_eq!(server.get(&r02_path, &[]).status, 404);
+}
+
+/// Whether the server closes a connection that sent `first` and then nothing, within `wait`
+/// (whatever it answered before).
+fn closed_within(addr: SocketAddr, first: &[u8], wait: std::time::Duration) -> bool {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(first).unwrap();
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut buf = [0; 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e) => return e.kind() == std::io::ErrorKind::ConnectionReset,
+        }
+    }
+}
+
+const HALF_A_HEAD: &[u8] = b"GET /health HTTP/1.1\r\nHost: parcours\r\nAccept: appl";
+
+#[test]
+fn a_half_sent_request_head_is_closed_after_the_header_read_timeout() {
+    // Arrange: a short header-read timeout, a long idle one (so only the first can close it).
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("slow.db").display());
+    run_ok(&["migrate"], &url);
+    let server = TestServer::start_configured(
+        &url,
+        ServerOptions {
+            limits: parcours::http::ConnectionLimits {
+                header_read: std::time::Duration::from_millis(300),
+                idle: std::time::Duration::from_secs(120),
+                drain: std::time::Duration::from_secs(1),
+            },
+            ..ServerOptions::default()
+        },
+    );
+
+    // Act and assert: the server closes the connection (the read does not time out).
+    assert!(
+        closed_within(
+            server.addr(),
+            HALF_A_HEAD,
+            std::time::Duration::from_secs(20)
+        ),
+        "a half-sent head kept its connection open"
+    );
+    assert_eq!(get(server.addr(), "/health", &[]).status, 200);
+}
+
+#[test]
+fn a_kept_alive_connection_left_silent_is_closed_after_the_idle_timeout() {
+    // Arrange: a short idle timeout, a long header-read one.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("idle.db").display());
+    run_ok(&["migrate"], &url);
+    let server = TestServer::start_configured(
+        &url,
+        ServerOptions {
+            limits: parcours::http::ConnectionLimits {
+                header_read: std::time::Duration::from_secs(120),
+                idle: std::time::Duration::from_millis(300),
+                drain: std::time::Duration::from_secs(1),
+            },
+            ..ServerOptions::default()
+        },
+    );
+
+    // Act: one whole request, kept alive, then silence.
+    let request = b"GET /health HTTP/1.1\r\nHost: parcours\r\n\r\n";
+
+    // Assert: answered, then closed.
+    assert!(
+        closed_within(server.addr(), request, std::time::Duration::from_secs(20)),
+        "an idle kept-alive connection stayed open"
+    );
+    // A connection that never sends a byte is idle too.
+    assert!(closed_within(
+        server.addr(),
+        b"",
+        std::time::Duration::from_secs(20)
+    ));
+}
+
+#[test]
+fn sigterm_stops_the_server_within_the_drain_time_even_with_a_half_sent_request() {
+    // Arrange: the real binary, with timeouts longer than the test so that only the shutdown
+    // can end the connection.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("drain.db").display());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_parcours"))
+        .args(["--database-url", &url, "serve", "--listen", "127.0.0.1:0"])
+        .args(["--header-read-timeout", "600", "--idle-timeout", "600"])
+        .args(["--shutdown-drain", "1"])
+        .env_remove("RUST_LOG")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let addr: SocketAddr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .parse()
+        .unwrap();
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.write_all(HALF_A_HEAD).unwrap();
+    // The server has read it once an answer on another connection came back.
+    assert_eq!(get(addr, "/health", &[]).status, 200);
+
+    // Act
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+
+    // Assert: gone well before the timeouts (a generous bound for a 1 s drain on a busy machine).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the server still ran 30 s after SIGTERM, held by a half-sent request");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("s'est arrêté"), "{rest}");
+    drop(slow);
 }
