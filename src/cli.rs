@@ -406,7 +406,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { dir } => {
             let source = read_source(&dir)?;
             let store = open(&settings).await?;
-            let report = import::import(&store, &source).await.context("import")?;
+            let report = import::import(&store, &source, paris_today())
+                .await
+                .context("import")?;
             store.close().await;
             print_import(&dir, &report);
             Ok(if report.counts.is_some() {
@@ -418,7 +420,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { dir } => {
             let source = read_source(&dir)?;
             let existing = existing_for_check(&settings).await?;
-            let validation = import::validate(&source, &existing);
+            let validation = import::validate(&source, &existing, paris_today());
             print_validation(&dir, &validation);
             if validation.is_valid() {
                 println!(
@@ -1002,6 +1004,11 @@ fn shown_url(settings: &Settings) -> String {
     crate::config::redact_url(settings.database_url())
 }
 
+/// Today in Europe/Paris, for the import's checks (a last visit may not come after it).
+fn paris_today() -> NaiveDate {
+    crate::domain::to_paris(Utc::now()).date()
+}
+
 fn read_source(dir: &Path) -> anyhow::Result<Source> {
     Source::from_dir(dir).with_context(|| format!("reading the folder {}", dir.display()))
 }
@@ -1116,7 +1123,9 @@ async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<
     println!("Parcours — démonstration");
     println!("Base : {} ; import {label}.", shown_url(settings));
     let store = open(settings).await?;
-    let report = import::import(&store, &source).await.context("import")?;
+    let report = import::import(&store, &source, paris_today())
+        .await
+        .context("import")?;
     let Some(counts) = &report.counts else {
         let dir = fixtures.unwrap_or_else(|| PathBuf::from("fixtures/territory"));
         print_validation(&dir, &report.validation);

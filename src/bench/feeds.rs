@@ -219,7 +219,7 @@ async fn prepare(dir: &Path) -> anyhow::Result<Prepared> {
         .context("creating the database")?;
     store.migrate().await.context("migrating the database")?;
     let source = crate::fixtures::source(crate::fixtures::REFERENCE_SEED);
-    let report = crate::import::import(&store, &source)
+    let report = crate::import::import(&store, &source, crate::fixtures::REFERENCE_MONDAY)
         .await
         .context("importing the reference territory")?;
     ensure!(

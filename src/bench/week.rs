@@ -58,7 +58,13 @@ pub struct WeekRun {
 /// The territory the fixture generator makes with `seed` (the reference one with seed 67).
 fn generated(seed: u64) -> Territory {
     let source = crate::fixtures::source(seed);
-    validate(&source, &Territory::default()).batch().clone()
+    validate(
+        &source,
+        &Territory::default(),
+        crate::fixtures::REFERENCE_MONDAY,
+    )
+    .batch()
+    .clone()
 }
 
 /// A territory `scale` times larger than the reference one: `scale` generated territories

@@ -133,8 +133,11 @@ pub struct HealthAppointment {
     pub child: Code,
     /// Kind of care (health data).
     pub kind: HealthKind,
-    /// Name of the care place.
+    /// Name of the care place: it often names the kind of care (health data), so logistics
+    /// staff are not shown it (issue #13).
     pub place_name: String,
+    /// Street address of the care place (`12 rue de Famars`), without the commune.
+    pub address: Option<String>,
     /// Commune of the care place.
     pub commune: Code,
     /// Where it is.

@@ -51,6 +51,25 @@ impl fmt::Display for Code {
     }
 }
 
+/// Parses a commune's INSEE code: five digits, or `2A`/`2B` and three digits for Corsica.
+///
+/// # Errors
+/// Any other text, quoted in a French message.
+pub fn parse_insee(text: &str) -> Result<Code, FieldError> {
+    let t = text.trim();
+    let b = t.as_bytes();
+    let valid = b.len() == 5
+        && b[2..].iter().all(u8::is_ascii_digit)
+        && (b[..2].iter().all(u8::is_ascii_digit) || matches!(&b[..2], b"2A" | b"2B"));
+    if valid {
+        Code::parse(t)
+    } else {
+        Err(FieldError::new(format!(
+            "« {t} » n'est pas un code INSEE (5 chiffres, ou 2A/2B et 3 chiffres en Corse)"
+        )))
+    }
+}
+
 /// A language a visit can be held in, as an ISO 639 code (`fr`, `ar`, `tr`, `rom`, …).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Language(String);
@@ -176,10 +195,10 @@ impl SectorCriterion {
                 text.trim()
             )));
         }
-        let value = if kind == SectorKind::Level {
-            super::SchoolLevel::parse(value)?.key().to_owned()
-        } else {
-            value.to_owned()
+        let value = match kind {
+            SectorKind::Level => super::SchoolLevel::parse(value)?.key().to_owned(),
+            SectorKind::Commune => parse_insee(value)?.as_str().to_owned(),
+            SectorKind::Qpv | SectorKind::SchoolGroup => value.to_owned(),
         };
         Ok(SectorCriterion { kind, value })
     }
@@ -297,6 +316,26 @@ mod tests {
         assert!(Code::parse("Famille-é").is_err());
         assert!(Code::parse(&"x".repeat(33)).is_err());
         assert!(Code::parse("").is_err());
+    }
+
+    #[test]
+    fn insee_codes_are_five_digits_or_a_corsican_department_and_three_digits() {
+        for ok in ["59606", "01001", "2A004", "2B033", " 97411 "] {
+            assert!(parse_insee(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "douze",
+            "5960",
+            "596060",
+            "2C004",
+            "2a004",
+            "59-06",
+            "5960A",
+            "ÉÉÉÉÉ",
+        ] {
+            let e = parse_insee(bad).unwrap_err().to_string();
+            assert!(e.contains("n'est pas un code INSEE"), "{bad}: {e}");
+        }
     }
 
     #[test]

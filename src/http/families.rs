@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use super::error::FieldIssue;
 use super::extract::{AppJson, Caller};
 use super::{ApiError, AppState};
-use crate::domain::{Code, Family, MeetingPlace, Role, Territory};
+use crate::domain::{Code, Family, MeetingPlace, Role, Territory, to_paris};
 use crate::feeds::token;
 use crate::import::{self, Source};
 use crate::store::StoreError;
@@ -231,7 +231,8 @@ pub(super) async fn put(
         "familles.csv".to_owned(),
         csv(code.as_str(), &input).into_bytes(),
     )]);
-    let validation = import::validate(&source, &existing);
+    let today = to_paris((state.clock)()).date();
+    let validation = import::validate(&source, &existing, today);
     if !validation.is_valid() {
         return Err(ApiError::Invalid(
             validation

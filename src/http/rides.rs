@@ -1,6 +1,8 @@
 //! `GET /api/v1/rides`: the health appointments that need a ride (aide à la mobilité), for
 //! logistics staff and coordinators. Booking comes with the mobility issue; this shows what
-//! exists. The kind of care is health data and is left out: the ride does not need it.
+//! exists. The kind of care is health data and is left out: the ride does not need it. The care
+//! place's name often names it too (« Cabinet de psychomotricité »): logistics staff get the
+//! address and the commune, and only coordinators the place's name (issue #13).
 
 use axum::Json;
 use axum::extract::State;
@@ -18,9 +20,15 @@ pub(super) struct RideDto {
     appointment: String,
     /// The child's pseudonymous code (`E-0318`).
     child: String,
-    /// Where: the care place's name and commune.
-    place_name: String,
+    /// Where: the care place's street address (when the spreadsheet gives it) and commune.
+    address: Option<String>,
+    /// INSEE code of the care place's commune.
     commune: String,
+    /// Name of that commune.
+    commune_name: Option<String>,
+    /// The care place's name, for coordinators only: it often names the kind of care.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place_name: Option<String>,
     /// RFC 3339, Europe/Paris offset.
     start: String,
     minutes: u32,
@@ -53,8 +61,14 @@ pub(super) async fn rides(
             .map(|a| RideDto {
                 appointment: a.code.to_string(),
                 child: a.child.to_string(),
-                place_name: a.place_name.clone(),
+                address: a.address.clone(),
                 commune: a.commune.to_string(),
+                commune_name: t
+                    .communes
+                    .iter()
+                    .find(|c| c.insee == a.commune)
+                    .map(|c| c.name.clone()),
+                place_name: (caller.role == Role::Coordinator).then(|| a.place_name.clone()),
                 start: a
                     .start
                     .with_timezone(&chrono_tz::Europe::Paris)

@@ -10,11 +10,12 @@ use utoipa::ToSchema;
 use super::error::FieldIssue;
 use super::extract::{AppJson, Caller};
 use super::{ApiError, AppState};
-use crate::domain::{Code, Role};
+use crate::domain::{Code, Role, echo};
 use crate::feeds::token;
 
 /// Whose calendar.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(super) struct NewSubscription {
     /// The person's code: a référent, a coordinator, a driver or a professional.
     person: String,
@@ -51,7 +52,7 @@ pub(super) async fn create(
     caller.require(&[Role::Coordinator])?;
     let person = Code::parse(&new.person).map_err(|e| {
         ApiError::Invalid(vec![FieldIssue {
-            record: new.person.clone(),
+            record: echo(&new.person),
             field: "person".into(),
             message: e.to_string(),
         }])

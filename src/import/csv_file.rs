@@ -34,9 +34,17 @@ pub(crate) const fn opt(name: &'static str) -> Column {
     }
 }
 
-/// Turns raw bytes into text: UTF-8 (BOM stripped) when valid, Windows-1252 otherwise.
+/// Turns raw bytes into text: UTF-16 when the file opens with its byte-order mark (Excel's
+/// « Texte Unicode »), else UTF-8 (BOM stripped) when valid, Windows-1252 otherwise.
 /// Returns the text and whether it was read as Windows-1252.
 pub(crate) fn decode(bytes: &[u8]) -> (String, bool) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes)
+        && encoding != encoding_rs::UTF_8
+    {
+        // Unpaired surrogates become U+FFFD; the cells holding them fail their own checks.
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return (text.into_owned(), false);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_owned(), false),
@@ -195,24 +203,36 @@ pub(crate) fn read_rows(
         ));
         return Vec::new();
     };
-    if !header_line.contains(';') {
-        let found = [(',', "virgule « , »"), ('\t', "tabulation")]
-            .into_iter()
-            .find(|(c, _)| header_line.contains(*c));
-        let message = match found {
-            Some((_, name)) => format!(
-                "les colonnes sont séparées par une {name} au lieu d'un point-virgule « ; » : \
-                 enregistrez le fichier en « CSV (séparateur : point-virgule) »"
-            ),
-            None => "l'en-tête n'a qu'une colonne : les colonnes doivent être séparées par « ; »"
+    if text.contains('\0') {
+        errors.push(header_issue(
+            "en-tête",
+            "",
+            "le fichier contient des caractères nuls : il est sans doute en UTF-16 sans marque \
+             d'ordre des octets ; enregistrez-le en « CSV UTF-8 (délimité par des virgules) » ou \
+             en « CSV (séparateur : point-virgule) »"
                 .to_owned(),
+        ));
+        return Vec::new();
+    }
+    // `;` as French Excel writes CSV; a tab as it writes « Texte Unicode » (UTF-16).
+    let delimiter = if header_line.contains(';') {
+        b';'
+    } else if header_line.contains('\t') {
+        b'\t'
+    } else {
+        let message = if header_line.contains(',') {
+            "les colonnes sont séparées par une virgule « , » au lieu d'un point-virgule « ; » : \
+             enregistrez le fichier en « CSV (séparateur : point-virgule) »"
+                .to_owned()
+        } else {
+            "l'en-tête n'a qu'une colonne : les colonnes doivent être séparées par « ; »".to_owned()
         };
         errors.push(header_issue("en-tête", header_line.trim(), message));
         return Vec::new();
-    }
+    };
 
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -236,8 +256,15 @@ pub(crate) fn read_rows(
     // Map header positions to known columns; unknown columns are warned about and ignored.
     let mut positions: Vec<Option<&'static str>> = Vec::with_capacity(header.len());
     let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+    // Columns without a name (Excel's trailing `;;;`) are ignored; said only if they hold data.
+    let mut unnamed: Vec<usize> = Vec::new();
     for (i, name) in header.iter().enumerate() {
         let key = fold(name).replace([' ', '-'], "_");
+        if key.is_empty() {
+            unnamed.push(i);
+            positions.push(None);
+            continue;
+        }
         match columns.iter().find(|c| c.name == key) {
             Some(c) if seen.contains_key(c.name) => {
                 errors.push(header_issue(
@@ -277,7 +304,14 @@ pub(crate) fn read_rows(
         return Vec::new();
     }
 
-    let width = header.len();
+    // A row needs a cell up to the last named column; cells past the header must be empty.
+    let width = header
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| !name.trim().is_empty())
+        .last()
+        .map_or(0, |(i, _)| i + 1);
+    let mut unnamed_with_data: Vec<(usize, usize)> = Vec::new();
     let mut rows = Vec::new();
     for record in records {
         let record = match record {
@@ -298,7 +332,11 @@ pub(crate) fn read_rows(
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        if record.len() != width {
+        let past_header = record
+            .iter()
+            .skip(header.len())
+            .any(|c| !c.trim().is_empty());
+        if record.len() < width || past_header {
             let (column, message) = if record.len() < width {
                 let first_missing = (record.len()..width)
                     .find_map(|i| positions[i])
@@ -311,12 +349,15 @@ pub(crate) fn read_rows(
                     ),
                 )
             } else {
+                let filled = record
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| !c.trim().is_empty())
+                    .last()
+                    .map_or(0, |(i, _)| i + 1);
                 (
                     "?",
-                    format!(
-                        "{} valeurs au lieu de {width} : un « ; » en trop ?",
-                        record.len()
-                    ),
+                    format!("{filled} valeurs au lieu de {width} : un « ; » en trop ?"),
                 )
             };
             errors.push(Issue {
@@ -328,12 +369,31 @@ pub(crate) fn read_rows(
             });
             continue;
         }
+        for &i in &unnamed {
+            if record.get(i).is_some_and(|c| !c.trim().is_empty())
+                && !unnamed_with_data.iter().any(|(column, _)| *column == i)
+            {
+                unnamed_with_data.push((i, line));
+            }
+        }
         let cells = positions
             .iter()
             .zip(record.iter())
             .filter_map(|(name, value)| name.map(|n| (n, value.trim().to_owned())))
             .collect();
         rows.push(Row { file, line, cells });
+    }
+    for (i, line) in unnamed_with_data {
+        warnings.push(Issue {
+            file: file.to_owned(),
+            line: Some(line),
+            column: Some(format!("n° {}", i + 1)),
+            value: None,
+            message: format!(
+                "la colonne n° {} n'a pas de nom dans l'en-tête : ses valeurs sont ignorées",
+                i + 1
+            ),
+        });
     }
     rows
 }
@@ -383,6 +443,63 @@ mod tests {
         assert_eq!(rows[1].line, 4);
         assert_eq!(rows[1].cell("nom"), Some("Deux"));
         assert_eq!(rows[1].cell("insee"), None);
+    }
+
+    /// `text` as Excel's « Texte Unicode » writes it: UTF-16 with its byte-order mark.
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut bytes = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            let pair = if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            };
+            bytes.extend_from_slice(&pair);
+        }
+        bytes
+    }
+
+    #[test]
+    fn a_utf16_tab_separated_file_is_read_with_its_accents() {
+        for big_endian in [false, true] {
+            let (text, cp1252) = decode(&utf16("code\tnom\r\nA\tÉcole Jérôme\r\n", big_endian));
+            assert!(!cp1252);
+            let (rows, e, w) = read(&text);
+            assert!(e.is_empty() && w.is_empty(), "{e:?} {w:?}");
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].cell("nom"), Some("École Jérôme"));
+        }
+    }
+
+    #[test]
+    fn a_file_with_nul_bytes_is_refused_in_french_naming_utf16() {
+        let (_, e, _) = read("c\0o\0d\0e\0;\0n\0o\0m\0\n");
+        assert_eq!(e.len(), 1);
+        assert!(e[0].message.contains("UTF-16"), "{}", e[0]);
+    }
+
+    #[test]
+    fn excel_trailing_empty_columns_are_ignored_without_warning() {
+        let (rows, e, w) = read("code;nom;;;\nA;Un;;;\nB;Deux\nC;Trois;;;;;\n");
+        assert!(e.is_empty(), "{e:?}");
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[2].cell("nom"), Some("Trois"));
+    }
+
+    #[test]
+    fn values_under_a_column_without_name_are_a_warning_and_past_the_header_an_error() {
+        let (rows, e, w) = read("code;;nom\nA;x;Un\nB;;Deux;y\n");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].message.contains("n° 2 n'a pas de nom"), "{}", w[0]);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].line, Some(3));
+        assert!(e[0].message.contains("en trop"), "{}", e[0]);
     }
 
     #[test]

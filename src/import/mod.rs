@@ -12,6 +12,8 @@ mod references;
 use std::fmt;
 use std::path::Path;
 
+use chrono::NaiveDate;
+
 use crate::domain::{Code, Territory};
 use crate::store::{ImportCounts, Store, StoreError, TravelOverride};
 
@@ -66,8 +68,7 @@ impl fmt::Display for Issue {
             write!(f, ", colonne {column}")?;
         }
         if let Some(value) = self.value.as_deref().filter(|v| !v.is_empty()) {
-            let shown: String = value.chars().take(80).collect();
-            write!(f, " (« {shown} »)")?;
+            write!(f, " (« {} »)", crate::domain::echo(value))?;
         }
         write!(f, " : {}", self.message)
     }
@@ -229,8 +230,8 @@ fn parse_file<T>(
 }
 
 /// Reads and validates a source against what the database already holds (`existing`), without
-/// writing anything.
-pub fn validate(source: &Source, existing: &Territory) -> Validation {
+/// writing anything. `today` is the date in Europe/Paris: a last visit may not come after it.
+pub fn validate(source: &Source, existing: &Territory, today: NaiveDate) -> Validation {
     let mut v = Validation::default();
     for (name, _) in &source.files {
         if !FILES.iter().any(|f| f.eq_ignore_ascii_case(name)) {
@@ -324,7 +325,7 @@ pub fn validate(source: &Source, existing: &Territory) -> Validation {
             ),
         });
     }
-    references::check(&p, existing, &mut v.errors, &mut v.warnings);
+    references::check(&p, existing, today, &mut v.errors, &mut v.warnings);
     v.batch = into_territory(p, &mut v.travel);
     v
 }
@@ -354,15 +355,20 @@ fn into_territory(p: Parsed, travel: &mut Vec<TravelOverride>) -> Territory {
     }
 }
 
-/// Validates a source against the store and, if it is valid, writes it in one transaction.
+/// Validates a source against the store on `today` (Europe/Paris) and, if it is valid, writes
+/// it in one transaction.
 ///
 /// # Errors
 /// Only when the database fails; invalid data is reported in [`ImportReport::validation`] and
 /// changes nothing.
 #[tracing::instrument(skip_all)]
-pub async fn import(store: &Store, source: &Source) -> Result<ImportReport, ImportError> {
+pub async fn import(
+    store: &Store,
+    source: &Source,
+    today: NaiveDate,
+) -> Result<ImportReport, ImportError> {
     let existing = store.load_territory().await?;
-    let validation = validate(source, &existing);
+    let validation = validate(source, &existing, today);
     if !validation.is_valid() {
         tracing::info!(errors = validation.errors.len(), "import rejected");
         return Ok(ImportReport {
@@ -392,6 +398,16 @@ pub(crate) fn known<'a, T: 'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tuesday 1 December 2026, the day these tests are run on.
+    const TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 12, 1) {
+        Some(d) => d,
+        None => panic!("BUG: 2026-12-01 is a valid date"),
+    };
+
+    fn validate(source: &Source, existing: &Territory) -> Validation {
+        super::validate(source, existing, TODAY)
+    }
 
     /// The `mini` case, validated, as the database would hold it.
     fn mini() -> Territory {
@@ -506,6 +522,124 @@ mod tests {
             ],
             "{:?}",
             v.errors
+        );
+    }
+
+    fn families(rows: &str) -> Source {
+        let header = "code;insee;latitude;longitude;disponibilites;frequence;derniere_visite";
+        Source::from_files(vec![(
+            "familles.csv".to_owned(),
+            format!("{header}\n{rows}").into_bytes(),
+        )])
+    }
+
+    #[test]
+    fn a_family_given_the_code_of_a_stored_referent_or_child_is_refused_on_code() {
+        // Act: R-01 is mini's référent, E-0001 its child.
+        let v = validate(
+            &families(
+                "R-01;59606;50.35;3.53;lundi 14:00-18:00;mensuelle;\n\
+                 E-0001;59606;50.35;3.53;lundi 14:00-18:00;mensuelle;\n",
+            ),
+            &mini(),
+        );
+
+        // Assert
+        let found: Vec<(Option<usize>, Option<&str>, &str)> = v
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref(), e.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 2, "{:?}", v.errors);
+        assert_eq!((found[0].0, found[0].1), (Some(2), Some("code")));
+        assert!(
+            found[0]
+                .2
+                .starts_with("le code R-01 est déjà celui d'un référent (déjà en base)"),
+            "{}",
+            found[0].2
+        );
+        assert!(
+            found[1]
+                .2
+                .contains("le code E-0001 est déjà celui d'un enfant"),
+            "{}",
+            found[1].2
+        );
+    }
+
+    #[test]
+    fn one_code_given_to_two_kinds_in_one_import_is_refused_on_the_later_file() {
+        // Arrange: a driver and a vehicle both coded X-1, nothing stored.
+        let source = Source::from_files(vec![
+            (
+                "chauffeurs.csv".to_owned(),
+                b"code;nom;insee;latitude;longitude;horaires\n\
+                  X-1;Jean;59606;50.35;3.53;lundi 09:00-17:00\n"
+                    .to_vec(),
+            ),
+            (
+                "vehicules.csv".to_owned(),
+                b"code;chauffeur;places;sieges_enfant;fauteuil\nX-1;;4;2;non\n".to_vec(),
+            ),
+        ]);
+
+        // Act
+        let v = validate(&source, &mini());
+
+        // Assert
+        let e = v
+            .errors
+            .iter()
+            .find(|e| e.message.contains("déjà celui"))
+            .unwrap_or_else(|| panic!("{:?}", v.errors));
+        assert_eq!(e.file, "vehicules.csv");
+        assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("code")));
+        assert!(
+            e.message
+                .contains("déjà celui d'un chauffeur (chauffeurs.csv, ligne 2)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn reimporting_the_same_records_is_not_a_clash_of_kinds() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases/mini");
+        let v = validate(&Source::from_dir(&dir).unwrap(), &mini());
+        assert!(v.is_valid(), "{:?}", v.errors);
+    }
+
+    #[test]
+    fn a_last_visit_after_today_is_refused_and_today_itself_is_accepted() {
+        // Act
+        let v = validate(
+            &families(
+                "F-0101;59606;50.35;3.53;lundi 14:00-18:00;mensuelle;2099-01-01\n\
+                 F-0102;59606;50.35;3.53;lundi 14:00-18:00;mensuelle;2026-12-01\n\
+                 F-0103;59606;50.35;3.53;lundi 14:00-18:00;mensuelle;02/12/2026\n",
+            ),
+            &mini(),
+        );
+
+        // Assert
+        let located: Vec<(Option<usize>, Option<&str>)> = v
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref()))
+            .collect();
+        assert_eq!(
+            located,
+            vec![
+                (Some(2), Some("derniere_visite")),
+                (Some(4), Some("derniere_visite"))
+            ],
+            "{:?}",
+            v.errors
+        );
+        assert!(
+            v.errors[0].message.contains("dans le futur"),
+            "{}",
+            v.errors[0]
         );
     }
 }

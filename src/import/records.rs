@@ -7,7 +7,7 @@ use crate::domain::{
     LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, Qpv, Referent, School,
     SchoolLevel, SectorCriterion, SiteKind, TimeRange, TravelMode, Vehicle, VisitFrequency,
     WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_bool, parse_date,
-    parse_list, parse_paris_datetime,
+    parse_insee, parse_list, parse_paris_datetime,
 };
 use crate::store::TravelOverride;
 
@@ -15,9 +15,21 @@ use super::csv_file::{Column, RowReader, opt, parse_count, req};
 
 /// Parses a comma-separated list of codes.
 fn codes(text: &str) -> Result<Vec<Code>, FieldError> {
+    list_of(text, Code::parse)
+}
+
+/// Parses a comma-separated list of INSEE codes.
+fn insee_codes(text: &str) -> Result<Vec<Code>, FieldError> {
+    list_of(text, parse_insee)
+}
+
+fn list_of(
+    text: &str,
+    parse: fn(&str) -> Result<Code, FieldError>,
+) -> Result<Vec<Code>, FieldError> {
     let mut out: Vec<Code> = parse_list(text)
         .into_iter()
-        .map(Code::parse)
+        .map(parse)
         .collect::<Result<_, _>>()?;
     out.sort();
     out.dedup();
@@ -51,15 +63,7 @@ pub(crate) const COMMUNES: &[Column] =
     &[req("insee"), req("nom"), req("latitude"), req("longitude")];
 
 pub(crate) fn commune(r: &mut RowReader<'_>) -> Option<Commune> {
-    let insee = r.req("insee", |s| {
-        let code = Code::parse(s)?;
-        if code.as_str().len() != 5 {
-            return Err(FieldError::new(format!(
-                "« {s} » n'est pas un code INSEE (5 caractères)"
-            )));
-        }
-        Ok(code)
-    });
+    let insee = r.req("insee", parse_insee);
     let name = name(r);
     let location = location(r);
     Some(Commune {
@@ -81,7 +85,7 @@ pub(crate) const QPVS: &[Column] = &[
 pub(crate) fn qpv(r: &mut RowReader<'_>) -> Option<Qpv> {
     let code = r.req("code", Code::parse);
     let name = name(r);
-    let commune = r.req("insee", Code::parse);
+    let commune = r.req("insee", parse_insee);
     let centre = location(r);
     let radius = r.opt("rayon_m", parse_count);
     Some(Qpv {
@@ -109,7 +113,7 @@ pub(crate) fn school(r: &mut RowReader<'_>) -> Option<School> {
     let name = name(r);
     let level = r.req("niveau", SchoolLevel::parse);
     let priority = r.opt("education_prioritaire", EducationPriority::parse);
-    let commune = r.req("insee", Code::parse);
+    let commune = r.req("insee", parse_insee);
     let group = r.opt("groupe_scolaire", |s| Ok(s.to_owned()));
     let location = location(r);
     Some(School {
@@ -138,7 +142,7 @@ pub(crate) fn site(r: &mut RowReader<'_>) -> Option<NeutralSite> {
     let code = r.req("code", Code::parse);
     let name = name(r);
     let kind = r.req("type", SiteKind::parse);
-    let commune = r.req("insee", Code::parse);
+    let commune = r.req("insee", parse_insee);
     let location = location(r);
     let hours = r.req("horaires", WeeklyAvailability::parse);
     let capacity = r.req("capacite", |s| {
@@ -166,7 +170,7 @@ pub(crate) const COORDINATORS: &[Column] = &[req("code"), req("nom"), opt("commu
 pub(crate) fn coordinator(r: &mut RowReader<'_>) -> Option<Coordinator> {
     let code = r.req("code", Code::parse);
     let name = name(r);
-    let communes = r.opt("communes", codes);
+    let communes = r.opt("communes", insee_codes);
     Some(Coordinator {
         code: code?,
         name: name?,
@@ -194,7 +198,7 @@ pub(crate) const REFERENTS: &[Column] = &[
 pub(crate) fn referent(r: &mut RowReader<'_>) -> Option<Referent> {
     let code = r.req("code", Code::parse);
     let name = name(r);
-    let commune = r.req("insee", Code::parse);
+    let commune = r.req("insee", parse_insee);
     let base = location(r);
     let hours = r.req("horaires", WeeklyAvailability::parse);
     let pct = r.opt("quotite", |s| {
@@ -294,7 +298,7 @@ pub(crate) const FAMILIES: &[Column] = &[
 
 pub(crate) fn family(r: &mut RowReader<'_>) -> Option<Family> {
     let code = r.req("code", Code::parse);
-    let commune = r.req("insee", Code::parse);
+    let commune = r.req("insee", parse_insee);
     let qpv = r.opt("qpv", Code::parse);
     let location = location(r);
     let availability = r.req("disponibilites", WeeklyAvailability::parse);
@@ -422,7 +426,7 @@ pub(crate) const EPS: &[Column] = &[
 pub(crate) fn eps(r: &mut RowReader<'_>) -> Option<Eps> {
     let code = r.req("code", Code::parse);
     let name = name(r);
-    let commune = r.req("insee", Code::parse);
+    let commune = r.req("insee", parse_insee);
     let qpv = r.opt("qpv", Code::parse);
     let coordinator = r.req("coordinateur", Code::parse);
     let site = r.opt("lieu", Code::parse);
@@ -466,7 +470,7 @@ pub(crate) fn workshop(r: &mut RowReader<'_>) -> Option<Workshop> {
     let code = r.req("code", Code::parse);
     let theme = r.text("theme");
     let scope = r.req("portee", WorkshopScope::parse);
-    let commune = r.opt("insee", Code::parse);
+    let commune = r.opt("insee", parse_insee);
     let sessions = r.req("seances", positive);
     let minutes = r.req("duree_min", positive);
     let size_min = r.req("taille_min", positive);
@@ -500,6 +504,7 @@ pub(crate) const APPOINTMENTS: &[Column] = &[
     req("enfant"),
     req("type"),
     req("lieu_nom"),
+    opt("adresse"),
     req("insee"),
     req("latitude"),
     req("longitude"),
@@ -514,7 +519,8 @@ pub(crate) fn appointment(r: &mut RowReader<'_>) -> Option<HealthAppointment> {
     let child = r.req("enfant", Code::parse);
     let kind = r.req("type", HealthKind::parse);
     let place_name = r.text("lieu_nom");
-    let commune = r.req("insee", Code::parse);
+    let address = r.opt("adresse", |s| Ok(s.to_owned()));
+    let commune = r.req("insee", parse_insee);
     let location = location(r);
     let start = r.req("debut", parse_paris_datetime);
     let minutes = r.req("duree_min", |s| {
@@ -533,6 +539,7 @@ pub(crate) fn appointment(r: &mut RowReader<'_>) -> Option<HealthAppointment> {
         child: child?,
         kind: kind?,
         place_name: place_name?,
+        address: address?,
         commune: commune?,
         location: location?,
         start: start?,
@@ -627,7 +634,7 @@ pub(crate) const DRIVERS: &[Column] = &[
 pub(crate) fn driver(r: &mut RowReader<'_>) -> Option<Driver> {
     let code = r.req("code", Code::parse);
     let name = name(r);
-    let commune = r.req("insee", Code::parse);
+    let commune = r.req("insee", parse_insee);
     let base = location(r);
     let hours = r.req("horaires", WeeklyAvailability::parse);
     Some(Driver {

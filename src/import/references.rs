@@ -1,12 +1,12 @@
-//! Checks across records and files: duplicate codes, references to unknown records (naming
-//! both), a QPV outside its family's commune, agenda entries (a fixed visit by someone else than
+//! Checks across records and files: duplicate codes, a code given to records of two kinds,
+//! references to unknown records (naming both), a last visit after today, a QPV outside its family's commune, agenda entries (a fixed visit by someone else than
 //! the family's référent, two engagements of one référent at the same time), a current
 //! assignment that breaks a référent's language or caseload (warnings: it is the team's present,
 //! not an input error).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike as _, Duration, Utc};
+use chrono::{DateTime, Datelike as _, Duration, NaiveDate, Utc};
 
 use crate::domain::{
     AgendaEntry, AgendaKind, Code, MeetingPlace, SectorKind, Territory, Weekday, to_paris,
@@ -80,10 +80,152 @@ impl Checker<'_> {
     }
 }
 
-/// Runs every cross-record check of `p` against itself and `existing`.
+/// The kinds of records that have a code, in reading order: file, code column, and the kind
+/// with its article, for « le code X est déjà celui d'un référent ».
+const KINDS: [(&str, &str, &str); 15] = [
+    ("communes.csv", "insee", "une commune"),
+    ("qpv.csv", "code", "un QPV"),
+    ("ecoles.csv", "code", "une école"),
+    ("lieux.csv", "code", "un lieu neutre"),
+    ("coordinateurs.csv", "code", "une coordinatrice"),
+    ("referents.csv", "code", "un référent"),
+    ("familles.csv", "code", "une famille"),
+    ("enfants.csv", "code", "un enfant"),
+    ("professionnels.csv", "code", "un·e professionnel·le"),
+    ("eps.csv", "code", "une EPS"),
+    ("ateliers.csv", "code", "un atelier"),
+    ("rendez_vous_sante.csv", "code", "un rendez-vous de santé"),
+    ("chauffeurs.csv", "code", "un chauffeur"),
+    ("vehicules.csv", "code", "un véhicule"),
+    ("agenda.csv", "code", "un engagement de l'agenda"),
+];
+
+/// The codes of one kind of records, with their lines (`None` for records in the database).
+type KindCodes<'a> = Vec<(Option<usize>, &'a Code)>;
+
+fn lined_codes<T>(records: &[Lined<T>], code: fn(&T) -> &Code) -> KindCodes<'_> {
+    records
+        .iter()
+        .map(|l| (Some(l.line), code(&l.record)))
+        .collect()
+}
+
+fn stored_codes<T>(records: &[T], code: fn(&T) -> &Code) -> KindCodes<'_> {
+    records.iter().map(|r| (None, code(r))).collect()
+}
+
+/// The codes of every kind of `p`, in the order of [`KINDS`].
+fn batch_codes(p: &Parsed) -> [KindCodes<'_>; 15] {
+    [
+        lined_codes(&p.communes, |r| &r.insee),
+        lined_codes(&p.qpvs, |r| &r.code),
+        lined_codes(&p.schools, |r| &r.code),
+        lined_codes(&p.sites, |r| &r.code),
+        lined_codes(&p.coordinators, |r| &r.code),
+        lined_codes(&p.referents, |r| &r.code),
+        lined_codes(&p.families, |r| &r.code),
+        lined_codes(&p.children, |r| &r.code),
+        lined_codes(&p.professionals, |r| &r.code),
+        lined_codes(&p.eps, |r| &r.code),
+        lined_codes(&p.workshops, |r| &r.code),
+        lined_codes(&p.appointments, |r| &r.code),
+        lined_codes(&p.drivers, |r| &r.code),
+        lined_codes(&p.vehicles, |r| &r.code),
+        lined_codes(&p.agenda, |r| &r.code),
+    ]
+}
+
+/// The codes of every kind of `t`, in the order of [`KINDS`].
+fn territory_codes(t: &Territory) -> [KindCodes<'_>; 15] {
+    [
+        stored_codes(&t.communes, |r| &r.insee),
+        stored_codes(&t.qpvs, |r| &r.code),
+        stored_codes(&t.schools, |r| &r.code),
+        stored_codes(&t.sites, |r| &r.code),
+        stored_codes(&t.coordinators, |r| &r.code),
+        stored_codes(&t.referents, |r| &r.code),
+        stored_codes(&t.families, |r| &r.code),
+        stored_codes(&t.children, |r| &r.code),
+        stored_codes(&t.professionals, |r| &r.code),
+        stored_codes(&t.eps, |r| &r.code),
+        stored_codes(&t.workshops, |r| &r.code),
+        stored_codes(&t.appointments, |r| &r.code),
+        stored_codes(&t.drivers, |r| &r.code),
+        stored_codes(&t.vehicles, |r| &r.code),
+        stored_codes(&t.agenda, |r| &r.code),
+    ]
+}
+
+/// A code names one record across all kinds (issue #13): a feed reading « Visite E-0001 » or a
+/// `trajets.csv` line must not have to guess whether it is a family or a child. A record of the
+/// batch whose code another kind already holds (in the database, or earlier in reading order in
+/// the batch) is refused on its code column.
+fn codes_across_kinds(c: &mut Checker<'_>, p: &Parsed, existing: &Territory) {
+    let mut owner: BTreeMap<&Code, (usize, Option<usize>)> = BTreeMap::new();
+    for (kind, codes) in territory_codes(existing).into_iter().enumerate() {
+        for (_, code) in codes {
+            owner.entry(code).or_insert((kind, None));
+        }
+    }
+    for (kind, codes) in batch_codes(p).into_iter().enumerate() {
+        let (file, column, _) = KINDS[kind];
+        for (line, code) in codes {
+            let line = line.expect("BUG: batch records have a line");
+            match owner.get(code) {
+                Some(&(other, origin)) if other != kind => {
+                    let (other_file, _, what) = KINDS[other];
+                    let where_ = match origin {
+                        Some(l) => format!("{other_file}, ligne {l}"),
+                        None => "déjà en base".to_owned(),
+                    };
+                    c.push(
+                        file,
+                        line,
+                        column,
+                        code.as_str(),
+                        format!(
+                            "le code {code} est déjà celui d'{what} ({where_}) : un code ne \
+                             désigne qu'une fiche, tous fichiers confondus"
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    owner.insert(code, (kind, Some(line)));
+                }
+            }
+        }
+    }
+}
+
+/// A last visit is in the past: a date after `today` would keep the family from falling due.
+fn last_visits_in_the_past(c: &mut Checker<'_>, p: &Parsed, today: NaiveDate) {
+    for l in &p.families {
+        let r = &l.record;
+        if let Some(last) = r.last_visit
+            && last > today
+        {
+            c.push(
+                "familles.csv",
+                l.line,
+                "derniere_visite",
+                &last.to_string(),
+                format!(
+                    "famille {} : la dernière visite ({}) est dans le futur (nous sommes le {})",
+                    r.code,
+                    last.format("%d/%m/%Y"),
+                    today.format("%d/%m/%Y")
+                ),
+            );
+        }
+    }
+}
+
+/// Runs every cross-record check of `p` against itself and `existing`, on `today` (Europe/Paris).
 pub(crate) fn check(
     p: &Parsed,
     existing: &Territory,
+    today: NaiveDate,
     errors: &mut Vec<Issue>,
     warnings: &mut Vec<Issue>,
 ) {
@@ -103,6 +245,8 @@ pub(crate) fn check(
     c.duplicates("chauffeurs.csv", &p.drivers, |r| &r.code);
     c.duplicates("vehicules.csv", &p.vehicles, |r| &r.code);
     c.duplicates("agenda.csv", &p.agenda, |r| &r.code);
+    codes_across_kinds(&mut c, p, existing);
+    last_visits_in_the_past(&mut c, p, today);
 
     let e = existing;
     let communes = known(recs(&p.communes), e.communes.iter(), |r| &r.insee);

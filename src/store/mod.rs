@@ -835,6 +835,10 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
         "0004_publication.sql",
         include_str!("../../migrations/sqlite/0004_publication.sql"),
     ),
+    (
+        "0005_appointment_address.sql",
+        include_str!("../../migrations/sqlite/0005_appointment_address.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
@@ -852,6 +856,10 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0004_publication.sql",
         include_str!("../../migrations/postgres/0004_publication.sql"),
+    ),
+    (
+        "0005_appointment_address.sql",
+        include_str!("../../migrations/postgres/0005_appointment_address.sql"),
     ),
 ];
 

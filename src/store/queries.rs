@@ -94,8 +94,8 @@ pub(super) const SELECT_WORKSHOP_SITES: &str = "select w.code, s.code, l.positio
      join neutral_site s on s.neutral_site_id = l.neutral_site_id";
 
 pub(super) const SELECT_APPOINTMENTS: &str = "select a.code, e.code, a.kind, a.place_name, \
-     c.code, a.latitude, a.longitude, a.start_at, a.duration_min, a.needs_ride, a.wheelchair \
-     from health_appointment a join child e on e.child_id = a.child_id \
+     c.code, a.latitude, a.longitude, a.start_at, a.duration_min, a.needs_ride, a.wheelchair, \
+     a.address from health_appointment a join child e on e.child_id = a.child_id \
      join commune c on c.commune_id = a.commune_id";
 
 pub(super) const SELECT_DRIVERS: &str = "select d.code, d.name, c.code, d.latitude, \
@@ -248,6 +248,7 @@ pub(super) const APPOINTMENT: &[Col] = &[
     col("duration_min"),
     col("needs_ride"),
     col("wheelchair"),
+    col("address"),
 ];
 pub(super) const DRIVER: &[Col] = &[
     col("code"),

@@ -104,6 +104,7 @@ pub(super) type AppointmentRow = (
     i64,
     bool,
     bool,
+    Option<String>,
 );
 pub(super) type DriverRow = (String, String, String, f64, f64, String);
 pub(super) type VehicleRow = (String, Option<String>, i64, i64, bool);
@@ -656,7 +657,20 @@ pub(super) fn workshop_params(w: &Workshop, facilitator_is_referent: bool) -> Ve
 }
 
 pub(super) fn appointment(row: AppointmentRow) -> Result<HealthAppointment, StoreError> {
-    let (code, child, kind, place_name, commune, lat, lon, start, minutes, ride, wheelchair) = row;
+    let (
+        code,
+        child,
+        kind,
+        place_name,
+        commune,
+        lat,
+        lon,
+        start,
+        minutes,
+        ride,
+        wheelchair,
+        address,
+    ) = row;
     let cx = Cx {
         table: "health_appointment",
         code: &code,
@@ -666,6 +680,7 @@ pub(super) fn appointment(row: AppointmentRow) -> Result<HealthAppointment, Stor
         child: cx.code("child_id", &child)?,
         kind: cx.parse("kind", &kind, HealthKind::parse)?,
         place_name,
+        address,
         commune: cx.code("commune_id", &commune)?,
         location: cx.point(lat, lon)?,
         start,
@@ -688,6 +703,7 @@ pub(super) fn appointment_params(a: &HealthAppointment) -> Vec<Value> {
         Value::count(a.minutes),
         Value::Bool(a.needs_ride),
         Value::Bool(a.wheelchair),
+        Value::OptText(a.address.clone()),
     ]
 }
 

@@ -884,3 +884,239 @@ fn a_referent_reports_a_visit_done_moved_or_cancelled_and_her_feed_follows_on(te
     ));
     assert_eq!(r02_before["days"], r02_after["days"]);
 }
+
+/// `PUT /api/v1/families/{code}` by the coordinator, without `If-Match`.
+fn put_family(server: &TestServer, team: &Team, code: &str, body: &str) -> Reply {
+    call(
+        server,
+        "PUT",
+        &format!("/api/v1/families/{code}"),
+        &team.coordinator,
+        Some(body),
+    )
+}
+
+#[test]
+fn a_family_may_not_take_the_code_of_a_referent_or_a_child() {
+    for (database, url) in databases() {
+        let team = team_on(Some(database), url);
+        let server = TestServer::start(&team.url);
+        let body = family_body(60, "lundi 14:00-18:00");
+        for (code, kind) in [("R-01", "d'un référent"), ("E-0001", "d'un enfant")] {
+            // Act
+            let reply = put_family(&server, &team, code, &body);
+
+            // Assert
+            assert_eq!(reply.status, 422, "{code}: {}", reply.body);
+            let field = &json(&reply)["fields"][0];
+            assert_eq!(field["field"], "code", "{}", reply.body);
+            assert_eq!(field["record"], code);
+            let message = field["message"].as_str().unwrap();
+            assert!(
+                message.contains(&format!("le code {code} est déjà celui {kind}")),
+                "{message}"
+            );
+        }
+        let families = crate::helpers::load(&team.url).families;
+        assert!(
+            families
+                .iter()
+                .all(|f| !["R-01", "E-0001"].contains(&f.code.as_str()))
+        );
+    }
+}
+
+#[test]
+fn a_family_with_a_last_visit_in_the_future_or_a_bad_insee_code_is_refused_naming_the_field() {
+    for (database, url) in databases() {
+        let team = team_on(Some(database), url);
+        let server = TestServer::start(&team.url);
+        let base = family_body(60, "lundi 14:00-18:00");
+        for (body, field, says) in [
+            (
+                base.replace("2026-01-12", "2099-01-01"),
+                "last_visit",
+                "dans le futur",
+            ),
+            (
+                base.replace(r#""commune":"59606""#, r#""commune":"douze""#),
+                "commune",
+                "n'est pas un code INSEE",
+            ),
+        ] {
+            // Act
+            let reply = put_family(&server, &team, "F-0098", &body);
+
+            // Assert
+            assert_eq!(reply.status, 422, "{}", reply.body);
+            let issue = &json(&reply)["fields"][0];
+            assert_eq!(issue["field"], field, "{}", reply.body);
+            assert!(
+                issue["message"].as_str().unwrap().contains(says),
+                "{}",
+                reply.body
+            );
+        }
+        assert!(
+            crate::helpers::load(&team.url)
+                .families
+                .iter()
+                .all(|f| f.code.as_str() != "F-0098")
+        );
+    }
+}
+
+#[test]
+fn a_feed_subscription_with_an_unknown_field_is_refused_naming_it() {
+    for (database, url) in databases() {
+        let team = team_on(Some(database), url);
+        let server = TestServer::start(&team.url);
+        let subscriptions = "/api/v1/feed-subscriptions";
+
+        // Act
+        let reply = call(
+            &server,
+            "POST",
+            subscriptions,
+            &team.coordinator,
+            Some(r#"{"person":"R-01","admin":true}"#),
+        );
+
+        // Assert: refused, naming the field; a clean request still works.
+        assert!(
+            [400, 422].contains(&reply.status),
+            "{}: {}",
+            reply.status,
+            reply.body
+        );
+        assert!(reply.body.contains("admin"), "{}", reply.body);
+        let clean = call(
+            &server,
+            "POST",
+            subscriptions,
+            &team.coordinator,
+            Some(r#"{"person":"R-01"}"#),
+        );
+        assert_eq!(clean.status, 201, "{}", clean.body);
+        assert_eq!(json(&clean)["id"], 1, "the refused one was not created");
+    }
+}
+
+#[test]
+fn a_huge_value_is_echoed_cut_in_its_422() {
+    for (database, url) in databases() {
+        let team = team_on(Some(database), url);
+        let server = TestServer::start(&team.url);
+        let huge = "X".repeat(200_000);
+
+        // Act
+        let person = call(
+            &server,
+            "POST",
+            "/api/v1/feed-subscriptions",
+            &team.coordinator,
+            Some(&format!(r#"{{"person":"{huge}"}}"#)),
+        );
+        let family = put_family(
+            &server,
+            &team,
+            "F-0097",
+            &family_body(60, "lundi 14:00-18:00")
+                .replace(r#""referent":"R-01""#, &format!(r#""referent":"{huge}""#)),
+        );
+
+        // Assert
+        for (reply, field) in [(&person, "person"), (&family, "referent")] {
+            assert_eq!(
+                reply.status,
+                422,
+                "{}",
+                &reply.body[..200.min(reply.body.len())]
+            );
+            assert!(reply.body.len() < 1_000, "{} bytes", reply.body.len());
+            assert_eq!(json(reply)["fields"][0]["field"], field);
+            assert!(
+                reply.body.contains(&format!("{}…", "X".repeat(40))),
+                "{}",
+                reply.body
+            );
+        }
+    }
+}
+
+#[test]
+fn logistics_read_a_ride_s_address_and_commune_but_never_the_care_place_or_kind() {
+    for (database, url) in databases() {
+        // Arrange: the reference territory, a logistics token and a coordinator's.
+        let _database = database;
+        run_ok(&["import", fixture("territory").to_str().unwrap()], &url);
+        let user = |role: &str, person: &str| {
+            token_of(&run_ok(
+                &["user", "add", "--role", role, "--person", person],
+                &url,
+            ))
+        };
+        let (logistics, coordinator) = (user("logistics", "CH-01"), user("coordinator", "C-01"));
+        let server = TestServer::start(&url);
+        let appointments =
+            std::fs::read_to_string(fixture("territory/rendez_vous_sante.csv")).unwrap();
+        let header: Vec<&str> = appointments.lines().next().unwrap().split(';').collect();
+        let cell = |line: &str, column: &str| {
+            let i = header.iter().position(|h| *h == column).unwrap();
+            line.split(';').nth(i).unwrap().to_owned()
+        };
+        let secrets: Vec<String> = appointments
+            .lines()
+            .skip(1)
+            .flat_map(|l| [cell(l, "lieu_nom"), cell(l, "type")])
+            .chain(
+                [
+                    "orthophon",
+                    "psychomot",
+                    "ophtalm",
+                    "CMP",
+                    "CAMSP",
+                    "hospitalier",
+                ]
+                .map(str::to_owned),
+            )
+            .collect();
+
+        // Act
+        let for_logistics = call(&server, "GET", "/api/v1/rides", &logistics, None);
+        let for_coordinator = call(&server, "GET", "/api/v1/rides", &coordinator, None);
+
+        // Assert
+        assert_eq!(for_logistics.status, 200, "{}", for_logistics.body);
+        let rides = json(&for_logistics);
+        let rides = rides.as_array().unwrap();
+        assert!(rides.len() > 5, "{}", for_logistics.body);
+        for secret in &secrets {
+            assert!(
+                !for_logistics
+                    .body
+                    .to_lowercase()
+                    .contains(&secret.to_lowercase()),
+                "« {secret} » in {}",
+                for_logistics.body
+            );
+        }
+        for ride in rides {
+            assert!(ride.get("place_name").is_none(), "{ride}");
+            assert!(!ride["address"].as_str().unwrap().is_empty(), "{ride}");
+            assert!(ride["commune"].as_str().unwrap().len() == 5, "{ride}");
+            assert!(ride["commune_name"].is_string(), "{ride}");
+        }
+        assert_eq!(for_coordinator.status, 200, "{}", for_coordinator.body);
+        let rides = json(&for_coordinator);
+        assert!(
+            rides
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["place_name"].is_string() && r["address"].is_string()),
+            "{}",
+            for_coordinator.body
+        );
+    }
+}

@@ -144,6 +144,9 @@ bad_cases! {
     site_on_a_visit: "agenda.csv", 4, "lieu", "laissez lieu vide";
     agenda_duration_out_of_range: "agenda.csv", 6, "duree_min", "hors de 5 à 600 min";
     pinned_referent_without_referent: "familles.csv", 7, "referent_fixe", "référent fixé sans référent";
+    insee_not_five_digits: "communes.csv", 2, "insee", "« douze » n'est pas un code INSEE";
+    code_of_another_kind: "familles.csv", 2, "code", "le code R-01 est déjà celui d'un référent";
+    last_visit_in_the_future: "familles.csv", 2, "derniere_visite", "est dans le futur";
 }
 
 #[test]
@@ -258,4 +261,58 @@ fn change_cell(text: &str, code: &str, column: &str, value: &str) -> String {
         }
     }
     lines.join("\n") + "\n"
+}
+
+#[test]
+fn an_excel_unicode_text_file_in_utf16_with_tabs_imports_with_its_accents() {
+    // Arrange
+    let db = MiniDb::new();
+    let dir = fixture("cases/utf16_unicode_text");
+    let raw = std::fs::read(dir.join("lieux.csv")).unwrap();
+    assert_eq!(
+        raw[..2],
+        [0xFF, 0xFE],
+        "the fixture must really be UTF-16LE"
+    );
+
+    // Act
+    let out = parcours(&["import", dir.to_str().unwrap()], &db.url);
+
+    // Assert
+    assert_success(&out);
+    assert!(
+        !stdout(&out).contains("colonne inconnue"),
+        "{}",
+        stdout(&out)
+    );
+    let territory = crate::helpers::load(&db.url);
+    let site = territory
+        .sites
+        .iter()
+        .find(|s| s.code.as_str() == "L-04")
+        .expect("L-04 imported");
+    assert_eq!(site.name, "Maison de quartier Émile-Zola à Valenciennes");
+}
+
+#[test]
+fn excel_trailing_empty_columns_are_ignored_without_a_warning() {
+    // Arrange
+    let db = MiniDb::new();
+    let dir = fixture("cases/excel_trailing_columns");
+
+    // Act
+    let out = parcours(&["import", dir.to_str().unwrap()], &db.url);
+
+    // Assert: the same families as mini, nothing changed, nothing to warn of.
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(!text.contains("colonne"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("familles.csv "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains(" 0 ajouté(s)") && line.contains(" 0 modifié(s)"),
+        "{line}"
+    );
 }

@@ -21,7 +21,11 @@ use sqlx::AssertSqlSafe;
 /// The reference territory (seed 67), validated, as the batch an import would write.
 fn reference() -> (Territory, Vec<TravelOverride>) {
     let source = parcours::fixtures::source(parcours::fixtures::REFERENCE_SEED);
-    let validation = validate(&source, &Territory::default());
+    let validation = validate(
+        &source,
+        &Territory::default(),
+        parcours::fixtures::REFERENCE_MONDAY,
+    );
     assert!(validation.is_valid(), "{:?}", validation.errors.first());
     (validation.batch().clone(), validation.travel().to_vec())
 }
