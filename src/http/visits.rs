@@ -111,7 +111,7 @@ fn owner(plan: &WeekPlan, family: &str) -> Option<String> {
         (status = 403, description = "Logistics staff", body = super::error::ErrorBody),
         (status = 404, description = "No such visit in her published week"),
         (status = 409, description = "The visit was cancelled earlier, or the week kept changing: says why", body = super::error::ErrorBody),
-        (status = 422, description = "A move without a valid time, or to a time that conflicts (named)", body = super::error::ErrorBody),
+        (status = 422, description = "A move without a valid time, or to a time that conflicts (named); a visit reported done before its day", body = super::error::ErrorBody),
     )
 )]
 pub(super) async fn update(
@@ -180,6 +180,7 @@ pub(super) async fn update(
         let travel = state.store.load_travel_overrides().await?;
         let options = PlanOptions::new(week);
         let seed = options.seed;
+        let today = crate::domain::to_paris((state.clock)()).date();
         let applied = {
             let _slot = state
                 .jobs
@@ -191,8 +192,10 @@ pub(super) async fn update(
             let span = tracing::Span::current();
             tokio::task::spawn_blocking(move || {
                 let _entered = span.enter();
-                apply_visit_report(&territory, &travel, &published, &family, report, options)
-                    .map(|reported| (reported, published))
+                apply_visit_report(
+                    &territory, &travel, &published, &family, report, today, options,
+                )
+                .map(|reported| (reported, published))
             })
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?
@@ -202,6 +205,7 @@ pub(super) async fn update(
             Err(ReportError::NoVisit) => return Err(ApiError::NotFound),
             Err(ReportError::Gone(message)) => return Err(ApiError::Refused(message)),
             Err(ReportError::Move(message)) => return Err(invalid(code, "to", message)),
+            Err(ReportError::NotYet(message)) => return Err(invalid(code, "status", message)),
             Err(ReportError::Plan(PlanError::Data {
                 record,
                 field,

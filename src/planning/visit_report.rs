@@ -36,6 +36,9 @@ pub enum ReportError {
     /// The move cannot stand at that time: what it conflicts with (French, field `to`).
     #[error("{0}")]
     Move(String),
+    /// A visit reported done before its day (French, field `status`).
+    #[error("{0}")]
+    NotYet(String),
     /// The week cannot be re-planned.
     #[error(transparent)]
     Plan(#[from] PlanError),
@@ -55,7 +58,7 @@ pub struct ReportedWeek {
     pub moved: Vec<String>,
 }
 
-/// Applies `report` on family `family`'s visit to `published`.
+/// Applies `report` on family `family`'s visit to `published`, on `today` (Europe/Paris).
 ///
 /// `options` gives the week, the seed and the limits of the re-plan; what it keeps is set
 /// here. `territory` and `travel` are the stored records.
@@ -63,7 +66,8 @@ pub struct ReportedWeek {
 /// # Errors
 /// [`ReportError::NoVisit`] when the week has no visit to the family, [`ReportError::Gone`]
 /// when it was cancelled earlier, [`ReportError::Move`] when the visit cannot take place at the
-/// time given (another fixed engagement, outside her hours, no way to get there in time), and
+/// time given (another fixed engagement, outside her hours, no way to get there in time),
+/// [`ReportError::NotYet`] for a visit reported done before its day, and
 /// [`ReportError::Plan`] when the week cannot be re-planned.
 pub fn apply_visit_report(
     territory: &Territory,
@@ -71,6 +75,7 @@ pub fn apply_visit_report(
     published: &WeekPlan,
     family: &str,
     report: VisitReport,
+    today: NaiveDate,
     mut options: PlanOptions,
 ) -> Result<ReportedWeek, ReportError> {
     let Some((her, day, stop)) = published.visit_of(family) else {
@@ -86,6 +91,14 @@ pub fn apply_visit_report(
     let mut plan = published.clone();
     let touched = match report {
         VisitReport::Done => {
+            // Its date becomes the family's last visit: a date to come would hold the next
+            // visit back (the import refuses a last visit after today for the same reason).
+            if date > today {
+                return Err(ReportError::NotYet(format!(
+                    "la visite à {family} est prévue {} : elle ne peut pas encore avoir eu lieu",
+                    when(stop.start)
+                )));
+            }
             let changed = !stop.confirmed;
             plan.confirm_visit(family);
             return Ok(ReportedWeek {

@@ -750,7 +750,8 @@ fn a_referent_reports_a_visit_done_moved_or_cancelled_and_her_feed_follows() {
 fn a_referent_reports_a_visit_done_moved_or_cancelled_and_her_feed_follows_on(team: Team) {
     // Arrange: W49 published, R-01 subscribed.
     run_ok(&["publish", "--week", "2026-W49"], &team.url);
-    let server = TestServer::start(&team.url);
+    // Sunday evening of W49: every visit has had its day.
+    let server = TestServer::start_at(&team.url, "2026-12-06T20:00");
     let feed = json(&call(
         &server,
         "POST",

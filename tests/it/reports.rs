@@ -11,6 +11,9 @@ use serde_json::Value;
 use crate::api::{Database, call, databases, json, stops_of, token_of, visits_of};
 use crate::serve::{TestServer, run_ok};
 
+/// The end of week 2026-W49, Europe/Paris.
+const SUNDAY_EVENING: &str = "2026-12-06T20:00";
+
 /// The reference territory imported, W49 planned and published, a token per référent and one
 /// for the coordinator.
 struct Published {
@@ -80,7 +83,11 @@ fn many_referents_reporting_at_once_never_lose_a_report() {
 fn many_referents_reporting_at_once_never_lose_a_report_on(team: Published) {
     // Arrange: two servers on one database; each référent will cancel one visit and report two
     // others done, all at the same moment, half through each server.
-    let servers = [TestServer::start(&team.url), TestServer::start(&team.url)];
+    // Sunday evening: every visit of the week has had its day.
+    let servers = [
+        TestServer::start_at(&team.url, SUNDAY_EVENING),
+        TestServer::start_at(&team.url, SUNDAY_EVENING),
+    ];
     let mut reports: Vec<(String, String, &'static str)> = Vec::new();
     for referent in team.referents.keys() {
         let week = week_of(&servers[0], &team.coordinator, referent);
@@ -313,4 +320,40 @@ fn a_move_stands_or_is_refused_on(database: Database, url: String) {
         }
     }
     assert!(accepted >= 2, "only {accepted} of 4 free slots accepted");
+}
+
+#[test]
+fn a_visit_cannot_be_reported_done_before_its_day() {
+    for (database, url) in databases() {
+        crate::serve::planned_mini(&url);
+        run_ok(&["publish", "--week", "2026-W49"], &url);
+        let _database = database;
+        let r01 = token_of(&run_ok(
+            &["user", "add", "--role", "referent", "--person", "R-01"],
+            &url,
+        ));
+        // Monday noon of W49.
+        let server = TestServer::start_at(&url, "2026-11-30T12:00");
+        let week = week_of(&server, &r01, "R-01");
+        let (family, start, _) = stops_of(&week)
+            .into_iter()
+            .find(|(_, start, _)| &start[..10] > "2026-11-30")
+            .expect("R-01 has a visit after Monday");
+        let before = crate::helpers::load(&url);
+
+        let reply = report(&server, &r01, &family, r#"{"status":"done"}"#);
+
+        assert_eq!(reply.status, 422, "{}", reply.body);
+        let answer = json(&reply);
+        assert_eq!(answer["fields"][0]["field"], "status", "{answer}");
+        assert!(
+            answer["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("ne peut pas encore avoir eu lieu"),
+            "{answer}"
+        );
+        assert_eq!(week_of(&server, &r01, "R-01"), week, "{start}");
+        assert_eq!(crate::helpers::load(&url), before);
+    }
 }

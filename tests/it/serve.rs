@@ -19,6 +19,8 @@ pub(crate) struct ServerOptions {
     pub(crate) limits: parcours::http::ConnectionLimits,
     /// The planning jobs (default: the server's own limits).
     pub(crate) jobs: Option<parcours::http::Jobs>,
+    /// A fixed time for the server's clock (default: the real one).
+    pub(crate) now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A server on a fresh port, in its own thread and runtime; stopped (gracefully) on drop.
@@ -33,6 +35,18 @@ impl TestServer {
     /// by another process shows at once.
     pub(crate) fn start(url: &str) -> TestServer {
         TestServer::start_with(url, std::time::Duration::ZERO)
+    }
+
+    /// A server whose clock reads `now` (in Europe/Paris local time), with no feed cache.
+    pub(crate) fn start_at(url: &str, now: &str) -> TestServer {
+        let local = chrono::NaiveDateTime::parse_from_str(now, "%Y-%m-%dT%H:%M").unwrap();
+        TestServer::start_configured(
+            url,
+            ServerOptions {
+                now: Some(parcours::domain::paris_instant(local).unwrap()),
+                ..ServerOptions::default()
+            },
+        )
     }
 
     /// A server keeping rendered feeds `feed_cache`.
@@ -65,6 +79,9 @@ impl TestServer {
                     parcours::http::AppState::with_feed_cache(store, options.feed_cache);
                 if let Some(jobs) = options.jobs {
                     state.jobs = std::sync::Arc::new(jobs);
+                }
+                if let Some(now) = options.now {
+                    state.clock = std::sync::Arc::new(move || now);
                 }
                 let app = parcours::http::router(state);
                 let stopped = async {
