@@ -2,7 +2,8 @@
 //! exactly from now on), cancelled (not planned again this week), or moved to the time she
 //! gives (which then holds, or the move is refused with the conflict named). A cancellation or
 //! a move re-plans only the days it touches: every other visit of the week stays exactly where
-//! it was, and the other référents' weeks do not change at all.
+//! it was, and the other référents' weeks do not change at all. A cancellation moves no other
+//! visit at all: the time it frees may only take a visit of hers that was not placed.
 //!
 //! Pure: the caller reads the published week and the territory, and stores the result (in one
 //! transaction with its publication, see `Store::record_report`).
@@ -120,7 +121,13 @@ pub fn apply_visit_report(
             dates
         }
     };
-    options.keep_exact = plan.visits_outside(&referent, &touched);
+    // A cancellation only frees time: every other visit stays exactly where it is (an unplaced
+    // visit of hers may take the freed time). A move may push the visits of the days it
+    // touches, which the answer then lists.
+    options.keep_exact = match report {
+        VisitReport::Cancelled => plan.visits_outside(&referent, &[]),
+        _ => plan.visits_outside(&referent, &touched),
+    };
     options.touched = Some((referent.clone(), touched));
     options.previous = Some(plan);
     options.travel = travel.to_vec();

@@ -142,6 +142,11 @@ fn many_referents_reporting_at_once_never_lose_a_report_on(team: Published) {
         .map(|(_, b)| b["version"].as_i64().unwrap())
         .collect();
     assert!(versions.iter().all(|&v| v > before), "{versions:?}");
+    assert_eq!(
+        versions.len(),
+        reports.len(),
+        "two reports answered with one version: {versions:?}"
+    );
     let last = *versions.iter().max().unwrap();
     let feed_events = |referent: &str| {
         let path = json(&call(
