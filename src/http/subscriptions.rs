@@ -17,7 +17,7 @@ use crate::feeds::token;
 #[derive(Debug, Deserialize, ToSchema)]
 pub(super) struct NewSubscription {
     /// The person's code: a référent, a coordinator, a driver or a professional.
-    person: String,
+    pub(super) person: String,
 }
 
 /// A created subscription.
