@@ -113,7 +113,7 @@ const COLUMNS: [(&str, &str); 14] = [
 ];
 
 /// The one-line `familles.csv` of `input`, so that it goes through the import's validation.
-fn csv(code: &str, input: &FamilyInput) -> String {
+pub(super) fn csv(code: &str, input: &FamilyInput) -> String {
     let cell = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
     let opt = |v: &Option<String>| v.as_deref().map_or_else(String::new, cell);
     let header: Vec<&str> = COLUMNS.iter().map(|(c, _)| *c).collect();

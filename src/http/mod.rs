@@ -12,6 +12,7 @@ mod error;
 mod extract;
 mod families;
 mod feeds;
+pub mod fuzzing;
 mod health;
 mod jobs;
 mod me;

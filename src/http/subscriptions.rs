@@ -18,7 +18,7 @@ use crate::feeds::token;
 #[serde(deny_unknown_fields)]
 pub(super) struct NewSubscription {
     /// The person's code: a référent, a coordinator, a driver or a professional.
-    person: String,
+    pub(super) person: String,
 }
 
 /// A created subscription.

@@ -44,7 +44,7 @@ pub(super) struct VisitUpdate {
     status: Outcome,
     /// For `moved`: the new start, RFC 3339 (`2026-12-02T14:00:00+01:00`) or Europe/Paris
     /// local time (`2026-12-02T14:00:00`).
-    to: Option<String>,
+    pub(super) to: Option<String>,
 }
 
 /// What the change did, as her référent may read it.
@@ -55,6 +55,8 @@ pub(super) struct VisitChange {
     /// Her visits the re-plan moved to another day or could no longer place (family codes).
     moved: Vec<String>,
     /// Her visits of the week left unplaced, with why (French): (family code, reason).
+    // A tuple's generated schema is not valid OpenAPI 3.1 (schemathesis refuses it, issue 13).
+    #[schema(value_type = Vec<Vec<String>>)]
     unmet: Vec<(String, String)>,
 }
 
@@ -68,7 +70,7 @@ fn invalid(family: &str, field: &str, message: impl Into<String>) -> ApiError {
 
 /// Local Europe/Paris time of `text`: RFC 3339 with any offset, or a local date-time that
 /// exists once in Paris (the import's DST rule).
-fn local_time(text: &str) -> Result<NaiveDateTime, String> {
+pub(super) fn local_time(text: &str) -> Result<NaiveDateTime, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&chrono_tz::Europe::Paris).naive_local());
     }

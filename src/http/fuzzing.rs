@@ -1,0 +1,153 @@
+//! Entry points for the coverage-guided fuzz targets of `fuzz/` (issue 13): each JSON body the
+//! API accepts, read as its handler reads it, then checked as far as the handler goes before it
+//! needs the database. The server never calls them.
+//!
+//! A body goes through the handler's own extractor (`AppJson`) or parser, so these entry points
+//! follow any change to them; what the handler then checks in its own body is called here too
+//! (a family's record goes through the import's validation, like `PUT /families/{code}`).
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use axum::body::Body as HttpBody;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use serde::de::DeserializeOwned;
+
+use super::extract::AppJson;
+use super::{families, jobs, subscriptions, visits};
+use crate::domain::{Code, Territory};
+use crate::import::{self, Source};
+
+/// The JSON request bodies of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// `PUT /api/v1/families/{code}`.
+    Family,
+    /// `POST /api/v1/feed-subscriptions`.
+    Subscription,
+    /// `POST /api/v1/weeks/{week}/plans` (optional settings).
+    PlanSettings,
+    /// `POST /api/v1/weeks/{week}/visits/{family}`.
+    VisitReport,
+}
+
+impl Body {
+    /// Every body, in route order.
+    pub const ALL: [Body; 4] = [
+        Body::Family,
+        Body::Subscription,
+        Body::PlanSettings,
+        Body::VisitReport,
+    ];
+}
+
+/// The family code a fuzzed family body is written to (a new family of `existing`).
+const FUZZED_FAMILY: &str = "F-9999";
+
+/// Reads `bytes` as the request body `body`, the way its handler does, and validates it as far as
+/// the handler goes without the database, a family against the records of `existing`.
+///
+/// # Errors
+/// The French message the API would answer with (400 or 422) when the body is refused.
+pub fn read_body(body: Body, bytes: &[u8], existing: &Territory) -> Result<(), String> {
+    match body {
+        Body::Family => {
+            let input: families::FamilyInput = extract(bytes)?;
+            let csv = families::csv(FUZZED_FAMILY, &input);
+            let source = Source::from_files(vec![("familles.csv".to_owned(), csv.into_bytes())]);
+            let validation = import::validate(&source, existing, crate::fixtures::REFERENCE_MONDAY);
+            match validation.errors.first() {
+                None => Ok(()),
+                Some(issue) => Err(issue.to_string()),
+            }
+        }
+        Body::Subscription => {
+            let new: subscriptions::NewSubscription = extract(bytes)?;
+            Code::parse(&new.person).map_err(|e| e.to_string())?;
+            Ok(())
+        }
+        Body::PlanSettings => {
+            // The handler reads the optional body itself (an empty one means the defaults).
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(());
+            }
+            serde_json::from_slice::<jobs::NewPlan>(bytes).map_err(|e| e.to_string())?;
+            Ok(())
+        }
+        Body::VisitReport => {
+            let update: visits::VisitUpdate = extract(bytes)?;
+            if let Some(to) = update.to.as_deref() {
+                visits::local_time(to)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The body through the handlers' JSON extractor, as a JSON request.
+fn extract<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let request = Request::builder()
+        .method("POST")
+        .uri("/")
+        .header(CONTENT_TYPE, "application/json")
+        .body(HttpBody::from(bytes.to_vec()))
+        .map_err(|e| e.to_string())?;
+    match ready(AppJson::<T>::from_request(request, &())) {
+        Ok(AppJson(value)) => Ok(value),
+        Err(error) => Err(format!("{error:?}")),
+    }
+}
+
+/// The output of a future that needs no I/O: an in-memory body is read in one poll.
+fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn mini() -> Territory {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases/mini");
+        let source = Source::from_dir(&dir).unwrap();
+        import::validate(
+            &source,
+            &Territory::default(),
+            crate::fixtures::REFERENCE_MONDAY,
+        )
+        .batch()
+        .clone()
+    }
+
+    #[test]
+    fn the_fuzz_seeds_of_every_body_are_accepted_and_malformed_json_is_refused() {
+        // Arrange
+        let territory = mini();
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/api_bodies");
+        let seed = |name: &str| std::fs::read(seeds.join(name)).unwrap();
+
+        // Act / Assert
+        for (body, file) in [
+            (Body::Family, "family.json"),
+            (Body::Subscription, "subscription.json"),
+            (Body::PlanSettings, "plan_settings.json"),
+            (Body::VisitReport, "visit_moved.json"),
+            (Body::VisitReport, "visit_done.json"),
+        ] {
+            assert_eq!(read_body(body, &seed(file), &territory), Ok(()), "{file}");
+        }
+        for body in Body::ALL {
+            assert!(read_body(body, b"{", &territory).is_err(), "{body:?}");
+        }
+    }
+}
