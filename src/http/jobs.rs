@@ -112,11 +112,6 @@ impl Jobs {
         }
     }
 
-    /// The one-solve-at-a-time slot, for solves that are not jobs (a visit report's re-plan).
-    pub(super) fn solve_slot(&self) -> &tokio::sync::Semaphore {
-        &self.slot
-    }
-
     fn get(&self, id: u64) -> Option<Job> {
         self.prune(Instant::now());
         self.jobs.lock().expect("jobs lock").get(&id).cloned()

@@ -183,25 +183,26 @@ pub(super) async fn update(
         let options = PlanOptions::new(week);
         let seed = options.seed;
         let today = crate::domain::to_paris((state.clock)()).date();
-        let applied = {
-            let _slot = state
-                .jobs
-                .solve_slot()
-                .acquire()
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            let family = code.to_owned();
-            let span = tracing::Span::current();
-            tokio::task::spawn_blocking(move || {
-                let _entered = span.enter();
-                apply_visit_report(
-                    &territory, &travel, &published, &family, report, today, options,
-                )
-                .map(|reported| (reported, published))
-            })
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?
-        };
+        // Not in the plan jobs' one-at-a-time slot: a report re-plans one référent's days (well
+        // under a second), and a référent must not wait for a coordinator's long plan. Reports
+        // take turns among themselves (above), so at most one runs beside a job.
+        let family_code = code.to_owned();
+        let span = tracing::Span::current();
+        let applied = tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            apply_visit_report(
+                &territory,
+                &travel,
+                &published,
+                &family_code,
+                report,
+                today,
+                options,
+            )
+            .map(|reported| (reported, published))
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
         let (reported, published) = match applied {
             Ok(done) => done,
             Err(ReportError::NoVisit) => return Err(ApiError::NotFound),

@@ -362,3 +362,36 @@ fn a_visit_cannot_be_reported_done_before_its_day() {
         assert_eq!(crate::helpers::load(&url), before);
     }
 }
+
+#[test]
+fn a_report_is_answered_while_a_coordinator_s_long_plan_runs() {
+    for (database, url) in databases() {
+        // Arrange: a plan of the reference week with a 300 s limit, running.
+        let team = published(database, url);
+        let server = TestServer::start_at(&team.url, SUNDAY_EVENING);
+        let job = call(
+            &server,
+            "POST",
+            "/api/v1/weeks/2026-W49/plans",
+            &team.coordinator,
+            Some(r#"{"time_limit_seconds": 300}"#),
+        );
+        assert_eq!(job.status, 202, "{}", job.body);
+        let job = format!("/api/v1/jobs/{}", json(&job)["id"]);
+        let status =
+            || json(&call(&server, "GET", &job, &team.coordinator, None))["status"].clone();
+        while status() == "queued" {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let token = &team.referents["R-01"];
+        let family = stops_of(&week_of(&server, token, "R-01"))[0].0.clone();
+
+        // Act
+        let reply = report(&server, token, &family, r#"{"status":"cancelled"}"#);
+
+        // Assert: answered, not held until the plan ends (or cut by the request timeout).
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert_eq!(status(), "running", "the plan should still be running");
+        call(&server, "DELETE", &job, &team.coordinator, None);
+    }
+}
