@@ -387,16 +387,22 @@ fn a_plan_is_a_job_a_coordinator_starts_follows_and_publishes_on(team: Team) {
     assert_eq!(json(&published)["version"], 2);
 }
 
-#[test]
-fn a_cancelled_plan_stops_and_stores_nothing() {
-    // Arrange: the reference territory, so that a plan takes long enough to cancel.
+/// The reference territory imported into a temporary SQLite file, and a coordinator's token.
+pub(crate) fn reference_with_coordinator() -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("cancel.db").display());
+    let url = format!("sqlite://{}", dir.path().join("reference.db").display());
     run_ok(&["import", fixture("territory").to_str().unwrap()], &url);
     let coordinator = token_of(&run_ok(
         &["user", "add", "--role", "coordinator", "--person", "C-01"],
         &url,
     ));
+    (dir, url, coordinator)
+}
+
+#[test]
+fn a_cancelled_plan_stops_and_stores_nothing() {
+    // Arrange: the reference territory, so that a plan takes long enough to cancel.
+    let (_dir, url, coordinator) = reference_with_coordinator();
     let server = TestServer::start(&url);
     let plans = "/api/v1/weeks/2026-W49/plans";
     let long = Some(r#"{"time_limit_seconds": 300}"#);

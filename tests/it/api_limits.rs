@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::api::{Team, call, databases, finished, json, team_on, token_of};
-use crate::helpers::fixture;
-use crate::serve::{Reply, ServerOptions, TestServer, exchange, run_ok};
+use crate::api::{Team, call, databases, finished, json, team_on};
+use crate::serve::{Reply, ServerOptions, TestServer, exchange};
 
 /// A `status` answer with a JSON error body: its message is there, in French.
 fn json_error(reply: &Reply, status: u16) -> Value {
@@ -258,13 +257,7 @@ fn weeks_on(team: Team) {
 #[test]
 fn beyond_four_plans_queued_or_running_a_plan_gets_429_with_retry_after() {
     // Arrange: the reference territory, so that a plan runs long enough for others to queue.
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("queue.db").display());
-    run_ok(&["import", fixture("territory").to_str().unwrap()], &url);
-    let coordinator = token_of(&run_ok(
-        &["user", "add", "--role", "coordinator", "--person", "C-01"],
-        &url,
-    ));
+    let (_dir, url, coordinator) = crate::api::reference_with_coordinator();
     let server = TestServer::start(&url);
     let plans = "/api/v1/weeks/2026-W49/plans";
     let long = Some(r#"{"time_limit_seconds": 300}"#);

@@ -68,6 +68,16 @@ fn week_of(server: &TestServer, token: &str, referent: &str) -> Value {
     json(&reply)
 }
 
+/// `mini`'s W49 planned and published; R-01's token.
+fn mini_published_for_r01(url: &str) -> String {
+    crate::serve::planned_mini(url);
+    run_ok(&["publish", "--week", "2026-W49"], url);
+    token_of(&run_ok(
+        &["user", "add", "--role", "referent", "--person", "R-01"],
+        url,
+    ))
+}
+
 fn report(server: &TestServer, token: &str, family: &str, body: &str) -> crate::serve::Reply {
     let path = format!("/api/v1/weeks/2026-W49/visits/{family}");
     call(server, "POST", &path, token, Some(body))
@@ -254,13 +264,8 @@ fn a_move_stands_or_is_refused_on(database: Database, url: String) {
     // Arrange: mini's W49 published. R-01 works Monday to Friday 09:00-17:30 (Friday until
     // 16:00), has a team meeting AG-01 on Tuesday 09:00-10:30 and a visit to F-0001 fixed on
     // Wednesday 09:30 (AG-03).
-    crate::serve::planned_mini(&url);
-    run_ok(&["publish", "--week", "2026-W49"], &url);
     let _database = database;
-    let r01 = token_of(&run_ok(
-        &["user", "add", "--role", "referent", "--person", "R-01"],
-        &url,
-    ));
+    let r01 = mini_published_for_r01(&url);
     let server = TestServer::start(&url);
     let week = week_of(&server, &r01, "R-01");
     let version = week["version"].as_i64().unwrap();
@@ -330,13 +335,8 @@ fn a_move_stands_or_is_refused_on(database: Database, url: String) {
 #[test]
 fn a_visit_cannot_be_reported_done_before_its_day() {
     for (database, url) in databases() {
-        crate::serve::planned_mini(&url);
-        run_ok(&["publish", "--week", "2026-W49"], &url);
         let _database = database;
-        let r01 = token_of(&run_ok(
-            &["user", "add", "--role", "referent", "--person", "R-01"],
-            &url,
-        ));
+        let r01 = mini_published_for_r01(&url);
         // Monday noon of W49.
         let server = TestServer::start_at(&url, "2026-11-30T12:00");
         let week = week_of(&server, &r01, "R-01");
