@@ -170,14 +170,18 @@ pub fn apply_visit_report(
     })
 }
 
+/// « le vendredi 04/12 »
+fn day_of(t: NaiveDateTime) -> String {
+    format!(
+        "le {} {}",
+        Weekday::from_chrono(t.weekday()).french(),
+        t.format("%d/%m")
+    )
+}
+
 /// « le vendredi 04/12 à 16:00 »
 fn when(t: NaiveDateTime) -> String {
-    format!(
-        "le {} {} à {}",
-        Weekday::from_chrono(t.weekday()).french(),
-        t.format("%d/%m"),
-        t.format("%H:%M")
-    )
+    format!("{} à {}", day_of(t), t.format("%H:%M"))
 }
 
 /// Whether family `family`'s visit can start at `to`: on a day its référent works, inside her
@@ -195,7 +199,7 @@ fn check_move(
         return Err(ReportError::Move(format!(
             "{} ne travaille pas {}",
             her.code,
-            when(to).split(" à ").next().unwrap_or_default()
+            day_of(to)
         )));
     };
     if let Some(referent) = territory
