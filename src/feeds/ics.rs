@@ -404,6 +404,75 @@ mod tests {
             .collect()
     }
 
+    /// The design card's `icalendar` crate, an independent parser, reads back every event
+    /// field for field: escaping, folding inside multi-byte letters, Europe/Paris times, a
+    /// cancellation's status and sequence.
+    #[test]
+    fn the_icalendar_crate_reads_back_every_event_as_written() {
+        // Arrange: the week's three events and a cancelled one whose texts need escaping and
+        // folding.
+        let mut cal = referent_calendar(&week());
+        let mut cancelled = event(
+            "atelier-2026-W49-AT-01@parcours",
+            at(2026, 12, 2, 14, 0),
+            "Atelier « parentalité », séance 2 ; école Émile-Zola \\ Saint-Saulve – où l'on \
+             prépare l'entrée en 6e",
+        );
+        cancelled.status = EventStatus::Cancelled;
+        cancelled.sequence = 3;
+        cancelled.end = at(2026, 12, 2, 16, 30);
+        cancelled.description =
+            "Ligne 1\nLigne 2, fin ; « ééééééééééééééééééééééééééééé ».".to_owned();
+        cal.events.push(cancelled);
+
+        // Act
+        let ics = write(&cal, published());
+        let parsed: icalendar::Calendar = ics.parse().expect("the icalendar crate reads the feed");
+
+        // Assert
+        let read: Vec<&icalendar::Event> = parsed
+            .components
+            .iter()
+            .filter_map(|c| match c {
+                icalendar::CalendarComponent::Event(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(read.len(), cal.events.len());
+        let paris = |t: NaiveDateTime| {
+            Some(icalendar::DatePerhapsTime::DateTime(
+                icalendar::CalendarDateTime::WithTimezone {
+                    date_time: t,
+                    tzid: "Europe/Paris".to_owned(),
+                },
+            ))
+        };
+        for e in &cal.events {
+            use icalendar::{Component as _, EventLike as _};
+            let r = read
+                .iter()
+                .find(|r| r.get_uid() == Some(e.uid.as_str()))
+                .unwrap_or_else(|| panic!("{} not read back", e.uid));
+            assert_eq!(r.get_start(), paris(e.start), "{}", e.uid);
+            assert_eq!(r.get_end(), paris(e.end), "{}", e.uid);
+            assert_eq!(r.get_sequence(), Some(e.sequence), "{}", e.uid);
+            let status = match e.status {
+                EventStatus::Confirmed => icalendar::EventStatus::Confirmed,
+                EventStatus::Cancelled => icalendar::EventStatus::Cancelled,
+            };
+            assert_eq!(r.get_status(), Some(status), "{}", e.uid);
+            assert_eq!(r.get_summary(), Some(e.summary.as_str()), "{}", e.uid);
+            assert_eq!(r.get_location(), Some(e.location.as_str()), "{}", e.uid);
+            assert_eq!(
+                r.get_description(),
+                Some(e.description.as_str()),
+                "{}",
+                e.uid
+            );
+            assert_eq!(r.get_timestamp(), Some(published()), "{}", e.uid);
+        }
+    }
+
     #[test]
     fn a_home_visit_is_one_event_with_the_family_code_commune_place_type_and_travel() {
         // Arrange

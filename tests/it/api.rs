@@ -265,6 +265,19 @@ fn a_coordinator_creates_and_revokes_a_feed_subscription_on(team: Team) {
     let feed = server.request("GET", &path, &[], None);
     assert_eq!(feed.status, 200);
     assert_eq!(feed.headers["content-type"], "text/calendar; charset=utf-8");
+    // Read back by the icalendar crate: R-01's published week, or nothing when none is.
+    let week = call(
+        &server,
+        "GET",
+        "/api/v1/weeks/2026-W49/referents/R-01",
+        &team.coordinator,
+        None,
+    );
+    let planned = match week.status {
+        200 => crate::feeds::planned_from_api(&json(&week)),
+        _ => Vec::new(),
+    };
+    crate::feeds::assert_feed_shows(&feed.body, &planned);
     let one = format!("{subscriptions}/{}", created["id"]);
     assert_eq!(
         call(&server, "DELETE", &one, &team.coordinator, None).status,
@@ -497,23 +510,8 @@ fn two_servers_on_one_database_agree_and_publications_never_mix() {
             assert_eq!(wa, wb);
             let version = wa["version"].as_i64().unwrap();
             assert!(version == 1 || version == 2);
-            let confirmed = |body: &str| {
-                body.split("BEGIN:VEVENT")
-                    .skip(1)
-                    .filter(|e| e.contains("STATUS:CONFIRMED"))
-                    .count()
-            };
-            let stops = wa["days"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .flat_map(|d| d["stops"].as_array().unwrap())
-                .count();
-            assert_eq!(
-                confirmed(&fa.body),
-                stops,
-                "the feed does not hold exactly version {version}'s events"
-            );
+            // The feed, read by the icalendar crate, holds exactly that version's events.
+            crate::feeds::assert_feed_shows(&fa.body, &crate::feeds::planned_from_api(&wa));
         }
     }
 }
@@ -568,21 +566,17 @@ fn a_server_killed_during_a_publication_restarts_with_one_whole_version() {
                 let version = week["version"].as_i64().unwrap();
                 assert_eq!(*published.get_or_insert(version), version, "{referent}");
                 let body = server.request("GET", feed, &[], None).body;
-                let confirmed = body
-                    .split("BEGIN:VEVENT")
-                    .skip(1)
-                    .filter(|e| e.contains("STATUS:CONFIRMED"))
-                    .count();
-                let public = week["days"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .flat_map(|d| d["stops"].as_array().unwrap())
+                let planned = crate::feeds::planned_from_api(&week);
+                let confirmed = crate::feeds::parse(&body)
+                    .into_iter()
+                    .filter(|e| e.is_confirmed())
                     .count();
                 assert_eq!(
-                    confirmed, public,
+                    confirmed,
+                    planned.len(),
                     "{referent}'s feed mixes versions (round {round})"
                 );
+                crate::feeds::assert_feed_shows(&body, &planned);
             }
         }
         drop(database);
@@ -853,15 +847,14 @@ fn a_referent_reports_a_visit_done_moved_or_cancelled_and_her_feed_follows_on(te
         "{moved:?}"
     );
     let calendar = server.request("GET", &feed, &[], None).body;
-    let event = calendar
-        .split("BEGIN:VEVENT")
-        .find(|e| e.contains(&format!("UID:visite-2026-W49-{second}@")))
+    let week = json(&call(&server, "GET", week_path, &team.coordinator, None));
+    let events = crate::feeds::assert_feed_shows(&calendar, &crate::feeds::planned_from_api(&week));
+    let event = events
+        .iter()
+        .find(|e| e.uid == format!("visite-2026-W49-{second}@parcours"))
         .unwrap();
-    assert!(event.contains("SEQUENCE:1"), "{event}");
-    assert!(event.contains(&format!(
-        "DTSTART;TZID=Europe/Paris:{}T100000",
-        other_day.replace('-', "")
-    )));
+    assert_eq!(event.sequence, 1, "{event:?}");
+    assert_eq!(event.start.to_string(), format!("{other_day} 10:00:00"));
 
     // Cancelled: gone from her week, CANCELLED in her feed.
     let reply = call(
@@ -875,11 +868,13 @@ fn a_referent_reports_a_visit_done_moved_or_cancelled_and_her_feed_follows_on(te
     let after = visits_of(&json(&call(&server, "GET", week_path, &team.r01, None)));
     assert!(after.iter().all(|(f, _)| *f != second), "{after:?}");
     let calendar = server.request("GET", &feed, &[], None).body;
-    let event = calendar
-        .split("BEGIN:VEVENT")
-        .find(|e| e.contains(&format!("UID:visite-2026-W49-{second}@")))
+    let week = json(&call(&server, "GET", week_path, &team.coordinator, None));
+    let events = crate::feeds::assert_feed_shows(&calendar, &crate::feeds::planned_from_api(&week));
+    let event = events
+        .iter()
+        .find(|e| e.uid == format!("visite-2026-W49-{second}@parcours"))
         .unwrap();
-    assert!(event.contains("STATUS:CANCELLED"), "{event}");
+    assert_eq!(event.status, "CANCELLED", "{event:?}");
 
     // Nobody else's week moved.
     let r02_after = json(&call(

@@ -5,6 +5,7 @@ mod api;
 mod api_limits;
 mod bench;
 mod demo;
+mod feeds;
 mod helpers;
 mod import;
 mod plan;

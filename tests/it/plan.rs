@@ -394,6 +394,9 @@ fn the_export_is_byte_identical_for_the_same_plan_and_passes_ical_check() {
         assert_eq!(x, y, "{name} differs between two exports");
         let text = String::from_utf8(x).unwrap();
         assert_eq!(text.matches("BEGIN:VEVENT").count(), published(week));
+        // Read back by the icalendar crate: the plan's events, all confirmed, first revision.
+        let events = crate::feeds::assert_feed_shows(&text, &crate::feeds::planned(week));
+        assert!(events.iter().all(|e| e.sequence == 0), "{name}");
         assert!(text.contains("BEGIN:VTIMEZONE") && text.contains("TZID:Europe/Paris"));
         // Confidentiality: no staff or family name, no coordinates.
         for r in &territory.referents {
