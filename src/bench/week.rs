@@ -55,9 +55,32 @@ pub struct WeekRun {
     pub peak_kib: Option<u64>,
 }
 
-/// The territory the fixture generator makes with `seed` (the reference one with seed 67).
+/// The reference territory's calendar (`fixtures/territory/`), which the generator does not
+/// write: zone B, public holidays to 2030, school holidays to the summer of 2028.
+const CALENDAR: [(&str, &str); 3] = [
+    (
+        crate::domain::files::TERRITORY,
+        include_str!("../../fixtures/territory/territoire.csv"),
+    ),
+    (
+        crate::domain::files::PUBLIC_HOLIDAYS,
+        include_str!("../../fixtures/territory/jours_feries.csv"),
+    ),
+    (
+        crate::domain::files::SCHOOL_HOLIDAYS,
+        include_str!("../../fixtures/territory/vacances_scolaires.csv"),
+    ),
+];
+
+/// The territory the fixture generator makes with `seed` (the reference one with seed 67),
+/// with the reference calendar.
 fn generated(seed: u64) -> Territory {
-    let source = crate::fixtures::source(seed);
+    let mut files: Vec<(String, Vec<u8>)> = crate::fixtures::generate(seed)
+        .into_iter()
+        .map(|f| (f.name.to_owned(), f.contents.into_bytes()))
+        .collect();
+    files.extend(CALENDAR.map(|(name, text)| (name.to_owned(), text.as_bytes().to_vec())));
+    let source = crate::import::Source::from_files(files);
     validate(
         &source,
         &Territory::default(),
@@ -155,6 +178,12 @@ pub fn scaled_territory(scale: usize) -> Territory {
             (x.code, x.family) = (c(&x.code), c(&x.family));
             x.school = x.school.as_ref().map(c);
             t.children.push(x);
+        }
+        if k == 0 {
+            // One calendar for all the copies: they are in one zone.
+            t.settings = base.settings.clone();
+            t.public_holidays = base.public_holidays.clone();
+            t.school_holidays = base.school_holidays.clone();
         }
     }
     t

@@ -6,6 +6,8 @@
 //! with the record and field they came from.
 
 mod activity;
+mod calendar;
+pub mod files;
 mod geo;
 mod people;
 mod territory;
@@ -15,6 +17,9 @@ mod values;
 pub use activity::{
     AgendaEntry, AgendaKind, Eps, HealthAppointment, HealthKind, Workshop, WorkshopPeriod,
     WorkshopScope,
+};
+pub use calendar::{
+    PublicHoliday, SCHOOL_HOLIDAY_MAX_DAYS, SchoolHoliday, SchoolZone, TerritorySettings,
 };
 pub use geo::GeoPoint;
 pub use people::{

@@ -4,7 +4,8 @@
 use super::values::keyword_enum;
 use super::{
     AgendaEntry, Child, Code, Coordinator, Driver, Eps, Family, GeoPoint, HealthAppointment,
-    Professional, Referent, Vehicle, WeeklyAvailability, Workshop,
+    Professional, PublicHoliday, Referent, SchoolHoliday, TerritorySettings, Vehicle,
+    WeeklyAvailability, Workshop,
 };
 
 /// Commune, identified by its INSEE code.
@@ -122,7 +123,7 @@ pub enum MeetingPlace {
 }
 
 /// Every record of one PRE territory, as imported or as loaded from the store, each list sorted
-/// by code.
+/// by code (the calendar's by date).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Territory {
     /// Communes.
@@ -155,4 +156,10 @@ pub struct Territory {
     pub drivers: Vec<Driver>,
     /// Vehicles.
     pub vehicles: Vec<Vehicle>,
+    /// Its name and school-holiday zone, once `territoire.csv` is imported.
+    pub settings: Option<TerritorySettings>,
+    /// Public holidays, by date.
+    pub public_holidays: Vec<PublicHoliday>,
+    /// School holidays of every zone imported, by zone then start.
+    pub school_holidays: Vec<SchoolHoliday>,
 }

@@ -228,7 +228,7 @@ pub(super) async fn put(
         .map(|v| v.trim().trim_start_matches("W/").to_owned());
     let existing = state.store.load_territory().await?;
     let source = Source::from_files(vec![(
-        "familles.csv".to_owned(),
+        crate::domain::files::FAMILIES.to_owned(),
         csv(code.as_str(), &input).into_bytes(),
     )]);
     let today = to_paris((state.clock)()).date();

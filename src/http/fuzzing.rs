@@ -56,7 +56,10 @@ pub fn read_body(body: Body, bytes: &[u8], existing: &Territory) -> Result<(), S
         Body::Family => {
             let input: families::FamilyInput = extract(bytes)?;
             let csv = families::csv(FUZZED_FAMILY, &input);
-            let source = Source::from_files(vec![("familles.csv".to_owned(), csv.into_bytes())]);
+            let source = Source::from_files(vec![(
+                crate::domain::files::FAMILIES.to_owned(),
+                csv.into_bytes(),
+            )]);
             let validation = import::validate(&source, existing, crate::fixtures::REFERENCE_MONDAY);
             match validation.errors.first() {
                 None => Ok(()),

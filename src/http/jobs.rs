@@ -180,9 +180,9 @@ fn dto(id: u64, job: &Job) -> JobDto {
 }
 
 /// The week of a plan to make: 422 naming `week` for a text that is no ISO week, a week that
-/// does not exist, or one whose public holidays are not known (it could not be planned).
+/// does not exist, or one the imported calendar does not cover (it could not be planned).
 /// Elsewhere a week in a path names something stored, and a text that is no week a bare 404.
-fn plannable(text: &str) -> Result<IsoWeek, ApiError> {
+fn plannable(text: &str, holidays: &Holidays) -> Result<IsoWeek, ApiError> {
     let invalid = |message: String| {
         ApiError::Invalid(vec![super::FieldIssue {
             record: text.chars().take(20).collect(),
@@ -191,19 +191,19 @@ fn plannable(text: &str) -> Result<IsoWeek, ApiError> {
         }])
     };
     let week = IsoWeek::parse(text).map_err(|e| invalid(e.to_string()))?;
-    match Holidays::reference().unknown_year(week) {
-        Some(year) => Err(invalid(format!(
-            "la semaine {week} ne peut pas être planifiée : les jours fériés de {year:04} ne sont pas connus"
-        ))),
-        None => Ok(week),
-    }
+    holidays.check_week(week).map_err(|message| {
+        invalid(format!(
+            "la semaine {week} ne peut pas être planifiée : {message}"
+        ))
+    })?;
+    Ok(week)
 }
 
 /// Plan a week: returns at once with the job's number; `GET /api/v1/jobs/{id}` follows it.
 #[utoipa::path(
     post,
     path = "/api/v1/weeks/{week}/plans",
-    params(("week" = String, Path, description = "ISO week, `2026-W49`: one that does not exist, or whose public holidays are not known, is a 422", pattern = r"^[0-9]{4}-W[0-9]{2}$")),
+    params(("week" = String, Path, description = "ISO week, `2026-W49`: one that does not exist, or that the imported calendar does not cover, is a 422", pattern = r"^[0-9]{4}-W[0-9]{2}$")),
     request_body(content = NewPlan, description = "Optional settings", content_type = "application/json"),
     security(("bearer" = [])),
     responses(
@@ -224,7 +224,8 @@ pub(super) async fn start(
     request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
     caller.require(&[Role::Coordinator])?;
-    let week = plannable(&week)?;
+    let calendar = state.store.load_calendar().await?;
+    let week = plannable(&week, &Holidays::of(&calendar))?;
     let body = super::extract::body_bytes(request, &state).await?;
     // The body is optional: none means the default settings.
     let settings: NewPlan = if body.iter().all(u8::is_ascii_whitespace) {

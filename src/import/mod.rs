@@ -5,6 +5,7 @@
 //! file, line, column, value and a French reason; if there is any, the store is not touched.
 //! Otherwise the records are upserted by code in one transaction.
 
+mod calendar;
 mod csv_file;
 mod records;
 mod references;
@@ -14,6 +15,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use crate::domain::files;
 use crate::domain::{Code, Territory};
 use crate::store::{ImportCounts, Store, StoreError, TravelOverride};
 
@@ -23,24 +25,7 @@ use csv_file::{Column, Row, RowReader, decode, read_rows};
 pub const MAX_ERRORS: usize = 100;
 
 /// The files Parcours reads, in reading order (a record may refer to an earlier file).
-pub const FILES: [&str; 16] = [
-    "communes.csv",
-    "qpv.csv",
-    "ecoles.csv",
-    "lieux.csv",
-    "coordinateurs.csv",
-    "referents.csv",
-    "familles.csv",
-    "enfants.csv",
-    "professionnels.csv",
-    "eps.csv",
-    "ateliers.csv",
-    "rendez_vous_sante.csv",
-    "chauffeurs.csv",
-    "vehicules.csv",
-    "agenda.csv",
-    "trajets.csv",
-];
+pub use crate::domain::files::FILES;
 
 /// One problem found in the input, located as precisely as possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +133,9 @@ pub(crate) struct Parsed {
     pub(crate) vehicles: Vec<Lined<crate::domain::Vehicle>>,
     pub(crate) agenda: Vec<Lined<crate::domain::AgendaEntry>>,
     pub(crate) travel: Vec<Lined<TravelOverride>>,
+    pub(crate) settings: Vec<Lined<crate::domain::TerritorySettings>>,
+    pub(crate) public_holidays: Vec<Lined<crate::domain::PublicHoliday>>,
+    pub(crate) school_holidays: Vec<Lined<crate::domain::SchoolHoliday>>,
 }
 
 /// The outcome of reading and validating a folder.
@@ -250,68 +238,119 @@ pub fn validate(source: &Source, existing: &Territory, today: NaiveDate) -> Vali
     let p = Parsed {
         communes: parse_file(
             source,
-            FILES[0],
+            files::COMMUNES,
             records::COMMUNES,
             records::commune,
             &mut v,
         ),
-        qpvs: parse_file(source, FILES[1], records::QPVS, records::qpv, &mut v),
-        schools: parse_file(source, FILES[2], records::SCHOOLS, records::school, &mut v),
-        sites: parse_file(source, FILES[3], records::SITES, records::site, &mut v),
+        qpvs: parse_file(source, files::QPVS, records::QPVS, records::qpv, &mut v),
+        schools: parse_file(
+            source,
+            files::SCHOOLS,
+            records::SCHOOLS,
+            records::school,
+            &mut v,
+        ),
+        sites: parse_file(source, files::SITES, records::SITES, records::site, &mut v),
         coordinators: parse_file(
             source,
-            FILES[4],
+            files::COORDINATORS,
             records::COORDINATORS,
             records::coordinator,
             &mut v,
         ),
         referents: parse_file(
             source,
-            FILES[5],
+            files::REFERENTS,
             records::REFERENTS,
             records::referent,
             &mut v,
         ),
-        families: parse_file(source, FILES[6], records::FAMILIES, records::family, &mut v),
-        children: parse_file(source, FILES[7], records::CHILDREN, records::child, &mut v),
+        families: parse_file(
+            source,
+            files::FAMILIES,
+            records::FAMILIES,
+            records::family,
+            &mut v,
+        ),
+        children: parse_file(
+            source,
+            files::CHILDREN,
+            records::CHILDREN,
+            records::child,
+            &mut v,
+        ),
         professionals: parse_file(
             source,
-            FILES[8],
+            files::PROFESSIONALS,
             records::PROFESSIONALS,
             records::professional,
             &mut v,
         ),
-        eps: parse_file(source, FILES[9], records::EPS, records::eps, &mut v),
+        eps: parse_file(source, files::EPS, records::EPS, records::eps, &mut v),
         workshops: parse_file(
             source,
-            FILES[10],
+            files::WORKSHOPS,
             records::WORKSHOPS,
             records::workshop,
             &mut v,
         ),
         appointments: parse_file(
             source,
-            FILES[11],
+            files::APPOINTMENTS,
             records::APPOINTMENTS,
             records::appointment,
             &mut v,
         ),
-        drivers: parse_file(source, FILES[12], records::DRIVERS, records::driver, &mut v),
+        drivers: parse_file(
+            source,
+            files::DRIVERS,
+            records::DRIVERS,
+            records::driver,
+            &mut v,
+        ),
         vehicles: parse_file(
             source,
-            FILES[13],
+            files::VEHICLES,
             records::VEHICLES,
             records::vehicle,
             &mut v,
         ),
         agenda: parse_file(
             source,
-            FILES[14],
+            files::AGENDA,
             records::AGENDA,
             records::agenda_entry,
             &mut v,
         ),
-        travel: parse_file(source, FILES[15], records::TRAVEL, records::travel, &mut v),
+        travel: parse_file(
+            source,
+            files::TRAVEL,
+            records::TRAVEL,
+            records::travel,
+            &mut v,
+        ),
+        settings: parse_file(
+            source,
+            files::TERRITORY,
+            records::TERRITORY_SETTINGS,
+            records::territory_settings,
+            &mut v,
+        ),
+        public_holidays: parse_file(
+            source,
+            files::PUBLIC_HOLIDAYS,
+            records::PUBLIC_HOLIDAYS,
+            records::public_holiday,
+            &mut v,
+        ),
+        school_holidays: parse_file(
+            source,
+            files::SCHOOL_HOLIDAYS,
+            records::SCHOOL_HOLIDAYS,
+            records::school_holiday,
+            &mut v,
+        ),
     };
     if v.files.is_empty() && v.errors.is_empty() {
         v.errors.push(Issue {
@@ -326,6 +365,7 @@ pub fn validate(source: &Source, existing: &Territory, today: NaiveDate) -> Vali
         });
     }
     references::check(&p, existing, today, &mut v.errors, &mut v.warnings);
+    calendar::check(&p, existing, &mut v.errors, &mut v.warnings);
     v.batch = into_territory(p, &mut v.travel);
     v
 }
@@ -352,6 +392,9 @@ fn into_territory(p: Parsed, travel: &mut Vec<TravelOverride>) -> Territory {
         drivers: records_of(p.drivers),
         vehicles: records_of(p.vehicles),
         agenda: records_of(p.agenda),
+        settings: p.settings.into_iter().next().map(|l| l.record),
+        public_holidays: records_of(p.public_holidays),
+        school_holidays: records_of(p.school_holidays),
     }
 }
 
@@ -419,7 +462,7 @@ mod tests {
 
     fn agenda(rows: &str) -> Source {
         let text = format!("code;referent;type;debut;duree_min;lieu;famille\n{rows}");
-        Source::from_files(vec![("agenda.csv".to_owned(), text.into_bytes())])
+        Source::from_files(vec![(files::AGENDA.to_owned(), text.into_bytes())])
     }
 
     #[test]
@@ -473,13 +516,13 @@ mod tests {
         // Act
         let with_visit = validate(
             &Source::from_files(vec![
-                ("familles.csv".to_owned(), families.clone().into_bytes()),
-                ("agenda.csv".to_owned(), moved_visit.as_bytes().to_vec()),
+                (files::FAMILIES.to_owned(), families.clone().into_bytes()),
+                (files::AGENDA.to_owned(), moved_visit.as_bytes().to_vec()),
             ]),
             &stored,
         );
         let without_visit = validate(
-            &Source::from_files(vec![("familles.csv".to_owned(), families.into_bytes())]),
+            &Source::from_files(vec![(files::FAMILIES.to_owned(), families.into_bytes())]),
             &stored,
         );
 
@@ -528,7 +571,7 @@ mod tests {
     fn families(rows: &str) -> Source {
         let header = "code;insee;latitude;longitude;disponibilites;frequence;derniere_visite";
         Source::from_files(vec![(
-            "familles.csv".to_owned(),
+            files::FAMILIES.to_owned(),
             format!("{header}\n{rows}").into_bytes(),
         )])
     }
@@ -600,6 +643,29 @@ mod tests {
                 .contains("déjà celui d'un chauffeur (chauffeurs.csv, ligne 2)"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_data_format_documents_every_file_in_reading_order() {
+        let doc = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/data-format.md"),
+        )
+        .unwrap();
+        let documented: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("### `"))
+            .filter_map(|l| l.split_once('`').map(|(name, _)| name))
+            .collect();
+        assert_eq!(documented, FILES.to_vec());
+    }
+
+    #[test]
+    fn every_file_of_the_mini_case_is_one_parcours_reads() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases/mini");
+        let v = validate(&Source::from_dir(&dir).unwrap(), &Territory::default());
+        let read: Vec<&str> = v.files.iter().map(|(name, _)| *name).collect();
+        assert_eq!(read, FILES.to_vec(), "mini uses every file");
+        assert!(v.warnings.is_empty(), "{:?}", v.warnings);
     }
 
     #[test]

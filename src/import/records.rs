@@ -4,10 +4,11 @@
 use crate::domain::{
     AgendaEntry, AgendaKind, Child, ClassLevel, Code, Commune, Coordinator, Driver,
     EducationPriority, Eps, Family, FieldError, GeoPoint, HealthAppointment, HealthKind, Language,
-    LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, Qpv, Referent, School,
-    SchoolLevel, SectorCriterion, SiteKind, TimeRange, TravelMode, Vehicle, VisitFrequency,
-    WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_bool, parse_date,
-    parse_insee, parse_list, parse_paris_datetime,
+    LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, PublicHoliday, Qpv,
+    Referent, School, SchoolHoliday, SchoolLevel, SchoolZone, SectorCriterion, SiteKind,
+    TerritorySettings, TimeRange, TravelMode, Vehicle, VisitFrequency, WeeklyAvailability,
+    Workshop, WorkshopPeriod, WorkshopScope, parse_bool, parse_date, parse_insee, parse_list,
+    parse_paris_datetime,
 };
 use crate::store::TravelOverride;
 
@@ -696,4 +697,44 @@ pub(crate) fn travel(r: &mut RowReader<'_>) -> Option<TravelOverride> {
         minutes: minutes?,
         metres: metres?,
     })
+}
+
+pub(crate) const TERRITORY_SETTINGS: &[Column] = &[req("nom"), req("zone")];
+
+pub(crate) fn territory_settings(r: &mut RowReader<'_>) -> Option<TerritorySettings> {
+    let name = name(r);
+    let zone = r.req("zone", SchoolZone::parse);
+    Some(TerritorySettings {
+        name: name?,
+        zone: zone?,
+    })
+}
+
+pub(crate) const PUBLIC_HOLIDAYS: &[Column] = &[req("date"), req("nom")];
+
+pub(crate) fn public_holiday(r: &mut RowReader<'_>) -> Option<PublicHoliday> {
+    let date = r.req("date", parse_date);
+    let name = name(r);
+    Some(PublicHoliday {
+        date: date?,
+        name: name?,
+    })
+}
+
+pub(crate) const SCHOOL_HOLIDAYS: &[Column] =
+    &[req("zone"), req("nom"), req("debut"), req("reprise")];
+
+pub(crate) fn school_holiday(r: &mut RowReader<'_>) -> Option<SchoolHoliday> {
+    let zone = r.req("zone", SchoolZone::parse);
+    let label = name(r);
+    let start = r.req("debut", parse_date);
+    let resume = r.req("reprise", parse_date);
+    let holiday = SchoolHoliday {
+        zone: zone?,
+        label: label?,
+        start: start?,
+        resume: resume?,
+    };
+    cross_checks(r, holiday.check())?;
+    Some(holiday)
 }

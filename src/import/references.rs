@@ -13,6 +13,7 @@ use crate::domain::{
 };
 
 use super::{Issue, Lined, Parsed, known};
+use crate::domain::files;
 
 struct Checker<'a> {
     errors: &'a mut Vec<Issue>,
@@ -65,7 +66,7 @@ impl Checker<'_> {
                 self.push(
                     file,
                     r.line,
-                    if file == "communes.csv" {
+                    if file == files::COMMUNES {
                         "insee"
                     } else {
                         "code"
@@ -83,21 +84,21 @@ impl Checker<'_> {
 /// The kinds of records that have a code, in reading order: file, code column, and the kind
 /// with its article, for « le code X est déjà celui d'un référent ».
 const KINDS: [(&str, &str, &str); 15] = [
-    ("communes.csv", "insee", "une commune"),
-    ("qpv.csv", "code", "un QPV"),
-    ("ecoles.csv", "code", "une école"),
-    ("lieux.csv", "code", "un lieu neutre"),
-    ("coordinateurs.csv", "code", "une coordinatrice"),
-    ("referents.csv", "code", "un référent"),
-    ("familles.csv", "code", "une famille"),
-    ("enfants.csv", "code", "un enfant"),
-    ("professionnels.csv", "code", "un·e professionnel·le"),
-    ("eps.csv", "code", "une EPS"),
-    ("ateliers.csv", "code", "un atelier"),
-    ("rendez_vous_sante.csv", "code", "un rendez-vous de santé"),
-    ("chauffeurs.csv", "code", "un chauffeur"),
-    ("vehicules.csv", "code", "un véhicule"),
-    ("agenda.csv", "code", "un engagement de l'agenda"),
+    (files::COMMUNES, "insee", "une commune"),
+    (files::QPVS, "code", "un QPV"),
+    (files::SCHOOLS, "code", "une école"),
+    (files::SITES, "code", "un lieu neutre"),
+    (files::COORDINATORS, "code", "une coordinatrice"),
+    (files::REFERENTS, "code", "un référent"),
+    (files::FAMILIES, "code", "une famille"),
+    (files::CHILDREN, "code", "un enfant"),
+    (files::PROFESSIONALS, "code", "un·e professionnel·le"),
+    (files::EPS, "code", "une EPS"),
+    (files::WORKSHOPS, "code", "un atelier"),
+    (files::APPOINTMENTS, "code", "un rendez-vous de santé"),
+    (files::DRIVERS, "code", "un chauffeur"),
+    (files::VEHICLES, "code", "un véhicule"),
+    (files::AGENDA, "code", "un engagement de l'agenda"),
 ];
 
 /// The codes of one kind of records, with their lines (`None` for records in the database).
@@ -206,7 +207,7 @@ fn last_visits_in_the_past(c: &mut Checker<'_>, p: &Parsed, today: NaiveDate) {
             && last > today
         {
             c.push(
-                "familles.csv",
+                files::FAMILIES,
                 l.line,
                 "derniere_visite",
                 &last.to_string(),
@@ -230,21 +231,21 @@ pub(crate) fn check(
     warnings: &mut Vec<Issue>,
 ) {
     let mut c = Checker { errors };
-    c.duplicates("communes.csv", &p.communes, |r| &r.insee);
-    c.duplicates("qpv.csv", &p.qpvs, |r| &r.code);
-    c.duplicates("ecoles.csv", &p.schools, |r| &r.code);
-    c.duplicates("lieux.csv", &p.sites, |r| &r.code);
-    c.duplicates("coordinateurs.csv", &p.coordinators, |r| &r.code);
-    c.duplicates("referents.csv", &p.referents, |r| &r.code);
-    c.duplicates("familles.csv", &p.families, |r| &r.code);
-    c.duplicates("enfants.csv", &p.children, |r| &r.code);
-    c.duplicates("professionnels.csv", &p.professionals, |r| &r.code);
-    c.duplicates("eps.csv", &p.eps, |r| &r.code);
-    c.duplicates("ateliers.csv", &p.workshops, |r| &r.code);
-    c.duplicates("rendez_vous_sante.csv", &p.appointments, |r| &r.code);
-    c.duplicates("chauffeurs.csv", &p.drivers, |r| &r.code);
-    c.duplicates("vehicules.csv", &p.vehicles, |r| &r.code);
-    c.duplicates("agenda.csv", &p.agenda, |r| &r.code);
+    c.duplicates(files::COMMUNES, &p.communes, |r| &r.insee);
+    c.duplicates(files::QPVS, &p.qpvs, |r| &r.code);
+    c.duplicates(files::SCHOOLS, &p.schools, |r| &r.code);
+    c.duplicates(files::SITES, &p.sites, |r| &r.code);
+    c.duplicates(files::COORDINATORS, &p.coordinators, |r| &r.code);
+    c.duplicates(files::REFERENTS, &p.referents, |r| &r.code);
+    c.duplicates(files::FAMILIES, &p.families, |r| &r.code);
+    c.duplicates(files::CHILDREN, &p.children, |r| &r.code);
+    c.duplicates(files::PROFESSIONALS, &p.professionals, |r| &r.code);
+    c.duplicates(files::EPS, &p.eps, |r| &r.code);
+    c.duplicates(files::WORKSHOPS, &p.workshops, |r| &r.code);
+    c.duplicates(files::APPOINTMENTS, &p.appointments, |r| &r.code);
+    c.duplicates(files::DRIVERS, &p.drivers, |r| &r.code);
+    c.duplicates(files::VEHICLES, &p.vehicles, |r| &r.code);
+    c.duplicates(files::AGENDA, &p.agenda, |r| &r.code);
     codes_across_kinds(&mut c, p, existing);
     last_visits_in_the_past(&mut c, p, today);
 
@@ -266,19 +267,26 @@ pub(crate) fn check(
     let professionals = known(recs(&p.professionals), e.professionals.iter(), |r| &r.code);
     let drivers = known(recs(&p.drivers), e.drivers.iter(), |r| &r.code);
 
-    const COMMUNE: (&str, &str) = ("commune", "communes.csv");
+    const COMMUNE: (&str, &str) = ("commune", files::COMMUNES);
     for l in &p.qpvs {
         let r = &l.record;
         let who = format!("QPV {}", r.code);
         c.reference(
-            "qpv.csv", l.line, "insee", &who, &r.commune, &communes, COMMUNE.0, COMMUNE.1,
+            files::QPVS,
+            l.line,
+            "insee",
+            &who,
+            &r.commune,
+            &communes,
+            COMMUNE.0,
+            COMMUNE.1,
         );
     }
     for l in &p.schools {
         let r = &l.record;
         let who = format!("école {}", r.code);
         c.reference(
-            "ecoles.csv",
+            files::SCHOOLS,
             l.line,
             "insee",
             &who,
@@ -292,7 +300,7 @@ pub(crate) fn check(
         let r = &l.record;
         let who = format!("lieu {}", r.code);
         c.reference(
-            "lieux.csv",
+            files::SITES,
             l.line,
             "insee",
             &who,
@@ -307,7 +315,7 @@ pub(crate) fn check(
         let who = format!("coordinatrice {}", r.code);
         for commune in &r.communes {
             c.reference(
-                "coordinateurs.csv",
+                files::COORDINATORS,
                 l.line,
                 "communes",
                 &who,
@@ -322,7 +330,7 @@ pub(crate) fn check(
         let r = &l.record;
         let who = format!("référent {}", r.code);
         c.reference(
-            "referents.csv",
+            files::REFERENTS,
             l.line,
             "insee",
             &who,
@@ -335,7 +343,7 @@ pub(crate) fn check(
             let code = crate::domain::Code::parse(&s.value).ok();
             match (s.kind, code) {
                 (SectorKind::Commune, Some(code)) => c.reference(
-                    "referents.csv",
+                    files::REFERENTS,
                     l.line,
                     "secteurs",
                     &who,
@@ -345,14 +353,14 @@ pub(crate) fn check(
                     COMMUNE.1,
                 ),
                 (SectorKind::Qpv, Some(code)) => c.reference(
-                    "referents.csv",
+                    files::REFERENTS,
                     l.line,
                     "secteurs",
                     &who,
                     &code,
                     &qpvs,
                     "QPV",
-                    "qpv.csv",
+                    files::QPVS,
                 ),
                 _ => {}
             }
@@ -361,13 +369,13 @@ pub(crate) fn check(
     for l in &p.families {
         let r = &l.record;
         let who = format!("famille {}", r.code);
-        let f = "familles.csv";
+        let f = files::FAMILIES;
         c.reference(
             f, l.line, "insee", &who, &r.commune, &communes, COMMUNE.0, COMMUNE.1,
         );
         if let Some(q) = &r.qpv {
             match qpv_commune.get(q) {
-                None => c.reference(f, l.line, "qpv", &who, q, &qpvs, "QPV", "qpv.csv"),
+                None => c.reference(f, l.line, "qpv", &who, q, &qpvs, "QPV", files::QPVS),
                 Some(commune) if *commune != r.commune => c.push(
                     f,
                     l.line,
@@ -382,7 +390,7 @@ pub(crate) fn check(
             }
         }
         if let MeetingPlace::Site(site) = &r.meeting_place {
-            c.reference(f, l.line, "lieu", &who, site, &sites, "lieu", "lieux.csv");
+            c.reference(f, l.line, "lieu", &who, site, &sites, "lieu", files::SITES);
         }
         if let Some((referent, _)) = &r.referent {
             c.reference(
@@ -393,7 +401,7 @@ pub(crate) fn check(
                 referent,
                 &referents,
                 "référent",
-                "referents.csv",
+                files::REFERENTS,
             );
         }
     }
@@ -401,37 +409,37 @@ pub(crate) fn check(
         let r = &l.record;
         let who = format!("enfant {}", r.code);
         c.reference(
-            "enfants.csv",
+            files::CHILDREN,
             l.line,
             "famille",
             &who,
             &r.family,
             &families,
             "famille",
-            "familles.csv",
+            files::FAMILIES,
         );
         if let Some(school) = &r.school {
             c.reference(
-                "enfants.csv",
+                files::CHILDREN,
                 l.line,
                 "ecole",
                 &who,
                 school,
                 &schools,
                 "école",
-                "ecoles.csv",
+                files::SCHOOLS,
             );
         }
     }
     for l in &p.eps {
         let r = &l.record;
         let who = format!("EPS {}", r.code);
-        let f = "eps.csv";
+        let f = files::EPS;
         c.reference(
             f, l.line, "insee", &who, &r.commune, &communes, COMMUNE.0, COMMUNE.1,
         );
         if let Some(q) = &r.qpv {
-            c.reference(f, l.line, "qpv", &who, q, &qpvs, "QPV", "qpv.csv");
+            c.reference(f, l.line, "qpv", &who, q, &qpvs, "QPV", files::QPVS);
         }
         c.reference(
             f,
@@ -441,10 +449,10 @@ pub(crate) fn check(
             &r.coordinator,
             &coordinators,
             "coordinatrice",
-            "coordinateurs.csv",
+            files::COORDINATORS,
         );
         if let Some(site) = &r.site {
-            c.reference(f, l.line, "lieu", &who, site, &sites, "lieu", "lieux.csv");
+            c.reference(f, l.line, "lieu", &who, site, &sites, "lieu", files::SITES);
         }
         for m in &r.members {
             c.reference(
@@ -455,7 +463,7 @@ pub(crate) fn check(
                 m,
                 &professionals,
                 "professionnel·le",
-                "professionnels.csv",
+                files::PROFESSIONALS,
             );
         }
     }
@@ -463,7 +471,7 @@ pub(crate) fn check(
     for l in &p.workshops {
         let r = &l.record;
         let who = format!("atelier {}", r.code);
-        let f = "ateliers.csv";
+        let f = files::WORKSHOPS;
         if let Some(commune) = &r.commune {
             c.reference(
                 f, l.line, "insee", &who, commune, &communes, COMMUNE.0, COMMUNE.1,
@@ -480,13 +488,13 @@ pub(crate) fn check(
             "professionnels.csv ou referents.csv",
         );
         for s in &r.sites {
-            c.reference(f, l.line, "lieux", &who, s, &sites, "lieu", "lieux.csv");
+            c.reference(f, l.line, "lieux", &who, s, &sites, "lieu", files::SITES);
         }
     }
     for l in &p.appointments {
         let r = &l.record;
         let who = format!("rendez-vous {}", r.code);
-        let f = "rendez_vous_sante.csv";
+        let f = files::APPOINTMENTS;
         c.reference(
             f,
             l.line,
@@ -495,7 +503,7 @@ pub(crate) fn check(
             &r.child,
             &children,
             "enfant",
-            "enfants.csv",
+            files::CHILDREN,
         );
         c.reference(
             f, l.line, "insee", &who, &r.commune, &communes, COMMUNE.0, COMMUNE.1,
@@ -505,7 +513,7 @@ pub(crate) fn check(
         let r = &l.record;
         let who = format!("chauffeur {}", r.code);
         c.reference(
-            "chauffeurs.csv",
+            files::DRIVERS,
             l.line,
             "insee",
             &who,
@@ -520,21 +528,21 @@ pub(crate) fn check(
         if let Some(d) = &r.driver {
             let who = format!("véhicule {}", r.code);
             c.reference(
-                "vehicules.csv",
+                files::VEHICLES,
                 l.line,
                 "chauffeur",
                 &who,
                 d,
                 &drivers,
                 "chauffeur",
-                "chauffeurs.csv",
+                files::DRIVERS,
             );
         }
     }
     for l in &p.agenda {
         let r = &l.record;
         let who = format!("engagement {}", r.code);
-        let f = "agenda.csv";
+        let f = files::AGENDA;
         c.reference(
             f,
             l.line,
@@ -543,10 +551,10 @@ pub(crate) fn check(
             &r.referent,
             &referents,
             "référent",
-            "referents.csv",
+            files::REFERENTS,
         );
         if let Some(site) = &r.site {
-            c.reference(f, l.line, "lieu", &who, site, &sites, "lieu", "lieux.csv");
+            c.reference(f, l.line, "lieu", &who, site, &sites, "lieu", files::SITES);
         }
         if let Some(family) = &r.family {
             c.reference(
@@ -557,7 +565,7 @@ pub(crate) fn check(
                 family,
                 &families,
                 "famille",
-                "familles.csv",
+                files::FAMILIES,
             );
         }
     }
@@ -575,7 +583,7 @@ pub(crate) fn check(
             let r = &l.record;
             let who = format!("trajet {} → {}", r.from, r.to);
             c.reference(
-                "trajets.csv",
+                files::TRAVEL,
                 l.line,
                 "from",
                 &who,
@@ -585,7 +593,7 @@ pub(crate) fn check(
                 "aucun fichier",
             );
             c.reference(
-                "trajets.csv",
+                files::TRAVEL,
                 l.line,
                 "to",
                 &who,
@@ -629,7 +637,7 @@ fn agenda_checks(
     referents: &BTreeSet<Code>,
     warnings: &mut Vec<Issue>,
 ) {
-    let f = "agenda.csv";
+    let f = files::AGENDA;
     // The family's référent after this import: the batch's record wins over the stored one.
     let mut followed_by: BTreeMap<&Code, Option<&Code>> = BTreeMap::new();
     for family in existing
@@ -691,7 +699,7 @@ fn agenda_checks(
         let now = l.record.referent.as_ref().map(|(r, _)| r);
         if now != Some(&stored.referent) {
             warnings.push(Issue {
-                file: "familles.csv".to_owned(),
+                file: files::FAMILIES.to_owned(),
                 line: Some(l.line),
                 column: Some("referent".to_owned()),
                 value: Some(now.map(ToString::to_string).unwrap_or_default()),
@@ -796,7 +804,7 @@ fn current_assignment_warnings(p: &Parsed, existing: &Territory, warnings: &mut 
             && !r.speaks(&f.language)
         {
             warnings.push(Issue {
-                file: "familles.csv".to_owned(),
+                file: files::FAMILIES.to_owned(),
                 line: Some(l.line),
                 column: Some("referent".to_owned()),
                 value: Some(code.to_string()),
@@ -813,7 +821,7 @@ fn current_assignment_warnings(p: &Parsed, existing: &Territory, warnings: &mut 
             && n > r.max_caseload
         {
             warnings.push(Issue {
-                file: "referents.csv".to_owned(),
+                file: files::REFERENTS.to_owned(),
                 line: None,
                 column: Some("charge_max".to_owned()),
                 value: Some(r.max_caseload.to_string()),

@@ -217,7 +217,9 @@ pub struct PlanProgress {
 ///
 /// # Errors
 /// [`PlanError::Data`] naming the record and field when the territory cannot be planned as it
-/// is (a day crossing a DST gap, an unknown site); [`PlanError::Solver`] for a solver failure.
+/// is (a day crossing a DST gap, an unknown site), or on field `semaine` when the territory's
+/// imported calendar does not cover the week ([`Holidays::check_week`]); [`PlanError::Solver`]
+/// for a solver failure.
 pub fn plan_week(
     territory: &Territory,
     options: &PlanOptions,
@@ -225,20 +227,11 @@ pub fn plan_week(
 ) -> Result<WeekOutcome, PlanError> {
     let started = Instant::now();
     let ctx = Context::new(territory, options.week, &options.travel)?;
-    let holidays = Holidays::reference();
-    // Planning on a day whose public holidays are unknown could put a visit on one.
-    for date in [options.week.monday(), options.week.sunday()] {
-        if !holidays.covers(date) {
-            return Err(PlanError::data(
-                options.week,
-                "semaine",
-                format!(
-                    "les jours fériés de {} ne sont pas connus (fixtures/reference/public_holidays_fr.csv)",
-                    chrono::Datelike::year(&date)
-                ),
-            ));
-        }
-    }
+    let holidays = Holidays::of(territory);
+    // Planning on a day whose holidays are unknown could put a visit on one.
+    holidays
+        .check_week(options.week)
+        .map_err(|message| PlanError::data(options.week, "semaine", message))?;
     let nf = ctx.families.len();
     let current: Vec<Option<usize>> = (0..nf).map(|f| ctx.current(f)).collect();
     let build::WorkingDays {

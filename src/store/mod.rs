@@ -15,6 +15,7 @@
 //! the schema needs: the import layer reports bad input to the user first; the errors here are the
 //! safety net.
 
+mod calendar;
 mod postgres;
 mod publication;
 mod queries;
@@ -66,31 +67,11 @@ impl EntityCounts {
     }
 }
 
-/// The file names of docs/data-format.md, in the order files are read and records written.
-pub const IMPORT_FILES: [&str; 16] = [
-    "communes.csv",
-    "qpv.csv",
-    "ecoles.csv",
-    "lieux.csv",
-    "coordinateurs.csv",
-    "referents.csv",
-    "familles.csv",
-    "enfants.csv",
-    "professionnels.csv",
-    "eps.csv",
-    "ateliers.csv",
-    "rendez_vous_sante.csv",
-    "chauffeurs.csv",
-    "vehicules.csv",
-    "agenda.csv",
-    "trajets.csv",
-];
-
-/// What an import did, per file, in the order of [`IMPORT_FILES`].
+/// What an import did, per file, in the order of [`crate::domain::files::FILES`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportCounts {
-    /// `(file name, counts)` for every file of [`IMPORT_FILES`], in that order (zero counts for a
-    /// file the batch had no record of).
+    /// `(file name, counts)` for every file of [`crate::domain::files::FILES`], in that order
+    /// (zero counts for a file the batch had no record of).
     pub files: Vec<(&'static str, EntityCounts)>,
 }
 
@@ -370,6 +351,16 @@ impl Store {
     pub async fn load_territory(&self) -> Result<Territory, StoreError> {
         let (territory, _) = on_backend!(self, load())?;
         Ok(territory)
+    }
+
+    /// The territory's calendar only: its settings, public and school holidays (what a plan's
+    /// week is checked against before it is queued), every other list empty.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when a stored zone does not parse back; [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn load_calendar(&self) -> Result<Territory, StoreError> {
+        on_backend!(self, load_calendar())
     }
 
     /// Stores a planned week: Parcours' plan as the next version of its week, and today's
@@ -839,6 +830,10 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
         "0005_appointment_address.sql",
         include_str!("../../migrations/sqlite/0005_appointment_address.sql"),
     ),
+    (
+        "0006_calendar.sql",
+        include_str!("../../migrations/sqlite/0006_calendar.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
@@ -860,6 +855,10 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0005_appointment_address.sql",
         include_str!("../../migrations/postgres/0005_appointment_address.sql"),
+    ),
+    (
+        "0006_calendar.sql",
+        include_str!("../../migrations/postgres/0006_calendar.sql"),
     ),
 ];
 

@@ -535,8 +535,29 @@ macro_rules! backend_queries {
                 vehicles: fetch(conn, q::SELECT_VEHICLES).await?,
                 agenda: fetch(conn, q::SELECT_AGENDA).await?,
                 travel: fetch(conn, q::SELECT_TRAVEL).await?,
+                calendar: load_calendar_with(conn).await?,
             };
             raw.into_domain()
+        }
+
+        async fn load_calendar_with(
+            conn: &mut $conn,
+        ) -> Result<$crate::store::calendar::RawCalendar, StoreError> {
+            use $crate::store::calendar as c;
+            Ok(c::RawCalendar {
+                settings: fetch(conn, c::SELECT_SETTINGS).await?,
+                public_holidays: fetch(conn, c::SELECT_PUBLIC_HOLIDAYS).await?,
+                school_holidays: fetch(conn, c::SELECT_SCHOOL_HOLIDAYS).await?,
+            })
+        }
+
+        pub(super) async fn load_calendar(pool: &Pool<$db>) -> Result<Territory, StoreError> {
+            let mut conn = pool.acquire().await?;
+            let mut territory = Territory::default();
+            load_calendar_with(&mut conn)
+                .await?
+                .into_domain(&mut territory)?;
+            Ok(territory)
         }
 
         pub(super) async fn load(
@@ -925,7 +946,7 @@ macro_rules! backend_queries {
             pool: &Pool<$db>,
         ) -> Result<Vec<(&'static str, u64)>, StoreError> {
             let mut counts = Vec::with_capacity(q::TABLES.len());
-            for table in q::TABLES {
+            for table in q::TABLES.into_iter().chain($crate::store::calendar::TABLES) {
                 let sql = format!("select count(*) from {table}");
                 let n: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
                     .fetch_one(pool)

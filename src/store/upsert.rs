@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use super::queries::{self as q, Col};
 use super::rows::{self, Value};
-use super::{EntityCounts, IMPORT_FILES, ImportCounts, StoreError, TravelOverride};
+use super::{EntityCounts, ImportCounts, StoreError, TravelOverride};
+use crate::domain::files::{self, FILES};
 use crate::domain::{Code, MeetingPlace, Territory};
 
 /// The rows of every table, as read, before conversion into domain types.
@@ -33,6 +34,7 @@ pub(super) struct RawTerritory {
     pub vehicles: Vec<rows::VehicleRow>,
     pub agenda: Vec<rows::AgendaRow>,
     pub travel: Vec<rows::TravelRow>,
+    pub calendar: super::calendar::RawCalendar,
 }
 
 /// Sorts rows by their first column (the code), as the database collation may not.
@@ -60,7 +62,7 @@ impl RawTerritory {
         let coordinator_communes = sorted_links(self.coordinator_communes);
         let eps_members = sorted_links(self.eps_members);
         let workshop_sites = sorted_links(self.workshop_sites);
-        let territory = Territory {
+        let mut territory = Territory {
             communes: convert(self.communes, |r| &r.0, rows::commune)?,
             qpvs: convert(self.qpvs, |r| &r.0, rows::qpv)?,
             schools: convert(self.schools, |r| &r.0, rows::school)?,
@@ -84,7 +86,9 @@ impl RawTerritory {
             drivers: convert(self.drivers, |r| &r.0, rows::driver)?,
             vehicles: convert(self.vehicles, |r| &r.0, rows::vehicle)?,
             agenda: convert(self.agenda, |r| &r.0, rows::agenda_entry)?,
+            ..Territory::default()
         };
+        self.calendar.into_domain(&mut territory)?;
         let mut travel: Vec<TravelOverride> = self
             .travel
             .into_iter()
@@ -316,7 +320,7 @@ pub(super) fn plan(
     let mut plan = Plan {
         statements: Vec::new(),
         counts: ImportCounts {
-            files: IMPORT_FILES
+            files: FILES
                 .iter()
                 .map(|f| (*f, EntityCounts::default()))
                 .collect(),
@@ -330,7 +334,7 @@ pub(super) fn plan(
             rows::commune_params(r)
         })?;
     }
-    w.finish("communes.csv");
+    w.finish(files::COMMUNES);
 
     let stored = index(&existing.qpvs, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "qpv", q::QPV);
@@ -340,7 +344,7 @@ pub(super) fn plan(
             rows::qpv_params(r)
         })?;
     }
-    w.finish("qpv.csv");
+    w.finish(files::QPVS);
 
     let stored = index(&existing.schools, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "school", q::SCHOOL);
@@ -350,7 +354,7 @@ pub(super) fn plan(
             rows::school_params(r)
         })?;
     }
-    w.finish("ecoles.csv");
+    w.finish(files::SCHOOLS);
 
     let stored = index(&existing.sites, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "neutral_site", q::SITE);
@@ -366,7 +370,7 @@ pub(super) fn plan(
             rows::site_params(r)
         })?;
     }
-    w.finish("lieux.csv");
+    w.finish(files::SITES);
 
     let stored = index(&existing.coordinators, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "coordinator", q::COORDINATOR);
@@ -379,7 +383,7 @@ pub(super) fn plan(
             w.list("coordinator_commune", "commune", &r.code, &r.communes)?;
         }
     }
-    w.finish("coordinateurs.csv");
+    w.finish(files::COORDINATORS);
 
     let stored = index(&existing.referents, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "referent", q::REFERENT);
@@ -389,7 +393,7 @@ pub(super) fn plan(
             rows::referent_params(r)
         })?;
     }
-    w.finish("referents.csv");
+    w.finish(files::REFERENTS);
 
     let stored = index(&existing.families, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "family", q::FAMILY);
@@ -405,7 +409,7 @@ pub(super) fn plan(
             rows::family_params(r)
         })?;
     }
-    w.finish("familles.csv");
+    w.finish(files::FAMILIES);
 
     let stored = index(&existing.children, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "child", q::CHILD);
@@ -416,7 +420,7 @@ pub(super) fn plan(
             rows::child_params(r)
         })?;
     }
-    w.finish("enfants.csv");
+    w.finish(files::CHILDREN);
 
     let stored = index(&existing.professionals, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "professional", q::PROFESSIONAL);
@@ -424,7 +428,7 @@ pub(super) fn plan(
         let stored = stored.get(r.code.as_str()).copied();
         w.record(&r.code, r, stored, || rows::professional_params(r))?;
     }
-    w.finish("professionnels.csv");
+    w.finish(files::PROFESSIONALS);
 
     let stored = index(&existing.eps, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "eps", q::EPS);
@@ -448,7 +452,7 @@ pub(super) fn plan(
             w.list("eps_member", "professional", &r.code, &r.members)?;
         }
     }
-    w.finish("eps.csv");
+    w.finish(files::EPS);
 
     let stored = index(&existing.workshops, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "workshop", q::WORKSHOP);
@@ -473,7 +477,7 @@ pub(super) fn plan(
             w.list("workshop_site", "neutral_site", &r.code, &r.sites)?;
         }
     }
-    w.finish("ateliers.csv");
+    w.finish(files::WORKSHOPS);
 
     let stored = index(&existing.appointments, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "health_appointment", q::APPOINTMENT);
@@ -495,7 +499,7 @@ pub(super) fn plan(
         let stored = stored.get(r.code.as_str()).copied();
         w.record(&r.code, r, stored, || rows::appointment_params(r))?;
     }
-    w.finish("rendez_vous_sante.csv");
+    w.finish(files::APPOINTMENTS);
 
     let stored = index(&existing.drivers, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "driver", q::DRIVER);
@@ -505,7 +509,7 @@ pub(super) fn plan(
             rows::driver_params(r)
         })?;
     }
-    w.finish("chauffeurs.csv");
+    w.finish(files::DRIVERS);
 
     let stored = index(&existing.vehicles, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "vehicle", q::VEHICLE);
@@ -515,7 +519,7 @@ pub(super) fn plan(
             rows::vehicle_params(r)
         })?;
     }
-    w.finish("vehicules.csv");
+    w.finish(files::VEHICLES);
 
     let stored = index(&existing.agenda, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "agenda_entry", q::AGENDA);
@@ -528,9 +532,10 @@ pub(super) fn plan(
             rows::agenda_params(r)
         })?;
     }
-    w.finish("agenda.csv");
+    w.finish(files::AGENDA);
 
     plan_travel(&mut plan, existing_travel, travel)?;
+    super::calendar::plan(existing, batch, &mut plan)?;
     Ok(plan)
 }
 
@@ -575,7 +580,7 @@ fn plan_travel(
         .counts
         .files
         .iter_mut()
-        .find(|(name, _)| *name == "trajets.csv")
+        .find(|(name, _)| *name == files::TRAVEL)
     {
         entry.1 = counts;
     }

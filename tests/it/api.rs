@@ -380,7 +380,8 @@ fn a_plan_is_a_job_a_coordinator_starts_follows_and_publishes_on(team: Team) {
     assert_eq!(job["version"], 2);
     assert!(job["report"]["plan"]["visits_placed"].as_u64().unwrap() > 0);
     assert!(job["report"]["comparison"]["baseline"].is_object());
-    // A week whose public holidays are not known is refused at once, with the reason in French.
+    // A week the imported calendar does not cover (its school holidays are known up to the
+    // summer of 2028) is refused at once, naming the missing days in French.
     let unknown_holidays = call(
         &server,
         "POST",
@@ -389,10 +390,15 @@ fn a_plan_is_a_job_a_coordinator_starts_follows_and_publishes_on(team: Team) {
         None,
     );
     assert_eq!(unknown_holidays.status, 422, "{}", unknown_holidays.body);
+    let error: serde_json::Value = serde_json::from_str(&unknown_holidays.body).unwrap();
+    assert_eq!(error["fields"][0]["field"], "week", "{error}");
+    let message = error["fields"][0]["message"].as_str().unwrap();
     assert!(
-        unknown_holidays.body.contains("jours fériés"),
-        "{}",
-        unknown_holidays.body
+        message.contains(
+            "le calendrier importé ne couvre pas du 2029-03-05 au 2029-03-11 : importer les \
+             vacances scolaires de la zone B de cette période"
+        ),
+        "{message}"
     );
     let publish = "/api/v1/weeks/2026-W49/publish?version=2";
     let published = call(&server, "POST", publish, &team.coordinator, None);

@@ -76,19 +76,22 @@ fn the_committed_reference_territory_is_what_the_generator_writes_for_seed_67() 
             f.name
         );
     }
-    let on_disk = std::fs::read_dir(fixture("territory"))
+    // The calendar is real data, committed beside the generated files, not generated.
+    let mut on_disk: Vec<String> = std::fs::read_dir(fixture("territory"))
         .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "csv")
-        })
-        .count();
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".csv"))
+        .collect();
+    on_disk.sort();
+    let mut expected: Vec<String> = files
+        .iter()
+        .map(|f| f.name)
+        .chain(parcours::domain::files::CALENDAR_FILES)
+        .map(str::to_owned)
+        .collect();
+    expected.sort();
     assert_eq!(
-        on_disk,
-        files.len(),
-        "stray CSV files in fixtures/territory"
+        on_disk, expected,
+        "stray or missing CSV files in fixtures/territory"
     );
 }

@@ -147,6 +147,10 @@ bad_cases! {
     insee_not_five_digits: "communes.csv", 2, "insee", "« douze » n'est pas un code INSEE";
     code_of_another_kind: "familles.csv", 2, "code", "le code R-01 est déjà celui d'un référent";
     last_visit_in_the_future: "familles.csv", 2, "derniere_visite", "est dans le futur";
+    school_holidays_resuming_before_they_start: "vacances_scolaires.csv", 5, "reprise", "la reprise des cours (2027-02-08) doit venir après le premier jour de vacances (2027-02-20)";
+    overlapping_school_holidays: "vacances_scolaires.csv", 7, "debut", "zone B : « Pont de l'Ascension » (du 2027-05-07 à la reprise du 2027-05-10) chevauche « Vacances de printemps » (ligne 6";
+    unknown_school_zone: "territoire.csv", 2, "zone", "« D » n'est pas une zone de vacances scolaires (A, B ou C)";
+    public_holiday_twice: "jours_feries.csv", 12, "date", "le 2026-11-11 est déjà un jour férié de ce fichier (ligne 11)";
 }
 
 #[test]

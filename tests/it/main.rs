@@ -4,6 +4,7 @@
 mod api;
 mod api_limits;
 mod bench;
+mod calendar;
 mod demo;
 mod feeds;
 mod helpers;

@@ -470,12 +470,19 @@ fn a_working_day_across_the_spring_dst_gap_is_refused_naming_the_referent() {
 }
 
 #[test]
-fn a_week_beyond_the_known_public_holidays_is_refused_and_nothing_is_stored() {
+fn a_week_beyond_the_imported_calendar_is_refused_and_nothing_is_stored() {
     let (_dir, url) = imported();
     let out = parcours(&["plan", "--week", "2029-W10", "--quiet"], &url);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("jours fériés de 2029"), "{err}");
+    assert!(
+        err.contains(
+            "2029-W10, semaine : le calendrier importé ne couvre pas du 2029-03-05 au 2029-03-11 \
+             : importer les vacances scolaires de la zone B de cette période \
+             (vacances_scolaires.csv ne les donne que du 2024-07-06 au 2028-08-31)"
+        ),
+        "{err}"
+    );
     let export = parcours(
         &["export", "--week", "2029-W10", "--out", "/nonexistent"],
         &url,
