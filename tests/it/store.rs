@@ -67,7 +67,7 @@ async fn migrations_run_twice_and_create_every_table(store: Store) {
 
     // Assert
     let counts = table_counts(&store).await;
-    assert_eq!(counts.len(), 24, "{counts:?}");
+    assert_eq!(counts.len(), 27, "{counts:?}");
     assert!(counts.iter().all(|(_, n)| *n == 0), "{counts:?}");
     assert_eq!(store.load_territory().await.unwrap(), Territory::default());
 }
@@ -1142,6 +1142,80 @@ async fn a_stored_plan_version_loads_back_by_number(store: Store) {
     );
 }
 
+/// `jours_feries.csv` and `vacances_scolaires.csv` as an import batch.
+fn calendar(public: &str, school: &str) -> Territory {
+    let source = parcours::import::Source::from_files(vec![
+        (
+            "territoire.csv".to_owned(),
+            b"nom;zone\nPRE de Montauban;C\n".to_vec(),
+        ),
+        (
+            "jours_feries.csv".to_owned(),
+            format!("date;nom\n{public}").into_bytes(),
+        ),
+        (
+            "vacances_scolaires.csv".to_owned(),
+            format!("zone;nom;debut;reprise\n{school}").into_bytes(),
+        ),
+    ]);
+    let validation = validate(
+        &source,
+        &Territory::default(),
+        parcours::fixtures::REFERENCE_MONDAY,
+    );
+    assert!(validation.is_valid(), "{:?}", validation.errors);
+    validation.batch().clone()
+}
+
+async fn the_calendar_replaces_the_years_and_zones_it_lists_and_keeps_the_others(store: Store) {
+    // Arrange: 2026 and 2027 public holidays, zones B and C's Christmas holidays.
+    let first = calendar(
+        "2026-12-25;Noël\n2027-01-01;Jour de l'an\n2027-12-25;Noël\n",
+        "B;Vacances de Noël;2026-12-19;2027-01-04\nC;Vacances de Noël;2026-12-19;2027-01-04\n\
+         C;Vacances d'hiver;2027-02-06;2027-02-22\n",
+    );
+    store.apply_import(&first, &[]).await.unwrap();
+
+    // Act: 2027 again without its Christmas, zone C again with its winter holidays corrected.
+    let mut second = calendar(
+        "2027-01-01;Jour de l'an\n",
+        "C;Vacances de Noël;2026-12-19;2027-01-04\nC;Vacances d'hiver;2027-02-06;2027-02-23\n",
+    );
+    second.settings = None;
+    let counts = store.apply_import(&second, &[]).await.unwrap();
+
+    // Assert
+    let c = counts.get("jours_feries.csv").unwrap();
+    assert_eq!((c.added, c.updated, c.unchanged), (0, 0, 1));
+    let c = counts.get("vacances_scolaires.csv").unwrap();
+    assert_eq!((c.added, c.updated, c.unchanged), (0, 1, 1));
+    let t = store.load_territory().await.unwrap();
+    let dates: Vec<String> = t
+        .public_holidays
+        .iter()
+        .map(|h| h.date.to_string())
+        .collect();
+    assert_eq!(dates, ["2026-12-25", "2027-01-01"]);
+    let school: Vec<(String, String)> = t
+        .school_holidays
+        .iter()
+        .map(|h| (h.zone.to_string(), h.resume.to_string()))
+        .collect();
+    assert_eq!(
+        school,
+        [
+            ("B".to_owned(), "2027-01-04".to_owned()),
+            ("C".to_owned(), "2027-01-04".to_owned()),
+            ("C".to_owned(), "2027-02-23".to_owned())
+        ]
+    );
+    assert_eq!(t.settings.unwrap().zone.to_string(), "C");
+    assert_eq!(
+        store.load_calendar().await.unwrap().school_holidays,
+        t.school_holidays
+    );
+}
+
 contract! {
     a_plan_is_stored_as_a_new_version_and_the_last_one_loads_back,
     a_stored_plan_version_loads_back_by_number,
@@ -1166,4 +1240,5 @@ contract! {
     travel_times_are_upserted_by_pair,
     agenda_entries_and_fixed_referents_are_upserted_by_code,
     an_agenda_entry_naming_an_unknown_family_is_refused_and_nothing_is_written,
+    the_calendar_replaces_the_years_and_zones_it_lists_and_keeps_the_others,
 }
