@@ -163,3 +163,25 @@ pub struct Territory {
     /// School holidays of every zone imported, by zone then start.
     pub school_holidays: Vec<SchoolHoliday>,
 }
+
+impl Territory {
+    /// Family `code`, if it is followed.
+    pub fn family(&self, code: &Code) -> Option<&Family> {
+        self.families.iter().find(|f| &f.code == code)
+    }
+
+    /// The name of commune `insee`, if it was imported.
+    pub fn commune_name(&self, insee: &Code) -> Option<&str> {
+        self.communes
+            .iter()
+            .find(|c| &c.insee == insee)
+            .map(|c| c.name.as_str())
+    }
+
+    /// The health appointments that need a ride (aide à la mobilité), by start, then code.
+    pub fn rides(&self) -> Vec<&HealthAppointment> {
+        let mut rides: Vec<_> = self.appointments.iter().filter(|a| a.needs_ride).collect();
+        rides.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.code.cmp(&b.code)));
+        rides
+    }
+}

@@ -1,9 +1,13 @@
-//! Extractors: who calls (`Caller`, from the bearer token; [`only`] checks her role before the
-//! body is read), a JSON body (`AppJson`) and a query string (`AppQuery`) whose rejections are
-//! our errors, in French, naming the field (issue 13).
+//! Extractors: who calls (`Caller`, from the bearer token; [`guard`] checks her role, as the
+//! operation's document names it, before the body is read), a JSON body (`AppJson`) and a
+//! query string (`AppQuery`) whose rejections are our errors, in French, naming the field
+//! (issue 13).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -66,36 +70,88 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// Middleware for a coordinators' route that reads a body: see [`only`].
-pub(super) async fn coordinators(
-    state: State<AppState>,
+/// Who may call each operation: the roles its OpenAPI `security` names (scopes of the `bearer`
+/// scheme), by method and route. None listed: any valid token.
+#[derive(Clone)]
+pub(super) struct Guard {
+    state: AppState,
+    roles: Arc<BTreeMap<(String, String), Vec<Role>>>,
+}
+
+impl Guard {
+    /// The roles of every operation of `doc` that has a `security`.
+    pub(super) fn new(state: AppState, doc: &utoipa::openapi::OpenApi) -> Guard {
+        let mut roles = BTreeMap::new();
+        for (path, item) in &doc.paths.paths {
+            let operations = [
+                ("GET", &item.get),
+                ("PUT", &item.put),
+                ("POST", &item.post),
+                ("DELETE", &item.delete),
+                ("PATCH", &item.patch),
+            ];
+            for (method, operation) in operations {
+                let Some(security) = operation.as_ref().and_then(|o| o.security.as_ref()) else {
+                    continue;
+                };
+                let scopes = serde_json::to_value(security).expect("BUG: plain JSON");
+                let admitted = scopes[0]["bearer"]
+                    .as_array()
+                    .expect("BUG: an operation's security is the bearer scheme")
+                    .iter()
+                    .map(|key| {
+                        key.as_str()
+                            .and_then(|k| Role::parse(k).ok())
+                            .expect("BUG: a bearer scope is a role's key")
+                    })
+                    .collect();
+                roles.insert((method.to_owned(), path.clone()), admitted);
+            }
+        }
+        Guard {
+            state,
+            roles: Arc::new(roles),
+        }
+    }
+}
+
+/// Middleware of every route: an operation whose document names a `security` answers 401 or 403
+/// unless the caller has one of its roles ([`only`]). The others (`/health`, a method the route
+/// does not answer) go on.
+pub(super) async fn guard(
+    State(guard): State<Guard>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    only(&[Role::Coordinator], state, request, next).await
+    let method = match request.method().as_str() {
+        "HEAD" => "GET",
+        other => other,
+    };
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned());
+    let roles = route.and_then(|r| guard.roles.get(&(method.to_owned(), r)));
+    match roles {
+        Some(roles) => only(roles, &guard.state, request, next).await,
+        None => Ok(next.run(request).await),
+    }
 }
 
-/// Middleware for a route of coordinators and référents that reads a body: see [`only`].
-pub(super) async fn coordinators_and_referents(
-    state: State<AppState>,
-    request: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    only(&[Role::Coordinator, Role::Referent], state, request, next).await
-}
-
-/// 401 or 403 unless the caller has one of `roles`, decided before a byte of the body is read,
-/// so that a wrong role gets 403 whatever it sends (issue 13). The handler finds the caller
-/// again without a second lookup, and checks her role itself as before.
+/// 401 or 403 unless the caller has one of `roles` (any role if empty), decided before a byte
+/// of the body is read, so that a wrong role gets 403 whatever it sends (issue 13). The handler
+/// finds the caller again without a second lookup.
 async fn only(
-    roles: &'static [Role],
-    State(state): State<AppState>,
+    roles: &[Role],
+    state: &AppState,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
     let (mut parts, body) = request.into_parts();
-    let caller = Caller::from_request_parts(&mut parts, &state).await?;
-    caller.require(roles)?;
+    let caller = Caller::from_request_parts(&mut parts, state).await?;
+    if !roles.is_empty() {
+        caller.require(roles)?;
+    }
     parts.extensions.insert(caller);
     Ok(next.run(Request::from_parts(parts, body)).await)
 }

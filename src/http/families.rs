@@ -8,8 +8,11 @@ use axum::extract::{Path, State};
 use axum::http::header::{ETAG, IF_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::FieldIssue;
 use super::extract::{AppJson, Caller};
@@ -34,11 +37,11 @@ pub(super) struct FamilyDto {
     meeting_place: String,
     language: String,
     referent: Option<String>,
-    /// Followed by its référent since (`YYYY-MM-DD`).
-    referent_since: Option<String>,
+    /// Followed by its référent since.
+    referent_since: Option<NaiveDate>,
     referent_pinned: bool,
     frequency: String,
-    last_visit: Option<String>,
+    last_visit: Option<NaiveDate>,
     visit_minutes: u32,
 }
 
@@ -56,10 +59,10 @@ pub(super) fn dto(f: &Family) -> FamilyDto {
         },
         language: f.language.code().to_owned(),
         referent: f.referent.as_ref().map(|(r, _)| r.to_string()),
-        referent_since: f.referent.as_ref().map(|(_, d)| d.to_string()),
+        referent_since: f.referent.as_ref().map(|(_, d)| *d),
         referent_pinned: f.referent_pinned,
         frequency: f.frequency.key().to_owned(),
-        last_visit: f.last_visit.map(|d| d.to_string()),
+        last_visit: f.last_visit,
         visit_minutes: f.visit_minutes,
     }
 }
@@ -86,10 +89,13 @@ pub(super) struct FamilyInput {
     language: Option<String>,
     referent: Option<String>,
     /// `YYYY-MM-DD`, with `referent`.
+    #[schema(format = Date)]
     referent_since: Option<String>,
     referent_pinned: Option<bool>,
     /// `hebdomadaire`, `quinzaine` or `mensuelle`.
     frequency: String,
+    /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     last_visit: Option<String>,
     visit_minutes: Option<u32>,
 }
@@ -152,12 +158,17 @@ fn code_of(code: &str) -> Result<Code, ApiError> {
     Code::parse(code).map_err(|_| ApiError::NotFound)
 }
 
+/// `GET` and `PUT /api/v1/families/{code}`.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(get, put))
+}
+
 /// A family's record and its version.
 #[utoipa::path(
     get,
     path = "/api/v1/families/{code}",
-    params(("code" = String, Path, description = "The family's code, `F-0001`")),
-    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The family's code, `F-0001`", example = "F-0001")),
+    security(("bearer" = ["coordinator"])),
     responses(
         (status = 200, description = "The family; `ETag` is its version", body = FamilyDto,
          headers(("ETag" = String, description = "Send it back as If-Match to update"))),
@@ -174,11 +185,7 @@ pub(super) async fn get(
     caller.require(&[Role::Coordinator])?;
     let code = code_of(&code)?;
     let territory = state.store.load_territory().await?;
-    let family = territory
-        .families
-        .iter()
-        .find(|f| f.code == code)
-        .ok_or(ApiError::NotFound)?;
+    let family = territory.family(&code).ok_or(ApiError::NotFound)?;
     Ok(with_etag(StatusCode::OK, family))
 }
 
@@ -196,11 +203,11 @@ fn with_etag(status: StatusCode, family: &Family) -> Response {
     put,
     path = "/api/v1/families/{code}",
     params(
-        ("code" = String, Path, description = "The family's code, `F-0001`"),
+        ("code" = String, Path, description = "The family's code, `F-0001`", example = "F-0001"),
         ("If-Match" = Option<String>, Header, description = "The ETag read: required to update"),
     ),
     request_body = FamilyInput,
-    security(("bearer" = [])),
+    security(("bearer" = ["coordinator"])),
     responses(
         (status = 200, description = "Updated", body = FamilyDto),
         (status = 201, description = "Created", body = FamilyDto),
@@ -246,7 +253,7 @@ pub(super) async fn put(
                 .collect(),
         ));
     }
-    let stored = existing.families.iter().find(|f| f.code == code);
+    let stored = existing.family(&code);
     if stored.is_some() && if_match.is_none() {
         return Err(ApiError::PreconditionRequired);
     }
@@ -254,8 +261,7 @@ pub(super) async fn put(
     // still absent, for a creation).
     let expected = if_match.clone();
     let conflict = |t: &Territory| {
-        let now = t.families.iter().find(|f| f.code == code);
-        let same = match (&expected, now) {
+        let same = match (&expected, t.family(&code)) {
             (Some(tag), Some(f)) => *tag == etag(f),
             (None, None) => true,
             _ => false,
@@ -281,9 +287,7 @@ pub(super) async fn put(
     }
     let saved = state.store.load_territory().await?;
     let family = saved
-        .families
-        .iter()
-        .find(|f| f.code == code)
+        .family(&code)
         .ok_or_else(|| ApiError::Internal(format!("{code} not found after its write")))?;
     let status = if stored.is_some() {
         StatusCode::OK

@@ -20,16 +20,16 @@ use super::{families, jobs, subscriptions, visits};
 use crate::domain::{Code, Territory};
 use crate::import::{self, Source};
 
-/// The JSON request bodies of the API.
+/// The JSON request bodies of the API ([`Body::operation`] names the operation of each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Body {
-    /// `PUT /api/v1/families/{code}`.
+    /// A family's record.
     Family,
-    /// `POST /api/v1/feed-subscriptions`.
+    /// Whose calendar to subscribe to.
     Subscription,
-    /// `POST /api/v1/weeks/{week}/plans` (optional settings).
+    /// A plan's optional settings.
     PlanSettings,
-    /// `POST /api/v1/weeks/{week}/visits/{family}`.
+    /// What became of a visit.
     VisitReport,
 }
 
@@ -41,6 +41,16 @@ impl Body {
         Body::PlanSettings,
         Body::VisitReport,
     ];
+
+    /// The operation that reads it: method and path, as the OpenAPI document names them.
+    pub fn operation(self) -> (&'static str, &'static str) {
+        match self {
+            Body::Family => ("put", "/api/v1/families/{code}"),
+            Body::Subscription => ("post", "/api/v1/feed-subscriptions"),
+            Body::PlanSettings => ("post", "/api/v1/weeks/{week}/plans"),
+            Body::VisitReport => ("post", "/api/v1/weeks/{week}/visits/{family}"),
+        }
+    }
 }
 
 /// The family code a fuzzed family body is written to (a new family of `existing`).
@@ -130,6 +140,29 @@ mod tests {
         )
         .batch()
         .clone()
+    }
+
+    #[test]
+    fn every_operation_of_the_document_that_reads_a_body_has_its_fuzzed_body() {
+        let doc = serde_json::to_value(crate::http::openapi()).unwrap();
+        let mut reading = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                if operation.get("requestBody").is_some() {
+                    reading.push((method.clone(), path.clone()));
+                }
+            }
+        }
+        let mut fuzzed: Vec<_> = Body::ALL
+            .iter()
+            .map(|b| {
+                let (method, path) = b.operation();
+                (method.to_owned(), path.to_owned())
+            })
+            .collect();
+        reading.sort();
+        fuzzed.sort();
+        assert_eq!(fuzzed, reading);
     }
 
     #[test]

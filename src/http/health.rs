@@ -4,6 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiError, AppState};
 
@@ -14,6 +16,11 @@ pub(super) struct Health {
     status: &'static str,
     /// `SQLite` or `PostgreSQL`.
     database: &'static str,
+}
+
+/// `GET /health`.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(health))
 }
 
 /// 200 `{"status":"ok","database":"SQLite"}` when a query goes through, 503 otherwise.

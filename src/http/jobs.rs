@@ -17,6 +17,8 @@ use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Caller;
 use super::{ApiError, AppState};
@@ -199,13 +201,20 @@ fn plannable(text: &str, holidays: &Holidays) -> Result<IsoWeek, ApiError> {
     Ok(week)
 }
 
+/// `POST /api/v1/weeks/{week}/plans`, `GET` and `DELETE /api/v1/jobs/{id}`.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(start))
+        .routes(routes!(status, cancel))
+}
+
 /// Plan a week: returns at once with the job's number; `GET /api/v1/jobs/{id}` follows it.
 #[utoipa::path(
     post,
     path = "/api/v1/weeks/{week}/plans",
-    params(("week" = String, Path, description = "ISO week, `2026-W49`: one that does not exist, or that the imported calendar does not cover, is a 422", pattern = r"^[0-9]{4}-W[0-9]{2}$")),
+    params(("week" = String, Path, description = "ISO week, `2026-W49`: one that does not exist, or that the imported calendar does not cover, is a 422", pattern = r"^[0-9]{4}-W[0-9]{2}$", example = "2026-W49")),
     request_body(content = NewPlan, description = "Optional settings", content_type = "application/json"),
-    security(("bearer" = [])),
+    security(("bearer" = ["coordinator"])),
     responses(
         (status = 202, description = "Queued", body = JobDto),
         (status = 400, description = "Malformed JSON", body = super::error::ErrorBody),
@@ -333,8 +342,8 @@ async fn run(state: AppState, id: u64, mut options: PlanOptions) {
 #[utoipa::path(
     get,
     path = "/api/v1/jobs/{id}",
-    params(("id" = u64, Path, description = "The job's number")),
-    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The job's number", example = 1)),
+    security(("bearer" = ["coordinator"])),
     responses(
         (status = 200, description = "The job", body = JobDto),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),
@@ -358,8 +367,8 @@ pub(super) async fn status(
 #[utoipa::path(
     delete,
     path = "/api/v1/jobs/{id}",
-    params(("id" = u64, Path, description = "The job's number")),
-    security(("bearer" = [])),
+    params(("id" = u64, Path, description = "The job's number", example = 1)),
+    security(("bearer" = ["coordinator"])),
     responses(
         (status = 202, description = "Cancelling (or already finished: see its status)", body = JobDto),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),

@@ -3,7 +3,10 @@
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::AppState;
 use super::extract::Caller;
 
 /// The caller.
@@ -13,6 +16,11 @@ pub(super) struct Me {
     person: String,
     /// `coordinator`, `referent` or `logistics`.
     role: String,
+}
+
+/// `GET /api/v1/me`.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(me))
 }
 
 /// Who am I.

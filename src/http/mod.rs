@@ -1,6 +1,6 @@
 //! The HTTP server (`parcours serve`): the calendar feeds référents subscribe to, a health check,
-//! and the JSON API under `/api/v1` (bearer tokens, one role each; its OpenAPI 3 document at
-//! `/api/openapi.json`, generated from the handlers).
+//! and the JSON API under `/api/v1` (bearer tokens, one role each; its OpenAPI 3.1 document at
+//! `/api/openapi.json`, generated from the handlers' route list).
 //!
 //! [`router`] is pure, for tests that call it directly; [`serve`] runs it on a bound listener
 //! until a shutdown future completes (STYLE.md §6), with the [`ConnectionLimits`] that keep a
@@ -37,7 +37,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse as _, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::get;
 use chrono::{DateTime, Utc};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -47,6 +47,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ErrorBody, FieldIssue};
 pub use extract::{AppJson, AppQuery, Caller};
@@ -138,10 +140,15 @@ impl AppState {
 /// Every route, with tracing, a request timeout and a body size limit; every error answered
 /// in [`ErrorBody`]'s JSON shape but the bare 404s.
 ///
-/// The routes that read a body check the caller's role first (issue 13): a wrong role gets 403
-/// whatever it sends, before a byte of its body is read.
+/// The API's operations are declared once, by their handlers' `#[utoipa::path]` (method, path,
+/// roles), and registered with `routes!` in each resource's `router()`: the router and the
+/// OpenAPI document served at `/api/openapi.json` both come from that one list. Each operation
+/// checks the caller's role, as its `security` names it, before its handler runs (issue 13: a
+/// wrong role gets 403 whatever it sends, before a byte of its body is read).
 pub fn router(state: AppState) -> Router {
-    let coordinators = || middleware::from_fn_with_state(state.clone(), extract::coordinators);
+    let (api, doc) = operations().split_for_parts();
+    let doc = openapi::finish(doc);
+    let guard = extract::Guard::new(state.clone(), &doc);
     let counter = Arc::new(AtomicU64::new(0));
     // Calendar apps poll the feeds all day: their answers are logged at debug level (failures
     // still show as errors), the API's at info.
@@ -150,44 +157,9 @@ pub fn router(state: AppState) -> Router {
         Level::DEBUG,
         counter.clone(),
     );
-    let api = Router::new()
-        .route("/health", get(health::health))
-        .route("/api/openapi.json", get(openapi::document))
-        .route("/api/v1/me", get(me::me))
-        .route("/api/v1/territory", get(territory::territory))
-        .route("/api/v1/rides", get(rides::rides))
-        .route(
-            "/api/v1/families/{code}",
-            get(families::get).merge(put(families::put).route_layer(coordinators())),
-        )
-        .route(
-            "/api/v1/weeks/{week}/publish",
-            post(weeks::publish).route_layer(coordinators()),
-        )
-        .route(
-            "/api/v1/weeks/{week}/plans",
-            post(jobs::start).route_layer(coordinators()),
-        )
-        .route(
-            "/api/v1/weeks/{week}/visits/{family}",
-            post(visits::update).route_layer(middleware::from_fn_with_state(
-                state.clone(),
-                extract::coordinators_and_referents,
-            )),
-        )
-        .route("/api/v1/jobs/{id}", get(jobs::status).delete(jobs::cancel))
-        .route(
-            "/api/v1/weeks/{week}/referents/{code}",
-            get(weeks::referent_week),
-        )
-        .route(
-            "/api/v1/feed-subscriptions",
-            post(subscriptions::create).route_layer(coordinators()),
-        )
-        .route(
-            "/api/v1/feed-subscriptions/{id}",
-            delete(subscriptions::revoke),
-        );
+    let api = api
+        .route_layer(middleware::from_fn_with_state(guard, extract::guard))
+        .route("/api/openapi.json", openapi::served(&doc));
     feeds
         .merge(traced(api, Level::INFO, counter))
         .with_state(state)
@@ -197,6 +169,25 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(middleware::from_fn(errors_as_json))
+}
+
+/// The OpenAPI 3.1 document of the API, as `/api/openapi.json` serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    openapi::finish(operations().into_openapi())
+}
+
+/// The API's operations, resource by resource: the one route list.
+fn operations() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(health::router())
+        .merge(me::router())
+        .merge(territory::router())
+        .merge(rides::router())
+        .merge(families::router())
+        .merge(weeks::router())
+        .merge(jobs::router())
+        .merge(visits::router())
+        .merge(subscriptions::router())
 }
 
 /// A path that does not decode to UTF-8 names nothing here: a bare 404, like any unknown

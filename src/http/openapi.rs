@@ -1,38 +1,32 @@
-//! The OpenAPI 3 document of the API, generated from the handlers (`/api/openapi.json`).
-//! What every operation reading a body may answer besides its own statuses (400, 413, 422:
-//! the one error shape) is added here, so that the document stays true (issue 13).
+//! The OpenAPI 3.1 document of the API (`/api/openapi.json`): its paths come from the route
+//! list (`super::operations`), this file adds the rest. What every operation reading a body may
+//! answer besides its own statuses (400, 413, 422: the one error shape) is added here, so that
+//! the document stays true (issue 13).
 
-use axum::Json;
+use axum::body::Bytes;
+use axum::http::header::CONTENT_TYPE;
+use axum::routing::{MethodRouter, get};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use super::AppState;
+
 #[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Parcours API",
-        description = "Planning for Programme de Réussite Éducative teams: territory, plans, publication, calendar feeds.",
-        version = "1"
-    ),
-    paths(
-        super::health::health,
-        super::me::me,
-        super::territory::territory,
-        super::rides::rides,
-        super::families::get,
-        super::families::put,
-        super::weeks::publish,
-        super::jobs::start,
-        super::jobs::status,
-        super::jobs::cancel,
-        super::weeks::referent_week,
-        super::visits::update,
-        super::subscriptions::create,
-        super::subscriptions::revoke,
-    ),
-    modifiers(&Bearer, &BodyErrors)
-)]
+#[openapi(info(
+    title = "Parcours API",
+    description = "Planning for Programme de Réussite Éducative teams: territory, plans, publication, calendar feeds.",
+    version = "1"
+))]
 pub(super) struct ApiDoc;
+
+/// `doc`, the routes' document, with what no single handler says: the bearer scheme and the
+/// errors of every operation that reads a body.
+pub(super) fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    Bearer.modify(&mut doc);
+    BodyErrors.modify(&mut doc);
+    doc
+}
 
 struct Bearer;
 
@@ -41,7 +35,16 @@ impl Modify for Bearer {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A person's token (`parcours user add`). An operation's scopes are the \
+                         roles it admits (`coordinator`, `referent`, `logistics`); none listed: \
+                         any role.",
+                    ))
+                    .build(),
+            ),
         );
     }
 }
@@ -86,18 +89,20 @@ impl Modify for BodyErrors {
     }
 }
 
-/// The document.
-pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// `GET /api/openapi.json`: `doc`, serialised once.
+pub(super) fn served(doc: &utoipa::openapi::OpenApi) -> MethodRouter<AppState> {
+    let body = Bytes::from(serde_json::to_vec(doc).expect("BUG: the document is plain JSON"));
+    get(move || {
+        let body = body.clone();
+        async move { ([(CONTENT_TYPE, "application/json")], body) }
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn every_operation_reading_a_body_documents_400_413_and_422() {
-        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let doc = serde_json::to_value(super::super::openapi()).unwrap();
         let mut checked = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, operation) in item.as_object().unwrap() {

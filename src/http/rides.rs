@@ -6,12 +6,15 @@
 
 use axum::Json;
 use axum::extract::State;
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Caller;
 use super::{ApiError, AppState};
-use crate::domain::Role;
+use crate::domain::{HealthAppointment, Role};
 
 /// A ride to book.
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,18 +32,23 @@ pub(super) struct RideDto {
     /// The care place's name, for coordinators only: it often names the kind of care.
     #[serde(skip_serializing_if = "Option::is_none")]
     place_name: Option<String>,
-    /// RFC 3339, Europe/Paris offset.
-    start: String,
+    /// Europe/Paris local time with its offset.
+    start: DateTime<FixedOffset>,
     minutes: u32,
     /// The child travels in a wheelchair: the vehicle must take one.
     wheelchair: bool,
+}
+
+/// `GET /api/v1/rides`.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(rides))
 }
 
 /// The rides to book, by start.
 #[utoipa::path(
     get,
     path = "/api/v1/rides",
-    security(("bearer" = [])),
+    security(("bearer" = ["logistics", "coordinator"])),
     responses(
         (status = 200, description = "Appointments needing a ride", body = [RideDto]),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),
@@ -53,29 +61,19 @@ pub(super) async fn rides(
 ) -> Result<Json<Vec<RideDto>>, ApiError> {
     caller.require(&[Role::Logistics, Role::Coordinator])?;
     let t = state.store.load_territory().await?;
-    let mut rides: Vec<_> = t.appointments.iter().filter(|a| a.needs_ride).collect();
-    rides.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.code.cmp(&b.code)));
-    Ok(Json(
-        rides
-            .into_iter()
-            .map(|a| RideDto {
-                appointment: a.code.to_string(),
-                child: a.child.to_string(),
-                address: a.address.clone(),
-                commune: a.commune.to_string(),
-                commune_name: t
-                    .communes
-                    .iter()
-                    .find(|c| c.insee == a.commune)
-                    .map(|c| c.name.clone()),
-                place_name: (caller.role == Role::Coordinator).then(|| a.place_name.clone()),
-                start: a
-                    .start
-                    .with_timezone(&chrono_tz::Europe::Paris)
-                    .to_rfc3339(),
-                minutes: a.minutes,
-                wheelchair: a.wheelchair,
-            })
-            .collect(),
-    ))
+    let ride = |a: &HealthAppointment| RideDto {
+        appointment: a.code.to_string(),
+        child: a.child.to_string(),
+        address: a.address.clone(),
+        commune: a.commune.to_string(),
+        commune_name: t.commune_name(&a.commune).map(str::to_owned),
+        place_name: (caller.role == Role::Coordinator).then(|| a.place_name.clone()),
+        start: a
+            .start
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .fixed_offset(),
+        minutes: a.minutes,
+        wheelchair: a.wheelchair,
+    };
+    Ok(Json(t.rides().into_iter().map(ride).collect()))
 }

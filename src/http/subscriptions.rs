@@ -6,6 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::FieldIssue;
 use super::extract::{AppJson, Caller};
@@ -30,12 +32,19 @@ pub(super) struct Subscription {
     path: String,
 }
 
+/// `POST /api/v1/feed-subscriptions`, `DELETE /api/v1/feed-subscriptions/{id}`.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(create))
+        .routes(routes!(revoke))
+}
+
 /// Create a person's calendar subscription.
 #[utoipa::path(
     post,
     path = "/api/v1/feed-subscriptions",
     request_body = NewSubscription,
-    security(("bearer" = [])),
+    security(("bearer" = ["coordinator"])),
     responses(
         (status = 201, description = "Created; the path is shown once", body = Subscription),
         (status = 400, description = "Malformed JSON", body = super::error::ErrorBody),
@@ -73,8 +82,8 @@ pub(super) async fn create(
 #[utoipa::path(
     delete,
     path = "/api/v1/feed-subscriptions/{id}",
-    params(("id" = i64, Path, description = "The subscription's number")),
-    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The subscription's number", example = 1)),
+    security(("bearer" = ["coordinator"])),
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),

@@ -5,6 +5,8 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Caller;
 use super::{ApiError, AppState};
@@ -42,11 +44,16 @@ pub(super) struct TerritoryDto {
     families: Vec<super::families::FamilyDto>,
 }
 
+/// `GET /api/v1/territory`.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(territory))
+}
+
 /// The territory, for coordinators.
 #[utoipa::path(
     get,
     path = "/api/v1/territory",
-    security(("bearer" = [])),
+    security(("bearer" = ["coordinator"])),
     responses(
         (status = 200, description = "Communes, référents and families", body = TerritoryDto),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),

@@ -10,6 +10,8 @@ use axum::extract::{Path, State};
 use chrono::{DateTime, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::FieldIssue;
 use super::extract::{AppJson, Caller};
@@ -44,6 +46,7 @@ pub(super) struct VisitUpdate {
     status: Outcome,
     /// For `moved`: the new start, RFC 3339 (`2026-12-02T14:00:00+01:00`) or Europe/Paris
     /// local time (`2026-12-02T14:00:00`).
+    #[schema(format = DateTime)]
     pub(super) to: Option<String>,
 }
 
@@ -96,16 +99,21 @@ fn owner(plan: &WeekPlan, family: &str) -> Option<String> {
     }
 }
 
+/// `POST /api/v1/weeks/{week}/visits/{family}`.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(update))
+}
+
 /// Report a visit done, cancelled or moved.
 #[utoipa::path(
     post,
     path = "/api/v1/weeks/{week}/visits/{family}",
     params(
-        ("week" = String, Path, description = "ISO week, `2026-W49`", pattern = r"^[0-9]{4}-W[0-9]{2}$"),
-        ("family" = String, Path, description = "The family's code, `F-0001`"),
+        ("week" = String, Path, description = "ISO week, `2026-W49`", pattern = r"^[0-9]{4}-W[0-9]{2}$", example = "2026-W49"),
+        ("family" = String, Path, description = "The family's code, `F-0001`", example = "F-0001"),
     ),
     request_body = VisitUpdate,
-    security(("bearer" = [])),
+    security(("bearer" = ["coordinator", "referent"])),
     responses(
         (status = 200, description = "Recorded, re-planned if needed, published", body = VisitChange),
         (status = 400, description = "Malformed JSON", body = super::error::ErrorBody),

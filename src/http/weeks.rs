@@ -3,14 +3,16 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use chrono::{NaiveDateTime, TimeZone as _};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone as _};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{AppQuery, Caller};
 use super::{ApiError, AppState};
 use crate::domain::{Code, Role};
-use crate::planning::{IsoWeek, PlanKind, StopKind};
+use crate::planning::{DayRoute, IsoWeek, ReferentWeek, Stop, StopKind};
 
 /// The week of a path naming something stored (a plan, a published week): a text that is no
 /// ISO week, or a week that does not exist, names nothing (a bare 404). Only a plan's creation
@@ -19,16 +21,33 @@ pub(super) fn week_of(text: &str) -> Result<IsoWeek, ApiError> {
     IsoWeek::parse(text).map_err(|_| ApiError::NotFound)
 }
 
-/// RFC 3339 with the Europe/Paris offset of that local time.
-fn paris(t: NaiveDateTime) -> String {
-    chrono_tz::Europe::Paris
+/// A Europe/Paris local time with its offset (RFC 3339 on the wire). A time skipped by the
+/// spring change (no stop is planned at 02:30) is read at the winter offset: 02:30 is
+/// 03:30+02:00, the same instant.
+fn paris(t: NaiveDateTime) -> DateTime<FixedOffset> {
+    let paris = chrono_tz::Europe::Paris;
+    paris
         .from_local_datetime(&t)
         .earliest()
-        .map_or_else(|| t.to_string(), |z| z.to_rfc3339())
+        .or_else(|| {
+            paris
+                .from_local_datetime(&(t + Duration::hours(1)))
+                .earliest()
+        })
+        .expect("BUG: Europe/Paris skips at most an hour")
+        .fixed_offset()
+}
+
+/// `POST /api/v1/weeks/{week}/publish`, `GET /api/v1/weeks/{week}/referents/{code}`.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(publish))
+        .routes(routes!(referent_week))
 }
 
 /// Which version to publish.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct PublishQuery {
     /// A plan version of the week (default: its last plan).
     version: Option<i64>,
@@ -49,8 +68,8 @@ pub(super) struct PublicationDto {
 #[utoipa::path(
     post,
     path = "/api/v1/weeks/{week}/publish",
-    params(("week" = String, Path, description = "ISO week, `2026-W49` (another text: no such week, 404)", pattern = r"^[0-9]{4}-W[0-9]{2}$"), PublishQuery),
-    security(("bearer" = [])),
+    params(("week" = String, Path, description = "ISO week, `2026-W49` (another text: no such week, 404)", pattern = r"^[0-9]{4}-W[0-9]{2}$", example = "2026-W49"), PublishQuery),
+    security(("bearer" = ["coordinator"])),
     responses(
         (status = 200, description = "Published", body = PublicationDto),
         (status = 400, description = "A `version` that is no integer", body = super::error::ErrorBody),
@@ -94,9 +113,9 @@ pub(super) struct StopDto {
     family: Option<String>,
     /// The label of a fixed engagement (`Réunion EPS`).
     label: Option<String>,
-    /// RFC 3339, Europe/Paris offset.
-    start: String,
-    end: String,
+    /// Europe/Paris local time with its offset.
+    start: DateTime<FixedOffset>,
+    end: DateTime<FixedOffset>,
     commune: String,
     commune_name: String,
     /// `domicile`, `bureau`, `centre social`…
@@ -108,9 +127,11 @@ pub(super) struct StopDto {
 /// One working day.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct DayDto {
-    date: String,
-    leave: Option<String>,
-    back: Option<String>,
+    date: NaiveDate,
+    /// When she leaves her base (Europe/Paris, with its offset); none on a day without stops.
+    leave: Option<DateTime<FixedOffset>>,
+    /// When she is back.
+    back: Option<DateTime<FixedOffset>>,
     stops: Vec<StopDto>,
     return_minutes: i64,
 }
@@ -132,10 +153,10 @@ pub(super) struct ReferentWeekDto {
     get,
     path = "/api/v1/weeks/{week}/referents/{code}",
     params(
-        ("week" = String, Path, description = "ISO week, `2026-W49` (another text: no such week, 404)", pattern = r"^[0-9]{4}-W[0-9]{2}$"),
-        ("code" = String, Path, description = "The référent's code, `R-01`"),
+        ("week" = String, Path, description = "ISO week, `2026-W49` (another text: no such week, 404)", pattern = r"^[0-9]{4}-W[0-9]{2}$", example = "2026-W49"),
+        ("code" = String, Path, description = "The référent's code, `R-01`", example = "R-01"),
     ),
-    security(("bearer" = [])),
+    security(("bearer" = ["coordinator", "referent"])),
     responses(
         (status = 200, description = "Her published week", body = ReferentWeekDto),
         (status = 401, description = "No valid token", body = super::error::ErrorBody),
@@ -155,14 +176,9 @@ pub(super) async fn referent_week(
     if caller.role == Role::Referent && caller.person != code {
         return Err(ApiError::NotFound);
     }
-    let version = state
+    let (version, plan) = state
         .store
-        .published_version(week)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let plan = state
-        .store
-        .plan(week, PlanKind::Optimised, version)
+        .published_plan(week)
         .await?
         .ok_or(ApiError::NotFound)?;
     let her = plan
@@ -170,49 +186,47 @@ pub(super) async fn referent_week(
         .iter()
         .find(|r| r.code == code.as_str())
         .ok_or(ApiError::NotFound)?;
-    let days = her
-        .days
-        .iter()
-        .map(|d| DayDto {
-            date: d.date.to_string(),
-            leave: d.leave.map(paris),
-            back: d.back.map(paris),
-            stops: d
-                .stops
-                .iter()
-                // Her private appointments are hers: shown to her, not to the coordinator.
-                .filter(|s| {
-                    caller.role == Role::Referent
-                        || !matches!(s.kind, StopKind::Fixed { private: true, .. })
-                })
-                .map(|s| {
-                    let (kind, family, label) = match &s.kind {
-                        StopKind::Visit { family } => ("visit", Some(family.clone()), None),
-                        StopKind::Fixed { label, .. } => ("fixed", None, Some(label.clone())),
-                    };
-                    StopDto {
-                        id: s.id.clone(),
-                        kind: kind.to_owned(),
-                        family,
-                        label,
-                        start: paris(s.start),
-                        end: paris(s.end),
-                        commune: s.commune.clone(),
-                        commune_name: s.commune_name.clone(),
-                        place: s.place.french().to_owned(),
-                        travel_minutes: s.travel_minutes,
-                        confirmed: s.confirmed,
-                    }
-                })
-                .collect(),
-            return_minutes: d.return_minutes,
-        })
-        .collect();
-    Ok(Json(ReferentWeekDto {
+    Ok(Json(week_dto(week, version, her, caller.role)))
+}
+
+/// `her` published week as `role` may read it: her private appointments are hers, shown to her
+/// and not to a coordinator.
+fn week_dto(week: IsoWeek, version: i64, her: &ReferentWeek, role: Role) -> ReferentWeekDto {
+    let shown = |s: &&Stop| {
+        role == Role::Referent || !matches!(s.kind, StopKind::Fixed { private: true, .. })
+    };
+    let day = |d: &DayRoute| DayDto {
+        date: d.date,
+        leave: d.leave.map(paris),
+        back: d.back.map(paris),
+        stops: d.stops.iter().filter(shown).map(stop_dto).collect(),
+        return_minutes: d.return_minutes,
+    };
+    ReferentWeekDto {
         week: week.to_string(),
         referent: her.code.clone(),
         version,
-        days,
+        days: her.days.iter().map(day).collect(),
         travel_minutes: her.travel_minutes(),
-    }))
+    }
+}
+
+fn stop_dto(s: &Stop) -> StopDto {
+    let (kind, family, label) = match &s.kind {
+        StopKind::Visit { family } => ("visit", Some(family.clone()), None),
+        StopKind::Fixed { label, .. } => ("fixed", None, Some(label.clone())),
+    };
+    StopDto {
+        id: s.id.clone(),
+        kind: kind.to_owned(),
+        family,
+        label,
+        start: paris(s.start),
+        end: paris(s.end),
+        commune: s.commune.clone(),
+        commune_name: s.commune_name.clone(),
+        place: s.place.french().to_owned(),
+        travel_minutes: s.travel_minutes,
+        confirmed: s.confirmed,
+    }
 }

@@ -633,6 +633,21 @@ impl Store {
         on_backend!(self, published_version(&week.to_string()))
     }
 
+    /// The published plan of `week` and its version, if any: the week référents read.
+    ///
+    /// # Errors
+    /// As [`Store::plan`].
+    pub async fn published_plan(
+        &self,
+        week: IsoWeek,
+    ) -> Result<Option<(i64, WeekPlan)>, StoreError> {
+        let Some(version) = self.published_version(week).await? else {
+            return Ok(None);
+        };
+        let plan = self.plan(week, PlanKind::Optimised, version).await?;
+        Ok(plan.map(|plan| (version, plan)))
+    }
+
     /// `person`'s feed at `now`, read in one statement (one snapshot): her events of every
     /// published week, confirmed ones and those cancelled less than [`CANCELLED_SHOWN_DAYS`]
     /// days before `now`.

@@ -2,6 +2,7 @@
 //! binary, so one link).
 
 mod api;
+mod api_document;
 mod api_limits;
 mod bench;
 mod calendar;
