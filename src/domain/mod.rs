@@ -16,7 +16,7 @@ pub use activity::{
     AgendaEntry, AgendaKind, Eps, HealthAppointment, HealthKind, Workshop, WorkshopPeriod,
     WorkshopScope,
 };
-pub use geo::GeoPoint;
+pub use geo::{GeoPoint, TravelOverride};
 pub use people::{
     Child, ClassLevel, Coordinator, Driver, Family, ParcoursStatus, Professional, Referent, Role,
     TravelMode, Vehicle, VisitFrequency,

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{AppQuery, Caller};
 use super::{ApiError, AppState};
 use crate::domain::{Code, Role};
-use crate::planning::{IsoWeek, PlanKind, StopKind};
+use crate::planning::{IsoWeek, PlanKind, PlanMethod, StopKind, WeekPlan};
 
 /// The week of a path naming something stored (a plan, a published week): a text that is no
 /// ISO week, or a week that does not exist, names nothing (a bare 404). Only a plan's creation
@@ -37,6 +37,8 @@ pub(super) struct PublishQuery {
 /// What a publication changed in the feeds.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct PublicationDto {
+    /// What the plan plans: `rota`.
+    kind: &'static str,
     week: String,
     version: i64,
     added: usize,
@@ -69,12 +71,13 @@ pub(super) async fn publish(
     let week = week_of(&week)?;
     let p = state
         .store
-        .publish_week(week, query.version, (state.clock)())
+        .publish(PlanKind::Rota, week, query.version, (state.clock)())
         .await?
         .ok_or(ApiError::NotFound)?;
     state.feeds.clear();
     Ok(Json(PublicationDto {
-        week: p.week.to_string(),
+        kind: p.kind.key(),
+        week: p.horizon.to_string(),
         version: p.version,
         added: p.added,
         changed: p.changed,
@@ -157,12 +160,12 @@ pub(super) async fn referent_week(
     }
     let version = state
         .store
-        .published_version(week)
+        .published_version(PlanKind::Rota, week)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let plan = state
+    let plan: WeekPlan = state
         .store
-        .plan(week, PlanKind::Optimised, version)
+        .plan(week, PlanMethod::Optimised, version)
         .await?
         .ok_or(ApiError::NotFound)?;
     let her = plan
