@@ -17,7 +17,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::domain::{Code, Role, Territory};
 use crate::import::{self, ImportReport, Source, Validation};
 use crate::planning::{
-    IsoWeek, PlanError, PlanKind, PlanOptions, PlanProgress, WeekOutcome, plan_week,
+    IsoWeek, PlanError, PlanKind, PlanMethod, PlanOptions, PlanProgress, WeekOutcome, WeekPlan,
+    plan_week,
 };
 use crate::report::TerritorySummary;
 use crate::report::week::WeekReport;
@@ -674,7 +675,7 @@ async fn plan(
         .context("reading the imported travel times")?;
     if replan || !options.absences.is_empty() {
         match store
-            .latest_plan(options.week, PlanKind::Optimised)
+            .latest_plan::<WeekPlan>(options.week, PlanMethod::Optimised)
             .await
             .context("reading the last plan")?
         {
@@ -717,10 +718,11 @@ async fn plan(
         }
         Err(err) => return Err(err).context("planning"),
     };
-    let version = store
-        .save_outcome(&outcome, options.seed)
+    let versions = store
+        .save_plans(&outcome.envelopes(), options.seed)
         .await
         .context("storing the plan")?;
+    let version = *versions.first().expect("BUG: an outcome holds its plan");
     let report = WeekReport::of(&outcome, version);
     if json {
         println!(
@@ -789,7 +791,7 @@ async fn export(
     published_at: Option<DateTime<Utc>>,
 ) -> anyhow::Result<ExitCode> {
     let Some((version, plan)) = store
-        .latest_plan(week, PlanKind::Optimised)
+        .latest_plan::<WeekPlan>(week, PlanMethod::Optimised)
         .await
         .context("reading the plan")?
     else {
@@ -823,7 +825,7 @@ async fn export(
             .await
             .context("reading the database")?;
         let baseline = store
-            .latest_plan(week, PlanKind::Baseline)
+            .latest_plan::<WeekPlan>(week, PlanMethod::Baseline)
             .await
             .context("reading the baseline")?
             .map(|(_, p)| p);
@@ -875,7 +877,7 @@ async fn publish(
 ) -> anyhow::Result<ExitCode> {
     let store = open(settings).await?;
     let published = store
-        .publish_week(week, version, Utc::now())
+        .publish(PlanKind::Rota, week, version, Utc::now())
         .await
         .context("publishing")?;
     store.close().await;
@@ -891,7 +893,7 @@ async fn publish(
     println!(
         "Semaine {} : plan n° {} publié. Calendriers : {} événement(s) ajouté(s), {} modifié(s), \
          {} annulé(s), {} inchangé(s).",
-        p.week, p.version, p.added, p.changed, p.cancelled, p.unchanged
+        p.horizon, p.version, p.added, p.changed, p.cancelled, p.unchanged
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,23 @@
-//! Geographic points (WGS84), checked to lie in metropolitan France.
+//! Geographic points (WGS84), checked to lie in metropolitan France, and the travel times
+//! measured between located records.
 
 use std::fmt;
 
-use super::FieldError;
+use super::{Code, FieldError};
+
+/// A travel time between two located records, imported from a routing engine (`trajets.csv`);
+/// it wins over Parcours' estimate where it has the pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TravelOverride {
+    /// Code of the origin: a commune (INSEE code), QPV, school, site, référent, family or driver.
+    pub from: Code,
+    /// Code of the destination, same kinds as `from`.
+    pub to: Code,
+    /// Drive time, in minutes.
+    pub minutes: u32,
+    /// Road distance, in metres.
+    pub metres: u32,
+}
 
 /// A point in decimal degrees, inside metropolitan France (Corsica included).
 #[derive(Debug, Clone, Copy, PartialEq)]

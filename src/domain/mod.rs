@@ -21,7 +21,7 @@ pub use activity::{
 pub use calendar::{
     PublicHoliday, SCHOOL_HOLIDAY_MAX_DAYS, SchoolHoliday, SchoolZone, TerritorySettings,
 };
-pub use geo::GeoPoint;
+pub use geo::{GeoPoint, TravelOverride};
 pub use people::{
     Child, ClassLevel, Coordinator, Driver, Family, ParcoursStatus, Professional, Referent, Role,
     TravelMode, Vehicle, VisitFrequency,

@@ -1,9 +1,11 @@
-//! Planning a week is a job (STYLE.md §6): `POST` starts it and returns its number, `GET` gives
-//! its status and, once done, the stored plan's version and report; `DELETE` cancels it. One
-//! plan runs at a time (the machine has few cores); the others wait their turn, at most
-//! [`PLAN_QUEUE_LIMIT`] queued or running (beyond, 429 with `Retry-After`). Jobs live in the server's
-//! memory and a finished one is forgotten after [`JOB_RETENTION`]; their plans are stored like
-//! `parcours plan`'s.
+//! Planning is a job (STYLE.md §6): `POST` starts it and returns its number, `GET` gives its
+//! status and, once done, the stored plan's version and report; `DELETE` cancels it. A job runs
+//! a [`PlanRequest`] of any kind (the week's rota today) and stores its plans as envelopes, like
+//! `parcours plan`. Its solve goes through the server's one-at-a-time [`SolveSlot`], in the
+//! job's span; a visit report that needs the slot stops it, and the job solves again from the
+//! start (the same plan, later). The others wait their turn, at most [`PLAN_QUEUE_LIMIT`] queued
+//! or running (beyond, 429 with `Retry-After`). Jobs live in the server's memory and a finished
+//! one is forgotten after [`JOB_RETENTION`].
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -21,9 +23,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::Caller;
+use super::solve_slot::{SolveSlot, Solved};
 use super::{ApiError, AppState};
 use crate::domain::Role;
-use crate::planning::{Holidays, IsoWeek, PlanError, PlanOptions, plan_week};
+use crate::planning::{
+    Holidays, Horizon, IsoWeek, PlanError, PlanKind, PlanOptions, PlanOutcome, PlanRequest,
+};
 use crate::report::week::WeekReport;
 
 /// Where a job stands.
@@ -64,11 +69,16 @@ impl JobStatus {
 
 #[derive(Debug, Clone)]
 struct Job {
-    week: IsoWeek,
+    kind: PlanKind,
+    horizon: Horizon,
     status: JobStatus,
     /// When it finished.
     finished: Option<Instant>,
-    cancel: Arc<AtomicBool>,
+    /// A `DELETE` asked to cancel it.
+    cancel: bool,
+    /// The flag that stops its current solve: set by a `DELETE`, or by the solve slot for a
+    /// report. A new one for each solve.
+    stop: Arc<AtomicBool>,
     version: Option<i64>,
     report: Option<serde_json::Value>,
     error: Option<String>,
@@ -79,8 +89,6 @@ struct Job {
 pub struct Jobs {
     next: AtomicU64,
     jobs: Mutex<BTreeMap<u64, Job>>,
-    /// One plan at a time.
-    slot: tokio::sync::Semaphore,
     /// At most this many queued or running.
     queue_limit: usize,
     /// Finished jobs are kept this long.
@@ -99,19 +107,20 @@ impl Jobs {
         Jobs {
             next: AtomicU64::new(1),
             jobs: Mutex::new(BTreeMap::new()),
-            slot: tokio::sync::Semaphore::new(1),
             queue_limit,
             retention,
         }
     }
 
-    fn update(&self, id: u64, f: impl FnOnce(&mut Job)) {
-        if let Some(job) = self.jobs.lock().expect("jobs lock").get_mut(&id) {
-            f(job);
-            if job.status.is_finished() && job.finished.is_none() {
-                job.finished = Some(Instant::now());
-            }
+    /// Changes job `id`, if it is still known; what `f` returns.
+    fn update<T>(&self, id: u64, f: impl FnOnce(&mut Job) -> T) -> Option<T> {
+        let mut jobs = self.jobs.lock().expect("jobs lock");
+        let job = jobs.get_mut(&id)?;
+        let out = f(job);
+        if job.status.is_finished() && job.finished.is_none() {
+            job.finished = Some(Instant::now());
         }
+        Some(out)
     }
 
     fn get(&self, id: u64) -> Option<Job> {
@@ -159,7 +168,13 @@ pub(super) struct NewPlan {
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct JobDto {
     id: u64,
-    week: String,
+    /// What it plans: `rota`.
+    kind: &'static str,
+    /// The period it plans: an ISO week (`2026-W49`), a range of dates
+    /// (`2026-09-01/2026-10-16`) or a school year (`2026-2027`).
+    horizon: String,
+    /// The ISO week, for a plan of a week.
+    week: Option<String>,
     status: JobStatus,
     /// The stored plan's version, once done.
     version: Option<i64>,
@@ -173,7 +188,9 @@ pub(super) struct JobDto {
 fn dto(id: u64, job: &Job) -> JobDto {
     JobDto {
         id,
-        week: job.week.to_string(),
+        kind: job.kind.key(),
+        horizon: job.horizon.to_string(),
+        week: job.horizon.week().map(|w| w.to_string()),
         status: job.status.clone(),
         version: job.version,
         report: job.report.clone(),
@@ -257,21 +274,29 @@ pub(super) async fn start(
         }
         options.rota_time = Duration::from_secs_f64(t);
     }
-    let cancel = Arc::new(AtomicBool::new(false));
-    options.cancel = Some(cancel.clone());
+    let plan = PlanRequest::Rota(options);
     let jobs = state.jobs.clone();
     let job = Job {
-        week,
+        kind: plan.kind(),
+        horizon: plan.horizon(),
         status: JobStatus::Queued,
         finished: None,
-        cancel,
+        cancel: false,
+        stop: Arc::default(),
         version: None,
         report: None,
         error: None,
     };
     let id = jobs.admit(job.clone())?;
     let shown = dto(id, &job);
-    tokio::spawn(run(state, id, options));
+    // The job's span, a child of the request's: its solve runs in it, in the slot.
+    let span = tracing::info_span!(
+        "plan_job",
+        job = id,
+        kind = %plan.kind(),
+        horizon = %plan.horizon()
+    );
+    tokio::spawn(tracing::Instrument::instrument(run(state, id, plan), span));
     Ok((
         StatusCode::ACCEPTED,
         [(LOCATION, format!("/api/v1/jobs/{id}"))],
@@ -280,21 +305,10 @@ pub(super) async fn start(
         .into_response())
 }
 
-/// Runs job `id` when the slot is free.
-async fn run(state: AppState, id: u64, mut options: PlanOptions) {
+/// Runs job `id`: reads the territory, solves in the slot (again from the start each time a
+/// report made it give way), stores the plans and the report.
+async fn run(state: AppState, id: u64, request: PlanRequest) {
     let jobs = state.jobs.clone();
-    let Ok(_slot) = jobs.slot.acquire().await else {
-        return;
-    };
-    let cancelled = |jobs: &Jobs| {
-        jobs.get(id)
-            .is_none_or(|j| j.cancel.load(Ordering::Relaxed))
-    };
-    if cancelled(&jobs) {
-        jobs.update(id, |j| j.status = JobStatus::Cancelled);
-        return;
-    }
-    jobs.update(id, |j| j.status = JobStatus::Running);
     let fail = |message: String| {
         jobs.update(id, |j| {
             j.status = JobStatus::Failed;
@@ -302,17 +316,29 @@ async fn run(state: AppState, id: u64, mut options: PlanOptions) {
         });
     };
     let territory = match state.store.load_territory().await {
-        Ok(t) => t,
+        Ok(t) => Arc::new(t),
         Err(e) => return fail(format!("lecture de la base : {e}")),
     };
-    options.travel = match state.store.load_travel_overrides().await {
-        Ok(t) => t,
+    let request = match state.store.load_travel_overrides().await {
+        Ok(travel) => request.with_travel(travel),
         Err(e) => return fail(format!("lecture des trajets : {e}")),
     };
-    let seed = options.seed;
-    let outcome =
-        tokio::task::spawn_blocking(move || plan_week(&territory, &options, &mut |_| {})).await;
-    let outcome = match outcome {
+    let seed = request.seed();
+    let mut again = false;
+    let solved = loop {
+        match solve_in_slot(&state.solve_slot, &jobs, id, &request, &territory, again).await {
+            Some(Solved::Done(solved)) => break solved,
+            Some(Solved::GaveWay) => {
+                tracing::debug!("plan job gave way to a report: solving again from the start");
+                again = true;
+            }
+            None => {
+                jobs.update(id, |j| j.status = JobStatus::Cancelled);
+                return;
+            }
+        }
+    };
+    let outcome = match solved {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(PlanError::Data {
             record,
@@ -322,20 +348,66 @@ async fn run(state: AppState, id: u64, mut options: PlanOptions) {
         Ok(Err(e)) => return fail(e.to_string()),
         Err(e) => return fail(format!("le calcul s'est interrompu : {e}")),
     };
-    if cancelled(&jobs) {
+    if jobs.update(id, |j| j.cancel).unwrap_or(true) {
         jobs.update(id, |j| j.status = JobStatus::Cancelled);
         return;
     }
-    let version = match state.store.save_outcome(&outcome, seed).await {
+    let versions = match state.store.save_plans(&outcome.envelopes(), seed).await {
         Ok(v) => v,
         Err(e) => return fail(format!("enregistrement du plan : {e}")),
     };
-    let report = serde_json::to_value(WeekReport::of(&outcome, version)).ok();
+    let version = *versions.first().expect("BUG: an outcome holds its plan");
+    let report = match &outcome {
+        PlanOutcome::Rota(week) => serde_json::to_value(WeekReport::of(week, version)).ok(),
+    };
     jobs.update(id, |j| {
         j.status = JobStatus::Done;
         j.version = Some(version);
         j.report = report;
     });
+}
+
+/// What one solve of a job gives: the outcome, or why the solve's thread stopped.
+type Attempt = Result<Result<PlanOutcome, PlanError>, String>;
+
+/// One solve of job `id` in the slot, with a new stop flag; `None` when the job was cancelled
+/// (or forgotten) before it could start.
+async fn solve_in_slot(
+    slot: &Arc<SolveSlot>,
+    jobs: &Arc<Jobs>,
+    id: u64,
+    request: &PlanRequest,
+    territory: &Arc<crate::domain::Territory>,
+    again: bool,
+) -> Option<Solved<Attempt>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let request = request.clone().with_cancel(stop.clone());
+    let territory = Arc::clone(territory);
+    let jobs_in_slot = Arc::clone(jobs);
+    let flag = stop.clone();
+    let solved = slot
+        .plan_job(stop, again, move || {
+            // Cancelled while it waited: nothing to solve. The flag is set under the jobs' lock,
+            // with the job's `cancel`, so a `DELETE` is never missed.
+            let go = jobs_in_slot
+                .update(id, |j| {
+                    if j.cancel {
+                        return false;
+                    }
+                    j.stop = flag;
+                    j.status = JobStatus::Running;
+                    true
+                })
+                .unwrap_or(false);
+            go.then(|| crate::planning::solve(&request, &territory, &mut |_| {}))
+        })
+        .await;
+    match solved {
+        Ok(Solved::Done(Some(outcome))) => Some(Solved::Done(Ok(outcome))),
+        Ok(Solved::Done(None)) => None,
+        Ok(Solved::GaveWay) => Some(Solved::GaveWay),
+        Err(e) => Some(Solved::Done(Err(e.to_string()))),
+    }
 }
 
 /// A job's status, and its result once done.
@@ -383,8 +455,15 @@ pub(super) async fn cancel(
 ) -> Result<(StatusCode, Json<JobDto>), ApiError> {
     caller.require(&[Role::Coordinator])?;
     let id: u64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let job = state.jobs.get(id).ok_or(ApiError::NotFound)?;
-    job.cancel.store(true, Ordering::Relaxed);
+    state.jobs.prune(Instant::now());
+    let job = state
+        .jobs
+        .update(id, |j| {
+            j.cancel = true;
+            j.stop.store(true, Ordering::Relaxed);
+            j.clone()
+        })
+        .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::ACCEPTED, Json(dto(id, &job))))
 }
 
@@ -394,10 +473,12 @@ mod tests {
 
     fn job(status: JobStatus) -> Job {
         Job {
-            week: IsoWeek::parse("2026-W49").unwrap(),
+            kind: PlanKind::Rota,
+            horizon: Horizon::Week(IsoWeek::parse("2026-W49").unwrap()),
             status,
             finished: None,
-            cancel: Arc::default(),
+            cancel: false,
+            stop: Arc::default(),
             version: None,
             report: None,
             error: None,

@@ -18,6 +18,7 @@ mod jobs;
 mod me;
 mod openapi;
 mod rides;
+mod solve_slot;
 mod subscriptions;
 mod territory;
 mod visits;
@@ -54,6 +55,7 @@ pub use error::{ApiError, ErrorBody, FieldIssue};
 pub use extract::{AppJson, AppQuery, Caller};
 pub use feeds::FeedCache;
 pub use jobs::{JOB_RETENTION, Jobs, PLAN_QUEUE_LIMIT};
+pub use solve_slot::{SolveSlot, Solved};
 
 use crate::store::Store;
 
@@ -111,6 +113,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Planning jobs.
     pub jobs: Arc<jobs::Jobs>,
+    /// The one solve at a time: plan jobs and visit reports alike, reports first.
+    pub solve_slot: Arc<SolveSlot>,
     /// Rendered feeds.
     pub feeds: Arc<FeedCache>,
     /// Held while a visit report is applied: this server applies a week's reports one at a
@@ -131,6 +135,7 @@ impl AppState {
             store,
             clock: Arc::new(Utc::now),
             jobs: Arc::default(),
+            solve_slot: Arc::default(),
             feeds: Arc::new(FeedCache::new(ttl)),
             reports: Arc::default(),
         }

@@ -18,7 +18,8 @@ use super::extract::{AppJson, Caller};
 use super::{ApiError, AppState};
 use crate::domain::{Code, Role};
 use crate::planning::{
-    PlanError, PlanKind, PlanOptions, ReportError, VisitReport, WeekPlan, apply_visit_report,
+    PlanError, PlanKind, PlanMethod, PlanOptions, ReportError, VisitReport, WeekPlan,
+    apply_visit_report,
 };
 use crate::store::StoreError;
 
@@ -165,12 +166,12 @@ pub(super) async fn update(
     for attempt in 0..REPORT_ATTEMPTS {
         let version = state
             .store
-            .published_version(week)
+            .published_version(PlanKind::Rota, week)
             .await?
             .ok_or(ApiError::NotFound)?;
-        let published = state
+        let published: WeekPlan = state
             .store
-            .plan(week, PlanKind::Optimised, version)
+            .plan(week, PlanMethod::Optimised, version)
             .await?
             .ok_or(ApiError::NotFound)?;
         // Her visit, or none that she may know of.
@@ -191,13 +192,8 @@ pub(super) async fn update(
         let options = PlanOptions::new(week);
         let seed = options.seed;
         let today = crate::domain::to_paris((state.clock)()).date();
-        // Not in the plan jobs' one-at-a-time slot: a report re-plans one référent's days (well
-        // under a second), and a référent must not wait for a coordinator's long plan. Reports
-        // take turns among themselves (above), so at most one runs beside a job.
         let family_code = code.to_owned();
-        let span = tracing::Span::current();
-        let applied = tokio::task::spawn_blocking(move || {
-            let _entered = span.enter();
+        let apply = move || {
             apply_visit_report(
                 &territory,
                 &travel,
@@ -208,9 +204,19 @@ pub(super) async fn update(
                 options,
             )
             .map(|reported| (reported, published))
-        })
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        };
+        // A re-plan is a solve: in the server's one solve slot, in this request's span, ahead
+        // of the plan jobs (one holding the slot gives way, so a référent never waits for a
+        // coordinator's long plan). A visit done changes a flag and solves nothing.
+        let applied = if report.replans() {
+            state
+                .solve_slot
+                .urgent(apply)
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+        } else {
+            apply()
+        };
         let (reported, published) = match applied {
             Ok(done) => done,
             Err(ReportError::NoVisit) => return Err(ApiError::NotFound),

@@ -56,6 +56,8 @@ pub(super) struct PublishQuery {
 /// What a publication changed in the feeds.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct PublicationDto {
+    /// What the plan plans: `rota`.
+    kind: &'static str,
     week: String,
     version: i64,
     added: usize,
@@ -88,12 +90,13 @@ pub(super) async fn publish(
     let week = week_of(&week)?;
     let p = state
         .store
-        .publish_week(week, query.version, (state.clock)())
+        .publish(PlanKind::Rota, week, query.version, (state.clock)())
         .await?
         .ok_or(ApiError::NotFound)?;
     state.feeds.clear();
     Ok(Json(PublicationDto {
-        week: p.week.to_string(),
+        kind: p.kind.key(),
+        week: p.horizon.to_string(),
         version: p.version,
         added: p.added,
         changed: p.changed,

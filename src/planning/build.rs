@@ -59,7 +59,7 @@ impl<'t> Context<'t> {
     pub(crate) fn new(
         territory: &'t Territory,
         week: IsoWeek,
-        measured: &[crate::store::TravelOverride],
+        measured: &[crate::domain::TravelOverride],
     ) -> Result<Context<'t>, PlanError> {
         let mut referents: Vec<usize> = (0..territory.referents.len()).collect();
         referents.sort_by(|&a, &b| {

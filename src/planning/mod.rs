@@ -1,9 +1,17 @@
 //! Planning the coordinator's week: store → solver problems (codes → indices), assignment and
 //! rota solves, solutions → [`WeekPlan`]s the CLI prints, the store keeps and the feeds publish.
+//!
+//! Plans of every kind share one shape: a [`PlanKind`], a [`Horizon`], and a body sealed in a
+//! [`PlanEnvelope`] with its format version (`envelope.rs`); [`solve`] runs a [`PlanRequest`] of
+//! any kind. This module imports neither the store, the HTTP server nor the CLI (issue 14,
+//! checked by `.ci/run`): they call it.
 
 mod build;
 pub mod calendar;
+pub mod envelope;
+pub mod horizon;
 pub mod plan;
+mod request;
 mod visit_report;
 pub mod week;
 
@@ -17,7 +25,12 @@ use parcours_solver::travel::TravelTimes;
 use serde::Serialize;
 
 pub use calendar::Holidays;
-pub use plan::{DayRoute, PlaceKind, PlanKind, ReferentWeek, Stop, StopKind, UnmetVisit, WeekPlan};
+pub use envelope::{AnyPlan, BodyError, PlanBody, PlanEnvelope, PlanFigures, PlanKind};
+pub use horizon::{DateRange, Horizon, SchoolYear};
+pub use plan::{
+    DayRoute, PlaceKind, PlanMethod, ReferentWeek, Stop, StopKind, UnmetVisit, WeekPlan,
+};
+pub use request::{PlanOutcome, PlanRequest, solve};
 pub use visit_report::{ReportError, ReportedWeek, VisitReport, apply_visit_report};
 pub use week::IsoWeek;
 
@@ -80,7 +93,7 @@ pub struct PlanOptions {
     /// the others stay on their day unless something could not be placed otherwise.
     pub previous: Option<WeekPlan>,
     /// Drives measured by a routing engine (`trajets.csv`): they win over the estimate.
-    pub travel: Vec<crate::store::TravelOverride>,
+    pub travel: Vec<crate::domain::TravelOverride>,
     /// Set to stop the solves early (a cancelled API job): each returns its best so far.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// Families whose visit in `previous` stays exactly where it is (day and time), confirmed
@@ -391,7 +404,7 @@ pub fn plan_week(
         };
         let mut plan = to_plan(
             &ctx,
-            PlanKind::Optimised,
+            PlanMethod::Optimised,
             &assignment,
             &meta,
             &visits,
@@ -425,7 +438,7 @@ pub fn plan_week(
             rota::baseline::solve(&problem).map_err(|e| PlanError::Solver(e.to_string()))?;
         let baseline = to_plan(
             &ctx,
-            PlanKind::Baseline,
+            PlanMethod::Baseline,
             &current,
             &meta,
             &visits,
@@ -443,7 +456,7 @@ pub fn plan_week(
         )?;
         let current_routed = to_plan(
             &ctx,
-            PlanKind::Optimised,
+            PlanMethod::Optimised,
             &current,
             &meta,
             &visits,
@@ -486,7 +499,7 @@ pub fn plan_week(
         )?;
         let same_visits = to_plan(
             &ctx,
-            PlanKind::Optimised,
+            PlanMethod::Optimised,
             &assignment,
             &meta,
             &same_due,
@@ -635,7 +648,7 @@ fn local(ctx: &Context<'_>, minutes: i64) -> NaiveDateTime {
 #[allow(clippy::too_many_arguments)]
 fn to_plan(
     ctx: &Context<'_>,
-    kind: PlanKind,
+    kind: PlanMethod,
     assignment: &[Option<usize>],
     meta: &[WorkDay],
     visits: &[DueVisit],
@@ -734,7 +747,7 @@ fn to_plan(
         .collect();
     WeekPlan {
         week: options.week,
-        kind,
+        method: kind,
         referents,
         unmet,
         assignment,

@@ -8,14 +8,33 @@ use serde::{Deserialize, Serialize};
 
 use super::week::IsoWeek;
 
-/// How a week was planned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How a plan was made: by Parcours, or as today's practice would (to compare). Not what it
+/// plans: that is its [`super::PlanKind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum PlanKind {
+pub enum PlanMethod {
     /// Parcours: optimised assignment and routes.
     Optimised,
     /// Today's practice: current assignment, first-fit by family code, no reordering.
     Baseline,
+}
+
+impl PlanMethod {
+    /// Every method.
+    pub const ALL: [PlanMethod; 2] = [PlanMethod::Optimised, PlanMethod::Baseline];
+
+    /// Stable key, as stored (`optimised`, `baseline`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            PlanMethod::Optimised => "optimised",
+            PlanMethod::Baseline => "baseline",
+        }
+    }
+
+    /// The method of a key.
+    pub fn parse(key: &str) -> Option<PlanMethod> {
+        PlanMethod::ALL.into_iter().find(|m| m.key() == key)
+    }
 }
 
 /// Where a stop takes place.
@@ -191,8 +210,9 @@ pub struct UnmetVisit {
 pub struct WeekPlan {
     /// The ISO week.
     pub week: IsoWeek,
-    /// How it was planned.
-    pub kind: PlanKind,
+    /// How it was planned (`kind` in format 1 of the stored body).
+    #[serde(alias = "kind")]
+    pub method: PlanMethod,
     /// One entry per référent, in code order.
     pub referents: Vec<ReferentWeek>,
     /// Visits due and not made, with why.

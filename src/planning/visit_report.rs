@@ -11,8 +11,7 @@
 use chrono::{Datelike as _, NaiveDate, NaiveDateTime};
 
 use super::{PlanError, PlanOptions, StopKind, WeekPlan, plan_week};
-use crate::domain::{Territory, Weekday};
-use crate::store::TravelOverride;
+use crate::domain::{Territory, TravelOverride, Weekday};
 
 /// What became of the visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +22,14 @@ pub enum VisitReport {
     Cancelled,
     /// It takes place at this local (Europe/Paris) time instead.
     Moved(NaiveDateTime),
+}
+
+impl VisitReport {
+    /// Whether applying it re-plans days of the week (a solve, which the server runs in its
+    /// solve slot): a cancellation or a move does; a visit done is only confirmed.
+    pub fn replans(self) -> bool {
+        !matches!(self, VisitReport::Done)
+    }
 }
 
 /// Why a report cannot be applied to the week as it stands.

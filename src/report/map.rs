@@ -13,7 +13,7 @@ use chrono::Datelike;
 
 use super::hours;
 use crate::domain::Weekday;
-use crate::planning::{PlanKind, ReferentWeek, WeekPlan};
+use crate::planning::{PlanMethod, ReferentWeek, WeekPlan};
 
 /// Width of a panel's map, px.
 const MAP_W: f64 = 600.0;
@@ -178,9 +178,9 @@ fn write_panel(
     communes: &[(String, f64, f64)],
     colour: &dyn Fn(&str) -> &'static str,
 ) {
-    let title = match plan.kind {
-        PlanKind::Optimised => "Parcours (optimisé)",
-        PlanKind::Baseline => "Pratique actuelle",
+    let title = match plan.method {
+        PlanMethod::Optimised => "Parcours (optimisé)",
+        PlanMethod::Baseline => "Pratique actuelle",
     };
     let _ = writeln!(
         svg,
@@ -504,12 +504,12 @@ mod tests {
     }
 
     /// Two référents; R-01 works Monday and Tuesday (Wednesday empty), R-02 Thursday.
-    fn plan(kind: PlanKind) -> WeekPlan {
+    fn plan(kind: PlanMethod) -> WeekPlan {
         let week = IsoWeek::parse("2026-W49").unwrap();
         let d = |n: u64| week.monday() + chrono::Days::new(n);
         WeekPlan {
             week,
-            kind,
+            method: kind,
             referents: vec![
                 referent(
                     "R-01",
@@ -583,7 +583,7 @@ mod tests {
 
     #[test]
     fn the_map_is_one_balanced_svg_document_with_escaped_text() {
-        let svg = week_map(&plan(PlanKind::Optimised), None, &communes());
+        let svg = week_map(&plan(PlanMethod::Optimised), None, &communes());
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.trim_end().ends_with("</svg>"));
         let names = balanced_elements(&svg);
@@ -596,8 +596,8 @@ mod tests {
 
     #[test]
     fn each_day_with_stops_is_one_route_in_each_panel() {
-        let optimised = plan(PlanKind::Optimised);
-        let mut baseline = plan(PlanKind::Baseline);
+        let optimised = plan(PlanMethod::Optimised);
+        let mut baseline = plan(PlanMethod::Baseline);
         baseline.referents[1].days.push(day(
             baseline.week.monday() + chrono::Days::new(4),
             &[("F-0012", (50.38, 3.55))],
@@ -613,10 +613,10 @@ mod tests {
 
     #[test]
     fn a_baseline_adds_a_second_panel_titled_pratique_actuelle() {
-        let alone = week_map(&plan(PlanKind::Optimised), None, &communes());
+        let alone = week_map(&plan(PlanMethod::Optimised), None, &communes());
         let both = week_map(
-            &plan(PlanKind::Optimised),
-            Some(&plan(PlanKind::Baseline)),
+            &plan(PlanMethod::Optimised),
+            Some(&plan(PlanMethod::Baseline)),
             &communes(),
         );
         assert_eq!(alone.matches(r#"<g class="panel""#).count(), 1);
@@ -627,7 +627,7 @@ mod tests {
 
     #[test]
     fn each_panel_shows_its_totals_in_french() {
-        let svg = week_map(&plan(PlanKind::Optimised), None, &communes());
+        let svg = week_map(&plan(PlanMethod::Optimised), None, &communes());
         // 4 visits; travel 4 × 12 min + 3 returns × 10 min = 78 min; 4 × 5.3 + 3 × 4 = 33.2 km.
         assert!(
             svg.contains("4 visites · trajet 1 h 18 · 33 km · 1 visite non placée"),
@@ -642,9 +642,9 @@ mod tests {
 
     #[test]
     fn a_referent_has_the_same_colour_in_both_panels() {
-        let mut baseline = plan(PlanKind::Baseline);
+        let mut baseline = plan(PlanMethod::Baseline);
         baseline.referents.reverse();
-        let svg = week_map(&plan(PlanKind::Optimised), Some(&baseline), &communes());
+        let svg = week_map(&plan(PlanMethod::Optimised), Some(&baseline), &communes());
         let base_colour = |code: &str| -> Vec<String> {
             svg.lines()
                 .filter(|l| l.contains(&format!("<title>Base {code}</title>")))
@@ -658,8 +658,8 @@ mod tests {
     #[test]
     fn the_map_shows_no_family_code_or_name() {
         let svg = week_map(
-            &plan(PlanKind::Optimised),
-            Some(&plan(PlanKind::Baseline)),
+            &plan(PlanMethod::Optimised),
+            Some(&plan(PlanMethod::Baseline)),
             &communes(),
         );
         assert!(!svg.contains("F-0"), "family code on the map");
@@ -669,13 +669,13 @@ mod tests {
     #[test]
     fn the_same_plans_give_the_same_bytes() {
         let a = week_map(
-            &plan(PlanKind::Optimised),
-            Some(&plan(PlanKind::Baseline)),
+            &plan(PlanMethod::Optimised),
+            Some(&plan(PlanMethod::Baseline)),
             &communes(),
         );
         let b = week_map(
-            &plan(PlanKind::Optimised),
-            Some(&plan(PlanKind::Baseline)),
+            &plan(PlanMethod::Optimised),
+            Some(&plan(PlanMethod::Baseline)),
             &communes(),
         );
         assert_eq!(a, b);
@@ -694,7 +694,7 @@ mod tests {
 
     #[test]
     fn every_point_falls_inside_the_map() {
-        let p = plan(PlanKind::Optimised);
+        let p = plan(PlanMethod::Optimised);
         let proj = Projection::fit(plan_points(&p));
         for point in plan_points(&p) {
             let (x, y) = proj.xy(point);
@@ -708,7 +708,7 @@ mod tests {
 
     /// A fuller week to look at: 4 référents, Monday to Friday, 2 to 4 visits a day near
     /// the reference communes; the baseline scatters each référent's visits more widely.
-    fn sample_plan(kind: PlanKind, towns: &[(String, f64, f64)]) -> WeekPlan {
+    fn sample_plan(kind: PlanMethod, towns: &[(String, f64, f64)]) -> WeekPlan {
         let mut state: u64 = 49;
         let mut next = move |n: u64| {
             state = state
@@ -724,7 +724,7 @@ mod tests {
                     .map(|d| {
                         let stops: Vec<(String, (f64, f64))> = (0..2 + next(3))
                             .map(|k| {
-                                let spread = if kind == PlanKind::Baseline { 11 } else { 3 };
+                                let spread = if kind == PlanMethod::Baseline { 11 } else { 3 };
                                 let t = &towns[(i * 3 + next(spread) as usize) % towns.len()];
                                 let jitter = |v: u64| (v as f64 - 50.0) / 5_000.0;
                                 (
@@ -747,7 +747,7 @@ mod tests {
             .collect();
         WeekPlan {
             week,
-            kind,
+            method: kind,
             referents,
             unmet: vec![],
             assignment: vec![],
@@ -778,8 +778,8 @@ mod tests {
         .map(|(n, lat, lon)| ((*n).to_owned(), *lat, *lon))
         .collect();
         let svg = week_map(
-            &sample_plan(PlanKind::Optimised, &towns),
-            Some(&sample_plan(PlanKind::Baseline, &towns)),
+            &sample_plan(PlanMethod::Optimised, &towns),
+            Some(&sample_plan(PlanMethod::Baseline, &towns)),
             &towns,
         );
         std::fs::write(std::env::temp_dir().join("parcours-map.svg"), svg).unwrap();

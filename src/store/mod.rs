@@ -7,9 +7,11 @@
 //! (`queries.rs`), `rows.rs` converts rows into domain types, `upsert.rs` decides what an import
 //! adds, updates or leaves alone, `publication.rs` what a publication changes in the feeds.
 //!
+//! It keeps the plans of every kind as [`PlanEnvelope`]s (kind, horizon, method, format version,
+//! body) without reading their bodies, except to open one for its caller or its publication.
 //! It also keeps who may use the API and the feeds (tokens, stored as hashes only: see
-//! [`crate::feeds::token`]), which plan of each week is published, and the calendar events of
-//! every person's feed.
+//! [`crate::feeds::token`]), which plan of each kind and horizon is published, and the calendar
+//! events of every person's feed.
 //!
 //! This module does not read files or the environment and does not validate input beyond what
 //! the schema needs: the import layer reports bad input to the user first; the errors here are the
@@ -32,21 +34,12 @@ use sqlx::{PgPool, SqlSafeStr, SqlitePool};
 
 use crate::domain::{Code, Role, Territory};
 use crate::feeds::ics::Event;
-use crate::planning::{IsoWeek, PlanKind, WeekPlan};
+use crate::planning::{
+    BodyError, Horizon, IsoWeek, PlanBody, PlanEnvelope, PlanKind, PlanMethod, WeekPlan,
+};
 
-/// A travel time between two located records, imported from a routing engine (`trajets.csv`);
-/// it wins over Parcours' estimate where it has the pair.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TravelOverride {
-    /// Code of the origin: a commune (INSEE code), QPV, school, site, référent, family or driver.
-    pub from: Code,
-    /// Code of the destination, same kinds as `from`.
-    pub to: Code,
-    /// Drive time, in minutes.
-    pub minutes: u32,
-    /// Road distance, in metres.
-    pub metres: u32,
-}
+/// Imported travel times are domain records; the store keeps them (`travel_override`).
+pub use crate::domain::TravelOverride;
 
 /// What an import did to the records of one file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -113,15 +106,18 @@ pub struct ApiUser {
 /// What a publication did to the feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Publication {
-    /// The week published.
-    pub week: IsoWeek,
-    /// The version of the week's optimised plan now published.
+    /// What the plan plans.
+    pub kind: PlanKind,
+    /// The period published (the week, for a rota).
+    pub horizon: Horizon,
+    /// The version of its optimised plan now published.
     pub version: i64,
     /// Events new to their person's feed (sequence 0).
     pub added: usize,
     /// Events whose time or text changed, or that were cancelled and come back (sequence + 1).
     pub changed: usize,
-    /// Events of the week the plan no longer has, now cancelled (sequence + 1).
+    /// Events the previous publication of this kind and horizon had and this plan no longer
+    /// has, now cancelled (sequence + 1).
     pub cancelled: usize,
     /// Events published exactly as before (not written).
     pub unchanged: usize,
@@ -144,8 +140,9 @@ pub const CANCELLED_SHOWN_DAYS: i64 = 30;
 
 /// Why a store operation failed.
 ///
-/// Messages are for developers (English), except [`StoreError::UnknownReference`] and
-/// [`StoreError::UnknownPerson`], which a coordinator may read and are French.
+/// Messages are for developers (English), except [`StoreError::UnknownReference`],
+/// [`StoreError::UnknownPerson`] and [`StoreError::UnreadablePlan`], which a coordinator may
+/// read and are French.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database URL has a scheme the store does not know.
@@ -216,6 +213,20 @@ pub enum StoreError {
         /// What is duplicated.
         message: String,
     },
+    /// A stored plan's body does not open: a kind or format this version of Parcours does not
+    /// read (a later one wrote it), or a body that does not read as its format says. French:
+    /// a coordinator meets it after going back to an older Parcours.
+    #[error("{kind} {horizon}, version {version} : {reason}")]
+    UnreadablePlan {
+        /// The plan's kind (`rota`).
+        kind: PlanKind,
+        /// Its horizon (`2026-W49`).
+        horizon: String,
+        /// Its version.
+        version: i64,
+        /// Why it does not open.
+        reason: BodyError,
+    },
     /// The week was published again since the caller read it: read it again and retry.
     #[error("the published version of {week} changed since it was read")]
     Stale {
@@ -231,6 +242,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    fn unreadable(envelope: &PlanEnvelope, version: i64, reason: BodyError) -> StoreError {
+        StoreError::UnreadablePlan {
+            kind: envelope.kind,
+            horizon: envelope.horizon.to_string(),
+            version,
+            reason,
+        }
+    }
+
     /// Whether this is [`StoreError::UnknownPerson`]: bad input from the user, whose message
     /// (French) can be shown as it is.
     pub fn is_unknown_person(&self) -> bool {
@@ -326,6 +346,27 @@ impl Store {
         Ok(())
     }
 
+    /// Runs the embedded migrations numbered up to `version` that have not run yet: a database
+    /// as an older Parcours left it, for the tests of a later migration on the data it kept.
+    ///
+    /// # Errors
+    /// As [`Store::migrate`].
+    #[doc(hidden)]
+    pub async fn migrate_up_to(&self, version: i64) -> Result<(), StoreError> {
+        let upto = |files: &'static [(&'static str, &'static str)]| {
+            let n = files
+                .iter()
+                .take_while(|(name, _)| migration_version(name).is_some_and(|(v, _)| v <= version))
+                .count();
+            migrator(&files[..n])
+        };
+        match &self.pool {
+            Pool::Sqlite(pool) => upto(SQLITE_MIGRATIONS).run(pool).await?,
+            Pool::Postgres(pool) => upto(POSTGRES_MIGRATIONS).run(pool).await?,
+        }
+        Ok(())
+    }
+
     /// Runs a trivial query: whether the database answers (for `/health`).
     ///
     /// # Errors
@@ -363,77 +404,89 @@ impl Store {
         on_backend!(self, load_calendar())
     }
 
-    /// Stores a planned week: Parcours' plan as the next version of its week, and today's
-    /// practice beside it when it was compared. Returns the plan's version.
+    /// Stores the plans of one solve in one transaction, each as the next version of its kind,
+    /// horizon and method (Parcours' plan, and today's practice beside it when it was
+    /// compared: [`crate::planning::PlanOutcome::envelopes`]). Returns their versions, in order.
     ///
     /// # Errors
-    /// [`StoreError::Database`].
-    pub async fn save_outcome(
+    /// [`StoreError::Database`]; nothing is written then.
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), plans = plans.len()))]
+    pub async fn save_plans(
         &self,
-        outcome: &crate::planning::WeekOutcome,
+        plans: &[PlanEnvelope],
         seed: u64,
-    ) -> Result<i64, StoreError> {
-        let version = self.save_plan(&outcome.plan, seed).await?;
-        if let Some(baseline) = &outcome.baseline {
-            self.save_plan(baseline, seed).await?;
-        }
-        Ok(version)
+    ) -> Result<Vec<i64>, StoreError> {
+        let records: Vec<PlanRecord> = plans.iter().map(|p| PlanRecord::of(p, seed)).collect();
+        on_backend!(self, insert_plans(&records))
     }
 
-    /// Stores `plan` as the next version of its week and kind; returns that version (1 for the
-    /// first).
+    /// Stores `plan` as the next version of its kind, horizon and method; returns that version
+    /// (1 for the first).
     ///
     /// # Errors
     /// [`StoreError::Database`].
-    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %plan.week))]
-    pub async fn save_plan(&self, plan: &WeekPlan, seed: u64) -> Result<i64, StoreError> {
-        let p = StoredPlan::of(plan, seed);
-        let week = plan.week.to_string();
-        on_backend!(self, insert_plan(&week, p.kind, p.seed, &p.body, p.figures))
+    pub async fn save_plan<B: PlanBody>(&self, plan: &B, seed: u64) -> Result<i64, StoreError> {
+        let versions = self.save_plans(&[PlanEnvelope::of(plan)], seed).await?;
+        Ok(*versions.first().expect("BUG: one version per plan stored"))
     }
 
-    /// The last stored version of `week`'s plan of `kind`, with its version number.
+    /// The last stored version of the plan of kind `B` over `horizon` made by `method`, with its
+    /// version number.
     ///
     /// # Errors
-    /// [`StoreError::Corrupt`] when the stored plan does not parse back;
-    /// [`StoreError::Database`].
-    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %week))]
-    pub async fn latest_plan(
+    /// [`StoreError::UnreadablePlan`] when the stored body does not open as a `B` (a format this
+    /// version does not read); [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), kind = %B::KIND))]
+    pub async fn latest_plan<B: PlanBody>(
         &self,
-        week: IsoWeek,
-        kind: PlanKind,
-    ) -> Result<Option<(i64, WeekPlan)>, StoreError> {
-        let week_text = week.to_string();
-        let row = on_backend!(self, latest_plan(&week_text, plan_kind_key(kind)))?;
-        row.map(|(version, body)| {
-            serde_json::from_str(&body)
-                .map(|plan| (version, plan))
-                .map_err(|e| StoreError::Corrupt {
-                    table: "week_plan",
-                    code: week_text.clone(),
-                    field: "body",
-                    message: e.to_string(),
-                })
-        })
-        .transpose()
-    }
-
-    /// Version `version` of `week`'s plan of `kind`.
-    ///
-    /// # Errors
-    /// [`StoreError::Corrupt`] when the stored plan does not parse back;
-    /// [`StoreError::Database`].
-    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %week, version = version))]
-    pub async fn plan(
-        &self,
-        week: IsoWeek,
-        kind: PlanKind,
-        version: i64,
-    ) -> Result<Option<WeekPlan>, StoreError> {
-        let week_text = week.to_string();
-        let row = on_backend!(self, plan_version(&week_text, plan_kind_key(kind), version))?;
-        row.map(|(_, _, body)| publication::parse_plan(&week_text, &body))
+        horizon: impl Into<Horizon>,
+        method: PlanMethod,
+    ) -> Result<Option<(i64, B)>, StoreError> {
+        let horizon = horizon.into();
+        let stored = self.envelope(B::KIND, horizon, method, None).await?;
+        stored
+            .map(|(version, envelope)| Ok((version, open(&envelope, version)?)))
             .transpose()
+    }
+
+    /// Version `version` of the plan of kind `B` over `horizon` made by `method`.
+    ///
+    /// # Errors
+    /// As [`Store::latest_plan`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), kind = %B::KIND, version))]
+    pub async fn plan<B: PlanBody>(
+        &self,
+        horizon: impl Into<Horizon>,
+        method: PlanMethod,
+        version: i64,
+    ) -> Result<Option<B>, StoreError> {
+        let horizon = horizon.into();
+        let stored = self
+            .envelope(B::KIND, horizon, method, Some(version))
+            .await?;
+        stored
+            .map(|(version, envelope)| open(&envelope, version))
+            .transpose()
+    }
+
+    /// Version `version` (the last when `None`) of the plan of `kind` over `horizon` made by
+    /// `method`, sealed as stored, with its version number.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), kind = %kind, horizon = %horizon))]
+    pub async fn envelope(
+        &self,
+        kind: PlanKind,
+        horizon: Horizon,
+        method: PlanMethod,
+        version: Option<i64>,
+    ) -> Result<Option<(i64, PlanEnvelope)>, StoreError> {
+        let row = on_backend!(
+            self,
+            plan_row(kind.key(), &horizon.to_string(), method.key(), version)
+        )?;
+        Ok(row.map(|row| rows::plan_envelope(kind, horizon, method, row)))
     }
 
     /// Gives `person` an API token in `role`; only the token's hash is stored. Returns the new
@@ -549,50 +602,58 @@ impl Store {
         on_backend!(self, feed_person(token_hash))
     }
 
-    /// Publishes version `version` (the latest when `None`) of `week`'s optimised plan, and
-    /// brings every feed in line with it; `Ok(None)`, with nothing written, when there is no
-    /// such plan.
+    /// Publishes version `version` (the latest when `None`) of the optimised plan of `kind` over
+    /// `horizon`, and brings every feed in line with it; `Ok(None)`, with nothing written, when
+    /// there is no such plan.
     ///
     /// One transaction (on PostgreSQL, serialised with other publications by an advisory
     /// lock): a feed shows the previous publication or this one, never a mix. Per person and
     /// UID, an event new to her feed is added (sequence 0), one whose time or text changed (or
     /// that was cancelled) is updated with its sequence plus one, one published as it was is
-    /// not written; an event of `week` the plan no longer has is cancelled at `now`, sequence
-    /// plus one.
+    /// not written; an event the plan of this kind and horizon published before and no longer
+    /// has is cancelled at `now`, sequence plus one. Plans of every kind publish the same way:
+    /// their events come from [`crate::feeds::plan_events`].
     ///
     /// # Errors
-    /// [`StoreError::Corrupt`] when the stored plan or events do not parse back;
-    /// [`StoreError::Database`]; in every case nothing is written.
-    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %week, version = ?version))]
-    pub async fn publish_week(
+    /// [`StoreError::UnreadablePlan`] when the stored plan does not open, [`StoreError::Corrupt`]
+    /// when the stored events do not parse back; [`StoreError::Database`]; in every case
+    /// nothing is written.
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), kind = %kind, version = ?version))]
+    pub async fn publish(
         &self,
-        week: IsoWeek,
+        kind: PlanKind,
+        horizon: impl Into<Horizon>,
         version: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<Option<Publication>, StoreError> {
-        let publication = on_backend!(self, publish(week, version, now))?;
+        let horizon = horizon.into();
+        let publication = on_backend!(self, publish(kind, horizon, version, now))?;
         match &publication {
             Some(p) => tracing::info!(
+                horizon = %p.horizon,
                 version = p.version,
                 added = p.added,
                 changed = p.changed,
                 cancelled = p.cancelled,
                 unchanged = p.unchanged,
-                "week published"
+                "plan published"
             ),
-            None => tracing::debug!("no plan to publish"),
+            None => tracing::debug!(horizon = %horizon, "no plan to publish"),
         }
         Ok(publication)
     }
 
     /// Records a référent's visit report in one transaction, serialised with imports and
-    /// publications: if `week`'s published version is still `base`, stores `plan` (the week
-    /// as the report left it; `None` when the report changed nothing in it) as the next version
-    /// and publishes it, and moves `last_visit`'s family's last visit forward to its date.
+    /// publications: if `week`'s published rota is still version `base`, stores `plan` (the
+    /// week as the report left it, a visit moved or called off; `None` when the report changed
+    /// nothing in it) as the next version and publishes it, and moves `last_visit`'s family's
+    /// last visit forward to its date. The one path by which a report or a move is saved and
+    /// published.
     ///
     /// # Errors
     /// [`StoreError::Stale`] when another publication came after `base` (read the week again);
-    /// [`StoreError::Corrupt`], [`StoreError::Database`]; in every case nothing is written.
+    /// [`StoreError::UnreadablePlan`], [`StoreError::Corrupt`], [`StoreError::Database`]; in
+    /// every case nothing is written.
     #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %week, base))]
     pub async fn record_report(
         &self,
@@ -602,15 +663,13 @@ impl Store {
         last_visit: Option<(&Code, chrono::NaiveDate)>,
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError> {
-        let stored = plan.map(|(plan, seed)| StoredPlan::of(plan, seed));
+        let record = plan.map(|(plan, seed)| PlanRecord::of(&PlanEnvelope::of(plan), seed));
         let publication = on_backend!(
             self,
             report(
                 week,
                 base,
-                stored
-                    .as_ref()
-                    .map(|p| (p.kind, p.seed, p.body.as_str(), p.figures)),
+                record.as_ref(),
                 last_visit.map(|(code, date)| (code.as_str(), date)),
                 now,
             )
@@ -624,13 +683,18 @@ impl Store {
         Ok(publication)
     }
 
-    /// The version of `week`'s optimised plan that is published, if any.
+    /// The published version of the optimised plan of `kind` over `horizon`, if any.
     ///
     /// # Errors
     /// [`StoreError::Database`].
-    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), week = %week))]
-    pub async fn published_version(&self, week: IsoWeek) -> Result<Option<i64>, StoreError> {
-        on_backend!(self, published_version(&week.to_string()))
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), kind = %kind))]
+    pub async fn published_version(
+        &self,
+        kind: PlanKind,
+        horizon: impl Into<Horizon>,
+    ) -> Result<Option<i64>, StoreError> {
+        let horizon = horizon.into().to_string();
+        on_backend!(self, published_version(kind.key(), &horizon))
     }
 
     /// The published plan of `week` and its version, if any: the week référents read.
@@ -641,10 +705,10 @@ impl Store {
         &self,
         week: IsoWeek,
     ) -> Result<Option<(i64, WeekPlan)>, StoreError> {
-        let Some(version) = self.published_version(week).await? else {
+        let Some(version) = self.published_version(PlanKind::Rota, week).await? else {
             return Ok(None);
         };
-        let plan = self.plan(week, PlanKind::Optimised, version).await?;
+        let plan = self.plan(week, PlanMethod::Optimised, version).await?;
         Ok(plan.map(|plan| (version, plan)))
     }
 
@@ -724,31 +788,40 @@ impl Store {
     }
 }
 
-/// A plan as its row stores it.
-struct StoredPlan {
+/// A plan as its row stores it: the envelope's keys as text, the seed as a signed integer.
+struct PlanRecord {
     kind: &'static str,
+    horizon: String,
+    method: &'static str,
+    format: i64,
     /// The seed, as the signed integer with the same bits.
     seed: i64,
     /// The plan, as JSON.
     body: String,
-    /// Visits, unmet visits, travel minutes, travel metres.
+    /// Placed, unmet, travel minutes, travel metres.
     figures: [i64; 4],
 }
 
-impl StoredPlan {
-    fn of(plan: &WeekPlan, seed: u64) -> StoredPlan {
-        StoredPlan {
-            kind: plan_kind_key(plan.kind),
+impl PlanRecord {
+    fn of(plan: &PlanEnvelope, seed: u64) -> PlanRecord {
+        let f = plan.figures;
+        PlanRecord {
+            kind: plan.kind.key(),
+            horizon: plan.horizon.to_string(),
+            method: plan.method.key(),
+            format: plan.format,
             seed: seed as i64,
-            body: serde_json::to_string(plan).expect("BUG: a plan always serialises"),
-            figures: [
-                plan.visits() as i64,
-                plan.unmet.len() as i64,
-                plan.travel_minutes(),
-                plan.travel_meters(),
-            ],
+            body: plan.body.clone(),
+            figures: [f.placed, f.unmet, f.travel_minutes, f.travel_meters],
         }
     }
+}
+
+/// The body of the stored `envelope` (version `version`) as a `B`.
+fn open<B: PlanBody>(envelope: &PlanEnvelope, version: i64) -> Result<B, StoreError> {
+    envelope
+        .open()
+        .map_err(|reason| StoreError::unreadable(envelope, version, reason))
 }
 
 impl fmt::Debug for Store {
@@ -815,13 +888,6 @@ fn token_conflict(err: StoreError, table: &'static str, person: &Code) -> StoreE
     }
 }
 
-fn plan_kind_key(kind: PlanKind) -> &'static str {
-    match kind {
-        PlanKind::Optimised => "optimised",
-        PlanKind::Baseline => "baseline",
-    }
-}
-
 /// Embedded migrations: `(file name, SQL)`, the same names in the same order in both lists
 /// (a test checks them against `migrations/`). Never edit an applied one; add a file to both.
 const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
@@ -849,6 +915,10 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
         "0006_calendar.sql",
         include_str!("../../migrations/sqlite/0006_calendar.sql"),
     ),
+    (
+        "0007_plan_kind.sql",
+        include_str!("../../migrations/sqlite/0007_plan_kind.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
@@ -874,6 +944,10 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0006_calendar.sql",
         include_str!("../../migrations/postgres/0006_calendar.sql"),
+    ),
+    (
+        "0007_plan_kind.sql",
+        include_str!("../../migrations/postgres/0007_plan_kind.sql"),
     ),
 ];
 

@@ -1,19 +1,24 @@
-//! What a publication changes in the feeds, decided without the database: the events a plan
-//! publishes, compared with the events a previous publication stored, give the rows to insert,
-//! update and cancel (RFC 5545 §3.8.7.4: `SEQUENCE` grows by one at each change).
+//! What a publication changes in the feeds, decided without the database: the events a plan of
+//! any kind publishes ([`crate::feeds::plan_events`]), compared with the events a previous
+//! publication stored, give the rows to insert, update and cancel (RFC 5545 §3.8.7.4:
+//! `SEQUENCE` grows by one at each change).
 //!
 //! Events are keyed by (person code, UID), not UID alone: a visit that moves to another
-//! référent is cancelled in the first one's feed and added to the second one's. This module
-//! does no I/O; `queries.rs` loads the stored events and writes the changes in one transaction.
+//! référent is cancelled in the first one's feed and added to the second one's. Each stored
+//! event remembers the plan (kind, horizon) that last published it: a publication cancels only
+//! the events its own plan published before. This module does no I/O; `queries.rs` loads the
+//! stored events and writes the changes in one transaction.
 
 use std::collections::BTreeMap;
 
-use super::StoreError;
-use crate::feeds::ics::{self, Event, EventStatus};
-use crate::planning::WeekPlan;
+use crate::feeds::ics::{Event, EventStatus};
+use crate::planning::AnyPlan;
 
 /// (person code, UID): what identifies a feed event.
 pub(super) type Key = (String, String);
+
+/// (kind key, horizon text): the plan that published an event (`("rota", "2026-W49")`).
+pub(super) type PlanKey = (String, String);
 
 /// A feed event as a publication stored it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,14 +27,14 @@ pub(super) struct StoredEvent {
     pub id: i64,
     /// Code of the person whose feed shows it.
     pub person: String,
-    /// ISO week of the plan that last published it.
-    pub week: String,
+    /// The plan that last published it.
+    pub plan: PlanKey,
     /// The event, with its stored sequence and status.
     pub event: Event,
 }
 
-/// The stored events a publication compares with: those of its week, and those of other weeks
-/// that share a key with one it publishes.
+/// The stored events a publication compares with: those its plan published before, and those
+/// of other plans that share a key with one it publishes.
 #[derive(Debug, Default)]
 pub(super) struct Stored {
     events: BTreeMap<Key, StoredEvent>,
@@ -87,37 +92,24 @@ pub(super) struct Diff {
     pub added: usize,
     /// Events whose content changed, or that were cancelled and come back.
     pub changed: usize,
-    /// Events of the week the plan no longer has, cancelled now.
+    /// Events the plan published before and no longer has, cancelled now.
     pub cancelled: usize,
     /// Events published exactly as stored.
     pub unchanged: usize,
 }
 
-/// The stored body of a plan of `week`, parsed back.
-pub(super) fn parse_plan(week: &str, body: &str) -> Result<WeekPlan, StoreError> {
-    serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
-        table: "week_plan",
-        code: week.to_owned(),
-        field: "body",
-        message: e.to_string(),
-    })
-}
-
-/// The events `plan` publishes, by (référent code, UID): each référent's calendar
-/// ([`ics::referent_calendar`], which leaves her private appointments out).
-pub(super) fn planned_events(plan: &WeekPlan) -> BTreeMap<Key, Event> {
+/// The events `plan` publishes, by (person code, UID).
+pub(super) fn planned_events(plan: &AnyPlan) -> BTreeMap<Key, Event> {
     let mut events = BTreeMap::new();
-    for week in &plan.referents {
-        for event in ics::referent_calendar(week).events {
-            let key = (week.code.clone(), event.uid.clone());
-            if events.contains_key(&key) {
-                // Stop ids are unique within a référent's week by construction; a duplicate
-                // would be a planning bug, and the first one is kept.
-                tracing::warn!(referent = %week.code, uid = %event.uid, "duplicate stop id in a plan");
-                continue;
-            }
-            events.insert(key, event);
+    for (person, event) in crate::feeds::plan_events(plan) {
+        let key = (person, event.uid.clone());
+        if events.contains_key(&key) {
+            // Event UIDs are unique within a person's plan by construction; a duplicate would
+            // be a planning bug, and the first one is kept.
+            tracing::warn!(person = %key.0, uid = %key.1, "duplicate event in a plan");
+            continue;
         }
+        events.insert(key, event);
     }
     events
 }
@@ -131,14 +123,14 @@ fn same_content(a: &Event, b: &Event) -> bool {
         && a.description == b.description
 }
 
-/// The changes that make the stored events of `week` those of `planned`:
+/// The changes that make the stored events of `plan` those of `planned`:
 /// - a key not stored is inserted (sequence 0);
-/// - a key stored with the same content, confirmed, in the same week, is left alone;
-/// - a key stored with other content, or cancelled, or from another week, is updated with the
+/// - a key stored with the same content, confirmed, by the same plan, is left alone;
+/// - a key stored with other content, or cancelled, or by another plan, is updated with the
 ///   sequence plus one;
-/// - a confirmed stored event of `week` whose key is not planned is cancelled, sequence plus one
+/// - a confirmed stored event of `plan` whose key is not planned is cancelled, sequence plus one
 ///   (one already cancelled is left alone).
-pub(super) fn diff(week: &str, planned: &BTreeMap<Key, Event>, stored: &Stored) -> Diff {
+pub(super) fn diff(plan: &PlanKey, planned: &BTreeMap<Key, Event>, stored: &Stored) -> Diff {
     let mut diff = Diff::default();
     for (key, event) in planned {
         match stored.events.get(key) {
@@ -155,7 +147,7 @@ pub(super) fn diff(week: &str, planned: &BTreeMap<Key, Event>, stored: &Stored) 
             }
             Some(old)
                 if old.event.status == EventStatus::Confirmed
-                    && old.week == week
+                    && old.plan == *plan
                     && same_content(&old.event, event) =>
             {
                 diff.unchanged += 1;
@@ -174,7 +166,7 @@ pub(super) fn diff(week: &str, planned: &BTreeMap<Key, Event>, stored: &Stored) 
         }
     }
     for (key, old) in &stored.events {
-        if old.week == week
+        if old.plan == *plan
             && old.event.status == EventStatus::Confirmed
             && !planned.contains_key(key)
         {
@@ -228,11 +220,15 @@ mod tests {
             stored.insert(StoredEvent {
                 id: *id,
                 person: (*person).to_owned(),
-                week: (*week).to_owned(),
+                plan: rota(week),
                 event: event.clone(),
             });
         }
         stored
+    }
+
+    fn rota(week: &str) -> PlanKey {
+        ("rota".to_owned(), week.to_owned())
     }
 
     const W49: &str = "2026-W49";
@@ -243,7 +239,7 @@ mod tests {
             ("R-01", event("a", at(0, 9))),
             ("R-02", event("b", at(1, 9))),
         ]);
-        let diff = diff(W49, &plan, &Stored::new());
+        let diff = diff(&rota(W49), &plan, &Stored::new());
         assert_eq!(
             (diff.added, diff.changed, diff.cancelled, diff.unchanged),
             (2, 0, 0, 0)
@@ -259,7 +255,7 @@ mod tests {
     fn the_same_events_again_write_nothing() {
         let a = event("a", at(0, 9));
         let diff = diff(
-            W49,
+            &rota(W49),
             &planned(&[("R-01", a.clone())]),
             &stored(&[(1, "R-01", W49, Event { sequence: 3, ..a })]),
         );
@@ -273,7 +269,7 @@ mod tests {
         let b = event("b", at(1, 9));
         let moved = event("a", at(0, 11));
         let diff = diff(
-            W49,
+            &rota(W49),
             &planned(&[("R-01", moved.clone())]),
             &stored(&[(1, "R-01", W49, a), (2, "R-01", W49, b)]),
         );
@@ -302,10 +298,10 @@ mod tests {
             ..a.clone()
         };
         let rows = [(1, "R-01", W49, cancelled)];
-        let without = diff(W49, &BTreeMap::new(), &stored(&rows));
+        let without = diff(&rota(W49), &BTreeMap::new(), &stored(&rows));
         assert_eq!(without, Diff::default());
 
-        let back = diff(W49, &planned(&[("R-01", a.clone())]), &stored(&rows));
+        let back = diff(&rota(W49), &planned(&[("R-01", a.clone())]), &stored(&rows));
         assert_eq!(
             back.changes,
             [Change::Update {
@@ -319,7 +315,7 @@ mod tests {
     fn an_event_given_to_another_person_leaves_the_first_feed_and_enters_the_second() {
         let a = event("a", at(0, 9));
         let diff = diff(
-            W49,
+            &rota(W49),
             &planned(&[("R-02", a.clone())]),
             &stored(&[(1, "R-01", W49, a.clone())]),
         );
@@ -340,7 +336,7 @@ mod tests {
         let other = event("other", at(0, 9));
         let moved = event("agenda-AG-1", at(2, 9));
         let diff = diff(
-            W49,
+            &rota(W49),
             &planned(&[("R-01", moved.clone())]),
             &stored(&[
                 (1, "R-01", "2026-W48", other),
@@ -365,5 +361,18 @@ mod tests {
                 }
             }]
         );
+    }
+
+    #[test]
+    fn a_plan_never_cancels_the_events_another_kind_of_plan_published_over_the_same_days() {
+        let mut stored = Stored::new();
+        stored.insert(StoredEvent {
+            id: 1,
+            person: "R-01".to_owned(),
+            plan: ("eps_year".to_owned(), "2026-2027".to_owned()),
+            event: event("eps-E-01", at(1, 14)),
+        });
+        let diff = diff(&rota(W49), &BTreeMap::new(), &stored);
+        assert_eq!(diff, Diff::default());
     }
 }

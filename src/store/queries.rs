@@ -25,87 +25,95 @@ pub(super) const TABLES: [&str; 24] = [
     "driver",
     "vehicle",
     "travel_override",
-    "week_plan",
     "agenda_entry",
     "api_user",
     "feed_subscription",
-    "published_week",
     "feed_event",
+    "plan",
+    "published_plan",
 ];
+
+// Every select names its columns as the fields of its `rows::…Row` (a joined code is aliased
+// after the column it resolves: `c.code as commune`), since rows are read by name.
 
 pub(super) const SELECT_COMMUNES: &str = "select code, name, latitude, longitude from commune";
 
-pub(super) const SELECT_QPVS: &str = "select q.code, q.name, c.code, q.latitude, q.longitude, \
-     q.radius_m from qpv q join commune c on c.commune_id = q.commune_id";
+pub(super) const SELECT_QPVS: &str = "select q.code, q.name, c.code as commune, q.latitude, \
+     q.longitude, q.radius_m from qpv q join commune c on c.commune_id = q.commune_id";
 
-pub(super) const SELECT_SCHOOLS: &str = "select s.code, s.name, s.level, s.priority, c.code, \
-     s.school_group, s.latitude, s.longitude \
+pub(super) const SELECT_SCHOOLS: &str = "select s.code, s.name, s.level, s.priority, \
+     c.code as commune, s.school_group, s.latitude, s.longitude \
      from school s join commune c on c.commune_id = s.commune_id";
 
-pub(super) const SELECT_SITES: &str = "select s.code, s.name, s.kind, c.code, s.latitude, \
-     s.longitude, s.opening_hours, s.capacity \
+pub(super) const SELECT_SITES: &str = "select s.code, s.name, s.kind, c.code as commune, \
+     s.latitude, s.longitude, s.opening_hours, s.capacity \
      from neutral_site s join commune c on c.commune_id = s.commune_id";
 
 pub(super) const SELECT_COORDINATORS: &str = "select code, name from coordinator";
 
-pub(super) const SELECT_COORDINATOR_COMMUNES: &str = "select o.code, c.code, l.position \
+pub(super) const SELECT_COORDINATOR_COMMUNES: &str = "select o.code as owner, \
+     c.code as member, l.position \
      from coordinator_commune l join coordinator o on o.coordinator_id = l.coordinator_id \
      join commune c on c.commune_id = l.commune_id";
 
-pub(super) const SELECT_REFERENTS: &str = "select r.code, r.name, c.code, r.latitude, \
-     r.longitude, r.working_hours, r.working_time_pct, r.lunch_window, r.lunch_min, \
+pub(super) const SELECT_REFERENTS: &str = "select r.code, r.name, c.code as commune, \
+     r.latitude, r.longitude, r.working_hours, r.working_time_pct, r.lunch_window, r.lunch_min, \
      r.target_caseload, r.max_caseload, r.sectors, r.languages, r.travel_mode \
      from referent r join commune c on c.commune_id = r.commune_id";
 
-pub(super) const SELECT_FAMILIES: &str = "select f.code, c.code, q.code, f.latitude, \
-     f.longitude, f.availability, s.code, f.language, r.code, f.referent_since, f.frequency, \
-     f.last_visit, f.visit_min, f.referent_pinned \
+pub(super) const SELECT_FAMILIES: &str = "select f.code, c.code as commune, q.code as qpv, \
+     f.latitude, f.longitude, f.availability, s.code as meeting_site, f.language, \
+     r.code as referent, f.referent_since, f.frequency, f.last_visit, f.visit_min, \
+     f.referent_pinned \
      from family f join commune c on c.commune_id = f.commune_id \
      left join qpv q on q.qpv_id = f.qpv_id \
      left join neutral_site s on s.neutral_site_id = f.meeting_site_id \
      left join referent r on r.referent_id = f.referent_id";
 
-pub(super) const SELECT_CHILDREN: &str = "select e.code, f.code, e.age, s.code, e.class, \
-     e.status from child e join family f on f.family_id = e.family_id \
+pub(super) const SELECT_CHILDREN: &str = "select e.code, f.code as family, e.age, \
+     s.code as school, e.class, e.status from child e join family f on f.family_id = e.family_id \
      left join school s on s.school_id = e.school_id";
 
 pub(super) const SELECT_PROFESSIONALS: &str =
     "select code, name, function, institution, availability from professional";
 
-pub(super) const SELECT_EPS: &str = "select e.code, e.name, c.code, q.code, o.code, s.code \
+pub(super) const SELECT_EPS: &str = "select e.code, e.name, c.code as commune, q.code as qpv, \
+     o.code as coordinator, s.code as site \
      from eps e join commune c on c.commune_id = e.commune_id \
      left join qpv q on q.qpv_id = e.qpv_id \
      join coordinator o on o.coordinator_id = e.coordinator_id \
      left join neutral_site s on s.neutral_site_id = e.neutral_site_id";
 
-pub(super) const SELECT_EPS_MEMBERS: &str = "select e.code, p.code, m.position \
-     from eps_member m join eps e on e.eps_id = m.eps_id \
+pub(super) const SELECT_EPS_MEMBERS: &str = "select e.code as owner, p.code as member, \
+     m.position from eps_member m join eps e on e.eps_id = m.eps_id \
      join professional p on p.professional_id = m.professional_id";
 
-pub(super) const SELECT_WORKSHOPS: &str = "select w.code, w.theme, w.scope, c.code, \
-     w.sessions, w.session_min, w.group_min, w.group_max, w.age_min, w.age_max, p.code, r.code, \
-     w.preferred_times, w.period \
+pub(super) const SELECT_WORKSHOPS: &str = "select w.code, w.theme, w.scope, c.code as commune, \
+     w.sessions, w.session_min, w.group_min, w.group_max, w.age_min, w.age_max, \
+     p.code as facilitator_professional, r.code as facilitator_referent, w.preferred_times, \
+     w.period \
      from workshop w left join commune c on c.commune_id = w.commune_id \
      left join professional p on p.professional_id = w.facilitator_professional_id \
      left join referent r on r.referent_id = w.facilitator_referent_id";
 
-pub(super) const SELECT_WORKSHOP_SITES: &str = "select w.code, s.code, l.position \
-     from workshop_site l join workshop w on w.workshop_id = l.workshop_id \
+pub(super) const SELECT_WORKSHOP_SITES: &str = "select w.code as owner, s.code as member, \
+     l.position from workshop_site l join workshop w on w.workshop_id = l.workshop_id \
      join neutral_site s on s.neutral_site_id = l.neutral_site_id";
 
-pub(super) const SELECT_APPOINTMENTS: &str = "select a.code, e.code, a.kind, a.place_name, \
-     c.code, a.latitude, a.longitude, a.start_at, a.duration_min, a.needs_ride, a.wheelchair, \
-     a.address from health_appointment a join child e on e.child_id = a.child_id \
+pub(super) const SELECT_APPOINTMENTS: &str = "select a.code, e.code as child, a.kind, \
+     a.place_name, c.code as commune, a.latitude, a.longitude, a.start_at, a.duration_min, \
+     a.needs_ride, a.wheelchair, a.address \
+     from health_appointment a join child e on e.child_id = a.child_id \
      join commune c on c.commune_id = a.commune_id";
 
-pub(super) const SELECT_DRIVERS: &str = "select d.code, d.name, c.code, d.latitude, \
+pub(super) const SELECT_DRIVERS: &str = "select d.code, d.name, c.code as commune, d.latitude, \
      d.longitude, d.working_hours from driver d join commune c on c.commune_id = d.commune_id";
 
-pub(super) const SELECT_VEHICLES: &str = "select v.code, d.code, v.seats, v.child_seats, \
-     v.wheelchair from vehicle v left join driver d on d.driver_id = v.driver_id";
+pub(super) const SELECT_VEHICLES: &str = "select v.code, d.code as driver, v.seats, \
+     v.child_seats, v.wheelchair from vehicle v left join driver d on d.driver_id = v.driver_id";
 
-pub(super) const SELECT_AGENDA: &str = "select a.code, r.code, a.kind, a.start_at, \
-     a.duration_min, s.code, f.code \
+pub(super) const SELECT_AGENDA: &str = "select a.code, r.code as referent, a.kind, a.start_at, \
+     a.duration_min, s.code as site, f.code as family \
      from agenda_entry a join referent r on r.referent_id = a.referent_id \
      left join neutral_site s on s.neutral_site_id = a.neutral_site_id \
      left join family f on f.family_id = a.family_id";
@@ -343,30 +351,40 @@ pub(super) fn insert_list_item(list_table: &str, owner_table: &str, member_table
     )
 }
 
-/// `kind` of an optimised plan in `week_plan`: the only kind a publication reads.
-pub(super) const OPTIMISED: &str = "optimised";
+/// A new version of a plan of one kind, horizon and method: one more than the last. `$1` kind,
+/// `$2` horizon, `$3` method, `$4` format, `$5` seed, `$6` body, `$7`–`$10` figures.
+pub(super) const INSERT_PLAN: &str = "insert into plan (kind, horizon, method, version, format, \
+     seed, body, placed, unmet, travel_minutes, travel_meters) values ($1, $2, $3, \
+     (select coalesce(max(version), 0) + 1 from plan \
+     where kind = $1 and horizon = $2 and method = $3), \
+     $4, $5, $6, $7, $8, $9, $10) returning version";
 
-/// A new version of a week's plan of one kind: one more than the last.
-pub(super) const INSERT_PLAN: &str = "insert into week_plan (week, kind, version, seed, body, \
-     visits, unmet, travel_minutes, travel_meters) values ($1, $2, \
-     (select coalesce(max(version), 0) + 1 from week_plan where week = $1 and kind = $2), \
-     $3, $4, $5, $6, $7, $8) returning version";
+/// The columns of a stored plan, the fields of `rows::PlanRow`.
+macro_rules! plan_columns {
+    () => {
+        "plan_id, version, format, body, placed, unmet, travel_minutes, travel_meters"
+    };
+}
 
-/// The last version of a week's plan of one kind.
-pub(super) const SELECT_LATEST_PLAN: &str = "select version, body from week_plan \
-     where week = $1 and kind = $2 order by version desc limit 1";
+/// One version of a plan of one kind, horizon and method (`$4`), with the id a publication
+/// points to.
+pub(super) const SELECT_PLAN_VERSION: &str = concat!(
+    "select ",
+    plan_columns!(),
+    " from plan where kind = $1 and horizon = $2 and method = $3 and version = $4"
+);
 
-/// One version of a week's plan of one kind, with the id a publication points to.
-pub(super) const SELECT_PLAN_VERSION: &str = "select week_plan_id, version, body from week_plan \
-     where week = $1 and kind = $2 and version = $3";
+/// The last version of a plan of one kind, horizon and method.
+pub(super) const SELECT_LATEST_PLAN: &str = concat!(
+    "select ",
+    plan_columns!(),
+    " from plan where kind = $1 and horizon = $2 and method = $3 \
+     order by version desc limit 1"
+);
 
-/// The last version of a week's plan of one kind, with the id a publication points to.
-pub(super) const SELECT_LATEST_PLAN_ROW: &str = "select week_plan_id, version, body \
-     from week_plan where week = $1 and kind = $2 order by version desc limit 1";
-
-/// The published version of a week's optimised plan.
-pub(super) const SELECT_PUBLISHED_VERSION: &str = "select p.version from published_week w \
-     join week_plan p on p.week_plan_id = w.week_plan_id where w.week = $1";
+/// The published version of the plan of a kind (`$1`) and horizon (`$2`).
+pub(super) const SELECT_PUBLISHED_VERSION: &str = "select p.version from published_plan w \
+     join plan p on p.plan_id = w.plan_id where w.kind = $1 and w.horizon = $2";
 
 /// Which tables hold the persons a role may speak for: `$1` is the code.
 pub(super) const REFERENT_EXISTS: &str = "exists (select 1 from referent where code = $1)";
@@ -408,39 +426,40 @@ pub(super) const REVOKE_FEEDS_OF: &str = "update feed_subscription set revoked_a
 pub(super) const SELECT_FEED_PERSON: &str = "select person_code from feed_subscription \
      where token_hash = $1 and revoked_at is null";
 
-/// The columns of a stored feed event, in the order of `rows::FeedEventRow`.
+/// The columns of a stored feed event, the fields of `rows::FeedEventRow`.
 macro_rules! feed_event_columns {
     () => {
-        "feed_event_id, person_code, week, uid, sequence, status, start_local, end_local, \
-         summary, location, description"
+        "feed_event_id, person_code, kind, horizon, uid, sequence, status, start_local, \
+         end_local, summary, location, description"
     };
 }
 
-/// The feed events a week last published, every person's.
-pub(super) const SELECT_WEEK_EVENTS: &str = concat!(
+/// The feed events the plan of a kind (`$1`) and horizon (`$2`) last published, every person's.
+pub(super) const SELECT_PLAN_EVENTS: &str = concat!(
     "select ",
     feed_event_columns!(),
-    " from feed_event where week = $1"
+    " from feed_event where kind = $1 and horizon = $2"
 );
 
-/// One person's feed event by UID, whatever its week.
+/// One person's feed event by UID, whatever plan published it.
 pub(super) const SELECT_EVENT: &str = concat!(
     "select ",
     feed_event_columns!(),
     " from feed_event where person_code = $1 and uid = $2"
 );
 
-/// A new feed event: `$1` person, `$2` week, `$3` uid, `$4`–`$8` start, end, summary, location,
-/// description, `$9` now.
-pub(super) const INSERT_EVENT: &str = "insert into feed_event (person_code, week, uid, \
+/// A new feed event: `$1` person, `$2` kind, `$3` horizon, `$4` uid, `$5`–`$9` start, end,
+/// summary, location, description, `$10` now.
+pub(super) const INSERT_EVENT: &str = "insert into feed_event (person_code, kind, horizon, uid, \
      sequence, status, start_local, end_local, summary, location, description, created_at, \
-     updated_at) values ($1, $2, $3, 0, 'confirmed', $4, $5, $6, $7, $8, $9, $9)";
+     updated_at) values ($1, $2, $3, $4, 0, 'confirmed', $5, $6, $7, $8, $9, $10, $10)";
 
-/// A feed event that changed or came back: `$1` id, `$2` week, `$3` sequence, `$4`–`$8` start,
-/// end, summary, location, description, `$9` now.
-pub(super) const UPDATE_EVENT: &str = "update feed_event set week = $2, sequence = $3, \
-     status = 'confirmed', start_local = $4, end_local = $5, summary = $6, location = $7, \
-     description = $8, cancelled_at = null, updated_at = $9 where feed_event_id = $1";
+/// A feed event that changed or came back: `$1` id, `$2` kind, `$3` horizon, `$4` sequence,
+/// `$5`–`$9` start, end, summary, location, description, `$10` now.
+pub(super) const UPDATE_EVENT: &str = "update feed_event set kind = $2, horizon = $3, \
+     sequence = $4, status = 'confirmed', start_local = $5, end_local = $6, summary = $7, \
+     location = $8, description = $9, cancelled_at = null, updated_at = $10 \
+     where feed_event_id = $1";
 
 /// A feed event the new plan no longer has: `$1` id, `$2` sequence, `$3` now.
 pub(super) const CANCEL_EVENT: &str = "update feed_event set status = 'cancelled', \
@@ -451,13 +470,13 @@ pub(super) const CANCEL_EVENT: &str = "update feed_event set status = 'cancelled
 pub(super) const ADVANCE_LAST_VISIT: &str = "update family set last_visit = $2, updated_at = $3 \
      where code = $1 and (last_visit is null or last_visit < $2)";
 
-/// Records the published version of a week; republishing the version already published writes
-/// nothing. `$1` week, `$2` week_plan_id, `$3` now.
-pub(super) const UPSERT_PUBLISHED_WEEK: &str = "insert into published_week (week, week_plan_id, \
-     published_at, created_at, updated_at) values ($1, $2, $3, $3, $3) on conflict (week) do \
-     update set week_plan_id = excluded.week_plan_id, published_at = excluded.published_at, \
-     updated_at = excluded.updated_at \
-     where published_week.week_plan_id <> excluded.week_plan_id";
+/// Records the published version of the plan of a kind and horizon; republishing the version
+/// already published writes nothing. `$1` kind, `$2` horizon, `$3` plan_id, `$4` now.
+pub(super) const UPSERT_PUBLISHED_PLAN: &str = "insert into published_plan (kind, horizon, \
+     plan_id, published_at, created_at, updated_at) values ($1, $2, $3, $4, $4, $4) \
+     on conflict (kind, horizon) do update set plan_id = excluded.plan_id, \
+     published_at = excluded.published_at, updated_at = excluded.updated_at \
+     where published_plan.plan_id <> excluded.plan_id";
 
 /// One person's feed in one statement (so one snapshot on both backends): the first column is
 /// the latest change of any of her events, on every row; the others are the events to show
@@ -480,7 +499,8 @@ macro_rules! backend_queries {
         use sqlx::{AssertSqlSafe, Pool};
 
         use $crate::domain::{Code, Territory};
-        use $crate::planning::IsoWeek;
+        use $crate::planning::{Horizon, IsoWeek, PlanKind, PlanMethod};
+        use $crate::store::PlanRecord;
         use $crate::store::queries as q;
         use $crate::store::rows::{self, Value};
         use $crate::store::{ApiUser, Feed, ImportCounts, Publication, StoreError, TravelOverride};
@@ -593,75 +613,77 @@ macro_rules! backend_queries {
             Ok(plan.counts)
         }
 
-        #[allow(clippy::too_many_arguments)]
-        pub(super) async fn insert_plan(
+        pub(super) async fn insert_plans(
             pool: &Pool<$db>,
-            week: &str,
-            kind: &str,
-            seed: i64,
-            body: &str,
-            figures: [i64; 4],
-        ) -> Result<i64, StoreError> {
+            plans: &[PlanRecord],
+        ) -> Result<Vec<i64>, StoreError> {
             let mut tx = begin(pool).await?;
-            let version = insert_plan_in(&mut tx, week, kind, seed, body, figures).await?;
+            let mut versions = Vec::with_capacity(plans.len());
+            for plan in plans {
+                versions.push(insert_plan_in(&mut tx, plan).await?);
+            }
             tx.commit().await?;
-            Ok(version)
+            Ok(versions)
         }
 
-        /// Inserts a plan as the next version of its week and kind inside `tx`.
-        async fn insert_plan_in(
-            tx: &mut $conn,
-            week: &str,
-            kind: &str,
-            seed: i64,
-            body: &str,
-            figures: [i64; 4],
-        ) -> Result<i64, StoreError> {
+        /// Inserts a plan as the next version of its kind, horizon and method inside `tx`.
+        async fn insert_plan_in(tx: &mut $conn, plan: &PlanRecord) -> Result<i64, StoreError> {
             Ok(sqlx::query_scalar(q::INSERT_PLAN)
-                .bind(week)
-                .bind(kind)
-                .bind(seed)
-                .bind(body)
-                .bind(figures[0])
-                .bind(figures[1])
-                .bind(figures[2])
-                .bind(figures[3])
+                .bind(plan.kind)
+                .bind(plan.horizon.as_str())
+                .bind(plan.method)
+                .bind(plan.format)
+                .bind(plan.seed)
+                .bind(plan.body.as_str())
+                .bind(plan.figures[0])
+                .bind(plan.figures[1])
+                .bind(plan.figures[2])
+                .bind(plan.figures[3])
                 .fetch_one(&mut *tx)
                 .await?)
         }
 
-        pub(super) async fn latest_plan(
-            pool: &Pool<$db>,
-            week: &str,
+        /// Version `version` (the last when `None`) of a plan of one kind, horizon and method.
+        async fn plan_row_in(
+            conn: &mut $conn,
             kind: &str,
-        ) -> Result<Option<(i64, String)>, StoreError> {
-            Ok(sqlx::query_as(q::SELECT_LATEST_PLAN)
-                .bind(week)
-                .bind(kind)
-                .fetch_optional(pool)
-                .await?)
+            horizon: &str,
+            method: &str,
+            version: Option<i64>,
+        ) -> Result<Option<rows::PlanRow>, StoreError> {
+            let query = match version {
+                Some(version) => sqlx::query_as(q::SELECT_PLAN_VERSION)
+                    .bind(kind)
+                    .bind(horizon)
+                    .bind(method)
+                    .bind(version),
+                None => sqlx::query_as(q::SELECT_LATEST_PLAN)
+                    .bind(kind)
+                    .bind(horizon)
+                    .bind(method),
+            };
+            Ok(query.fetch_optional(&mut *conn).await?)
         }
 
-        pub(super) async fn plan_version(
+        pub(super) async fn plan_row(
             pool: &Pool<$db>,
-            week: &str,
             kind: &str,
-            version: i64,
-        ) -> Result<Option<(i64, i64, String)>, StoreError> {
-            Ok(sqlx::query_as(q::SELECT_PLAN_VERSION)
-                .bind(week)
-                .bind(kind)
-                .bind(version)
-                .fetch_optional(pool)
-                .await?)
+            horizon: &str,
+            method: &str,
+            version: Option<i64>,
+        ) -> Result<Option<rows::PlanRow>, StoreError> {
+            let mut conn = pool.acquire().await?;
+            plan_row_in(&mut conn, kind, horizon, method, version).await
         }
 
         pub(super) async fn published_version(
             pool: &Pool<$db>,
-            week: &str,
+            kind: &str,
+            horizon: &str,
         ) -> Result<Option<i64>, StoreError> {
             Ok(sqlx::query_scalar(q::SELECT_PUBLISHED_VERSION)
-                .bind(week)
+                .bind(kind)
+                .bind(horizon)
                 .fetch_optional(pool)
                 .await?)
         }
@@ -763,13 +785,14 @@ macro_rules! backend_queries {
 
         pub(super) async fn publish(
             pool: &Pool<$db>,
-            week: IsoWeek,
+            kind: PlanKind,
+            horizon: Horizon,
             version: Option<i64>,
             now: DateTime<Utc>,
         ) -> Result<Option<Publication>, StoreError> {
             // Serialised with any other publication before anything is read.
             let mut tx = begin_publication(pool).await?;
-            let publication = publish_in(&mut tx, week, version, now).await?;
+            let publication = publish_in(&mut tx, kind, horizon, version, now).await?;
             match publication {
                 Some(_) => tx.commit().await?,
                 None => tx.rollback().await?,
@@ -778,22 +801,22 @@ macro_rules! backend_queries {
         }
 
         /// A visit report in one transaction, serialised with imports and publications: checks
-        /// that `week`'s published version is still `base`, stores `plan` (when the report
+        /// that `week`'s published rota is still version `base`, stores `plan` (when the report
         /// changed it) as the next version and publishes it, and moves the family's last
         /// visit forward to the reported date. `Err(Stale)` with nothing written when another
         /// publication came first.
-        #[allow(clippy::too_many_arguments)]
         pub(super) async fn report(
             pool: &Pool<$db>,
             week: IsoWeek,
             base: i64,
-            plan: Option<(&str, i64, &str, [i64; 4])>,
+            plan: Option<&PlanRecord>,
             last_visit: Option<(&str, chrono::NaiveDate)>,
             now: DateTime<Utc>,
         ) -> Result<Publication, StoreError> {
             let week_text = week.to_string();
             let mut tx = begin_report(pool).await?;
             let published: Option<i64> = sqlx::query_scalar(q::SELECT_PUBLISHED_VERSION)
+                .bind(PlanKind::Rota.key())
                 .bind(&week_text)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -810,14 +833,18 @@ macro_rules! backend_queries {
                     .await?;
             }
             let version = match plan {
-                Some((kind, seed, body, figures)) => {
-                    insert_plan_in(&mut tx, &week_text, kind, seed, body, figures).await?
-                }
+                Some(plan) => insert_plan_in(&mut tx, plan).await?,
                 None => base,
             };
-            let publication = publish_in(&mut tx, week, Some(version), now)
-                .await?
-                .expect("BUG: the version was read or written in this transaction");
+            let publication = publish_in(
+                &mut tx,
+                PlanKind::Rota,
+                Horizon::Week(week),
+                Some(version),
+                now,
+            )
+            .await?
+            .expect("BUG: the version was read or written in this transaction");
             tx.commit().await?;
             Ok(publication)
         }
@@ -825,44 +852,36 @@ macro_rules! backend_queries {
         /// Publishes inside `tx` (which holds the publication lock): see [`publish`].
         async fn publish_in(
             tx: &mut $conn,
-            week: IsoWeek,
+            kind: PlanKind,
+            horizon: Horizon,
             version: Option<i64>,
             now: DateTime<Utc>,
         ) -> Result<Option<Publication>, StoreError> {
-            let week_text = week.to_string();
-            let kind = q::OPTIMISED;
-            let row: Option<(i64, i64, String)> = match version {
-                Some(version) => {
-                    sqlx::query_as(q::SELECT_PLAN_VERSION)
-                        .bind(&week_text)
-                        .bind(kind)
-                        .bind(version)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                }
-                None => {
-                    sqlx::query_as(q::SELECT_LATEST_PLAN_ROW)
-                        .bind(&week_text)
-                        .bind(kind)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                }
-            };
-            let Some((plan_id, version, body)) = row else {
+            let horizon_text = horizon.to_string();
+            let method = PlanMethod::Optimised;
+            let row =
+                plan_row_in(&mut *tx, kind.key(), &horizon_text, method.key(), version).await?;
+            let Some(row) = row else {
                 return Ok(None);
             };
-            let plan = publication::parse_plan(&week_text, &body)?;
+            let plan_id = row.plan_id;
+            let (version, envelope) = rows::plan_envelope(kind, horizon, method, row);
+            let plan = envelope
+                .decode()
+                .map_err(|reason| StoreError::unreadable(&envelope, version, reason))?;
             let planned = publication::planned_events(&plan);
+            let plan_key = (kind.key().to_owned(), horizon_text);
 
             let mut stored = publication::Stored::new();
-            let week_rows: Vec<rows::FeedEventRow> = sqlx::query_as(q::SELECT_WEEK_EVENTS)
-                .bind(&week_text)
+            let own_rows: Vec<rows::FeedEventRow> = sqlx::query_as(q::SELECT_PLAN_EVENTS)
+                .bind(kind.key())
+                .bind(&plan_key.1)
                 .fetch_all(&mut *tx)
                 .await?;
-            for row in week_rows {
+            for row in own_rows {
                 stored.insert(rows::feed_event(row)?);
             }
-            // An event may come from another week's publication (an agenda entry moved from one
+            // An event may come from another plan's publication (an agenda entry moved from one
             // week to the next keeps its UID): find it by key so it is updated, not duplicated.
             for (person, uid) in planned.keys() {
                 if stored.contains(person, uid) {
@@ -878,12 +897,14 @@ macro_rules! backend_queries {
                 }
             }
 
-            let diff = publication::diff(&week_text, &planned, &stored);
+            let diff = publication::diff(&plan_key, &planned, &stored);
+            let (kind_key, horizon_key) = (plan_key.0.as_str(), plan_key.1.as_str());
             for change in &diff.changes {
                 let query = match change {
                     publication::Change::Insert { person, event } => sqlx::query(q::INSERT_EVENT)
                         .bind(person.as_str())
-                        .bind(week_text.as_str())
+                        .bind(kind_key)
+                        .bind(horizon_key)
                         .bind(event.uid.as_str())
                         .bind(event.start)
                         .bind(event.end)
@@ -893,7 +914,8 @@ macro_rules! backend_queries {
                         .bind(stamp(now)),
                     publication::Change::Update { id, event } => sqlx::query(q::UPDATE_EVENT)
                         .bind(*id)
-                        .bind(week_text.as_str())
+                        .bind(kind_key)
+                        .bind(horizon_key)
                         .bind(i64::from(event.sequence))
                         .bind(event.start)
                         .bind(event.end)
@@ -908,14 +930,16 @@ macro_rules! backend_queries {
                 };
                 query.execute(&mut *tx).await?;
             }
-            sqlx::query(q::UPSERT_PUBLISHED_WEEK)
-                .bind(&week_text)
+            sqlx::query(q::UPSERT_PUBLISHED_PLAN)
+                .bind(kind_key)
+                .bind(horizon_key)
                 .bind(plan_id)
                 .bind(stamp(now))
                 .execute(&mut *tx)
                 .await?;
             Ok(Some(Publication {
-                week,
+                kind,
+                horizon,
                 version,
                 added: diff.added,
                 changed: diff.changed,

@@ -1,9 +1,10 @@
 //! Rows to domain types and domain types to bind values, the same for both backends.
 //!
-//! Each `…Row` is the tuple a `select` of [`super::queries`] returns, references already turned
-//! into codes by joins. Stored text (keywords, weekly windows, lists) is the canonical form the
-//! domain types display, and parses back through the same parsers the import uses: a value that
-//! does not is [`StoreError::Corrupt`], never a panic.
+//! Each `…Row` is what a `select` of [`super::queries`] returns, read by column name
+//! (`#[derive(sqlx::FromRow)]`), references already turned into codes by joins. Stored text
+//! (keywords, weekly windows, lists) is the canonical form the domain types display, and parses
+//! back through the same parsers the import uses: a value that does not is
+//! [`StoreError::Corrupt`], never a panic.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
@@ -17,107 +18,216 @@ use crate::domain::{
     WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_list,
 };
 use crate::feeds::ics::{Event, EventStatus};
+use crate::planning::{Horizon, PlanEnvelope, PlanFigures, PlanKind, PlanMethod};
 
-pub(super) type CommuneRow = (String, String, f64, f64);
-pub(super) type QpvRow = (String, String, String, f64, f64, i64);
-pub(super) type SchoolRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    f64,
-    f64,
-);
-pub(super) type SiteRow = (String, String, String, String, f64, f64, String, i64);
-pub(super) type CoordinatorRow = (String, String);
-/// `(owner code, member code, position)` of a list table.
-pub(super) type LinkRow = (String, String, i64);
-pub(super) type ReferentRow = (
-    String,
-    String,
-    String,
-    f64,
-    f64,
-    String,
-    i64,
-    Option<String>,
-    Option<i64>,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-);
-pub(super) type FamilyRow = (
-    String,
-    String,
-    Option<String>,
-    f64,
-    f64,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<NaiveDate>,
-    String,
-    Option<NaiveDate>,
-    i64,
-    bool,
-);
-pub(super) type ChildRow = (String, String, i64, Option<String>, Option<String>, String);
-pub(super) type ProfessionalRow = (String, String, String, Option<String>, String);
-pub(super) type EpsRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-);
-pub(super) type WorkshopRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-);
-pub(super) type AppointmentRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    f64,
-    f64,
-    DateTime<Utc>,
-    i64,
-    bool,
-    bool,
-    Option<String>,
-);
-pub(super) type DriverRow = (String, String, String, f64, f64, String);
-pub(super) type VehicleRow = (String, Option<String>, i64, i64, bool);
-pub(super) type AgendaRow = (
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-    i64,
-    Option<String>,
-    Option<String>,
-);
-pub(super) type TravelRow = (String, String, i64, i64);
+/// A `commune` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct CommuneRow {
+    pub code: String,
+    name: String,
+    latitude: f64,
+    longitude: f64,
+}
+
+/// A `qpv` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct QpvRow {
+    pub code: String,
+    name: String,
+    commune: String,
+    latitude: f64,
+    longitude: f64,
+    radius_m: i64,
+}
+
+/// A `school` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct SchoolRow {
+    pub code: String,
+    name: String,
+    level: String,
+    priority: Option<String>,
+    commune: String,
+    school_group: Option<String>,
+    latitude: f64,
+    longitude: f64,
+}
+
+/// A `neutral_site` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct SiteRow {
+    pub code: String,
+    name: String,
+    kind: String,
+    commune: String,
+    latitude: f64,
+    longitude: f64,
+    opening_hours: String,
+    capacity: i64,
+}
+
+/// A `coordinator` row (her communes are [`LinkRow`]s).
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct CoordinatorRow {
+    pub code: String,
+    name: String,
+}
+
+/// A row of a list table: the owner's code, the member's code and its position in the list.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct LinkRow {
+    pub owner: String,
+    member: String,
+    pub position: i64,
+}
+
+/// A `referent` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct ReferentRow {
+    pub code: String,
+    name: String,
+    commune: String,
+    latitude: f64,
+    longitude: f64,
+    working_hours: String,
+    working_time_pct: i64,
+    lunch_window: Option<String>,
+    lunch_min: Option<i64>,
+    target_caseload: i64,
+    max_caseload: i64,
+    sectors: String,
+    languages: String,
+    travel_mode: String,
+}
+
+/// A `family` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct FamilyRow {
+    pub code: String,
+    commune: String,
+    qpv: Option<String>,
+    latitude: f64,
+    longitude: f64,
+    availability: String,
+    meeting_site: Option<String>,
+    language: String,
+    referent: Option<String>,
+    referent_since: Option<NaiveDate>,
+    frequency: String,
+    last_visit: Option<NaiveDate>,
+    visit_min: i64,
+    referent_pinned: bool,
+}
+
+/// A `child` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct ChildRow {
+    pub code: String,
+    family: String,
+    age: i64,
+    school: Option<String>,
+    class: Option<String>,
+    status: String,
+}
+
+/// A `professional` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct ProfessionalRow {
+    pub code: String,
+    name: String,
+    function: String,
+    institution: Option<String>,
+    availability: String,
+}
+
+/// An `eps` row (its members are [`LinkRow`]s).
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct EpsRow {
+    pub code: String,
+    name: String,
+    commune: String,
+    qpv: Option<String>,
+    coordinator: String,
+    site: Option<String>,
+}
+
+/// A `workshop` row (its sites are [`LinkRow`]s): exactly one of the two facilitators is set.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct WorkshopRow {
+    pub code: String,
+    theme: String,
+    scope: String,
+    commune: Option<String>,
+    sessions: i64,
+    session_min: i64,
+    group_min: i64,
+    group_max: i64,
+    age_min: i64,
+    age_max: i64,
+    facilitator_professional: Option<String>,
+    facilitator_referent: Option<String>,
+    preferred_times: String,
+    period: String,
+}
+
+/// A `health_appointment` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct AppointmentRow {
+    pub code: String,
+    child: String,
+    kind: String,
+    place_name: String,
+    commune: String,
+    latitude: f64,
+    longitude: f64,
+    start_at: DateTime<Utc>,
+    duration_min: i64,
+    needs_ride: bool,
+    wheelchair: bool,
+    address: Option<String>,
+}
+
+/// A `driver` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct DriverRow {
+    pub code: String,
+    name: String,
+    commune: String,
+    latitude: f64,
+    longitude: f64,
+    working_hours: String,
+}
+
+/// A `vehicle` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct VehicleRow {
+    pub code: String,
+    driver: Option<String>,
+    seats: i64,
+    child_seats: i64,
+    wheelchair: bool,
+}
+
+/// An `agenda_entry` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct AgendaRow {
+    pub code: String,
+    referent: String,
+    kind: String,
+    start_at: DateTime<Utc>,
+    duration_min: i64,
+    site: Option<String>,
+    family: Option<String>,
+}
+
+/// A `travel_override` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct TravelRow {
+    from_code: String,
+    to_code: String,
+    minutes: i64,
+    metres: i64,
+}
 
 /// One value to bind, in the order of a statement's placeholders.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,15 +328,15 @@ impl Cx<'_> {
     }
 }
 
-pub(super) fn commune((insee, name, lat, lon): CommuneRow) -> Result<Commune, StoreError> {
+pub(super) fn commune(row: CommuneRow) -> Result<Commune, StoreError> {
     let cx = Cx {
         table: "commune",
-        code: &insee,
+        code: &row.code,
     };
     Ok(Commune {
-        insee: cx.code("code", &insee)?,
-        name,
-        location: cx.point(lat, lon)?,
+        insee: cx.code("code", &row.code)?,
+        location: cx.point(row.latitude, row.longitude)?,
+        name: row.name,
     })
 }
 
@@ -239,17 +349,17 @@ pub(super) fn commune_params(c: &Commune) -> Vec<Value> {
     ]
 }
 
-pub(super) fn qpv((code, name, commune, lat, lon, radius): QpvRow) -> Result<Qpv, StoreError> {
+pub(super) fn qpv(row: QpvRow) -> Result<Qpv, StoreError> {
     let cx = Cx {
         table: "qpv",
-        code: &code,
+        code: &row.code,
     };
     Ok(Qpv {
-        code: cx.code("code", &code)?,
-        name,
-        commune: cx.code("commune_id", &commune)?,
-        centre: cx.point(lat, lon)?,
-        radius_m: cx.count("radius_m", radius)?,
+        code: cx.code("code", &row.code)?,
+        commune: cx.code("commune_id", &row.commune)?,
+        centre: cx.point(row.latitude, row.longitude)?,
+        radius_m: cx.count("radius_m", row.radius_m)?,
+        name: row.name,
     })
 }
 
@@ -265,21 +375,21 @@ pub(super) fn qpv_params(q: &Qpv) -> Vec<Value> {
 }
 
 pub(super) fn school(row: SchoolRow) -> Result<School, StoreError> {
-    let (code, name, level, priority, commune, group, lat, lon) = row;
     let cx = Cx {
         table: "school",
-        code: &code,
+        code: &row.code,
     };
     Ok(School {
-        code: cx.code("code", &code)?,
-        name,
-        level: cx.parse("level", &level, SchoolLevel::parse)?,
-        priority: priority
+        code: cx.code("code", &row.code)?,
+        level: cx.parse("level", &row.level, SchoolLevel::parse)?,
+        priority: row
+            .priority
             .map(|p| cx.parse("priority", &p, EducationPriority::parse))
             .transpose()?,
-        commune: cx.code("commune_id", &commune)?,
-        group,
-        location: cx.point(lat, lon)?,
+        commune: cx.code("commune_id", &row.commune)?,
+        location: cx.point(row.latitude, row.longitude)?,
+        name: row.name,
+        group: row.school_group,
     })
 }
 
@@ -297,19 +407,18 @@ pub(super) fn school_params(s: &School) -> Vec<Value> {
 }
 
 pub(super) fn site(row: SiteRow) -> Result<NeutralSite, StoreError> {
-    let (code, name, kind, commune, lat, lon, hours, capacity) = row;
     let cx = Cx {
         table: "neutral_site",
-        code: &code,
+        code: &row.code,
     };
     Ok(NeutralSite {
-        code: cx.code("code", &code)?,
-        name,
-        kind: cx.parse("kind", &kind, SiteKind::parse)?,
-        commune: cx.code("commune_id", &commune)?,
-        location: cx.point(lat, lon)?,
-        opening_hours: cx.weekly("opening_hours", &hours)?,
-        capacity: cx.count("capacity", capacity)?,
+        code: cx.code("code", &row.code)?,
+        kind: cx.parse("kind", &row.kind, SiteKind::parse)?,
+        commune: cx.code("commune_id", &row.commune)?,
+        location: cx.point(row.latitude, row.longitude)?,
+        opening_hours: cx.weekly("opening_hours", &row.opening_hours)?,
+        capacity: cx.count("capacity", row.capacity)?,
+        name: row.name,
     })
 }
 
@@ -327,17 +436,17 @@ pub(super) fn site_params(s: &NeutralSite) -> Vec<Value> {
 }
 
 pub(super) fn coordinator(
-    (code, name): CoordinatorRow,
+    row: CoordinatorRow,
     communes: &[LinkRow],
 ) -> Result<Coordinator, StoreError> {
     let cx = Cx {
         table: "coordinator",
-        code: &code,
+        code: &row.code,
     };
     Ok(Coordinator {
-        code: cx.code("code", &code)?,
-        name,
+        code: cx.code("code", &row.code)?,
         communes: members(&cx, "coordinator_commune", communes)?,
+        name: row.name,
     })
 }
 
@@ -348,33 +457,17 @@ pub(super) fn coordinator_params(c: &Coordinator) -> Vec<Value> {
 /// The member codes of `owner` in a list table's rows (sorted by owner then position).
 fn members(cx: &Cx<'_>, field: &'static str, rows: &[LinkRow]) -> Result<Vec<Code>, StoreError> {
     rows.iter()
-        .filter(|(owner, _, _)| owner == cx.code)
-        .map(|(_, member, _)| cx.code(field, member))
+        .filter(|link| link.owner == cx.code)
+        .map(|link| cx.code(field, &link.member))
         .collect()
 }
 
 pub(super) fn referent(row: ReferentRow) -> Result<Referent, StoreError> {
-    let (
-        code,
-        name,
-        commune,
-        lat,
-        lon,
-        hours,
-        pct,
-        lunch_window,
-        lunch_min,
-        target,
-        max,
-        sectors,
-        languages,
-        mode,
-    ) = row;
     let cx = Cx {
         table: "referent",
-        code: &code,
+        code: &row.code,
     };
-    let lunch = match (lunch_window, lunch_min) {
+    let lunch = match (row.lunch_window, row.lunch_min) {
         (Some(window), Some(minutes)) => {
             let window = cx.parse("lunch_window", &window, TimeRange::parse)?;
             let minutes = cx.count("lunch_min", minutes)?;
@@ -389,18 +482,18 @@ pub(super) fn referent(row: ReferentRow) -> Result<Referent, StoreError> {
         }
     };
     Ok(Referent {
-        code: cx.code("code", &code)?,
-        name,
-        commune: cx.code("commune_id", &commune)?,
-        base: cx.point(lat, lon)?,
-        working_hours: cx.weekly("working_hours", &hours)?,
-        working_time_pct: cx.count("working_time_pct", pct)?,
+        code: cx.code("code", &row.code)?,
+        commune: cx.code("commune_id", &row.commune)?,
+        base: cx.point(row.latitude, row.longitude)?,
+        working_hours: cx.weekly("working_hours", &row.working_hours)?,
+        working_time_pct: cx.count("working_time_pct", row.working_time_pct)?,
         lunch,
-        target_caseload: cx.count("target_caseload", target)?,
-        max_caseload: cx.count("max_caseload", max)?,
-        sectors: cx.list("sectors", &sectors, SectorCriterion::parse)?,
-        languages: cx.list("languages", &languages, Language::parse)?,
-        travel_mode: cx.parse("travel_mode", &mode, TravelMode::parse)?,
+        target_caseload: cx.count("target_caseload", row.target_caseload)?,
+        max_caseload: cx.count("max_caseload", row.max_caseload)?,
+        sectors: cx.list("sectors", &row.sectors, SectorCriterion::parse)?,
+        languages: cx.list("languages", &row.languages, Language::parse)?,
+        travel_mode: cx.parse("travel_mode", &row.travel_mode, TravelMode::parse)?,
+        name: row.name,
     })
 }
 
@@ -432,27 +525,11 @@ fn join<T: ToString>(items: impl IntoIterator<Item = T>) -> String {
 }
 
 pub(super) fn family(row: FamilyRow) -> Result<Family, StoreError> {
-    let (
-        code,
-        commune,
-        qpv,
-        lat,
-        lon,
-        availability,
-        site,
-        language,
-        referent,
-        since,
-        frequency,
-        last_visit,
-        minutes,
-        pinned,
-    ) = row;
     let cx = Cx {
         table: "family",
-        code: &code,
+        code: &row.code,
     };
-    let referent = match (referent, since) {
+    let referent = match (row.referent, row.referent_since) {
         (Some(referent), Some(since)) => Some((cx.code("referent_id", &referent)?, since)),
         (None, None) => None,
         _ => {
@@ -463,21 +540,21 @@ pub(super) fn family(row: FamilyRow) -> Result<Family, StoreError> {
         }
     };
     Ok(Family {
-        code: cx.code("code", &code)?,
-        commune: cx.code("commune_id", &commune)?,
-        qpv: cx.opt_code("qpv_id", qpv.as_deref())?,
-        location: cx.point(lat, lon)?,
-        availability: cx.weekly("availability", &availability)?,
-        meeting_place: match site {
+        code: cx.code("code", &row.code)?,
+        commune: cx.code("commune_id", &row.commune)?,
+        qpv: cx.opt_code("qpv_id", row.qpv.as_deref())?,
+        location: cx.point(row.latitude, row.longitude)?,
+        availability: cx.weekly("availability", &row.availability)?,
+        meeting_place: match row.meeting_site {
             Some(site) => MeetingPlace::Site(cx.code("meeting_site_id", &site)?),
             None => MeetingPlace::Home,
         },
-        language: cx.parse("language", &language, Language::parse)?,
+        language: cx.parse("language", &row.language, Language::parse)?,
         referent,
-        referent_pinned: pinned,
-        frequency: cx.parse("frequency", &frequency, VisitFrequency::parse)?,
-        last_visit,
-        visit_minutes: cx.count("visit_min", minutes)?,
+        referent_pinned: row.referent_pinned,
+        frequency: cx.parse("frequency", &row.frequency, VisitFrequency::parse)?,
+        last_visit: row.last_visit,
+        visit_minutes: cx.count("visit_min", row.visit_min)?,
     })
 }
 
@@ -505,20 +582,20 @@ pub(super) fn family_params(f: &Family) -> Vec<Value> {
 }
 
 pub(super) fn child(row: ChildRow) -> Result<Child, StoreError> {
-    let (code, family, age, school, class, status) = row;
     let cx = Cx {
         table: "child",
-        code: &code,
+        code: &row.code,
     };
     Ok(Child {
-        code: cx.code("code", &code)?,
-        family: cx.code("family_id", &family)?,
-        age: cx.count("age", age)?,
-        school: cx.opt_code("school_id", school.as_deref())?,
-        class: class
+        code: cx.code("code", &row.code)?,
+        family: cx.code("family_id", &row.family)?,
+        age: cx.count("age", row.age)?,
+        school: cx.opt_code("school_id", row.school.as_deref())?,
+        class: row
+            .class
             .map(|c| cx.parse("class", &c, ClassLevel::parse))
             .transpose()?,
-        status: cx.parse("status", &status, ParcoursStatus::parse)?,
+        status: cx.parse("status", &row.status, ParcoursStatus::parse)?,
     })
 }
 
@@ -534,17 +611,16 @@ pub(super) fn child_params(c: &Child) -> Vec<Value> {
 }
 
 pub(super) fn professional(row: ProfessionalRow) -> Result<Professional, StoreError> {
-    let (code, name, function, institution, availability) = row;
     let cx = Cx {
         table: "professional",
-        code: &code,
+        code: &row.code,
     };
     Ok(Professional {
-        code: cx.code("code", &code)?,
-        name,
-        function,
-        institution,
-        availability: cx.weekly("availability", &availability)?,
+        code: cx.code("code", &row.code)?,
+        availability: cx.weekly("availability", &row.availability)?,
+        name: row.name,
+        function: row.function,
+        institution: row.institution,
     })
 }
 
@@ -559,19 +635,18 @@ pub(super) fn professional_params(p: &Professional) -> Vec<Value> {
 }
 
 pub(super) fn eps(row: EpsRow, members_rows: &[LinkRow]) -> Result<Eps, StoreError> {
-    let (code, name, commune, qpv, coordinator, site) = row;
     let cx = Cx {
         table: "eps",
-        code: &code,
+        code: &row.code,
     };
     Ok(Eps {
-        code: cx.code("code", &code)?,
-        name,
-        commune: cx.code("commune_id", &commune)?,
-        qpv: cx.opt_code("qpv_id", qpv.as_deref())?,
-        coordinator: cx.code("coordinator_id", &coordinator)?,
-        site: cx.opt_code("neutral_site_id", site.as_deref())?,
+        code: cx.code("code", &row.code)?,
+        commune: cx.code("commune_id", &row.commune)?,
+        qpv: cx.opt_code("qpv_id", row.qpv.as_deref())?,
+        coordinator: cx.code("coordinator_id", &row.coordinator)?,
+        site: cx.opt_code("neutral_site_id", row.site.as_deref())?,
         members: members(&cx, "eps_member", members_rows)?,
+        name: row.name,
     })
 }
 
@@ -587,46 +662,33 @@ pub(super) fn eps_params(e: &Eps) -> Vec<Value> {
 }
 
 pub(super) fn workshop(row: WorkshopRow, sites: &[LinkRow]) -> Result<Workshop, StoreError> {
-    let (
-        code,
-        theme,
-        scope,
-        commune,
-        sessions,
-        session_min,
-        group_min,
-        group_max,
-        age_min,
-        age_max,
-        by_professional,
-        by_referent,
-        times,
-        period,
-    ) = row;
     let cx = Cx {
         table: "workshop",
-        code: &code,
+        code: &row.code,
     };
-    let facilitator = match (by_professional, by_referent) {
-        (Some(code), None) | (None, Some(code)) => cx.code("facilitator", &code)?,
+    let facilitator = match (&row.facilitator_professional, &row.facilitator_referent) {
+        (Some(code), None) | (None, Some(code)) => cx.code("facilitator", code)?,
         _ => return Err(cx.corrupt("facilitator", "exactly one facilitator expected")),
     };
     Ok(Workshop {
-        code: cx.code("code", &code)?,
-        theme,
-        scope: cx.parse("scope", &scope, WorkshopScope::parse)?,
-        commune: cx.opt_code("commune_id", commune.as_deref())?,
-        sessions: cx.count("sessions", sessions)?,
-        session_minutes: cx.count("session_min", session_min)?,
+        code: cx.code("code", &row.code)?,
+        scope: cx.parse("scope", &row.scope, WorkshopScope::parse)?,
+        commune: cx.opt_code("commune_id", row.commune.as_deref())?,
+        sessions: cx.count("sessions", row.sessions)?,
+        session_minutes: cx.count("session_min", row.session_min)?,
         group_size: (
-            cx.count("group_min", group_min)?,
-            cx.count("group_max", group_max)?,
+            cx.count("group_min", row.group_min)?,
+            cx.count("group_max", row.group_max)?,
         ),
-        ages: (cx.count("age_min", age_min)?, cx.count("age_max", age_max)?),
+        ages: (
+            cx.count("age_min", row.age_min)?,
+            cx.count("age_max", row.age_max)?,
+        ),
         facilitator,
         sites: members(&cx, "workshop_site", sites)?,
-        preferred_times: cx.weekly("preferred_times", &times)?,
-        period: cx.parse("period", &period, WorkshopPeriod::parse)?,
+        preferred_times: cx.weekly("preferred_times", &row.preferred_times)?,
+        period: cx.parse("period", &row.period, WorkshopPeriod::parse)?,
+        theme: row.theme,
     })
 }
 
@@ -657,36 +719,22 @@ pub(super) fn workshop_params(w: &Workshop, facilitator_is_referent: bool) -> Ve
 }
 
 pub(super) fn appointment(row: AppointmentRow) -> Result<HealthAppointment, StoreError> {
-    let (
-        code,
-        child,
-        kind,
-        place_name,
-        commune,
-        lat,
-        lon,
-        start,
-        minutes,
-        ride,
-        wheelchair,
-        address,
-    ) = row;
     let cx = Cx {
         table: "health_appointment",
-        code: &code,
+        code: &row.code,
     };
     Ok(HealthAppointment {
-        code: cx.code("code", &code)?,
-        child: cx.code("child_id", &child)?,
-        kind: cx.parse("kind", &kind, HealthKind::parse)?,
-        place_name,
-        address,
-        commune: cx.code("commune_id", &commune)?,
-        location: cx.point(lat, lon)?,
-        start,
-        minutes: cx.count("duration_min", minutes)?,
-        needs_ride: ride,
-        wheelchair,
+        code: cx.code("code", &row.code)?,
+        child: cx.code("child_id", &row.child)?,
+        kind: cx.parse("kind", &row.kind, HealthKind::parse)?,
+        commune: cx.code("commune_id", &row.commune)?,
+        location: cx.point(row.latitude, row.longitude)?,
+        start: row.start_at,
+        minutes: cx.count("duration_min", row.duration_min)?,
+        needs_ride: row.needs_ride,
+        wheelchair: row.wheelchair,
+        place_name: row.place_name,
+        address: row.address,
     })
 }
 
@@ -707,19 +755,17 @@ pub(super) fn appointment_params(a: &HealthAppointment) -> Vec<Value> {
     ]
 }
 
-pub(super) fn driver(
-    (code, name, commune, lat, lon, hours): DriverRow,
-) -> Result<Driver, StoreError> {
+pub(super) fn driver(row: DriverRow) -> Result<Driver, StoreError> {
     let cx = Cx {
         table: "driver",
-        code: &code,
+        code: &row.code,
     };
     Ok(Driver {
-        code: cx.code("code", &code)?,
-        name,
-        commune: cx.code("commune_id", &commune)?,
-        base: cx.point(lat, lon)?,
-        working_hours: cx.weekly("working_hours", &hours)?,
+        code: cx.code("code", &row.code)?,
+        commune: cx.code("commune_id", &row.commune)?,
+        base: cx.point(row.latitude, row.longitude)?,
+        working_hours: cx.weekly("working_hours", &row.working_hours)?,
+        name: row.name,
     })
 }
 
@@ -734,19 +780,17 @@ pub(super) fn driver_params(d: &Driver) -> Vec<Value> {
     ]
 }
 
-pub(super) fn vehicle(
-    (code, driver, seats, child_seats, wheelchair): VehicleRow,
-) -> Result<Vehicle, StoreError> {
+pub(super) fn vehicle(row: VehicleRow) -> Result<Vehicle, StoreError> {
     let cx = Cx {
         table: "vehicle",
-        code: &code,
+        code: &row.code,
     };
     Ok(Vehicle {
-        code: cx.code("code", &code)?,
-        driver: cx.opt_code("driver_id", driver.as_deref())?,
-        seats: cx.count("seats", seats)?,
-        child_seats: cx.count("child_seats", child_seats)?,
-        wheelchair,
+        code: cx.code("code", &row.code)?,
+        driver: cx.opt_code("driver_id", row.driver.as_deref())?,
+        seats: cx.count("seats", row.seats)?,
+        child_seats: cx.count("child_seats", row.child_seats)?,
+        wheelchair: row.wheelchair,
     })
 }
 
@@ -761,19 +805,18 @@ pub(super) fn vehicle_params(v: &Vehicle) -> Vec<Value> {
 }
 
 pub(super) fn agenda_entry(row: AgendaRow) -> Result<AgendaEntry, StoreError> {
-    let (code, referent, kind, start, minutes, site, family) = row;
     let cx = Cx {
         table: "agenda_entry",
-        code: &code,
+        code: &row.code,
     };
     Ok(AgendaEntry {
-        code: cx.code("code", &code)?,
-        referent: cx.code("referent_id", &referent)?,
-        kind: cx.parse("kind", &kind, AgendaKind::parse)?,
-        start,
-        minutes: cx.count("duration_min", minutes)?,
-        site: cx.opt_code("neutral_site_id", site.as_deref())?,
-        family: cx.opt_code("family_id", family.as_deref())?,
+        code: cx.code("code", &row.code)?,
+        referent: cx.code("referent_id", &row.referent)?,
+        kind: cx.parse("kind", &row.kind, AgendaKind::parse)?,
+        start: row.start_at,
+        minutes: cx.count("duration_min", row.duration_min)?,
+        site: cx.opt_code("neutral_site_id", row.site.as_deref())?,
+        family: cx.opt_code("family_id", row.family.as_deref())?,
     })
 }
 
@@ -789,17 +832,17 @@ pub(super) fn agenda_params(a: &AgendaEntry) -> Vec<Value> {
     ]
 }
 
-pub(super) fn travel((from, to, minutes, metres): TravelRow) -> Result<TravelOverride, StoreError> {
-    let key = format!("{from}→{to}");
+pub(super) fn travel(row: TravelRow) -> Result<TravelOverride, StoreError> {
+    let key = format!("{}→{}", row.from_code, row.to_code);
     let cx = Cx {
         table: "travel_override",
         code: &key,
     };
     Ok(TravelOverride {
-        from: cx.code("from_code", &from)?,
-        to: cx.code("to_code", &to)?,
-        minutes: cx.count("minutes", minutes)?,
-        metres: cx.count("metres", metres)?,
+        from: cx.code("from_code", &row.from_code)?,
+        to: cx.code("to_code", &row.to_code)?,
+        minutes: cx.count("minutes", row.minutes)?,
+        metres: cx.count("metres", row.metres)?,
     })
 }
 
@@ -812,39 +855,82 @@ pub(super) fn travel_params(t: &TravelOverride) -> Vec<Value> {
     ]
 }
 
-/// `(api_user_id, person_code, role)`.
-pub(super) type ApiUserRow = (i64, String, String);
+/// A `plan` row, read by kind, horizon and method.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct PlanRow {
+    pub plan_id: i64,
+    version: i64,
+    format: i64,
+    body: String,
+    placed: i64,
+    unmet: i64,
+    travel_minutes: i64,
+    travel_meters: i64,
+}
 
-/// `(feed_event_id, person_code, week, uid, sequence, status, start_local, end_local, summary,
-/// location, description)`.
-pub(super) type FeedEventRow = (
-    i64,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    NaiveDateTime,
-    NaiveDateTime,
-    String,
-    String,
-    String,
-);
+/// The plan of `kind` over `horizon` made by `method` that `row` stores, with its version. The
+/// body stays sealed: it is opened (its format checked) by whoever reads it.
+pub(super) fn plan_envelope(
+    kind: PlanKind,
+    horizon: Horizon,
+    method: PlanMethod,
+    row: PlanRow,
+) -> (i64, PlanEnvelope) {
+    let envelope = PlanEnvelope {
+        kind,
+        horizon,
+        method,
+        format: row.format,
+        body: row.body,
+        figures: PlanFigures {
+            placed: row.placed,
+            unmet: row.unmet,
+            travel_minutes: row.travel_minutes,
+            travel_meters: row.travel_meters,
+        },
+    };
+    (row.version, envelope)
+}
 
-/// `(last_modified, uid, sequence, status, start_local, end_local, summary, location,
-/// description)` of `SELECT_FEED`: the event columns are null on the one row of a feed with
-/// nothing to show.
-pub(super) type FeedRow = (
-    Option<DateTime<Utc>>,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// An `api_user` row, valid (not revoked).
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct ApiUserRow {
+    api_user_id: i64,
+    person_code: String,
+    role: String,
+}
+
+/// A `feed_event` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct FeedEventRow {
+    feed_event_id: i64,
+    person_code: String,
+    kind: String,
+    horizon: String,
+    uid: String,
+    sequence: i64,
+    status: String,
+    start_local: NaiveDateTime,
+    end_local: NaiveDateTime,
+    summary: String,
+    location: String,
+    description: String,
+}
+
+/// A row of `SELECT_FEED`: the latest change of any of the person's events, on every row, and
+/// one event to show; the event columns are null on the one row of a feed with nothing to show.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct FeedRow {
+    last_modified: Option<DateTime<Utc>>,
+    uid: Option<String>,
+    sequence: Option<i64>,
+    status: Option<String>,
+    start_local: Option<NaiveDateTime>,
+    end_local: Option<NaiveDateTime>,
+    summary: Option<String>,
+    location: Option<String>,
+    description: Option<String>,
+}
 
 /// The stored key of an event status.
 pub(super) fn status_key(status: EventStatus) -> &'static str {
@@ -872,39 +958,37 @@ pub(super) fn person(table: &'static str, code: &str) -> Result<Code, StoreError
     Cx { table, code }.code("person_code", code)
 }
 
-pub(super) fn api_user((id, person, role): ApiUserRow) -> Result<ApiUser, StoreError> {
+pub(super) fn api_user(row: ApiUserRow) -> Result<ApiUser, StoreError> {
     let cx = Cx {
         table: "api_user",
-        code: &person,
+        code: &row.person_code,
     };
     Ok(ApiUser {
-        id,
-        person: cx.code("person_code", &person)?,
-        role: cx.parse("role", &role, Role::parse)?,
+        id: row.api_user_id,
+        person: cx.code("person_code", &row.person_code)?,
+        role: cx.parse("role", &row.role, Role::parse)?,
     })
 }
 
-pub(super) fn feed_event(
-    (id, person, week, uid, sequence, status, start, end, summary, location, description): FeedEventRow,
-) -> Result<StoredEvent, StoreError> {
+pub(super) fn feed_event(row: FeedEventRow) -> Result<StoredEvent, StoreError> {
     let cx = Cx {
         table: "feed_event",
-        code: &uid,
+        code: &row.uid,
     };
     let event = Event {
-        sequence: cx.sequence(sequence)?,
-        status: cx.status(&status)?,
-        uid: uid.clone(),
-        start,
-        end,
-        summary,
-        location,
-        description,
+        sequence: cx.sequence(row.sequence)?,
+        status: cx.status(&row.status)?,
+        uid: row.uid.clone(),
+        start: row.start_local,
+        end: row.end_local,
+        summary: row.summary,
+        location: row.location,
+        description: row.description,
     };
     Ok(StoredEvent {
-        id,
-        person,
-        week,
+        id: row.feed_event_id,
+        person: row.person_code,
+        plan: (row.kind, row.horizon),
         event,
     })
 }
@@ -914,14 +998,15 @@ pub(super) fn feed_event(
 pub(super) fn feed(person: &str, rows: Vec<FeedRow>) -> Result<Feed, StoreError> {
     let mut last_modified = None;
     let mut events = Vec::with_capacity(rows.len());
-    for (modified, uid, sequence, status, start, end, summary, location, description) in rows {
-        last_modified = last_modified.max(modified);
-        let Some(uid) = uid else { continue };
+    for row in rows {
+        last_modified = last_modified.max(row.last_modified);
+        let Some(uid) = row.uid else { continue };
         let cx = Cx {
             table: "feed_event",
             code: &uid,
         };
-        let (Some(sequence), Some(status), Some(start), Some(end)) = (sequence, status, start, end)
+        let (Some(sequence), Some(status), Some(start), Some(end)) =
+            (row.sequence, row.status, row.start_local, row.end_local)
         else {
             return Err(cx.corrupt("start_local", format!("incomplete event of {person}")));
         };
@@ -930,9 +1015,9 @@ pub(super) fn feed(person: &str, rows: Vec<FeedRow>) -> Result<Feed, StoreError>
             status: cx.status(&status)?,
             start,
             end,
-            summary: summary.unwrap_or_default(),
-            location: location.unwrap_or_default(),
-            description: description.unwrap_or_default(),
+            summary: row.summary.unwrap_or_default(),
+            location: row.location.unwrap_or_default(),
+            description: row.description.unwrap_or_default(),
             uid,
         });
     }

@@ -52,7 +52,7 @@ fn convert<R, T>(
 }
 
 fn sorted_links(mut links: Vec<rows::LinkRow>) -> Vec<rows::LinkRow> {
-    links.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
+    links.sort_by(|a, b| (&a.owner, a.position).cmp(&(&b.owner, b.position)));
     links
 }
 
@@ -63,29 +63,29 @@ impl RawTerritory {
         let eps_members = sorted_links(self.eps_members);
         let workshop_sites = sorted_links(self.workshop_sites);
         let mut territory = Territory {
-            communes: convert(self.communes, |r| &r.0, rows::commune)?,
-            qpvs: convert(self.qpvs, |r| &r.0, rows::qpv)?,
-            schools: convert(self.schools, |r| &r.0, rows::school)?,
-            sites: convert(self.sites, |r| &r.0, rows::site)?,
+            communes: convert(self.communes, |r| &r.code, rows::commune)?,
+            qpvs: convert(self.qpvs, |r| &r.code, rows::qpv)?,
+            schools: convert(self.schools, |r| &r.code, rows::school)?,
+            sites: convert(self.sites, |r| &r.code, rows::site)?,
             coordinators: convert(
                 self.coordinators,
-                |r| &r.0,
+                |r| &r.code,
                 |r| rows::coordinator(r, &coordinator_communes),
             )?,
-            referents: convert(self.referents, |r| &r.0, rows::referent)?,
-            families: convert(self.families, |r| &r.0, rows::family)?,
-            children: convert(self.children, |r| &r.0, rows::child)?,
-            professionals: convert(self.professionals, |r| &r.0, rows::professional)?,
-            eps: convert(self.eps, |r| &r.0, |r| rows::eps(r, &eps_members))?,
+            referents: convert(self.referents, |r| &r.code, rows::referent)?,
+            families: convert(self.families, |r| &r.code, rows::family)?,
+            children: convert(self.children, |r| &r.code, rows::child)?,
+            professionals: convert(self.professionals, |r| &r.code, rows::professional)?,
+            eps: convert(self.eps, |r| &r.code, |r| rows::eps(r, &eps_members))?,
             workshops: convert(
                 self.workshops,
-                |r| &r.0,
+                |r| &r.code,
                 |r| rows::workshop(r, &workshop_sites),
             )?,
-            appointments: convert(self.appointments, |r| &r.0, rows::appointment)?,
-            drivers: convert(self.drivers, |r| &r.0, rows::driver)?,
-            vehicles: convert(self.vehicles, |r| &r.0, rows::vehicle)?,
-            agenda: convert(self.agenda, |r| &r.0, rows::agenda_entry)?,
+            appointments: convert(self.appointments, |r| &r.code, rows::appointment)?,
+            drivers: convert(self.drivers, |r| &r.code, rows::driver)?,
+            vehicles: convert(self.vehicles, |r| &r.code, rows::vehicle)?,
+            agenda: convert(self.agenda, |r| &r.code, rows::agenda_entry)?,
             ..Territory::default()
         };
         self.calendar.into_domain(&mut territory)?;

@@ -72,16 +72,16 @@ pub(crate) fn load(url: &str) -> parcours::domain::Territory {
     })
 }
 
-/// The last stored plan of `week` and `kind`.
+/// The last stored rota of `week` made by `kind`.
 pub(crate) fn latest_plan(
     url: &str,
     week: &str,
-    kind: parcours::planning::PlanKind,
+    kind: parcours::planning::PlanMethod,
 ) -> parcours::planning::WeekPlan {
     let week = parcours::planning::IsoWeek::parse(week).unwrap();
     on_store(url, |store| async move {
         store
-            .latest_plan(week, kind)
+            .latest_plan::<parcours::planning::WeekPlan>(week, kind)
             .await
             .unwrap()
             .expect("a stored plan")

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::{Datelike as _, NaiveDate, NaiveDateTime, Timelike as _};
 use parcours::domain::{AgendaKind, MeetingPlace, Territory, Weekday, to_paris};
-use parcours::planning::{IsoWeek, PlanKind, ReferentWeek, Stop, StopKind, WeekPlan};
+use parcours::planning::{IsoWeek, PlanMethod, ReferentWeek, Stop, StopKind, WeekPlan};
 use serde_json::Value;
 
 use crate::helpers::{fixture, load, parcours};
@@ -41,7 +41,7 @@ fn plan_json(url: &str, extra: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("plan --json prints JSON")
 }
 
-fn latest(url: &str, week: &str, kind: PlanKind) -> WeekPlan {
+fn latest(url: &str, week: &str, kind: PlanMethod) -> WeekPlan {
     crate::helpers::latest_plan(url, week, kind)
 }
 
@@ -155,7 +155,7 @@ fn the_week_beats_todays_practice_and_respects_every_availability_and_working_ho
     assert_eq!(report["assignment"]["stop"], "optimal");
     assert!(report["assignment"]["gap_percent"].as_f64().unwrap() <= 0.1);
     let territory = load(&url);
-    for kind in [PlanKind::Optimised, PlanKind::Baseline] {
+    for kind in [PlanMethod::Optimised, PlanMethod::Baseline] {
         assert_inside_availability_and_hours(&territory, &latest(&url, "2026-W49", kind));
     }
 }
@@ -166,7 +166,7 @@ fn no_visit_is_planned_on_a_public_holiday() {
     // Week 53 of 2026 holds Friday 1 January 2027.
     let report = plan_json(&url, &["--week", "2026-W53"]);
     assert_eq!(report["public_holidays"][0][1], "Jour de l'an");
-    let plan = latest(&url, "2026-W53", PlanKind::Optimised);
+    let plan = latest(&url, "2026-W53", PlanMethod::Optimised);
     let new_year = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
     assert!(plan.visits() > 0);
     for week in &plan.referents {
@@ -183,14 +183,14 @@ fn an_absence_moves_only_that_days_visits() {
     // Arrange: a plan, then R-03 is absent on Thursday.
     let (_dir, url) = imported();
     plan_json(&url, &["--week", "2026-W49"]);
-    let before = latest(&url, "2026-W49", PlanKind::Optimised);
+    let before = latest(&url, "2026-W49", PlanMethod::Optimised);
     let thursday = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
 
     // Act
     let report = plan_json(&url, &["--week", "2026-W49", "--absent", "R-03:2026-12-03"]);
 
     // Assert: nothing on R-03's Thursday; every other visit stays on its référent and day.
-    let after = latest(&url, "2026-W49", PlanKind::Optimised);
+    let after = latest(&url, "2026-W49", PlanMethod::Optimised);
     let r03 = after.referents.iter().find(|r| r.code == "R-03").unwrap();
     assert!(r03.days.iter().all(|d| d.date != thursday));
     let where_is = |plan: &WeekPlan| {
@@ -240,9 +240,9 @@ fn an_absence_moves_only_that_days_visits() {
 fn the_same_seed_gives_the_same_plan() {
     let (_dir, url) = imported();
     plan_json(&url, &["--week", "2026-W49", "--seed", "3"]);
-    let first = latest(&url, "2026-W49", PlanKind::Optimised);
+    let first = latest(&url, "2026-W49", PlanMethod::Optimised);
     plan_json(&url, &["--week", "2026-W49", "--seed", "3"]);
-    let second = latest(&url, "2026-W49", PlanKind::Optimised);
+    let second = latest(&url, "2026-W49", PlanMethod::Optimised);
     assert_eq!(first, second);
 }
 
@@ -277,7 +277,7 @@ fn the_agenda_is_planned_at_its_times_and_an_absence_reports_what_it_cancels() {
     let report = plan_json(&url, &["--week", "2026-W49"]);
 
     // Assert: each entry is in its référent's week at its time, or reported with why.
-    let plan = latest(&url, "2026-W49", PlanKind::Optimised);
+    let plan = latest(&url, "2026-W49", PlanMethod::Optimised);
     let unplaced: Vec<&str> = report["agenda_unplaced"]
         .as_array()
         .unwrap()
@@ -383,7 +383,7 @@ fn the_export_is_byte_identical_for_the_same_plan_and_passes_ical_check() {
     }
 
     // Assert
-    let plan = latest(&url, "2026-W49", PlanKind::Optimised);
+    let plan = latest(&url, "2026-W49", PlanMethod::Optimised);
     let territory = load(&url);
     for week in &plan.referents {
         let name = format!("{}.ics", week.code);

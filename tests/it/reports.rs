@@ -51,9 +51,17 @@ fn published(database: Database, url: String) -> Published {
 fn published_assignment(url: &str) -> Vec<(String, String)> {
     let week = parcours::planning::IsoWeek::parse("2026-W49").unwrap();
     crate::helpers::on_store(url, |store| async move {
-        let version = store.published_version(week).await.unwrap().unwrap();
+        let version = store
+            .published_version(parcours::planning::PlanKind::Rota, week)
+            .await
+            .unwrap()
+            .unwrap();
         store
-            .plan(week, parcours::planning::PlanKind::Optimised, version)
+            .plan::<parcours::planning::WeekPlan>(
+                week,
+                parcours::planning::PlanMethod::Optimised,
+                version,
+            )
             .await
             .unwrap()
             .unwrap()

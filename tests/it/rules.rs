@@ -7,7 +7,7 @@
 //! outcome follows; the car times quoted below are Parcours' estimate between those points.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use parcours::planning::{DayRoute, PlaceKind, PlanKind, Stop, StopKind, WeekPlan};
+use parcours::planning::{DayRoute, PlaceKind, PlanMethod, Stop, StopKind, WeekPlan};
 use serde_json::Value;
 
 use crate::helpers::{fixture, parcours};
@@ -50,7 +50,7 @@ fn plan_week(url: &str, week: &str, extra: &[&str]) -> (Value, WeekPlan) {
 }
 
 fn stored(url: &str, week: &str) -> WeekPlan {
-    crate::helpers::latest_plan(url, week, PlanKind::Optimised)
+    crate::helpers::latest_plan(url, week, PlanMethod::Optimised)
 }
 
 /// Who follows `family` in `plan`.

@@ -13,7 +13,7 @@ use parcours::feeds::ics::EventStatus;
 use parcours::feeds::token;
 use parcours::import::validate;
 use parcours::planning::{
-    DayRoute, IsoWeek, PlaceKind, PlanKind, ReferentWeek, Stop, StopKind, WeekPlan,
+    DayRoute, IsoWeek, PlaceKind, PlanKind, PlanMethod, ReferentWeek, Stop, StopKind, WeekPlan,
 };
 use parcours::store::{ApiUser, Feed, Publication, Store, StoreError, TravelOverride};
 use sqlx::AssertSqlSafe;
@@ -477,7 +477,7 @@ fn small_plan(week: &str, travel_minutes: i64) -> parcours::planning::WeekPlan {
     let at = |h, m| week.monday().and_hms_opt(h, m, 0).unwrap();
     WeekPlan {
         week,
-        kind: PlanKind::Optimised,
+        method: PlanMethod::Optimised,
         referents: vec![ReferentWeek {
             code: "R-01".into(),
             name: "Amina K.".into(),
@@ -519,10 +519,13 @@ fn small_plan(week: &str, travel_minutes: i64) -> parcours::planning::WeekPlan {
 }
 
 async fn a_plan_is_stored_as_a_new_version_and_the_last_one_loads_back(store: Store) {
-    use parcours::planning::{IsoWeek, PlanKind};
+    use parcours::planning::{IsoWeek, PlanMethod, WeekPlan};
     let week = IsoWeek::parse("2026-W49").unwrap();
     assert_eq!(
-        store.latest_plan(week, PlanKind::Optimised).await.unwrap(),
+        store
+            .latest_plan::<WeekPlan>(week, PlanMethod::Optimised)
+            .await
+            .unwrap(),
         None
     );
 
@@ -540,14 +543,17 @@ async fn a_plan_is_stored_as_a_new_version_and_the_last_one_loads_back(store: St
     );
 
     let (version, loaded) = store
-        .latest_plan(week, PlanKind::Optimised)
+        .latest_plan::<WeekPlan>(week, PlanMethod::Optimised)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(version, 2);
     assert_eq!(loaded, second);
     assert_eq!(
-        store.latest_plan(week, PlanKind::Baseline).await.unwrap(),
+        store
+            .latest_plan::<WeekPlan>(week, PlanMethod::Baseline)
+            .await
+            .unwrap(),
         None
     );
 }
@@ -625,7 +631,7 @@ fn plan_of(week: &str, visits: &[PlannedVisit]) -> WeekPlan {
         .collect();
     WeekPlan {
         week,
-        kind: PlanKind::Optimised,
+        method: PlanMethod::Optimised,
         referents,
         unmet: Vec::new(),
         assignment: visits
@@ -675,7 +681,7 @@ fn counts_of(p: &Publication) -> (usize, usize, usize, usize) {
 async fn publish(store: &Store, visits: &[PlannedVisit], now: DateTime<Utc>) -> Publication {
     store.save_plan(&plan_of(W49, visits), 1).await.unwrap();
     store
-        .publish_week(week49(), None, now)
+        .publish(PlanKind::Rota, week49(), None, now)
         .await
         .unwrap()
         .expect("a saved plan is published")
@@ -834,13 +840,13 @@ async fn publishing_the_same_plan_twice_changes_nothing_the_second_time(store: S
 
     // Act
     let again = store
-        .publish_week(week49(), None, later)
+        .publish(PlanKind::Rota, week49(), None, later)
         .await
         .unwrap()
         .unwrap();
 
     // Assert
-    assert_eq!((first.week, first.version), (week49(), 1));
+    assert_eq!((first.horizon, first.version), (week49().into(), 1));
     assert_eq!(counts_of(&first), (3, 0, 0, 0));
     assert_eq!((again.version, counts_of(&again)), (1, (0, 0, 0, 3)));
     let feed = store.feed(&code("R-01"), later).await.unwrap();
@@ -856,7 +862,13 @@ async fn publishing_the_same_plan_twice_changes_nothing_the_second_time(store: S
         Some(first_published()),
         "nothing rewritten"
     );
-    assert_eq!(store.published_version(week49()).await.unwrap(), Some(1));
+    assert_eq!(
+        store
+            .published_version(PlanKind::Rota, week49())
+            .await
+            .unwrap(),
+        Some(1)
+    );
 }
 
 async fn the_feed_shows_the_published_events_and_never_a_private_appointment(store: Store) {
@@ -950,14 +962,20 @@ async fn publishing_an_earlier_version_brings_its_events_back_with_a_higher_sequ
 
     // Act
     let back = store
-        .publish_week(week49(), Some(1), now)
+        .publish(PlanKind::Rota, week49(), Some(1), now)
         .await
         .unwrap()
         .unwrap();
 
     // Assert
     assert_eq!((back.version, counts_of(&back)), (1, (0, 2, 0, 1)));
-    assert_eq!(store.published_version(week49()).await.unwrap(), Some(1));
+    assert_eq!(
+        store
+            .published_version(PlanKind::Rota, week49())
+            .await
+            .unwrap(),
+        Some(1)
+    );
     let feed = store.feed(&code("R-01"), now).await.unwrap();
     assert_eq!(
         summary(&feed),
@@ -1005,17 +1023,22 @@ async fn publishing_a_week_without_a_plan_returns_none_and_writes_nothing(store:
     // Arrange: week 49 has an optimised version 1 and a baseline; week 50 has nothing.
     store.save_plan(&plan_of(W49, FIRST), 1).await.unwrap();
     let mut baseline = plan_of("2026-W50", FIRST);
-    baseline.kind = PlanKind::Baseline;
+    baseline.method = PlanMethod::Baseline;
     store.save_plan(&baseline, 1).await.unwrap();
     let before = table_counts(&store).await;
 
     // Act
     let no_plan = store
-        .publish_week(IsoWeek::parse("2026-W50").unwrap(), None, first_published())
+        .publish(
+            PlanKind::Rota,
+            IsoWeek::parse("2026-W50").unwrap(),
+            None,
+            first_published(),
+        )
         .await
         .unwrap();
     let no_version = store
-        .publish_week(week49(), Some(2), first_published())
+        .publish(PlanKind::Rota, week49(), Some(2), first_published())
         .await
         .unwrap();
 
@@ -1023,7 +1046,13 @@ async fn publishing_a_week_without_a_plan_returns_none_and_writes_nothing(store:
     assert_eq!(no_plan, None);
     assert_eq!(no_version, None);
     assert_eq!(table_counts(&store).await, before);
-    assert_eq!(store.published_version(week49()).await.unwrap(), None);
+    assert_eq!(
+        store
+            .published_version(PlanKind::Rota, week49())
+            .await
+            .unwrap(),
+        None
+    );
     let feed = store.feed(&code("R-01"), first_published()).await.unwrap();
     assert_eq!(feed.events, []);
 }
@@ -1057,8 +1086,17 @@ async fn a_report_on_a_week_published_meanwhile_is_stale_and_writes_nothing(stor
 
     // Assert
     assert_eq!(recorded.version, 2);
-    assert_eq!(store.published_version(week49()).await.unwrap(), Some(2));
-    let stored = store.plan(week49(), PlanKind::Optimised, 2).await.unwrap();
+    assert_eq!(
+        store
+            .published_version(PlanKind::Rota, week49())
+            .await
+            .unwrap(),
+        Some(2)
+    );
+    let stored = store
+        .plan::<WeekPlan>(week49(), PlanMethod::Optimised, 2)
+        .await
+        .unwrap();
     assert_eq!(stored.unwrap().cancelled, ["F-0002"]);
     assert_eq!(
         last_visit(&store.load_territory().await.unwrap()),
@@ -1080,7 +1118,13 @@ async fn a_report_on_a_week_published_meanwhile_is_stale_and_writes_nothing(stor
     // Assert
     assert!(matches!(stale, Err(StoreError::Stale { .. })), "{stale:?}");
     assert_eq!(table_counts(&store).await, before);
-    assert_eq!(store.published_version(week49()).await.unwrap(), Some(2));
+    assert_eq!(
+        store
+            .published_version(PlanKind::Rota, week49())
+            .await
+            .unwrap(),
+        Some(2)
+    );
 
     // A report of an earlier visit never moves the family's last visit back.
     store
@@ -1097,7 +1141,13 @@ async fn a_report_on_a_week_published_meanwhile_is_stale_and_writes_nothing(stor
         last_visit(&store.load_territory().await.unwrap()),
         Some(monday)
     );
-    assert_eq!(store.published_version(week49()).await.unwrap(), Some(2));
+    assert_eq!(
+        store
+            .published_version(PlanKind::Rota, week49())
+            .await
+            .unwrap(),
+        Some(2)
+    );
 }
 
 async fn two_publications_at_once_take_turns_and_agree(store: Store) {
@@ -1107,8 +1157,8 @@ async fn two_publications_at_once_take_turns_and_agree(store: Store) {
 
     // Act
     let (a, b) = tokio::join!(
-        store.publish_week(week49(), None, first_published()),
-        other.publish_week(week49(), None, first_published()),
+        store.publish(PlanKind::Rota, week49(), None, first_published()),
+        other.publish(PlanKind::Rota, week49(), None, first_published()),
     );
 
     // Assert: one adds the events, the other finds them published.
@@ -1128,16 +1178,28 @@ async fn a_stored_plan_version_loads_back_by_number(store: Store) {
     store.save_plan(&first, 1).await.unwrap();
     store.save_plan(&second, 1).await.unwrap();
 
-    let loaded = store.plan(week49(), PlanKind::Optimised, 1).await.unwrap();
+    let loaded = store
+        .plan::<WeekPlan>(week49(), PlanMethod::Optimised, 1)
+        .await
+        .unwrap();
     assert_eq!(loaded, Some(first));
-    let loaded = store.plan(week49(), PlanKind::Optimised, 2).await.unwrap();
+    let loaded = store
+        .plan::<WeekPlan>(week49(), PlanMethod::Optimised, 2)
+        .await
+        .unwrap();
     assert_eq!(loaded, Some(second));
     assert_eq!(
-        store.plan(week49(), PlanKind::Optimised, 3).await.unwrap(),
+        store
+            .plan::<WeekPlan>(week49(), PlanMethod::Optimised, 3)
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
-        store.plan(week49(), PlanKind::Baseline, 1).await.unwrap(),
+        store
+            .plan::<WeekPlan>(week49(), PlanMethod::Baseline, 1)
+            .await
+            .unwrap(),
         None
     );
 }
@@ -1241,4 +1303,140 @@ contract! {
     agenda_entries_and_fixed_referents_are_upserted_by_code,
     an_agenda_entry_naming_an_unknown_family_is_refused_and_nothing_is_written,
     the_calendar_replaces_the_years_and_zones_it_lists_and_keeps_the_others,
+}
+
+/// Plans an older Parcours stored (before plans had a kind: a `week_plan` table, rota bodies
+/// of format 1 with `kind` for the method) read back after the migration, on both backends.
+mod before_plan_kinds {
+    use super::*;
+    use parcours::planning::AnyPlan;
+
+    /// Runs `sql` on the database at `url` outside the store, as the older version wrote it.
+    async fn raw(url: &str, statements: &[String]) {
+        if url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            for sql in statements {
+                sqlx::query(AssertSqlSafe(sql.clone()))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+            pool.close().await;
+        } else {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            for sql in statements {
+                sqlx::query(AssertSqlSafe(sql.clone()))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+            pool.close().await;
+        }
+    }
+
+    fn quoted(text: &str) -> String {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+
+    async fn old_plans_read_back_and_publish_on(url: &str) {
+        // Arrange: a database at migration 0005, W49's optimised plan stored as version 1 in a
+        // format-1 body, published, and its events in the feeds.
+        let store = Store::connect(url).await.unwrap();
+        store.migrate_up_to(5).await.unwrap();
+        let plan = plan_of(W49, FIRST);
+        let mut body = serde_json::to_value(&plan).unwrap();
+        let fields = body.as_object_mut().unwrap();
+        let method = fields.remove("method").unwrap();
+        fields.insert("kind".into(), method);
+        let mut sql = vec![
+            format!(
+                "insert into week_plan (week, kind, version, seed, body, visits, unmet, \
+                 travel_minutes, travel_meters) values ('2026-W49', 'optimised', 1, 1, {}, \
+                 3, 0, 45, 12000)",
+                quoted(&body.to_string())
+            ),
+            "insert into published_week (week, week_plan_id, published_at) \
+             select '2026-W49', week_plan_id, '2026-11-27T09:00:00Z' from week_plan"
+                .to_owned(),
+        ];
+        let events = parcours::feeds::plan_events(&AnyPlan::Rota(plan.clone()));
+        assert_eq!(events.len(), 3, "{events:?}");
+        for (person, e) in &events {
+            sql.push(format!(
+                "insert into feed_event (person_code, week, uid, sequence, status, start_local, \
+                 end_local, summary, location, description) values ({}, '2026-W49', {}, 0, \
+                 'confirmed', '{}', '{}', {}, {}, {})",
+                quoted(person),
+                quoted(&e.uid),
+                e.start.format("%Y-%m-%d %H:%M:%S"),
+                e.end.format("%Y-%m-%d %H:%M:%S"),
+                quoted(&e.summary),
+                quoted(&e.location),
+                quoted(&e.description)
+            ));
+        }
+        raw(url, &sql).await;
+
+        // Act
+        store.migrate().await.unwrap();
+
+        // Assert: the plan is a rota of W49 again, version 1, published.
+        let (version, loaded) = store
+            .latest_plan::<WeekPlan>(week49(), PlanMethod::Optimised)
+            .await
+            .unwrap()
+            .expect("the old plan");
+        assert_eq!((version, &loaded), (1, &plan));
+        assert_eq!(
+            store
+                .published_version(PlanKind::Rota, week49())
+                .await
+                .unwrap(),
+            Some(1)
+        );
+        let feed = store.feed(&code("R-01"), first_published()).await.unwrap();
+        assert_eq!(feed.events.len(), 2);
+        // Publishing it again finds its events as its own: nothing to write.
+        let again = store
+            .publish(PlanKind::Rota, week49(), Some(1), first_published())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(counts_of(&again), (0, 0, 0, 3));
+        // A new version is stored after the old ones, and publishing it cancels a dropped visit.
+        assert_eq!(
+            store
+                .save_plan(&plan_of(W49, &FIRST[..2]), 1)
+                .await
+                .unwrap(),
+            2
+        );
+        let next = store
+            .publish(PlanKind::Rota, week49(), None, first_published())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((next.version, counts_of(&next)), (2, (0, 0, 1, 2)));
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn old_plans_read_back_and_publish_after_the_migration_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("parcours.db").display());
+        old_plans_read_back_and_publish_on(&url).await;
+    }
+
+    #[tokio::test]
+    async fn old_plans_read_back_and_publish_after_the_migration_on_postgres() {
+        let Ok(admin_url) = std::env::var("PARCOURS_TEST_POSTGRES_URL") else {
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: PARCOURS_TEST_POSTGRES_URL not set"
+            );
+            return;
+        };
+        let (_database, url) = PgDatabase::create(&admin_url).await;
+        old_plans_read_back_and_publish_on(&url).await;
+    }
 }

@@ -1,0 +1,103 @@
+//! A plan to make, of any kind, and what its solve gives: what the API's plan jobs run, whatever
+//! the problem ([`PlanRequest`], [`solve`], [`PlanOutcome`]).
+//!
+//! Each kind maps to its own planner (the rota to [`plan_week`]); a new kind is one more
+//! variant here. Pure and CPU-bound: the caller runs [`solve`] off the async runtime, in the
+//! one-solve-at-a-time slot, and stores [`PlanOutcome::envelopes`].
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use super::envelope::{PlanEnvelope, PlanKind};
+use super::horizon::Horizon;
+use super::{PlanError, PlanOptions, PlanProgress, WeekOutcome, plan_week};
+use crate::domain::{Territory, TravelOverride};
+
+/// A plan to make.
+#[derive(Debug, Clone)]
+pub enum PlanRequest {
+    /// A week's rota, with its options.
+    Rota(PlanOptions),
+}
+
+impl PlanRequest {
+    /// What it plans.
+    pub fn kind(&self) -> PlanKind {
+        match self {
+            PlanRequest::Rota(_) => PlanKind::Rota,
+        }
+    }
+
+    /// The period it covers.
+    pub fn horizon(&self) -> Horizon {
+        match self {
+            PlanRequest::Rota(options) => Horizon::Week(options.week),
+        }
+    }
+
+    /// The seed of its solves.
+    pub fn seed(&self) -> u64 {
+        match self {
+            PlanRequest::Rota(options) => options.seed,
+        }
+    }
+
+    /// The same request, stopped early when `flag` is set (each solve returns its best so far).
+    pub fn with_cancel(mut self, flag: Arc<AtomicBool>) -> PlanRequest {
+        match &mut self {
+            PlanRequest::Rota(options) => options.cancel = Some(flag),
+        }
+        self
+    }
+
+    /// The same request, with the travel times measured by a routing engine.
+    pub fn with_travel(mut self, travel: Vec<TravelOverride>) -> PlanRequest {
+        match &mut self {
+            PlanRequest::Rota(options) => options.travel = travel,
+        }
+        self
+    }
+}
+
+/// What a solve of a [`PlanRequest`] gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanOutcome {
+    /// A week's rota, with what the coordinator needs to trust it.
+    Rota(WeekOutcome),
+}
+
+impl PlanOutcome {
+    /// The plans to store, sealed: the plan first, then those made to compare with it.
+    pub fn envelopes(&self) -> Vec<PlanEnvelope> {
+        match self {
+            PlanOutcome::Rota(outcome) => outcome.envelopes(),
+        }
+    }
+}
+
+impl WeekOutcome {
+    /// The plans to store, sealed: Parcours' plan, then today's practice when it was compared.
+    pub fn envelopes(&self) -> Vec<PlanEnvelope> {
+        std::iter::once(&self.plan)
+            .chain(&self.baseline)
+            .map(PlanEnvelope::of)
+            .collect()
+    }
+}
+
+/// Solves `request` for `territory`, reporting progress.
+///
+/// # Errors
+/// As the kind's planner: [`PlanError::Data`] naming the record and field that cannot be
+/// planned as it is, [`PlanError::Solver`] for a solver failure.
+pub fn solve(
+    request: &PlanRequest,
+    territory: &Territory,
+    progress: &mut dyn FnMut(PlanProgress),
+) -> Result<PlanOutcome, PlanError> {
+    match request {
+        PlanRequest::Rota(options) => {
+            plan_week(territory, options, progress).map(PlanOutcome::Rota)
+        }
+    }
+}
