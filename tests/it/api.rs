@@ -352,8 +352,8 @@ fn a_plan_is_a_job_a_coordinator_starts_follows_and_publishes_on(team: Team) {
     assert_eq!(job["version"], 2);
     assert!(job["report"]["plan"]["visits_placed"].as_u64().unwrap() > 0);
     assert!(job["report"]["comparison"]["baseline"].is_object());
-    // A week the imported calendar does not cover (its school holidays are known up to the
-    // summer of 2028) is refused at once, naming the missing days in French.
+    // A week the imported calendar does not cover (mini's stops with 2027) is refused at once,
+    // naming the missing days in French.
     let unknown_holidays = call(
         &server,
         "POST",
@@ -368,7 +368,7 @@ fn a_plan_is_a_job_a_coordinator_starts_follows_and_publishes_on(team: Team) {
     assert!(
         message.contains(
             "le calendrier importé ne couvre pas du 2029-03-05 au 2029-03-11 : importer les \
-             vacances scolaires de la zone B de cette période"
+             jours fériés de 2029 (jours_feries.csv) et les vacances scolaires de la zone B"
         ),
         "{message}"
     );
