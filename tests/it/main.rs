@@ -3,7 +3,6 @@
 
 mod api;
 mod api_limits;
-mod bench;
 mod demo;
 mod helpers;
 mod import;
