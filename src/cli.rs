@@ -1,6 +1,7 @@
 //! The command line: `migrate`, `import`, `check`, `demo`, `plan`, `export`, `publish`,
-//! `serve`, `user`, `feed`, `fixtures generate`, and for developers `bench`. Each command prints French for the coordinator and returns the
-//! process exit code: 0 success, 1 bad input.
+//! `serve`, `user`, `feed`. Each command prints French for the coordinator and returns the
+//! process exit code: 0 success, 1 bad input. Benchmarks and the fixture generator are the
+//! developers' `parcours-dev` (`tools/`).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,6 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use crate::bench::{self, ScalingOptions, VrptwOptions};
 use crate::config::Settings;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -148,18 +148,6 @@ pub enum Command {
         #[command(subcommand)]
         command: FeedCommand,
     },
-    /// Reference-territory fixtures.
-    Fixtures {
-        /// What to do with fixtures.
-        #[command(subcommand)]
-        command: FixturesCommand,
-    },
-    /// Benchmarks, for developers (BENCHMARKS.md).
-    Bench {
-        /// Which benchmark.
-        #[command(subcommand)]
-        command: BenchCommand,
-    },
 }
 
 /// `parcours user …`
@@ -208,136 +196,6 @@ pub enum FeedCommand {
     },
 }
 
-/// `parcours fixtures …`
-#[derive(Debug, Subcommand)]
-pub enum FixturesCommand {
-    /// Write the synthetic reference territory (byte-identical for the same seed).
-    Generate {
-        /// Random seed.
-        #[arg(long, default_value_t = 67)]
-        seed: u64,
-        /// Output folder (created if missing).
-        #[arg(long)]
-        out: PathBuf,
-    },
-}
-
-/// `parcours bench …`
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Solve every VRPLIB `.vrp` instance of a folder (the Solomon VRPTW set) once per seed;
-    /// write the median run's solution as OUT/<NAME>.sol and print a Markdown table against the
-    /// best-known distances (bks.csv beside the instances) and PyVRP. Use a release build.
-    Vrptw {
-        /// Folder of `.vrp` instances, with `bks.csv` (instance,…,cost) if known.
-        #[arg(long)]
-        instances: PathBuf,
-        /// Wall-clock limit of each run, in seconds (Parcours and PyVRP alike).
-        #[arg(long, value_parser = parse_seconds)]
-        time_limit: Duration,
-        /// Runs per instance, with seeds 1..=N.
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-        seeds: u64,
-        /// Output folder: <NAME>.sol, summary.md, pyvrp/<NAME>.sol, .venv/ (created if missing).
-        #[arg(long)]
-        out: PathBuf,
-        /// Only these instances (file names without `.vrp`, comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        only: Vec<String>,
-        /// Do not run PyVRP.
-        #[arg(long)]
-        no_pyvrp: bool,
-        /// Deterministic iteration budget of each Parcours run (the time limit stays as a guard;
-        /// PyVRP keeps the time limit).
-        #[arg(long)]
-        iterations: Option<u64>,
-        /// Run PyVRP at the same time as Parcours, each on its own core, instead of after it.
-        #[arg(long)]
-        parallel: bool,
-    },
-    /// Generate Solomon-like instances of growing size (OUT/S<n>.vrp), solve each once in a
-    /// child process and print a Markdown table: iterations per second, time to come within
-    /// 1 % of the final cost, peak memory. Use a release build.
-    Scaling {
-        /// Numbers of customers, comma-separated.
-        #[arg(long, value_delimiter = ',', default_value = "100,200,400,800,1000")]
-        sizes: Vec<usize>,
-        /// Wall-clock limit of each solve, in seconds.
-        #[arg(long, value_parser = parse_seconds)]
-        time_limit: Duration,
-        /// Seed of the instances and of the solves.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Output folder: S<n>.vrp, S<n>.sol, scaling.md (created if missing).
-        #[arg(long)]
-        out: PathBuf,
-    },
-    /// Plan a week on the reference territory and on territories N times larger, against
-    /// today's practice; print a Markdown table (time, memory, saving). Use a release build.
-    Week {
-        /// Sizes, in reference territories (1: the reference one; N: N generated side by
-        /// side), comma-separated.
-        #[arg(long, value_delimiter = ',', default_value = "1,10")]
-        scales: Vec<usize>,
-        /// ISO week.
-        #[arg(long, value_parser = parse_week, default_value = "2026-W49")]
-        week: IsoWeek,
-        /// Rota time limit, in seconds.
-        #[arg(long, value_parser = parse_seconds, default_value = "5")]
-        time_limit: Duration,
-        /// Plan without the référents' agendas (to see what their fixed trips weigh).
-        #[arg(long)]
-        no_agenda: bool,
-    },
-    /// One measured plan of `bench week`, printed as one JSON line (run by `bench week`).
-    #[command(hide = true)]
-    WeekRun {
-        /// Size, in reference territories.
-        #[arg(long)]
-        scale: usize,
-        /// ISO week.
-        #[arg(long, value_parser = parse_week)]
-        week: IsoWeek,
-        /// Rota time limit, in seconds.
-        #[arg(long, value_parser = parse_seconds)]
-        time_limit: Duration,
-        /// Without the référents' agendas.
-        #[arg(long)]
-        no_agenda: bool,
-    },
-    /// One measured solve of `bench scaling`, printed as one JSON line (run by `bench scaling`).
-    #[command(hide = true)]
-    ScalingRun {
-        /// The `.vrp` instance.
-        #[arg(long)]
-        instance: PathBuf,
-        /// Wall-clock limit, in seconds.
-        #[arg(long, value_parser = parse_seconds)]
-        time_limit: Duration,
-        /// Seed of the solve.
-        #[arg(long)]
-        seed: u64,
-    },
-    /// A référent's calendar feed under load (issue 6): `parcours serve` and nginx serving the
-    /// same file, each loaded by wrk (200 and 304); prints a Markdown table (requests/s,
-    /// p50/p99, errors, server memory). Needs wrk and nginx installed. Use a release build.
-    Feeds {
-        /// Seconds of each of the four runs.
-        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
-        duration: u64,
-        /// Connections wrk keeps open.
-        #[arg(long, default_value_t = 64)]
-        connections: u32,
-        /// wrk's threads.
-        #[arg(long, default_value_t = 1)]
-        threads: u32,
-        /// Folder for the database, nginx's files, wrk's raw output and summary.md (default: a
-        /// temporary folder, removed at the end).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-}
-
 fn parse_week(text: &str) -> Result<IsoWeek, String> {
     IsoWeek::parse(text).map_err(|e| e.to_string())
 }
@@ -361,7 +219,7 @@ fn parse_absence(text: &str) -> Result<(Code, NaiveDate), String> {
 }
 
 /// A positive, finite number of seconds.
-fn parse_seconds(text: &str) -> Result<Duration, String> {
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 => Ok(Duration::from_secs_f64(s)),
         _ => Err(format!(
@@ -434,52 +292,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Demo { fixtures } => demo(&settings, fixtures).await,
-        Command::Bench {
-            command:
-                BenchCommand::Week {
-                    scales,
-                    week,
-                    time_limit,
-                    no_agenda,
-                },
-        } => {
-            let exe = std::env::current_exe().context("locating the parcours binary")?;
-            let table = tokio::task::spawn_blocking(move || {
-                bench::run_week_bench(&scales, week, time_limit, no_agenda, &exe)
-            })
-            .await
-            .context("bench week")?;
-            match table {
-                Ok(table) => {
-                    print!("{table}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(message) => {
-                    eprintln!("{message}");
-                    Ok(ExitCode::from(1))
-                }
-            }
-        }
-        Command::Bench {
-            command:
-                BenchCommand::WeekRun {
-                    scale,
-                    week,
-                    time_limit,
-                    no_agenda,
-                },
-        } => {
-            let run = tokio::task::spawn_blocking(move || {
-                bench::measure_week(scale, week, time_limit, no_agenda)
-            })
-            .await
-            .context("bench week-run")?;
-            println!(
-                "{}",
-                serde_json::to_string(&run).expect("BUG: a run always serialises")
-            );
-            Ok(ExitCode::SUCCESS)
-        }
         Command::Plan {
             week,
             compare_baseline,
@@ -519,140 +331,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             code
         }
-        Command::Fixtures {
-            command: FixturesCommand::Generate { seed, out },
-        } => {
-            let files = crate::fixtures::generate(seed);
-            crate::fixtures::write(&out, &files)
-                .with_context(|| format!("writing fixtures to {}", out.display()))?;
-            println!(
-                "Territoire de référence (graine {seed}) écrit dans {} : {} fichiers.",
-                out.display(),
-                files.len()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench {
-            command:
-                BenchCommand::Vrptw {
-                    instances,
-                    time_limit,
-                    seeds,
-                    out,
-                    only,
-                    no_pyvrp,
-                    iterations,
-                    parallel,
-                },
-        } => {
-            let options = VrptwOptions {
-                instances,
-                time_limit,
-                seeds,
-                out,
-                only,
-                pyvrp: !no_pyvrp,
-                iterations,
-                parallel,
-            };
-            bench_vrptw(options).await
-        }
-        Command::Bench {
-            command:
-                BenchCommand::Scaling {
-                    sizes,
-                    time_limit,
-                    seed,
-                    out,
-                },
-        } => {
-            let options = ScalingOptions {
-                sizes,
-                time_limit,
-                seed,
-                out,
-            };
-            let exe = std::env::current_exe().context("locating the parcours binary")?;
-            let markdown = tokio::task::spawn_blocking(move || bench::run_scaling(&options, &exe))
-                .await
-                .context("the bench task failed")??;
-            print!("{markdown}");
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench {
-            command:
-                BenchCommand::ScalingRun {
-                    instance,
-                    time_limit,
-                    seed,
-                },
-        } => {
-            let run =
-                tokio::task::spawn_blocking(move || bench::measure(&instance, time_limit, seed))
-                    .await
-                    .context("the bench task failed")??;
-            println!("{}", serde_json::to_string(&run)?);
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench {
-            command:
-                BenchCommand::Feeds {
-                    duration,
-                    connections,
-                    threads,
-                    out,
-                },
-        } => {
-            let options = bench::FeedsOptions {
-                duration: Duration::from_secs(duration),
-                connections,
-                threads,
-                out,
-            };
-            let exe = std::env::current_exe().context("locating the parcours binary")?;
-            match bench::run_feeds_bench(&options, &exe).await {
-                Ok(table) => {
-                    print!("{table}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(bench::FeedsBenchError::BadInput(message)) => {
-                    eprintln!("{message}");
-                    Ok(ExitCode::from(1))
-                }
-                Err(bench::FeedsBenchError::Failed(err)) => Err(err.context("bench feeds")),
-            }
-        }
-    }
-}
-
-/// `bench vrptw`: the solves are CPU-bound, so they run on the blocking pool, one at a time.
-async fn bench_vrptw(options: VrptwOptions) -> anyhow::Result<ExitCode> {
-    let out = options.out.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        bench::run_vrptw(&options, &parcours_solver::routing::solve)
-    })
-    .await
-    .context("the bench task failed")?;
-    match result {
-        Ok(report) => {
-            print!("{}", report.markdown);
-            eprintln!(
-                "{} instance(s); solutions and summary.md in {}{}",
-                report.instances,
-                out.display(),
-                if report.all_feasible {
-                    ""
-                } else {
-                    " (some runs INFEASIBLE)"
-                }
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(err) if err.is_bad_input() => {
-            eprintln!("erreur : {err}");
-            Ok(ExitCode::from(1))
-        }
-        Err(err) => Err(err).context("bench vrptw"),
     }
 }
 
@@ -1102,25 +780,34 @@ fn print_import(dir: &Path, report: &ImportReport) {
     }
 }
 
-/// The reference territory shipped in the repository, or generated identically when the
-/// repository is not beside the binary.
-fn reference_territory() -> Source {
+/// The reference territory shipped in the repository (`fixtures/territory`), or `Err` with the
+/// folder looked at when the repository is not beside the binary.
+fn reference_territory() -> Result<Source, PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/territory");
-    if let Ok(source) = Source::from_dir(&dir)
-        && !source.is_empty()
-    {
-        return source;
+    match Source::from_dir(&dir) {
+        Ok(source) if !source.is_empty() => Ok(source),
+        _ => Err(dir),
     }
-    crate::fixtures::source(crate::fixtures::REFERENCE_SEED)
 }
 
 async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let (source, label) = match &fixtures {
         Some(dir) => (read_source(dir)?, format!("du dossier {}", dir.display())),
-        None => (
-            reference_territory(),
-            "du territoire de référence (fixtures/territory, personnes fictives)".to_owned(),
-        ),
+        None => match reference_territory() {
+            Ok(source) => (
+                source,
+                "du territoire de référence (fixtures/territory, personnes fictives)".to_owned(),
+            ),
+            Err(dir) => {
+                eprintln!(
+                    "erreur : le territoire de référence est introuvable ({}) : lancez la \
+                     démonstration depuis le dépôt de Parcours, ou donnez un dossier avec \
+                     --fixtures DOSSIER",
+                    dir.display()
+                );
+                return Ok(ExitCode::from(1));
+            }
+        },
     };
     println!("Parcours — démonstration");
     println!("Base : {} ; import {label}.", shown_url(settings));
@@ -1146,7 +833,7 @@ async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<
     print!("{}", TerritorySummary::of(&territory).to_french());
 
     // The week the fixtures are written for.
-    let week = IsoWeek::containing(crate::fixtures::REFERENCE_MONDAY);
+    let week = IsoWeek::containing(crate::reference::MONDAY);
     println!("\n— Planification de la semaine {week} —\n");
     let mut options = PlanOptions::new(week);
     options.compare_baseline = true;

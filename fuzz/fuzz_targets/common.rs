@@ -16,7 +16,7 @@ pub fn mini() -> &'static Territory {
         let validation = import::validate(
             &source,
             &Territory::default(),
-            parcours::fixtures::REFERENCE_MONDAY,
+            parcours::reference::MONDAY,
         );
         assert!(
             validation.is_valid(),

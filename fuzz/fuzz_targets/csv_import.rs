@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let validation = import::validate(
         &source,
         common::mini(),
-        parcours::fixtures::REFERENCE_MONDAY,
+        parcours::reference::MONDAY,
     );
     // Every message is rendered, as the CLI and the API show them.
     for issue in validation.errors.iter().chain(&validation.warnings) {

@@ -70,7 +70,7 @@ pub fn read_body(body: Body, bytes: &[u8], existing: &Territory) -> Result<(), S
                 crate::domain::files::FAMILIES.to_owned(),
                 csv.into_bytes(),
             )]);
-            let validation = import::validate(&source, existing, crate::fixtures::REFERENCE_MONDAY);
+            let validation = import::validate(&source, existing, crate::reference::MONDAY);
             match validation.errors.first() {
                 None => Ok(()),
                 Some(issue) => Err(issue.to_string()),
@@ -133,13 +133,9 @@ mod tests {
     fn mini() -> Territory {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases/mini");
         let source = Source::from_dir(&dir).unwrap();
-        import::validate(
-            &source,
-            &Territory::default(),
-            crate::fixtures::REFERENCE_MONDAY,
-        )
-        .batch()
-        .clone()
+        import::validate(&source, &Territory::default(), crate::reference::MONDAY)
+            .batch()
+            .clone()
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `parcours demo` and the reference territory, as a new user meets them.
 
-use crate::helpers::{fixture, parcours_in};
+use crate::helpers::parcours_in;
 
 #[test]
 fn the_demo_in_an_empty_directory_creates_the_database_and_prints_the_summary() {
@@ -65,33 +65,25 @@ fn the_demo_in_an_empty_directory_creates_the_database_and_prints_the_summary() 
 }
 
 #[test]
-fn the_committed_reference_territory_is_what_the_generator_writes_for_seed_67() {
-    let files = parcours::fixtures::generate(67);
-    for f in &files {
-        let committed = std::fs::read_to_string(fixture("territory").join(f.name))
-            .unwrap_or_else(|e| panic!("fixtures/territory/{}: {e}", f.name));
+fn parcours_help_lists_what_a_team_runs_and_no_developer_tool() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let out = parcours_in(dir.path(), &["--help"], None);
+
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for command in [
+        "serve", "import", "check", "demo", "plan", "publish", "export", "feed",
+    ] {
         assert!(
-            committed == f.contents,
-            "fixtures/territory/{} differs from the generator's output: run `parcours fixtures generate --seed 67 --out fixtures/territory`",
-            f.name
+            text.lines().any(|l| l.trim_start().starts_with(command)),
+            "missing {command} in:\n{text}"
         );
     }
-    // The calendar is real data, committed beside the generated files, not generated.
-    let mut on_disk: Vec<String> = std::fs::read_dir(fixture("territory"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".csv"))
-        .collect();
-    on_disk.sort();
-    let mut expected: Vec<String> = files
-        .iter()
-        .map(|f| f.name)
-        .chain(parcours::domain::files::CALENDAR_FILES)
-        .map(str::to_owned)
-        .collect();
-    expected.sort();
-    assert_eq!(
-        on_disk, expected,
-        "stray or missing CSV files in fixtures/territory"
-    );
+    for command in ["bench", "fixtures"] {
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with(command)),
+            "{command} is a developer tool (parcours-dev), not a team's command:\n{text}"
+        );
+    }
 }

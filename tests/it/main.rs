@@ -4,7 +4,6 @@
 mod api;
 mod api_document;
 mod api_limits;
-mod bench;
 mod calendar;
 mod demo;
 mod feeds;

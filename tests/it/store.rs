@@ -11,21 +11,18 @@ use chrono::{DateTime, TimeZone, Utc};
 use parcours::domain::{AgendaEntry, AgendaKind, Code, Role, Territory};
 use parcours::feeds::ics::EventStatus;
 use parcours::feeds::token;
-use parcours::import::validate;
+use parcours::import::{Source, validate};
 use parcours::planning::{
     DayRoute, IsoWeek, PlaceKind, PlanKind, PlanMethod, ReferentWeek, Stop, StopKind, WeekPlan,
 };
 use parcours::store::{ApiUser, Feed, Publication, Store, StoreError, TravelOverride};
 use sqlx::AssertSqlSafe;
 
-/// The reference territory (seed 67), validated, as the batch an import would write.
+/// The reference territory (`fixtures/territory`), validated, as the batch an import would
+/// write.
 fn reference() -> (Territory, Vec<TravelOverride>) {
-    let source = parcours::fixtures::source(parcours::fixtures::REFERENCE_SEED);
-    let validation = validate(
-        &source,
-        &Territory::default(),
-        parcours::fixtures::REFERENCE_MONDAY,
-    );
+    let source = Source::from_dir(&crate::helpers::fixture("territory")).unwrap();
+    let validation = validate(&source, &Territory::default(), parcours::reference::MONDAY);
     assert!(validation.is_valid(), "{:?}", validation.errors.first());
     (validation.batch().clone(), validation.travel().to_vec())
 }

@@ -1,7 +1,7 @@
-//! Benchmarks of solution quality, for developers: `parcours bench vrptw` runs the routing
+//! Benchmarks of solution quality, for developers: `parcours-dev bench vrptw` runs the routing
 //! engine on VRPLIB instances (the 56 Solomon ones) against best-known solutions and PyVRP,
-//! and `parcours bench scaling` measures it on Solomon-like instances of growing size (issue 4,
-//! STYLE.md §12).
+//! and `parcours-dev bench scaling` measures it on Solomon-like instances of growing size
+//! (issue 4, STYLE.md §12).
 //!
 //! This module reads the instance files, writes solutions and the summary, and runs PyVRP in a
 //! venv; the solver itself only sees parsed problems. Timing benchmarks of hot paths live in

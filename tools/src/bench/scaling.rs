@@ -1,10 +1,11 @@
-//! `parcours bench scaling`: how the routing engine scales with the number of visits (issue 4).
+//! `parcours-dev bench scaling`: how the routing engine scales with the number of visits
+//! (issue 4).
 //!
 //! For each size, a Solomon-like instance ([`super::synthetic`]) is written to `OUT/S<n>.vrp`
-//! and solved once by a child process (`parcours bench scaling-run`), so that each size's peak
-//! memory is its own: the child reads its peak resident set (`VmHWM`) from `/proc/self/status`
-//! before and after the solve. The table gives iterations per second, the time at which the
-//! search first came within 1 % of its final cost, and the peak memory.
+//! and solved once by a child process (`parcours-dev bench scaling-run`), so that each size's
+//! peak memory is its own: the child reads its peak resident set (`VmHWM`) from
+//! `/proc/self/status` before and after the solve. The table gives iterations per second, the
+//! time at which the search first came within 1 % of its final cost, and the peak memory.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -197,7 +198,7 @@ fn table(options: &ScalingOptions, runs: &[ScalingRun]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Solomon-like RC1 instances (`parcours bench scaling`, seed {}), one solve each, {} s limit, one thread. \
+        "Solomon-like RC1 instances (`parcours-dev bench scaling`, seed {}), one solve each, {} s limit, one thread. \
          Peak memory is the solving process's peak resident set (VmHWM); \"before\" is its peak once the instance is read.\n",
         options.seed,
         options.time_limit.as_secs_f64()

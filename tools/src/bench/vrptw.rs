@@ -1,4 +1,4 @@
-//! `parcours bench vrptw`: every `.vrp` instance of a folder, solved once per seed; the median
+//! `parcours-dev bench vrptw`: every `.vrp` instance of a folder, solved once per seed; the median
 //! run's solution written as `OUT/<NAME>.sol` (VRPLIB, for `check.py`), and a Markdown table
 //! against the best-known distances of `bks.csv` and, unless asked not to, PyVRP at the same
 //! time limit and seeds (issue 4).
@@ -565,7 +565,7 @@ mod tests {
     use parcours_solver::units::Cost;
 
     fn solomon_dir() -> Option<PathBuf> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/vrptw/solomon");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/vrptw/solomon");
         if dir.is_dir() {
             Some(dir)
         } else {
@@ -667,7 +667,7 @@ mod tests {
 
         // The independent Python checker accepts the written solutions and their cost.
         let checker =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/vrptw-check/check.py");
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tools/vrptw-check/check.py");
         for name in ["C101", "C201"] {
             let status = std::process::Command::new("python3")
                 .arg(&checker)

@@ -1,4 +1,4 @@
-//! `parcours bench feeds`: a référent's calendar feed under load (issue 6). From nothing, it
+//! `parcours-dev bench feeds`: a référent's calendar feed under load (issue 6). From nothing, it
 //! imports the reference territory into a fresh SQLite database, plans and publishes week
 //! 2026-W49 and subscribes R-01; starts the real server (`parcours serve`) as a child process,
 //! so that its memory is its own, and nginx serving the very same bytes as a static file; then
@@ -26,10 +26,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, anyhow, bail, ensure};
 use chrono::Utc;
 
-use crate::domain::Code;
-use crate::feeds::token;
-use crate::planning::{IsoWeek, PlanOptions, plan_week};
-use crate::store::Store;
+use parcours::domain::Code;
+use parcours::feeds::token;
+use parcours::planning::{IsoWeek, PlanOptions, plan_week};
+use parcours::store::Store;
 
 /// Whose feed is measured.
 const PERSON: &str = "R-01";
@@ -40,7 +40,7 @@ const RSS_SAMPLE_EVERY: Duration = Duration::from_millis(200);
 /// How long a child may take to start listening, or to stop after SIGTERM.
 const CHILD_GRACE: Duration = Duration::from_secs(30);
 
-/// What `parcours bench feeds` was asked.
+/// What `parcours-dev bench feeds` was asked.
 #[derive(Debug, Clone)]
 pub struct FeedsOptions {
     /// Length of each of the four runs.
@@ -66,7 +66,8 @@ pub enum FeedsBenchError {
 }
 
 /// Runs the benchmark and returns the Markdown summary (also written to `OUT/summary.md`).
-/// `exe` is the `parcours` binary the server runs from (the current one).
+/// `exe` is the `parcours` binary the server runs from (by default the one beside
+/// `parcours-dev`, so that the product itself is measured).
 ///
 /// # Errors
 /// [`FeedsBenchError::BadInput`] when a tool is missing or the options are impossible;
@@ -85,6 +86,15 @@ pub async fn run_feeds_bench(
         "--duration : au moins 1 seconde / at least 1 second",
     )?;
     let tools = Tools::find()?;
+    ensure_bad_input(
+        exe.is_file(),
+        &format!(
+            "binaire parcours introuvable ({}) : construisez-le (« cargo build --release \
+             --workspace ») ou donnez --parcours CHEMIN / parcours binary not found: build it \
+             (`cargo build --release --workspace`) or pass --parcours PATH",
+            exe.display()
+        ),
+    )?;
     let (dir, _cleanup) = match &options.out {
         Some(dir) => (dir.clone(), None),
         None => {
@@ -219,7 +229,7 @@ async fn prepare(dir: &Path) -> anyhow::Result<Prepared> {
         .context("creating the database")?;
     store.migrate().await.context("migrating the database")?;
     let source = crate::fixtures::source(crate::fixtures::REFERENCE_SEED);
-    let report = crate::import::import(&store, &source, crate::fixtures::REFERENCE_MONDAY)
+    let report = parcours::import::import(&store, &source, crate::fixtures::REFERENCE_MONDAY)
         .await
         .context("importing the reference territory")?;
     ensure!(
@@ -309,8 +319,8 @@ async fn breakdown(store: &Store, raw: &str) -> anyhow::Result<Breakdown> {
         step[2] = t.elapsed();
         let t = Instant::now();
         let published = feed.last_modified.unwrap_or(chrono::DateTime::UNIX_EPOCH);
-        let body = crate::feeds::ics::write(
-            &crate::feeds::ics::Calendar {
+        let body = parcours::feeds::ics::write(
+            &parcours::feeds::ics::Calendar {
                 name: format!("Parcours – {person}"),
                 events: feed.events,
             },
@@ -1027,7 +1037,7 @@ fn summary(options: &FeedsOptions, c: &Context, rows: &[Row]) -> String {
          calls, one request after the other (mean of {}): token lookup {:.0} µs, events query \
          {:.0} µs, calendar writing {:.0} µs, ETag (SHA-256 of the body) {:.0} µs; a bare \
          `select 1` takes {:.0} µs.\n\n\
-         Command: `parcours bench feeds --duration {} --connections {} --threads {}`\n",
+         Command: `parcours-dev bench feeds --duration {} --connections {} --threads {}`\n",
         ratio("Parcours 200", "nginx 200"),
         ratio("Parcours 304", "nginx 304"),
         mib(c.peak_sampled_kib),

@@ -1,4 +1,4 @@
-//! `parcours bench week`: the coordinator's week measured on the reference territory and on
+//! `parcours-dev bench week`: the coordinator's week measured on the reference territory and on
 //! generated territories N times larger (issue 5): visits placed, travel against today's
 //! practice (first fit) and where the saving comes from, assignment proof and time, whole-plan
 //! time and peak memory. Each scale runs in its own child process so that its peak memory is
@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Code, GeoPoint, MeetingPlace, SectorCriterion, SectorKind, Territory};
-use crate::import::validate;
-use crate::planning::{IsoWeek, PlanOptions, plan_week};
+use parcours::domain::{Code, GeoPoint, MeetingPlace, SectorCriterion, SectorKind, Territory};
+use parcours::import::validate;
+use parcours::planning::{IsoWeek, PlanOptions, plan_week};
 
 /// One measured plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

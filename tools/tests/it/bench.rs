@@ -1,15 +1,16 @@
-//! `parcours bench vrptw` (issue 4), as a developer runs it: on one Solomon instance with a small
-//! iteration budget and without PyVRP, and on a malformed instance; `parcours bench feeds`
-//! (issue 6) briefly, when wrk and nginx are installed, and without them.
+//! `parcours-dev bench vrptw` (issue 4), as a developer runs it: on one Solomon instance with a
+//! small iteration budget and without PyVRP, and on a malformed instance; `parcours-dev bench
+//! scaling` on two small sizes; `parcours-dev bench feeds` (issue 6) briefly, when wrk and nginx
+//! are installed, and without them.
 
 use std::path::Path;
 use std::process::Command;
 
-use crate::helpers::parcours_in;
+use crate::{parcours_dev, parcours_dev_in};
 
 /// The committed copy of Solomon's C101 (fixtures/vrptw), so the test runs from any clone.
 fn solomon() -> Option<std::path::PathBuf> {
-    Some(crate::helpers::fixture("vrptw"))
+    Some(crate::fixture("vrptw"))
 }
 
 #[test]
@@ -21,7 +22,7 @@ fn bench_vrptw_on_one_instance_writes_a_solution_the_independent_checker_accepts
     let (instances_arg, out_arg) = (instances.to_str().unwrap(), out.to_str().unwrap());
 
     // Act
-    let run = parcours_in(
+    let run = parcours_dev_in(
         dir.path(),
         &[
             "bench",
@@ -40,7 +41,6 @@ fn bench_vrptw_on_one_instance_writes_a_solution_the_independent_checker_accepts
             "C101",
             "--no-pyvrp",
         ],
-        None,
     );
 
     // Assert
@@ -55,7 +55,7 @@ fn bench_vrptw_on_one_instance_writes_a_solution_the_independent_checker_accepts
     );
     // The project's independent Python checker, when the shared tools sit beside the clone.
     let checker =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/vrptw-check/check.py");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tools/vrptw-check/check.py");
     if !checker.is_file() {
         println!("skipped check.py: {} not found", checker.display());
         return;
@@ -84,7 +84,7 @@ fn bench_vrptw_refuses_a_malformed_instance_with_exit_code_1_naming_file_and_lin
     )
     .unwrap();
 
-    let run = parcours_in(
+    let run = parcours_dev_in(
         dir.path(),
         &[
             "bench",
@@ -99,7 +99,6 @@ fn bench_vrptw_refuses_a_malformed_instance_with_exit_code_1_naming_file_and_lin
             "out",
             "--no-pyvrp",
         ],
-        None,
     );
 
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -118,7 +117,7 @@ fn bench_scaling_measures_each_size_in_its_own_process_and_writes_a_table() {
     let out = dir.path().join("scaling");
 
     // Act
-    let run = parcours_in(
+    let run = parcours_dev_in(
         dir.path(),
         &[
             "bench",
@@ -130,7 +129,6 @@ fn bench_scaling_measures_each_size_in_its_own_process_and_writes_a_table() {
             "--out",
             out.to_str().unwrap(),
         ],
-        None,
     );
 
     // Assert
@@ -160,18 +158,26 @@ fn bench_scaling_measures_each_size_in_its_own_process_and_writes_a_table() {
     );
 }
 
-/// `parcours bench feeds` with `PATH` set to `dir` only, so that neither wrk nor nginx is found
-/// (unless one sits in an `sbin` folder, which the command also searches).
+/// `parcours-dev bench feeds` with `PATH` set to `path` (the tests set `dir` only, so that
+/// neither wrk nor nginx is found, unless one sits in an `sbin` folder, which the command also
+/// searches).
 fn bench_feeds(dir: &Path, path: &std::ffi::OsStr, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_parcours"))
+    parcours_dev()
         .current_dir(dir)
-        .env_remove("PARCOURS_DATABASE_URL")
-        .env_remove("RUST_LOG")
         .env("PATH", path)
         .args(["bench", "feeds"])
         .args(args)
         .output()
-        .expect("the parcours binary should start")
+        .expect("the parcours-dev binary should start")
+}
+
+/// Whether both programs are on `path` or in an `sbin` folder, where the command finds them.
+fn wrk_and_nginx_installed(path: &std::ffi::OsStr) -> bool {
+    ["wrk", "nginx"].iter().all(|tool| {
+        std::env::split_paths(path)
+            .chain(["/usr/sbin".into(), "/usr/local/sbin".into()])
+            .any(|d| d.join(tool).is_file())
+    })
 }
 
 #[test]
@@ -213,13 +219,16 @@ fn bench_feeds_without_wrk_says_how_to_install_it_and_starts_nothing() {
 fn bench_feeds_measures_parcours_and_nginx_when_both_are_installed() {
     // Arrange
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let installed = |tool: &str| {
-        std::env::split_paths(&path)
-            .chain(["/usr/sbin".into(), "/usr/local/sbin".into()])
-            .any(|d| d.join(tool).is_file())
-    };
-    if !installed("wrk") || !installed("nginx") {
+    if !wrk_and_nginx_installed(&path) {
         println!("skipped: wrk or nginx is not installed");
+        return;
+    }
+    let server = Path::new(env!("CARGO_BIN_EXE_parcours-dev")).with_file_name("parcours");
+    if !server.is_file() {
+        println!(
+            "skipped: {} is not built (cargo test --workspace builds it)",
+            server.display()
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -262,4 +271,40 @@ fn bench_feeds_measures_parcours_and_nginx_when_both_are_installed() {
     );
     let feed = std::fs::read_to_string(out.join("www/feed.ics")).unwrap();
     assert!(feed.starts_with("BEGIN:VCALENDAR"), "{feed}");
+}
+
+#[test]
+fn bench_feeds_without_the_parcours_binary_says_how_to_build_it_and_starts_nothing() {
+    // Arrange
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if !wrk_and_nginx_installed(&path) {
+        println!("skipped: wrk or nginx is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let missing = dir.path().join("no-such-parcours");
+
+    // Act
+    let run = bench_feeds(
+        dir.path(),
+        &path,
+        &[
+            "--duration",
+            "1",
+            "--parcours",
+            missing.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+
+    // Assert
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cargo build --release --workspace"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is prepared without the server");
 }

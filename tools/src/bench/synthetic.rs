@@ -6,7 +6,7 @@
 //! instances, and so does the horizon. Service takes 10 units, demands are 1 to 40 against a
 //! capacity of 200, and each window (10 to 60 units wide) lies where the customer can be served
 //! straight from the depot and back, so every customer fits in a route of its own. The output
-//! is a VRPLIB file, like the Solomon ones: `parcours bench vrptw` and PyVRP read it as is.
+//! is a VRPLIB file, like the Solomon ones: `parcours-dev bench vrptw` and PyVRP read it as is.
 
 use std::fmt::Write as _;
 
@@ -66,7 +66,7 @@ pub fn solomon_like(customers: usize, seed: u64) -> String {
     let header = [
         format!("NAME : S{customers}"),
         "TYPE : CVRPTW".to_owned(),
-        format!("COMMENT : Solomon-like RC1, seed {seed} (parcours bench scaling)"),
+        format!("COMMENT : Solomon-like RC1, seed {seed} (parcours-dev bench scaling)"),
         format!("DIMENSION : {n}"),
         format!("VEHICLES : {vehicles}"),
         format!("CAPACITY : {CAPACITY}"),

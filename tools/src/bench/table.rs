@@ -1,4 +1,4 @@
-//! The Markdown table of `parcours bench vrptw`: one row per instance, then one row per class
+//! The Markdown table of `parcours-dev bench vrptw`: one row per instance, then one row per class
 //! (C1, C2, R1, R2, RC1, RC2, in order of first appearance) and one for all instances.
 //!
 //! Pure: the rows come in, the text goes out. Distances are in tenths (DIMACS convention, see

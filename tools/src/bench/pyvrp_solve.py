@@ -1,4 +1,4 @@
-"""PyVRP side of `parcours bench vrptw` (issue 4); embedded in the binary, written beside the
+"""PyVRP side of `parcours-dev bench vrptw` (issue 4); embedded in the binary, written beside the
 venv and run there.
 
     python pyvrp_solve.py --time-limit SECS --seeds N INSTANCE.vrp ...

@@ -1,6 +1,6 @@
-//! PyVRP beside Parcours in `parcours bench vrptw`: a venv in the output folder, PyVRP installed
-//! there with pip at a pinned version, and the embedded `pyvrp_solve.py` run on the same
-//! instances, time limit and seeds, one thread.
+//! PyVRP beside Parcours in `parcours-dev bench vrptw`: a venv in the output folder, PyVRP
+//! installed there with pip at a pinned version, and the embedded `pyvrp_solve.py` run on the
+//! same instances, time limit and seeds, one thread.
 //!
 //! Nothing here fails the bench: when Python, the venv, pip or the script fails, the outcome
 //! says why in a sentence the table prints instead of PyVRP's numbers.
