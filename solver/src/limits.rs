@@ -1,5 +1,5 @@
-//! How long a solve may run, and why it stopped: [`Params`], [`Limits`], [`Deadline`],
-//! [`StopReason`].
+//! How long a solve may run, how it reports progress, and why it stopped: [`Params`],
+//! [`Limits`], [`Progress`], [`Deadline`], [`StopReason`].
 //!
 //! This is the only module of the solver that reads the clock (STYLE.md §2). A solve turns its
 //! limit into a deterministic work budget ([`Limits::work_budget`]) and checks a wall-clock
@@ -12,22 +12,71 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::units::Minutes;
+
 /// The arguments every `solve` takes besides its problem: no solve has a hidden default
 /// (STYLE.md §8).
-#[derive(Debug, Clone)]
-pub struct Params {
+#[derive(Clone)]
+pub struct Params<'p> {
     /// Seed of the solve's one random-number generator ([`crate::rng::Rng::seed_from_u64`]),
     /// also passed to HiGHS as its `random_seed`.
     pub seed: u64,
     /// Time limit, iteration budget and cancel flag.
     pub limits: Limits,
+    /// Called as the solve goes (the rota: after each référent), for a progress display. It
+    /// only watches: what it does cannot change the solution.
+    pub progress: Option<&'p dyn Fn(Progress)>,
 }
 
-impl Params {
-    /// Parameters with `seed` and `limits`.
-    pub fn new(seed: u64, limits: Limits) -> Params {
-        Params { seed, limits }
+impl<'p> Params<'p> {
+    /// Parameters with `seed` and `limits`, reporting no progress.
+    pub fn new(seed: u64, limits: Limits) -> Params<'p> {
+        Params {
+            seed,
+            limits,
+            progress: None,
+        }
     }
+
+    /// The same parameters, reporting progress to `progress`.
+    pub fn with_progress<'q>(self, progress: &'q dyn Fn(Progress)) -> Params<'q> {
+        Params {
+            seed: self.seed,
+            limits: self.limits,
+            progress: Some(progress),
+        }
+    }
+
+    /// Reports `progress`, when someone listens.
+    pub fn report(&self, progress: Progress) {
+        if let Some(listener) = self.progress {
+            listener(progress);
+        }
+    }
+}
+
+impl fmt::Debug for Params<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Params")
+            .field("seed", &self.seed)
+            .field("limits", &self.limits)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// How far a solve has got: parts done (référents, for the rota) out of all, with the travel
+/// and the unmet items of the parts done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Parts done.
+    pub done: usize,
+    /// Parts in all.
+    pub total: usize,
+    /// Travel of the parts done.
+    pub travel_minutes: Minutes,
+    /// Items of the parts done left unplaced.
+    pub unmet: usize,
 }
 
 /// What bounds a solve (rosomaxa's `Quota`): a wall-clock time limit, an optional iteration
@@ -163,11 +212,14 @@ pub enum StopReason {
     Cancelled,
     /// The MILP solver proved that the model has no solution.
     Infeasible,
+    /// The MILP solver failed on a model it should accept (a bug, asserted in debug builds):
+    /// the solution is the problem's fallback (for the assignment, who follows whom today).
+    Failed,
 }
 
 impl StopReason {
     /// Every reason, in declaration order.
-    pub const ALL: [StopReason; 7] = [
+    pub const ALL: [StopReason; 8] = [
         StopReason::Budget,
         StopReason::NoImprovement,
         StopReason::Optimal,
@@ -175,6 +227,7 @@ impl StopReason {
         StopReason::TimeGuard,
         StopReason::Cancelled,
         StopReason::Infeasible,
+        StopReason::Failed,
     ];
 
     /// Stable English key for logs, JSON and stats (`"time_guard"`).
@@ -187,6 +240,7 @@ impl StopReason {
             StopReason::TimeGuard => "time_guard",
             StopReason::Cancelled => "cancelled",
             StopReason::Infeasible => "infeasible",
+            StopReason::Failed => "failed",
         }
     }
 
@@ -198,7 +252,10 @@ impl StopReason {
             | StopReason::NoImprovement
             | StopReason::Optimal
             | StopReason::Infeasible => true,
-            StopReason::TimeLimit | StopReason::TimeGuard | StopReason::Cancelled => false,
+            StopReason::TimeLimit
+            | StopReason::TimeGuard
+            | StopReason::Cancelled
+            | StopReason::Failed => false,
         }
     }
 }
@@ -214,6 +271,7 @@ impl fmt::Display for StopReason {
             StopReason::TimeGuard => "temps écoulé avant la fin du budget de calcul",
             StopReason::Cancelled => "calcul annulé",
             StopReason::Infeasible => "aucune solution ne respecte toutes les contraintes",
+            StopReason::Failed => "échec du solveur : solution de repli",
         })
     }
 }
@@ -278,5 +336,20 @@ mod tests {
         let params = Params::new(7, Limits::new(Duration::from_secs(1)).with_iterations(3));
         assert_eq!(params.seed, 7);
         assert_eq!(params.limits.iterations, Some(3));
+        assert!(params.progress.is_none());
+    }
+
+    #[test]
+    fn progress_goes_to_the_listener_given() {
+        let seen = std::cell::Cell::new(0);
+        let listener = |p: Progress| seen.set(p.done);
+        let params = Params::new(7, Limits::new(Duration::from_secs(1))).with_progress(&listener);
+        params.report(Progress {
+            done: 3,
+            total: 4,
+            travel_minutes: Minutes(10),
+            unmet: 0,
+        });
+        assert_eq!(seen.get(), 3);
     }
 }

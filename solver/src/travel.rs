@@ -3,10 +3,7 @@
 //!
 //! Every algorithm reads travel through [`TravelTimes`] only (STYLE.md §2, VROOM's
 //! `routing/wrapper.h`) and does not know whether the numbers come from the estimator or from an
-//! imported matrix. This module parses the text of an imported matrix
-//! ([`parse_overrides`]); reading the file is the caller's job.
-
-use std::collections::BTreeMap;
+//! imported matrix. Parsing an imported matrix (`trajets.csv`) is the app's import's job.
 
 use crate::ids::LocationIdx;
 use crate::units::{Meters, Minutes};
@@ -56,85 +53,10 @@ pub trait TravelTimes {
     }
 }
 
-/// Invalid travel data: a bad line of an imported matrix, a matrix of the wrong size, an
-/// impossible coordinate. The French `Display` names the line and column (or the location and
-/// field); the caller prefixes the file name (`"trajets.csv {err}"`).
+/// Invalid travel data: a matrix of the wrong size, a negative leg, an impossible coordinate.
+/// The French `Display` names the location and field.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MatrixError {
-    /// The text has no header line.
-    #[error("ligne 1 : l'en-tête « from;to;minutes;metres » manque")]
-    MissingHeader,
-    /// The header line is not `from;to;minutes;metres`.
-    #[error("ligne {line} : en-tête « {found} » inattendu, attendu « from;to;minutes;metres »")]
-    BadHeader {
-        /// 1-based line number.
-        line: usize,
-        /// The header as found.
-        found: String,
-    },
-    /// A quoted field is not closed on its line.
-    #[error("ligne {line} : guillemet non fermé")]
-    UnclosedQuote {
-        /// 1-based line number.
-        line: usize,
-    },
-    /// A line does not have exactly four `;`-separated fields.
-    #[error("ligne {line} : {found} champ(s) au lieu de 4 (from;to;minutes;metres)")]
-    FieldCount {
-        /// 1-based line number.
-        line: usize,
-        /// Number of fields found.
-        found: usize,
-    },
-    /// A `from` or `to` field names no known location.
-    #[error("ligne {line}, colonne {column} : lieu « {value} » inconnu")]
-    UnknownLocation {
-        /// 1-based line number.
-        line: usize,
-        /// `"from"` or `"to"`.
-        column: &'static str,
-        /// The field as found.
-        value: String,
-    },
-    /// The `minutes` field is not a whole number of minutes ≥ 0.
-    #[error("ligne {line}, colonne minutes : « {value} » n'est pas un nombre de minutes positif")]
-    BadMinutes {
-        /// 1-based line number.
-        line: usize,
-        /// The field as found.
-        value: String,
-    },
-    /// The `metres` field is not a whole number of metres ≥ 0.
-    #[error("ligne {line}, colonne metres : « {value} » n'est pas un nombre de mètres positif")]
-    BadMeters {
-        /// 1-based line number.
-        line: usize,
-        /// The field as found.
-        value: String,
-    },
-    /// A line gives a non-zero trip from a location to itself.
-    #[error(
-        "ligne {line}, colonne to : le trajet de « {location} » vers lui-même doit valoir \
-         0 minute et 0 mètre"
-    )]
-    SelfLegInFile {
-        /// 1-based line number.
-        line: usize,
-        /// The location as written.
-        location: String,
-    },
-    /// The same directed pair appears twice.
-    #[error("ligne {line} : le trajet « {from} » → « {to} » est déjà donné ligne {first_line}")]
-    DuplicatePair {
-        /// 1-based line number of the repetition.
-        line: usize,
-        /// 1-based line number of the first occurrence.
-        first_line: usize,
-        /// Origin as written.
-        from: String,
-        /// Destination as written.
-        to: String,
-    },
     /// A dense matrix was given the wrong number of legs.
     #[error(
         "matrice de trajets de {locations} lieux : {expected} trajets attendus \
@@ -475,138 +397,10 @@ impl TravelTimes for TravelMatrix {
     }
 }
 
-/// Column names of an imported matrix, in order.
-const HEADER: [&str; 4] = ["from", "to", "minutes", "metres"];
-
-/// Parses the text of an imported travel matrix into directed overrides for
-/// [`TravelMatrix::with_overrides`].
-///
-/// The format is what French Excel writes: a required header `from;to;minutes;metres`
-/// (case-insensitive, `mètres` accepted), `;`-separated fields that may be quoted with `"`
-/// (`""` inside quotes is a quote), an optional UTF-8 byte-order mark, `\n` or `\r\n` line ends;
-/// blank lines are skipped. `from` and `to` are location codes turned into indices by
-/// `resolve`; `minutes` and `metres` are whole numbers ≥ 0. Each row gives one direction only.
-/// Line numbers in errors count every line of the text from 1, blank ones included.
-///
-/// # Errors
-///
-/// The first problem found, naming its line and column: [`MatrixError::MissingHeader`],
-/// [`MatrixError::BadHeader`], [`MatrixError::UnclosedQuote`], [`MatrixError::FieldCount`],
-/// [`MatrixError::UnknownLocation`], [`MatrixError::BadMinutes`], [`MatrixError::BadMeters`],
-/// [`MatrixError::SelfLegInFile`], [`MatrixError::DuplicatePair`].
-pub fn parse_overrides(
-    text: &str,
-    resolve: impl Fn(&str) -> Option<LocationIdx>,
-) -> Result<Vec<(LocationIdx, LocationIdx, Leg)>, MatrixError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, line)| (i + 1, line))
-        .filter(|(_, line)| !line.trim().is_empty());
-
-    let (header_line, header) = lines.next().ok_or(MatrixError::MissingHeader)?;
-    let names = split_fields(header_line, header)?;
-    let header_ok = names.len() == HEADER.len()
-        && names.iter().zip(HEADER).all(|(found, expected)| {
-            let found = found.to_lowercase();
-            found == expected || (expected == "metres" && found == "mètres")
-        });
-    if !header_ok {
-        return Err(MatrixError::BadHeader {
-            line: header_line,
-            found: header.trim().to_owned(),
-        });
-    }
-
-    let mut overrides = Vec::new();
-    // Directed pair → line of its first occurrence; a BTreeMap only for lookups.
-    let mut seen: BTreeMap<(LocationIdx, LocationIdx), usize> = BTreeMap::new();
-    for (line, raw) in lines {
-        let fields = split_fields(line, raw)?;
-        let [from_code, to_code, minutes, meters] =
-            <[String; 4]>::try_from(fields).map_err(|fields| MatrixError::FieldCount {
-                line,
-                found: fields.len(),
-            })?;
-        let location = |column: &'static str, code: &str| {
-            resolve(code).ok_or_else(|| MatrixError::UnknownLocation {
-                line,
-                column,
-                value: code.to_owned(),
-            })
-        };
-        let from = location("from", &from_code)?;
-        let to = location("to", &to_code)?;
-        let minutes = parse_count(&minutes).ok_or_else(|| MatrixError::BadMinutes {
-            line,
-            value: minutes.clone(),
-        })?;
-        let meters = parse_count(&meters).ok_or_else(|| MatrixError::BadMeters {
-            line,
-            value: meters.clone(),
-        })?;
-        let leg = Leg::new(Minutes(minutes), Meters(meters));
-        if from == to && leg != Leg::ZERO {
-            return Err(MatrixError::SelfLegInFile {
-                line,
-                location: to_code,
-            });
-        }
-        if let Some(&first_line) = seen.get(&(from, to)) {
-            return Err(MatrixError::DuplicatePair {
-                line,
-                first_line,
-                from: from_code,
-                to: to_code,
-            });
-        }
-        seen.insert((from, to), line);
-        overrides.push((from, to, leg));
-    }
-    Ok(overrides)
-}
-
-/// A whole number ≥ 0 written with ASCII digits only (no sign, no decimals, no spaces inside),
-/// at most `u32::MAX` so that sums of legs cannot overflow.
-fn parse_count(field: &str) -> Option<i64> {
-    if field.is_empty() || !field.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    field.parse::<u32>().ok().map(i64::from)
-}
-
-/// Splits one line on `;`, honouring `"…"` quotes with `""` escapes; fields are trimmed.
-fn split_fields(line: usize, raw: &str) -> Result<Vec<String>, MatrixError> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = raw.chars().peekable();
-    let mut in_quotes = false;
-    while let Some(c) = chars.next() {
-        match (in_quotes, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => in_quotes = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.trim().is_empty() => {
-                field.clear();
-                in_quotes = true;
-            }
-            (false, ';') => fields.push(std::mem::take(&mut field).trim().to_owned()),
-            (false, c) => field.push(c),
-        }
-    }
-    if in_quotes {
-        return Err(MatrixError::UnclosedQuote { line });
-    }
-    fields.push(field.trim().to_owned());
-    Ok(fields)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     const COMMUNES: &str = include_str!("../../fixtures/reference/communes.csv");
@@ -665,10 +459,6 @@ mod tests {
 
     fn leg(minutes: i64, meters: i64) -> Leg {
         Leg::new(Minutes(minutes), Meters(meters))
-    }
-
-    fn three_places(code: &str) -> Option<LocationIdx> {
-        ["A", "B", "C"].iter().position(|c| *c == code).map(idx)
     }
 
     #[test]
@@ -739,11 +529,12 @@ mod tests {
         ])
         .unwrap();
         let base = TravelMatrix::from_source(&estimator);
-        let text = "from;to;minutes;metres\nA;B;17;4200\n";
 
         // Act
-        let overrides = parse_overrides(text, three_places).unwrap();
-        let matrix = base.clone().with_overrides(overrides).unwrap();
+        let matrix = base
+            .clone()
+            .with_overrides([(idx(0), idx(1), leg(17, 4200))])
+            .unwrap();
 
         // Assert
         assert_eq!(matrix.leg(idx(0), idx(1)), leg(17, 4200));
@@ -754,94 +545,6 @@ mod tests {
                     assert_eq!(matrix.leg(idx(a), idx(b)), base.leg(idx(a), idx(b)));
                 }
             }
-        }
-    }
-
-    #[test]
-    fn excel_text_with_a_bom_quotes_crlf_and_blank_lines_parses() {
-        let text = "\u{feff}From;To;Minutes;Mètres\r\n\r\n\"A\";B;12;3000\r\nC;\"A\";0;0\r\n  \r\n";
-        let overrides = parse_overrides(text, three_places).unwrap();
-        assert_eq!(
-            overrides,
-            vec![(idx(0), idx(1), leg(12, 3000)), (idx(2), idx(0), leg(0, 0))]
-        );
-    }
-
-    #[test]
-    fn negative_minutes_are_reported_with_line_and_column() {
-        let text = "from;to;minutes;metres\nA;B;10;2000\n\nB;C;-3;1500\n";
-        let err = parse_overrides(text, three_places).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "ligne 4, colonne minutes : « -3 » n'est pas un nombre de minutes positif"
-        );
-        assert_eq!(
-            format!("trajets.csv {err}"),
-            "trajets.csv ligne 4, colonne minutes : « -3 » n'est pas un nombre de minutes positif"
-        );
-    }
-
-    #[test]
-    fn an_unknown_location_is_reported_with_line_and_column() {
-        let text = "from;to;minutes;metres\nA;B;10;2000\nA;C;1;1\nB;A;3;3\nX-9;A;4;4\n";
-        let err = parse_overrides(text, three_places).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "ligne 5, colonne from : lieu « X-9 » inconnu"
-        );
-        let err = parse_overrides("from;to;minutes;metres\nA;Z;1;1", three_places).unwrap_err();
-        assert_eq!(err.to_string(), "ligne 2, colonne to : lieu « Z » inconnu");
-    }
-
-    #[test]
-    fn malformed_lines_are_reported_with_their_line() {
-        let cases = [
-            ("", MatrixError::MissingHeader),
-            (
-                "a;b;c;d\n",
-                MatrixError::BadHeader {
-                    line: 1,
-                    found: "a;b;c;d".into(),
-                },
-            ),
-            (
-                "from;to;minutes;metres\nA;B;3\n",
-                MatrixError::FieldCount { line: 2, found: 3 },
-            ),
-            (
-                "from;to;minutes;metres\n\"A;B;3;4\n",
-                MatrixError::UnclosedQuote { line: 2 },
-            ),
-            (
-                "from;to;minutes;metres\nA;B;3;1,5\n",
-                MatrixError::BadMeters {
-                    line: 2,
-                    value: "1,5".into(),
-                },
-            ),
-            (
-                "from;to;minutes;metres\nA;A;3;0\n",
-                MatrixError::SelfLegInFile {
-                    line: 2,
-                    location: "A".into(),
-                },
-            ),
-            (
-                "from;to;minutes;metres\nA;B;3;100\nB;A;3;100\nA;B;4;100\n",
-                MatrixError::DuplicatePair {
-                    line: 4,
-                    first_line: 2,
-                    from: "A".into(),
-                    to: "B".into(),
-                },
-            ),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(
-                parse_overrides(text, three_places),
-                Err(expected),
-                "{text:?}"
-            );
         }
     }
 

@@ -1,5 +1,6 @@
-//! Territory → solver problems: codes become dense indices, weekly windows become minutes from
-//! the Monday 00:00 of the week, holidays and absences remove working days.
+//! Territory → solver problems: codes become dense indices, weekly windows become the days of
+//! the week, holidays and absences become closed days. The rules that combine them (working
+//! days, lunch, availability at a site, fixed appointments) are the rota's (`rota::rules`).
 
 use std::collections::BTreeMap;
 
@@ -7,7 +8,6 @@ use chrono::{Datelike as _, NaiveDate};
 use parcours_solver::assign;
 use parcours_solver::ids::LocationIdx;
 use parcours_solver::rota;
-use parcours_solver::routing::{Break, TimeWindow};
 use parcours_solver::travel::{GeoEstimator, Leg, Mode, ModeEstimator, TravelTimes};
 use parcours_solver::units::Minutes;
 
@@ -18,9 +18,6 @@ use crate::domain::{
     AgendaKind, Code, Family, MeetingPlace, Referent, School, SectorKind, Territory, TravelMode,
     Weekday, paris_instant, to_paris,
 };
-
-/// Minutes in a day.
-pub(crate) const DAY: i64 = 24 * 60;
 
 /// The territory's places and travel, shared by every problem of a week.
 pub(crate) struct Context<'t> {
@@ -280,21 +277,13 @@ pub(crate) fn assignment_problem(
         sectors,
         ..assign::Weights::default()
     };
-    assign::Problem::new(referents, families, pairs, weights).map_err(|e| match e {
-        assign::AssignError::Invalid {
-            item,
-            index,
-            field,
-            message,
-        } => {
-            let record = if item == "famille" {
-                ctx.family(index).code.to_string()
-            } else {
-                ctx.referent(index).code.to_string()
-            };
-            PlanError::data(record, field, message)
-        }
-        other => PlanError::Solver(other.to_string()),
+    assign::Problem::new(referents, families, pairs, weights).map_err(|e| {
+        let record = if e.item == "famille" {
+            ctx.family(e.index).code.to_string()
+        } else {
+            ctx.referent(e.index).code.to_string()
+        };
+        PlanError::data(record, e.field, e.message)
     })
 }
 
@@ -333,118 +322,109 @@ fn check_local(date: NaiveDate, minutes: u32, record: &Code) -> Result<(), PlanE
         .map_err(|e| PlanError::data(record, "horaires", e.to_string()))
 }
 
-/// A stretch of a working day she is off (between two ranges of her hours).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Off {
-    /// The day (index into the days of [`working_days`]).
-    pub(crate) day: usize,
-    /// Start, minutes from Monday 00:00.
-    pub(crate) start: i64,
-    /// Length, minutes.
-    pub(crate) minutes: i64,
+/// The stretches of `weekly` on each day of the week, minutes from midnight.
+fn days_of(ctx: &Context<'_>, weekly: &crate::domain::WeeklyAvailability) -> rota::Weekly {
+    let mut out: rota::Weekly = Default::default();
+    for (d, date) in ctx.week.dates().enumerate() {
+        out[d] = weekly
+            .on(Weekday::from_chrono(date.weekday()))
+            .map(|t| {
+                rota::Span::new(
+                    Minutes(i64::from(t.start().minutes())),
+                    Minutes(i64::from(t.end().minutes())),
+                )
+            })
+            .collect();
+    }
+    out
 }
 
-/// What [`working_days`] finds.
-pub(crate) struct WorkingDays {
-    /// Whose day and which date, per day.
+/// The week's raw calendar for the rota: référents with their hours and lunch, sites with their
+/// opening hours, closed days; and the working days the rota will make of them, with dates.
+pub(crate) struct Frame {
+    pub(crate) referents: Vec<rota::Referent>,
+    pub(crate) sites: Vec<rota::Site>,
+    pub(crate) closed: Vec<rota::ClosedDay>,
+    /// Whose day and which date, per working day (the rota's days, in its order).
     pub(crate) meta: Vec<WorkDay>,
-    /// The days as the rota sees them.
-    pub(crate) days: Vec<rota::Day>,
-    /// Stretches off inside the days.
-    pub(crate) off: Vec<Off>,
 }
 
-/// The working days of the week: each référent's days with hours, minus public holidays and
-/// absences, and the stretches she is off inside a day whose hours come in several ranges. A
-/// day whose hours cross a local time that does not exist, or exists twice (the DST Sundays),
-/// is refused rather than shifted.
-///
-/// Lunch: a break inside her lunch window, clipped to the day's hours, and none on a day that
-/// cannot hold it (a morning only). When a stretch off holds her lunch (hours `09:00-12:00,
-/// 13:30-17:00`), that stretch is the break; other stretches off are returned as [`Off`].
-pub(crate) fn working_days(
+/// The week's référents, sites and closed days (public holidays, absences), and its working
+/// days. A working day whose hours cross a local time that does not exist, or exists twice
+/// (the DST Sundays), is refused rather than shifted.
+pub(crate) fn frame(
     ctx: &Context<'_>,
     holidays: &Holidays,
     absences: &[(Code, NaiveDate)],
-) -> Result<WorkingDays, PlanError> {
-    let mut meta = Vec::new();
-    let mut days = Vec::new();
-    let mut off = Vec::new();
-    for r in 0..ctx.referents.len() {
-        let referent = ctx.referent(r);
-        for (d, date) in ctx.week.dates().enumerate() {
-            let weekday = Weekday::from_chrono(date.weekday());
-            let ranges: Vec<(i64, i64)> = referent
-                .working_hours
-                .on(weekday)
-                .map(|t| (i64::from(t.start().minutes()), i64::from(t.end().minutes())))
-                .collect();
-            let (Some(&(start, _)), Some(&(_, end))) = (ranges.first(), ranges.last()) else {
-                continue;
-            };
-            if holidays.public_holiday(date).is_some()
-                || absences
-                    .iter()
-                    .any(|(c, day)| c == &referent.code && *day == date)
-            {
-                continue;
-            }
-            for probe in [start, end, 150] {
-                if (start..=end).contains(&probe) {
-                    check_local(date, probe as u32, &referent.code)?;
-                }
-            }
-            let at = d as i64 * DAY;
-            let gaps: Vec<(i64, i64)> = ranges
-                .windows(2)
-                .map(|w| (w[0].1, w[1].0))
-                .filter(|(a, b)| a < b)
-                .collect();
-            let rule = referent.lunch.map(|l| {
-                (
-                    i64::from(l.window.start().minutes()),
-                    i64::from(l.window.end().minutes()),
-                    i64::from(l.minutes),
-                )
-            });
-            // The stretch off that holds her lunch, if one does; else the first, when she has
-            // no lunch rule.
-            let holds =
-                |&(a, b): &(i64, i64)| rule.is_none_or(|(ws, we, m)| b.min(we) - a.max(ws) >= m);
-            let as_break = gaps.iter().position(holds);
-            let lunch = match as_break {
-                Some(g) => Some(Break {
-                    window: TimeWindow::new(Minutes(at + gaps[g].0), Minutes(at + gaps[g].0)),
-                    duration: Minutes(gaps[g].1 - gaps[g].0),
+) -> Result<Frame, PlanError> {
+    let referents: Vec<rota::Referent> = (0..ctx.referents.len())
+        .map(|r| {
+            let referent = ctx.referent(r);
+            rota::Referent {
+                base: ctx.base[r],
+                travel: ctx.mode[r],
+                hours: days_of(ctx, &referent.working_hours),
+                lunch: referent.lunch.map(|l| rota::LunchRule {
+                    window: rota::Span::new(
+                        Minutes(i64::from(l.window.start().minutes())),
+                        Minutes(i64::from(l.window.end().minutes())),
+                    ),
+                    minutes: Minutes(i64::from(l.minutes)),
                 }),
-                None => rule.and_then(|(ws, we, m)| {
-                    let (from, to) = (ws.max(start), we.min(end) - m);
-                    (from <= to).then(|| Break {
-                        window: TimeWindow::new(Minutes(at + from), Minutes(at + to)),
-                        duration: Minutes(m),
-                    })
-                }),
-            };
-            for (g, &(a, b)) in gaps.iter().enumerate() {
-                if Some(g) != as_break {
-                    off.push(Off {
-                        day: days.len(),
-                        start: at + a,
-                        minutes: b - a,
-                    });
-                }
             }
-            let hours = TimeWindow::new(Minutes(at + start), Minutes(at + end));
-            meta.push(WorkDay { referent: r, date });
-            days.push(rota::Day {
-                referent: r,
-                hours,
-                open: hours,
-                lunch,
+        })
+        .collect();
+    let sites = ctx
+        .territory
+        .sites
+        .iter()
+        .map(|site| rota::Site {
+            opening: days_of(ctx, &site.opening_hours),
+        })
+        .collect();
+    let mut closed = Vec::new();
+    for (d, date) in ctx.week.dates().enumerate() {
+        if holidays.public_holiday(date).is_some() {
+            closed.push(rota::ClosedDay {
+                referent: None,
+                day: d,
+                reason: rota::Closure::PublicHoliday,
             });
         }
+        for (code, day) in absences {
+            if *day == date
+                && let Some(r) = ctx.referent_index(code)
+            {
+                closed.push(rota::ClosedDay {
+                    referent: Some(r),
+                    day: d,
+                    reason: rota::Closure::Absence,
+                });
+            }
+        }
     }
-    Ok(WorkingDays { meta, days, off })
+    let monday = ctx.week.monday();
+    let mut meta = Vec::new();
+    for w in rota::rules::working_days(&referents, &closed) {
+        let date = monday + chrono::Days::new(w.day as u64);
+        let hours = &referents[w.referent].hours[w.day];
+        let (start, end) = (hours[0].start.0, hours[hours.len() - 1].end.0);
+        for probe in [start, end, 150] {
+            if (start..=end).contains(&probe) {
+                check_local(date, probe as u32, &ctx.referent(w.referent).code)?;
+            }
+        }
+        meta.push(WorkDay {
+            referent: w.referent,
+            date,
+        });
+    }
+    Ok(Frame {
+        referents,
+        sites,
+        closed,
+        meta,
+    })
 }
 
 /// Whether family `f` is due a visit this week, and by how many days it is overdue.
@@ -467,72 +447,29 @@ pub(crate) fn due(ctx: &Context<'_>, f: usize) -> Option<DueVisit> {
     }
 }
 
-/// When family `f` can be visited this week, minutes from Monday 00:00: its weekly windows,
-/// intersected with its neutral site's opening hours when it is met there.
-pub(crate) fn availability(ctx: &Context<'_>, f: usize) -> Vec<TimeWindow> {
-    let family = ctx.family(f);
-    let site = match &family.meeting_place {
-        MeetingPlace::Site(code) => ctx.territory.sites.iter().find(|s| &s.code == code),
-        MeetingPlace::Home => None,
-    };
-    let mut out = Vec::new();
-    for (d, date) in ctx.week.dates().enumerate() {
-        let weekday = Weekday::from_chrono(date.weekday());
-        let at = d as i64 * DAY;
-        for range in family.availability.on(weekday) {
-            let (a, b) = (range.start().minutes(), range.end().minutes());
-            let pieces: Vec<(u32, u32)> = match site {
-                None => vec![(a, b)],
-                Some(site) => site
-                    .opening_hours
-                    .on(weekday)
-                    .filter_map(|o| {
-                        let (s, e) = (a.max(o.start().minutes()), b.min(o.end().minutes()));
-                        (s < e).then_some((s, e))
-                    })
-                    .collect(),
-            };
-            for (s, e) in pieces {
-                out.push(TimeWindow::new(
-                    Minutes(at + i64::from(s)),
-                    Minutes(at + i64::from(e)),
-                ));
-            }
-        }
-    }
-    out.sort();
-    // Touching windows (site closes at noon, family free until 12:30) merge into one.
-    let mut merged: Vec<TimeWindow> = Vec::with_capacity(out.len());
-    for w in out {
-        match merged.last_mut() {
-            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
-            _ => merged.push(w),
-        }
-    }
-    merged
-}
-
 /// The rota problem of the week for `assignment` (a référent index per family, in `families`
-/// order), with what a re-plan keeps: the due visits first, in `due_visits` order, then the
-/// engagements of `agenda`, in its order. A fixed visit is kept at its time when its family
-/// stays with the référent it was fixed with. With `open_dates`, a visit not kept exactly may
-/// only be placed on those dates (a visit report's re-plan).
+/// order), with what a re-plan keeps: the due visits, in `due_visits` order, then the
+/// appointments of `agenda`. A fixed visit is kept at its time when its family stays with the
+/// référent it was fixed with. With `open_dates`, a visit not kept exactly may only be placed on
+/// those dates (a visit report's re-plan).
 pub(crate) fn rota_problem<'c>(
     ctx: &'c Context<'_>,
+    frame: &Frame,
     assignment: &[Option<usize>],
-    days: Vec<rota::Day>,
     due_visits: &[DueVisit],
     agenda: &WeekAgenda,
     keeps: &dyn Fn(usize) -> rota::Keep,
     open_dates: Option<&[NaiveDate]>,
 ) -> Result<rota::Problem<'c>, PlanError> {
-    let referents = (0..ctx.referents.len())
-        .map(|r| rota::Referent {
-            base: ctx.base[r],
-            travel: ctx.mode[r],
-        })
-        .collect();
-    let mut visits: Vec<rota::Visit> = due_visits
+    let open_days: Option<Vec<usize>> = open_dates.map(|dates| {
+        ctx.week
+            .dates()
+            .enumerate()
+            .filter(|(_, d)| dates.contains(d))
+            .map(|(i, _)| i)
+            .collect()
+    });
+    let visits: Vec<rota::Visit> = due_visits
         .iter()
         .map(|due| {
             let f = due.family;
@@ -545,46 +482,39 @@ pub(crate) fn rota_problem<'c>(
             let keep = match (keeps(f), fixed) {
                 (exact @ rota::Keep::Exact { .. }, _) => exact,
                 (_, Some(fixed)) => rota::Keep::Exact {
-                    day: fixed.day,
                     start: Minutes(fixed.start),
                 },
                 (keep, None) => keep,
             };
-            let mut available = availability(ctx, f);
-            if let Some(open) = open_dates {
-                let monday = ctx.week.monday();
-                available.retain(|w| {
-                    let day = u64::try_from(w.start.0.div_euclid(DAY)).unwrap_or(u64::MAX);
-                    open.contains(&(monday + chrono::Days::new(day)))
-                });
-            }
+            let family = ctx.family(f);
+            let site = match &family.meeting_place {
+                MeetingPlace::Site(code) => {
+                    ctx.territory.sites.iter().position(|s| &s.code == code)
+                }
+                MeetingPlace::Home => None,
+            };
             rota::Visit {
                 referent,
                 location: ctx.meeting[f],
-                duration: Minutes(
-                    fixed.map_or(i64::from(ctx.family(f).visit_minutes), |v| v.minutes),
-                ),
-                available,
+                duration: Minutes(fixed.map_or(i64::from(family.visit_minutes), |v| v.minutes)),
+                available: days_of(ctx, &family.availability),
+                site,
+                days: open_days.clone(),
                 priority: due.overdue_days * 5,
                 keep,
             }
         })
         .collect();
-    visits.extend(agenda.engagements.iter().map(|e| rota::Visit {
-        referent: e.referent,
-        location: e.location,
-        duration: Minutes(e.minutes),
-        available: Vec::new(),
-        priority: 0,
-        keep: rota::Keep::Exact {
-            day: e.day,
-            start: Minutes(e.start),
-        },
-    }));
+    let week = rota::Week {
+        referents: frame.referents.clone(),
+        sites: frame.sites.clone(),
+        visits,
+        appointments: agenda.appointments.iter().map(|(_, a)| a.clone()).collect(),
+        closed: frame.closed.clone(),
+    };
     let travels: Vec<&dyn TravelTimes> =
         ctx.travels.iter().map(|t| t as &dyn TravelTimes).collect();
-    rota::Problem::new(referents, days, visits, travels)
-        .map_err(|e| PlanError::Solver(e.to_string()))
+    rota::Problem::new(week, travels).map_err(|e| PlanError::Solver(e.to_string()))
 }
 
 /// What holds a référent's time at a fixed hour of the week: an agenda entry, or a stretch
@@ -595,7 +525,7 @@ pub(crate) struct Engagement {
     pub(crate) entry: Option<usize>,
     /// The référent (index).
     pub(crate) referent: usize,
-    /// Her working day (index into the days of [`working_days`]).
+    /// Her working day (index into the rota's days).
     pub(crate) day: usize,
     /// Start, minutes from Monday 00:00.
     pub(crate) start: i64,
@@ -605,6 +535,44 @@ pub(crate) struct Engagement {
     pub(crate) location: LocationIdx,
 }
 
+impl Engagement {
+    /// The engagement of rota item `item` (a stretch off or an appointment), if it is one.
+    pub(crate) fn of(
+        ctx: &Context<'_>,
+        offs: &[rota::Off],
+        days: &[rota::Day],
+        agenda: &WeekAgenda,
+        item: rota::Item,
+    ) -> Option<Engagement> {
+        match item {
+            rota::Item::Visit(_) => None,
+            rota::Item::Off(k) => {
+                let off = offs[k];
+                let referent = days[off.day].referent;
+                Some(Engagement {
+                    entry: None,
+                    referent,
+                    day: off.day,
+                    start: off.start.0,
+                    minutes: off.duration.0,
+                    location: ctx.base[referent],
+                })
+            }
+            rota::Item::Appointment(a) => {
+                let (entry, appointment) = &agenda.appointments[a];
+                Some(Engagement {
+                    entry: Some(*entry),
+                    referent: appointment.referent,
+                    day: agenda.day[a],
+                    start: appointment.start.0,
+                    minutes: appointment.duration.0,
+                    location: appointment.location,
+                })
+            }
+        }
+    }
+}
+
 /// A visit fixed in the agenda: it happens at that time, with that référent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FixedVisit {
@@ -612,7 +580,7 @@ pub(crate) struct FixedVisit {
     pub(crate) entry: usize,
     /// The référent (index).
     pub(crate) referent: usize,
-    /// Her working day (index into the days of [`working_days`]).
+    /// Her working day (index into the rota's days).
     pub(crate) day: usize,
     /// Start, minutes from Monday 00:00.
     pub(crate) start: i64,
@@ -623,34 +591,23 @@ pub(crate) struct FixedVisit {
 /// The agenda of the week as the planner uses it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct WeekAgenda {
-    /// Meetings, sessions, trainings and personal appointments.
-    pub(crate) engagements: Vec<Engagement>,
+    /// The entries of the week on a working day of their référent, as the rota's appointments
+    /// (fixed visits too: they hold her time), with their index into `territory.agenda`.
+    pub(crate) appointments: Vec<(usize, rota::Appointment)>,
+    /// The working day of each appointment (index into the rota's days).
+    pub(crate) day: Vec<usize>,
     /// Fixed visits, by family index.
     pub(crate) fixed_visits: BTreeMap<usize, FixedVisit>,
     /// Entries of the week the plan cannot honour: (code, French reason).
     pub(crate) ignored: Vec<(String, String)>,
 }
 
-/// The agenda entries falling in the week, and the stretches `off` (kept at her base). An
-/// entry on a day its référent does not work (holiday, absence, day off) is reported and left
-/// out; one outside her hours widens that day so that she can get there and back, for that
-/// entry only ([`rota::Day::open`] stays her hours). A day whose entries leave no room for
-/// lunch inside her lunch window has no break: she eats at the meeting or training.
-pub(crate) fn week_agenda(
-    ctx: &Context<'_>,
-    meta: &[WorkDay],
-    days: &mut [rota::Day],
-    off: &[Off],
-) -> Result<WeekAgenda, PlanError> {
+/// The agenda entries falling in the week, on the working days `meta`. An entry on a day its
+/// référent does not work (holiday, absence, day off) is reported and left out, and so is a
+/// visit fixed with a référent who no longer follows the family; the others become the rota's
+/// appointments (which stretch her day and move her lunch: `rota::rules`).
+pub(crate) fn week_agenda(ctx: &Context<'_>, meta: &[WorkDay]) -> Result<WeekAgenda, PlanError> {
     let mut out = WeekAgenda::default();
-    out.engagements.extend(off.iter().map(|o| Engagement {
-        entry: None,
-        referent: days[o.day].referent,
-        day: o.day,
-        start: o.start,
-        minutes: o.minutes,
-        location: ctx.base[days[o.day].referent],
-    }));
     let monday = ctx
         .week
         .monday()
@@ -669,7 +626,6 @@ pub(crate) fn week_agenda(
             ));
         };
         let start = (local - monday).num_minutes();
-        let end = start + i64::from(entry.minutes);
         let when = local.format("%d/%m %H:%M");
         let Some(day) = meta
             .iter()
@@ -722,56 +678,17 @@ pub(crate) fn week_agenda(
                     None => ctx.base[r],
                 }
             };
-        // Widen her day when the entry (and the way there and back) lies outside her hours.
-        let travel = ctx.travel(r);
-        let hours = &mut days[day].hours;
-        hours.start = hours
-            .start
-            .min(Minutes(start - travel.leg(ctx.base[r], location).minutes.0));
-        hours.end = hours
-            .end
-            .max(Minutes(end + travel.leg(location, ctx.base[r]).minutes.0));
-        if entry.kind != AgendaKind::Visit {
-            out.engagements.push(Engagement {
-                entry: Some(i),
+        out.appointments.push((
+            i,
+            rota::Appointment {
                 referent: r,
-                day,
-                start,
-                minutes: i64::from(entry.minutes),
                 location,
-            });
-        }
-    }
-    // Lunch around the fixed times of each day.
-    for (d, day) in days.iter_mut().enumerate() {
-        let Some(lunch) = day.lunch else { continue };
-        let mut busy: Vec<(i64, i64)> = out
-            .engagements
-            .iter()
-            .filter(|e| e.day == d && e.entry.is_some())
-            .map(|e| (e.start, e.start + e.minutes))
-            .chain(
-                out.fixed_visits
-                    .values()
-                    .filter(|v| v.day == d)
-                    .map(|v| (v.start, v.start + v.minutes)),
-            )
-            .collect();
-        if busy.is_empty() {
-            continue;
-        }
-        busy.sort_unstable();
-        let (from, to) = (lunch.window.start.0, lunch.window.end.0 + lunch.duration.0);
-        let mut at = from;
-        let mut room = 0;
-        for (a, b) in busy {
-            room = room.max(a.min(to) - at);
-            at = at.max(b);
-        }
-        room = room.max(to - at);
-        if room < lunch.duration.0 {
-            day.lunch = None;
-        }
+                start: Minutes(start),
+                duration: Minutes(i64::from(entry.minutes)),
+                is_visit: entry.kind == AgendaKind::Visit,
+            },
+        ));
+        out.day.push(day);
     }
     Ok(out)
 }

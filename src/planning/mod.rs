@@ -34,7 +34,7 @@ pub use request::{PlanOutcome, PlanRequest, solve};
 pub use visit_report::{ReportError, ReportedWeek, VisitReport, apply_visit_report};
 pub use week::IsoWeek;
 
-use build::{Context, DueVisit, WeekAgenda, WorkDay};
+use build::{Context, DueVisit, Engagement, WeekAgenda, WorkDay};
 
 use crate::domain::{Code, MeetingPlace, Territory};
 
@@ -247,12 +247,9 @@ pub fn plan_week(
         .map_err(|message| PlanError::data(options.week, "semaine", message))?;
     let nf = ctx.families.len();
     let current: Vec<Option<usize>> = (0..nf).map(|f| ctx.current(f)).collect();
-    let build::WorkingDays {
-        meta,
-        mut days,
-        off,
-    } = build::working_days(&ctx, &holidays, &options.absences)?;
-    let agenda = build::week_agenda(&ctx, &meta, &mut days, &off)?;
+    let frame = build::frame(&ctx, &holidays, &options.absences)?;
+    let meta = &frame.meta;
+    let agenda = build::week_agenda(&ctx, meta)?;
 
     // Assignment: solved, or kept from the plan being re-planned.
     progress(PlanProgress {
@@ -291,8 +288,7 @@ pub fn plan_week(
             let mut limits = Limits::new(options.assign_time);
             limits.cancel = options.cancel.clone();
             let params = Params::new(options.seed, limits);
-            let solution =
-                assign::solve(&problem, &params).map_err(|e| PlanError::Solver(e.to_string()))?;
+            let solution = assign::solve(&problem, &params);
             let report = assignment_report(&ctx, &solution, assign_started);
             (solution.assignment, report)
         }
@@ -353,7 +349,7 @@ pub fn plan_week(
     let open_dates = options.touched.as_ref().map(|(_, dates)| dates.as_slice());
 
     // What a re-plan keeps.
-    let keeps = |f: usize| keep_of(&ctx, &meta, options, f);
+    let keeps = |f: usize| keep_of(&ctx, options, f);
     let rota_params = |seed| {
         let mut limits = Limits::new(options.rota_time);
         limits.cancel = options.cancel.clone();
@@ -368,22 +364,22 @@ pub fn plan_week(
         let (visits, unassigned) = split_due(&due, &assignment);
         let problem = build::rota_problem(
             &ctx,
+            &frame,
             &assignment,
-            days.clone(),
             &visits,
             &agenda,
             &keeps,
             open_dates,
         )?;
-        let solution = solve_rota(&problem, &rota_params(options.seed), "tournées", progress)?;
+        let solution = solve_rota(&problem, &rota_params(options.seed), "tournées", progress);
         let moved = solution
             .moved
             .iter()
             .filter_map(|&v| visits.get(v).map(|d| ctx.family(d.family).code.to_string()))
             .collect();
         let mut agenda_unplaced = agenda.ignored.clone();
-        agenda_unplaced.extend(solution.unmet.iter().filter_map(|&(v, reason)| {
-            let e = agenda.engagements.get(v.checked_sub(visits.len())?)?;
+        agenda_unplaced.extend(solution.unmet.iter().filter_map(|&(item, reason)| {
+            let e = Engagement::of(&ctx, problem.offs(), problem.days(), &agenda, item)?;
             let what = match e.entry {
                 Some(i) => ctx.territory.agenda[i].code.to_string(),
                 None => format!(
@@ -404,9 +400,10 @@ pub fn plan_week(
         };
         let mut plan = to_plan(
             &ctx,
+            &problem,
             PlanMethod::Optimised,
             &assignment,
-            &meta,
+            meta,
             &visits,
             &agenda,
             &solution,
@@ -424,23 +421,16 @@ pub fn plan_week(
     let (baseline, current_routed, same_visits) = if options.compare_baseline {
         let (visits, unassigned) = split_due(&due, &current);
         let no_keep = |_f: usize| rota::Keep::Free;
-        let problem = build::rota_problem(
-            &ctx,
-            &current,
-            days.clone(),
-            &visits,
-            &agenda,
-            &no_keep,
-            None,
-        )?;
+        let problem =
+            build::rota_problem(&ctx, &frame, &current, &visits, &agenda, &no_keep, None)?;
         let none_today = |_f: usize| "pas de référent aujourd'hui".to_owned();
-        let first_fit =
-            rota::baseline::solve(&problem).map_err(|e| PlanError::Solver(e.to_string()))?;
+        let first_fit = rota::baseline::solve(&problem);
         let baseline = to_plan(
             &ctx,
+            &problem,
             PlanMethod::Baseline,
             &current,
-            &meta,
+            meta,
             &visits,
             &agenda,
             &first_fit,
@@ -453,12 +443,13 @@ pub fn plan_week(
             &rota_params(options.seed),
             "pratique actuelle, tournées optimisées",
             progress,
-        )?;
+        );
         let current_routed = to_plan(
             &ctx,
+            &problem,
             PlanMethod::Optimised,
             &current,
-            &meta,
+            meta,
             &visits,
             &agenda,
             &routed,
@@ -472,9 +463,10 @@ pub fn plan_week(
             .days
             .iter()
             .flat_map(|d| {
-                d.visits
-                    .iter()
-                    .filter_map(|&v| visits.get(v).map(|d| d.family))
+                d.items.iter().filter_map(|item| match *item {
+                    rota::Item::Visit(v) => visits.get(v).map(|d| d.family),
+                    _ => None,
+                })
             })
             .collect();
         let same_due: Vec<DueVisit> = due
@@ -484,8 +476,8 @@ pub fn plan_week(
             .collect();
         let problem = build::rota_problem(
             &ctx,
+            &frame,
             &assignment,
-            days.clone(),
             &same_due,
             &agenda,
             &no_keep,
@@ -496,12 +488,13 @@ pub fn plan_week(
             &rota_params(options.seed),
             "Parcours à visites égales",
             progress,
-        )?;
+        );
         let same_visits = to_plan(
             &ctx,
+            &problem,
             PlanMethod::Optimised,
             &assignment,
-            &meta,
+            meta,
             &same_due,
             &agenda,
             &same,
@@ -544,20 +537,21 @@ pub fn plan_week(
 /// Solves `problem`, reporting progress as `stage`.
 fn solve_rota(
     problem: &rota::Problem<'_>,
-    params: &Params,
+    params: &Params<'_>,
     stage: &'static str,
     progress: &mut dyn FnMut(PlanProgress),
-) -> Result<rota::Solution, PlanError> {
-    rota::solve(problem, params, &mut |p| {
-        progress(PlanProgress {
+) -> rota::Solution {
+    let progress = std::cell::RefCell::new(progress);
+    let listener = |p: parcours_solver::limits::Progress| {
+        (progress.borrow_mut())(PlanProgress {
             stage,
             done: p.done,
             total: p.total,
             travel_minutes: p.travel_minutes.0,
             unmet: p.unmet,
         });
-    })
-    .map_err(|e| PlanError::Solver(e.to_string()))
+    };
+    rota::solve(problem, &params.clone().with_progress(&listener))
 }
 
 /// The due visits of assigned families, and the due families without a référent.
@@ -567,23 +561,21 @@ fn split_due(due: &[DueVisit], assignment: &[Option<usize>]) -> (Vec<DueVisit>, 
     (visits, unassigned.into_iter().map(|d| d.family).collect())
 }
 
-/// What a re-plan keeps of family `f`'s visit: its exact time when confirmed, else its day.
-fn keep_of(ctx: &Context<'_>, meta: &[WorkDay], options: &PlanOptions, f: usize) -> rota::Keep {
+/// What a re-plan keeps of family `f`'s visit: its exact time when confirmed, else its day
+/// (the rota frees it when she no longer works that day: an absence).
+fn keep_of(ctx: &Context<'_>, options: &PlanOptions, f: usize) -> rota::Keep {
     let Some(previous) = &options.previous else {
         return rota::Keep::Free;
     };
-    let Some((referent, day, stop)) = previous.visit_of(ctx.family(f).code.as_str()) else {
+    let Some((_, day, stop)) = previous.visit_of(ctx.family(f).code.as_str()) else {
         return rota::Keep::Free;
     };
-    let Some(d) = meta.iter().position(|w| {
-        w.date == day.date && ctx.referent(w.referent).code.as_str() == referent.code
-    }) else {
-        return rota::Keep::Free; // that day is off now (absence): free to move
+    let Some(d) = ctx.week.dates().position(|date| date == day.date) else {
+        return rota::Keep::Free;
     };
     let code = ctx.family(f).code.as_str();
     if stop.confirmed || options.keep_exact.iter().any(|c| c == code) {
         return rota::Keep::Exact {
-            day: d,
             start: parcours_solver::units::Minutes((stop.start - local(ctx, 0)).num_minutes()),
         };
     }
@@ -601,7 +593,14 @@ fn assignment_report(
         costs: solution
             .costs
             .iter()
-            .map(|(rule, cost)| (rule.key().to_owned(), rule.to_string(), (cost + 50) / 100))
+            .map(|c| {
+                let rule = c.rule;
+                (
+                    rule.key().to_owned(),
+                    rule.to_string(),
+                    (c.cost.0 + 50) / 100,
+                )
+            })
             .collect(),
         moves: solution
             .moves
@@ -614,7 +613,7 @@ fn assignment_report(
             })
             .collect(),
         unassigned: solution
-            .unassigned
+            .unmet
             .iter()
             .map(|(f, reason)| (code_f(*f), reason.to_string()))
             .collect(),
@@ -630,7 +629,11 @@ fn assignment_report(
                 percent_of_working_time: (load.permille + 5) / 10,
             })
             .collect(),
-        gap_percent: solution.gap.is_finite().then_some(solution.gap * 100.0),
+        gap_percent: solution
+            .stats
+            .gap
+            .is_finite()
+            .then_some(solution.stats.gap * 100.0),
         stop: solution.stop.key().to_owned(),
         seconds: started.elapsed().as_secs_f64(),
     }
@@ -648,6 +651,7 @@ fn local(ctx: &Context<'_>, minutes: i64) -> NaiveDateTime {
 #[allow(clippy::too_many_arguments)]
 fn to_plan(
     ctx: &Context<'_>,
+    problem: &rota::Problem<'_>,
     kind: PlanMethod,
     assignment: &[Option<usize>],
     meta: &[WorkDay],
@@ -668,10 +672,16 @@ fn to_plan(
             let day = &solution.days[d];
             let mut stops = Vec::new();
             let mut at = ctx.base[r];
-            for (&v, &start) in day.visits.iter().zip(&day.starts) {
-                let stop = match visits.get(v) {
-                    Some(due) => visit_stop(ctx, agenda, r, due.family, start.0, options),
-                    None => engagement_stop(ctx, &agenda.engagements[v - visits.len()]),
+            for (&item, &start) in day.items.iter().zip(&day.starts) {
+                let stop = match item {
+                    rota::Item::Visit(v) => {
+                        visit_stop(ctx, agenda, r, visits[v].family, start.0, options)
+                    }
+                    _ => {
+                        let e = Engagement::of(ctx, problem.offs(), problem.days(), agenda, item)
+                            .expect("BUG: an item that is not a visit is an engagement");
+                        engagement_stop(ctx, &e)
+                    }
                 };
                 let to = stop.1;
                 let leg = travel.leg(at, to);
@@ -719,8 +729,11 @@ fn to_plan(
     let mut unmet: Vec<UnmetVisit> = solution
         .unmet
         .iter()
-        .filter(|&&(v, _)| v < visits.len())
-        .map(|&(v, reason)| {
+        .filter_map(|&(item, reason)| match item {
+            rota::Item::Visit(v) => Some((v, reason)),
+            _ => None,
+        })
+        .map(|(v, reason)| {
             let f = visits[v].family;
             UnmetVisit {
                 family: ctx.family(f).code.to_string(),
@@ -801,10 +814,7 @@ fn visit_stop(
 }
 
 /// The stop of an engagement (travel filled in by the caller), and where it is.
-fn engagement_stop(
-    ctx: &Context<'_>,
-    e: &build::Engagement,
-) -> (Stop, parcours_solver::ids::LocationIdx) {
+fn engagement_stop(ctx: &Context<'_>, e: &Engagement) -> (Stop, parcours_solver::ids::LocationIdx) {
     use crate::domain::AgendaKind;
     let t = ctx.territory;
     let referent = ctx.referent(e.referent);

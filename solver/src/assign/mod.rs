@@ -15,14 +15,18 @@
 //! in the assignment, ranks référents by distance the way routes do, and is what a coordinator
 //! already reasons with; the rota then measures real routes.
 
+pub mod check;
 mod model;
 #[cfg(test)]
 mod tests;
 
 use std::fmt;
 
+use crate::cost::{self, RuleCost};
+use crate::error::InputError;
 use crate::limits::{Params, StopReason};
-use crate::units::Minutes;
+use crate::units::{Cost, Minutes};
+use crate::unmet::UnmetReason;
 
 /// A référent as the assignment sees her.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,26 +117,6 @@ impl Default for Weights {
     }
 }
 
-/// Why a problem was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AssignError {
-    /// A field of a référent or family is invalid.
-    #[error("{item} {index}, {field} : {message}")]
-    Invalid {
-        /// `"référent"` or `"famille"`.
-        item: &'static str,
-        /// Its index.
-        index: usize,
-        /// The field.
-        field: &'static str,
-        /// What is wrong, in French.
-        message: String,
-    },
-    /// HiGHS failed on a model it should accept: a bug, reported rather than panicking.
-    #[error("solveur MILP : {0}")]
-    Milp(String),
-}
-
 /// A validated assignment problem.
 #[derive(Debug, Clone)]
 pub struct Problem {
@@ -143,20 +127,15 @@ pub struct Problem {
     weights: Weights,
 }
 
-fn invalid(item: &'static str, index: usize, field: &'static str, message: String) -> AssignError {
-    AssignError::Invalid {
-        item,
-        index,
-        field,
-        message,
-    }
+fn invalid(item: &'static str, index: usize, field: &'static str, message: String) -> InputError {
+    InputError::new(item, index, field, message)
 }
 
 impl Problem {
     /// Validates and builds a problem; `pairs` is référent-major: `pairs[r * families.len() + f]`.
     ///
     /// # Errors
-    /// [`AssignError::Invalid`] naming the référent or family and the field: a negative count
+    /// [`InputError`] naming the référent or family and the field: a negative count
     /// or duration, a current référent that does not exist, a pin without a current référent,
     /// more pinned families than a référent's maximum caseload, a `pairs` table of the wrong
     /// size.
@@ -165,7 +144,7 @@ impl Problem {
         families: Vec<Family>,
         pairs: Vec<Pair>,
         weights: Weights,
-    ) -> Result<Problem, AssignError> {
+    ) -> Result<Problem, InputError> {
         if pairs.len() != referents.len() * families.len() {
             return Err(invalid(
                 "référent",
@@ -262,23 +241,34 @@ impl Problem {
         self.pairs[r * self.families.len() + f]
     }
 
-    /// Whether référent `r` speaks what family `f` needs.
+    /// Hard rule: a family needing a language is followed by someone who speaks it (whether
+    /// référent `r` speaks what family `f` needs).
     pub fn speaks(&self, r: usize, f: usize) -> bool {
         self.families[f]
             .language
             .is_none_or(|l| self.referents[r].languages.contains(&l))
     }
 
-    /// Whether the hard rules let référent `r` follow family `f`. A family may always stay
-    /// with its current référent (the team chose her, perhaps as an exception to its own
-    /// rules: an interpreter, a history with the family); a pinned family must.
-    pub fn may_follow(&self, r: usize, f: usize) -> bool {
+    /// Hard rule: with [`SectorRule::Hard`], only a référent whose sector covers a family
+    /// follows it (whether the sector rule lets référent `r` follow family `f`).
+    pub fn sector_allows(&self, r: usize, f: usize) -> bool {
+        self.weights.sectors != SectorRule::Hard || self.pair(r, f).in_sector
+    }
+
+    /// Hard rule: a pinned family keeps its référent, and any family may stay with its current
+    /// one (the team chose her, perhaps as an exception to its own rules: an interpreter, a
+    /// history with the family). `Some(allowed)` when this rule decides, `None` otherwise.
+    pub fn pin_decides(&self, r: usize, f: usize) -> Option<bool> {
         let family = &self.families[f];
         let is_current = family.current.is_some_and(|c| c.referent == r);
-        if family.pinned || is_current {
-            return is_current;
-        }
-        self.speaks(r, f) && (self.weights.sectors != SectorRule::Hard || self.pair(r, f).in_sector)
+        (family.pinned || is_current).then_some(is_current)
+    }
+
+    /// Whether the hard rules let référent `r` follow family `f`: [`Problem::pin_decides`],
+    /// else [`Problem::speaks`] and [`Problem::sector_allows`].
+    pub fn may_follow(&self, r: usize, f: usize) -> bool {
+        self.pin_decides(r, f)
+            .unwrap_or_else(|| self.speaks(r, f) && self.sector_allows(r, f))
     }
 
     /// Families référent `r` follows today.
@@ -289,8 +279,9 @@ impl Problem {
             .count() as u32
     }
 
-    /// Families référent `r` may follow at most: her maximum caseload, or as many as she
-    /// follows today when that is more (she takes no new family then).
+    /// Hard rule: a référent takes no new family beyond her maximum caseload (the families
+    /// référent `r` may follow at most: her maximum caseload, or as many as she follows today
+    /// when that is more).
     pub fn capacity(&self, r: usize) -> u32 {
         self.referents[r].max_caseload.max(self.current_count(r))
     }
@@ -302,13 +293,15 @@ impl Problem {
         family.visits_per_month_x100 * (family.visit_minutes + self.pair(r, f).round_trip.0)
     }
 
-    /// Monthly travel of family `f` with référent `r`, hundredths of a minute.
+    /// Soft rule: travel costs the family's visits a month × the round trip from her base
+    /// (monthly travel of family `f` with référent `r`, hundredths of a minute).
     pub fn travel(&self, r: usize, f: usize) -> i64 {
         self.families[f].visits_per_month_x100 * self.pair(r, f).round_trip.0
     }
 
-    /// Cost of giving family `f` to référent `r` instead of its current one, hundredths of a
-    /// minute a month (zero when `r` is the current one or the family has none).
+    /// Soft rule: changing a family's référent costs a base plus a cost per month she followed
+    /// it, up to a cap (giving family `f` to référent `r`, hundredths of a minute a month; zero
+    /// when `r` is the current one or the family has none).
     pub fn change_cost(&self, r: usize, f: usize) -> i64 {
         match self.families[f].current {
             Some(c) if c.referent != r => {
@@ -320,12 +313,33 @@ impl Problem {
         }
     }
 
-    /// Sector cost of giving family `f` to référent `r`, hundredths of a minute a month.
+    /// Soft rule: with [`SectorRule::Soft`], a family outside its référent's sector costs the
+    /// rule's minutes a month (giving family `f` to référent `r`, hundredths of a minute).
     pub fn sector_cost(&self, r: usize, f: usize) -> i64 {
         match self.weights.sectors {
             SectorRule::Soft { minutes } if !self.pair(r, f).in_sector => 100 * minutes,
             _ => 0,
         }
+    }
+
+    /// Soft rule: the team's workload is balanced; the largest deviation of a référent's load
+    /// from the team's, relative to working time (`deviation`, a fraction), costs
+    /// [`Weights::balance_per_point`] per percentage point (hundredths of a minute a month).
+    pub fn balance_cost(&self, deviation: f64) -> i64 {
+        (deviation * 100.0 * self.weights.balance_per_point as f64).round() as i64
+    }
+
+    /// Soft rule: each family a référent follows above her maximum caseload (only families
+    /// she already followed that no colleague may take) costs more than leaving a new family
+    /// without a référent (référent `r` following `families`, hundredths of a minute a month).
+    pub fn overload_cost(&self, r: usize, families: u32) -> i64 {
+        i64::from(families.saturating_sub(self.referents[r].max_caseload)) * model::OVERLOAD_COST
+    }
+
+    /// Soft rule: a family left without a référent costs a hundred thousand minutes a month,
+    /// more than any travel, continuity or balance cost can outweigh.
+    pub fn unassigned_cost(&self) -> i64 {
+        model::UNASSIGNED_COST
     }
 }
 
@@ -380,34 +394,6 @@ impl fmt::Display for Rule {
             Rule::Sector => "hors secteur",
             Rule::Overload => "familles au-delà de la charge maximale",
             Rule::Unassigned => "familles sans référent",
-        })
-    }
-}
-
-/// Why a family has no référent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum UnassignedReason {
-    /// No référent speaks the language it needs.
-    NoLanguage,
-    /// No référent's sector covers it.
-    NoSector,
-    /// Those who speak its language do not cover its sector.
-    NoLanguageInSector,
-    /// Every référent who may follow it is at her maximum caseload.
-    Capacity,
-}
-
-impl fmt::Display for UnassignedReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            UnassignedReason::NoLanguage => "aucun référent ne parle la langue de la famille",
-            UnassignedReason::NoSector => "aucun secteur de référent ne couvre la famille",
-            UnassignedReason::NoLanguageInSector => {
-                "aucun référent du secteur ne parle la langue de la famille"
-            }
-            UnassignedReason::Capacity => {
-                "les référents possibles ont tous atteint leur charge maximale"
-            }
         })
     }
 }
@@ -477,31 +463,36 @@ pub struct Solution {
     /// The référent of each family, `None` when unassigned.
     pub assignment: Vec<Option<usize>>,
     /// Families left without a référent, with why.
-    pub unassigned: Vec<(usize, UnassignedReason)>,
+    pub unmet: Vec<(usize, UnmetReason)>,
     /// Families whose référent changes, with why.
     pub moves: Vec<Move>,
-    /// Cost per rule, hundredths of a minute a month, recomputed exactly from the assignment.
-    pub costs: Vec<(Rule, i64)>,
+    /// Cost per rule, hundredths of a minute a month, recomputed exactly from the assignment,
+    /// in [`Rule::ALL`] order.
+    pub costs: Vec<RuleCost<Rule>>,
     /// Each référent's load.
     pub loads: Vec<Load>,
-    /// Relative gap HiGHS proved (0.001 = 0.1 %); infinite when it proved none.
-    pub gap: f64,
+    /// What the solve did.
+    pub stats: Stats,
     /// Why the solve stopped.
     pub stop: StopReason,
 }
 
+/// What an assignment solve did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stats {
+    /// Relative gap HiGHS proved (0.001 = 0.1 %); infinite when it proved none.
+    pub gap: f64,
+}
+
 impl Solution {
     /// Total cost, hundredths of a minute a month.
-    pub fn cost(&self) -> i64 {
-        self.costs.iter().map(|(_, c)| c).sum()
+    pub fn cost(&self) -> Cost {
+        cost::total(&self.costs)
     }
 
     /// Cost of one rule.
-    pub fn cost_of(&self, rule: Rule) -> i64 {
-        self.costs
-            .iter()
-            .find(|(r, _)| *r == rule)
-            .map_or(0, |(_, c)| *c)
+    pub fn cost_of(&self, rule: Rule) -> Cost {
+        cost::cost_of(&self.costs, rule)
     }
 }
 
@@ -509,13 +500,24 @@ impl Solution {
 pub const REL_GAP: f64 = 1e-3;
 
 /// Solves `problem` within `params`: the MILP on HiGHS, one thread, `params.seed`, to a proven
-/// relative gap of [`REL_GAP`] or the time limit.
-///
-/// # Errors
-/// [`AssignError::Milp`] if HiGHS fails on the model (a bug, not bad input).
-pub fn solve(problem: &Problem, params: &Params) -> Result<Solution, AssignError> {
-    let (assignment, gap, stop) = model::solve(problem, params)?;
-    Ok(evaluate(problem, assignment, gap, stop))
+/// relative gap of [`REL_GAP`] or the time limit. Never fails: should HiGHS fail on the model
+/// (a bug, asserted in debug builds), the solution keeps who follows whom today where the hard
+/// rules allow it, with [`StopReason::Failed`].
+pub fn solve(problem: &Problem, params: &Params<'_>) -> Solution {
+    let (assignment, gap, stop) = match model::solve(problem, params) {
+        Ok(found) => found,
+        Err(e) => {
+            debug_assert!(false, "BUG: HiGHS failed on the assignment model: {e}");
+            (model::today(problem), f64::INFINITY, StopReason::Failed)
+        }
+    };
+    let solution = evaluate(problem, assignment, gap, stop);
+    #[cfg(debug_assertions)]
+    match check::check(problem, &solution) {
+        Ok(costs) => assert_eq!(costs, solution.costs, "BUG: assignment costs disagree"),
+        Err(violations) => panic!("BUG: the assignment breaks its rules: {violations:?}"),
+    }
+    solution
 }
 
 /// The solution of a given assignment: its costs per rule, loads and moves, recomputed from
@@ -550,7 +552,7 @@ pub fn evaluate(
             }
             None => {
                 unassigned.push((f, unassigned_reason(problem, f)));
-                unassigned_cost += model::UNASSIGNED_COST;
+                unassigned_cost += problem.unassigned_cost();
             }
         }
     }
@@ -564,8 +566,7 @@ pub fn evaluate(
     };
     let mut deviation: f64 = 0.0;
     for (r, referent) in problem.referents.iter().enumerate() {
-        overload += i64::from(loads[r].families.saturating_sub(referent.max_caseload))
-            * model::OVERLOAD_COST;
+        overload += problem.overload_cost(r, loads[r].families);
         loads[r].minutes = (load_x100[r] + 50) / 100;
         if referent.monthly_minutes > 0 {
             let u = load_x100[r] as f64 / referent.monthly_minutes as f64;
@@ -573,39 +574,39 @@ pub fn evaluate(
             deviation = deviation.max((u - mean).abs());
         }
     }
-    let balance = (deviation * 100.0 * problem.weights.balance_per_point as f64).round() as i64;
+    let balance = problem.balance_cost(deviation);
     let moves = moves(problem, &assignment, &loads);
     Solution {
         assignment,
-        unassigned,
+        unmet: unassigned,
         moves,
         costs: vec![
-            (Rule::Travel, travel),
-            (Rule::Continuity, continuity),
-            (Rule::Balance, balance),
-            (Rule::Sector, sector),
-            (Rule::Overload, overload),
-            (Rule::Unassigned, unassigned_cost),
+            RuleCost::new(Rule::Travel, Cost(travel)),
+            RuleCost::new(Rule::Continuity, Cost(continuity)),
+            RuleCost::new(Rule::Balance, Cost(balance)),
+            RuleCost::new(Rule::Sector, Cost(sector)),
+            RuleCost::new(Rule::Overload, Cost(overload)),
+            RuleCost::new(Rule::Unassigned, Cost(unassigned_cost)),
         ],
         loads,
-        gap,
+        stats: Stats { gap },
         stop,
     }
 }
 
-fn unassigned_reason(problem: &Problem, f: usize) -> UnassignedReason {
+fn unassigned_reason(problem: &Problem, f: usize) -> UnmetReason {
     let nr = problem.referents.len();
     let speaks = (0..nr).any(|r| problem.speaks(r, f));
     let hard = problem.weights.sectors == SectorRule::Hard;
     let covered = !hard || (0..nr).any(|r| problem.pair(r, f).in_sector);
     if (0..nr).any(|r| problem.may_follow(r, f)) {
-        UnassignedReason::Capacity
+        UnmetReason::Capacity
     } else if !speaks {
-        UnassignedReason::NoLanguage
+        UnmetReason::NoLanguage
     } else if !covered {
-        UnassignedReason::NoSector
+        UnmetReason::NoSector
     } else {
-        UnassignedReason::NoLanguageInSector
+        UnmetReason::NoLanguageInSector
     }
 }
 

@@ -8,7 +8,7 @@
 
 use good_lp::{Expression, ProblemVariables, Variable, constraint, variable};
 
-use super::{AssignError, Problem};
+use super::Problem;
 use crate::limits::{Deadline, Params, StopReason};
 use crate::milp::{self, MilpSettings};
 
@@ -152,11 +152,27 @@ impl Model {
     }
 }
 
+/// Who follows whom today, where the hard rules allow it: the assignment when the MILP gives
+/// none.
+pub(super) fn today(problem: &Problem) -> Vec<Option<usize>> {
+    problem
+        .families()
+        .iter()
+        .enumerate()
+        .map(|(f, family)| {
+            family
+                .current
+                .map(|c| c.referent)
+                .filter(|&r| problem.may_follow(r, f))
+        })
+        .collect()
+}
+
 /// Builds and solves the model: the référent of each family, the proven gap, the stop reason.
 pub(super) fn solve(
     problem: &Problem,
-    params: &Params,
-) -> Result<(Vec<Option<usize>>, f64, StopReason), AssignError> {
+    params: &Params<'_>,
+) -> Result<(Vec<Option<usize>>, f64, StopReason), milp::MilpError> {
     let deadline = Deadline::start(&params.limits);
     let model = Model::new(problem);
     let objective = model.objective(problem);
@@ -171,23 +187,11 @@ pub(super) fn solve(
         rows,
         &settings,
         &deadline,
-    )
-    .map_err(|e| AssignError::Milp(e.to_string()))?;
+    )?;
     let Some(solution) = outcome.solution else {
         // No incumbent (time limit before the first, or cancelled): keep who follows whom
         // today where the hard rules allow it.
-        let today = problem
-            .families()
-            .iter()
-            .enumerate()
-            .map(|(f, family)| {
-                family
-                    .current
-                    .map(|c| c.referent)
-                    .filter(|&r| problem.may_follow(r, f))
-            })
-            .collect();
-        return Ok((today, f64::INFINITY, outcome.stop));
+        return Ok((today(problem), f64::INFINITY, outcome.stop));
     };
     let assignment = x
         .iter()

@@ -3,8 +3,9 @@ use std::time::Duration;
 use super::*;
 use crate::limits::Limits;
 use crate::rng::Rng;
+use crate::unmet::UnmetReason;
 
-fn params() -> Params {
+fn params() -> Params<'static> {
     Params::new(7, Limits::new(Duration::from_secs(30)))
 }
 
@@ -47,9 +48,9 @@ fn no_balance() -> Weights {
 }
 
 fn assign(problem: &Problem) -> Solution {
-    let solution = solve(problem, &params()).unwrap();
+    let solution = solve(problem, &params());
     assert_eq!(solution.stop, StopReason::Optimal);
-    assert!(solution.gap <= REL_GAP, "gap {}", solution.gap);
+    assert!(solution.stats.gap <= REL_GAP, "gap {}", solution.stats.gap);
     solution
 }
 
@@ -64,7 +65,7 @@ fn each_family_goes_to_the_nearest_referent_when_nothing_else_binds() {
     .unwrap();
     let s = assign(&problem);
     assert_eq!(s.assignment, vec![Some(0), Some(1), Some(0)]);
-    assert_eq!(s.cost_of(Rule::Travel), 217 * (20 + 20 + 80));
+    assert_eq!(s.cost_of(Rule::Travel).0, 217 * (20 + 20 + 80));
 }
 
 #[test]
@@ -139,7 +140,7 @@ fn hard_sectors_bind_and_soft_sectors_only_cost() {
     .unwrap();
     let s = assign(&soft);
     assert_eq!(s.assignment, vec![Some(0)]);
-    assert_eq!(s.cost_of(Rule::Sector), 3000);
+    assert_eq!(s.cost_of(Rule::Sector).0, 3000);
 
     // Soft, dear: 200 min a month outweighs the saving.
     let dear = Weights {
@@ -166,7 +167,7 @@ fn a_family_may_stay_with_a_current_referent_who_breaks_a_hard_rule() {
     .unwrap();
     let s = assign(&problem);
     assert_eq!(s.assignment, vec![Some(1)]);
-    assert!(s.unassigned.is_empty());
+    assert!(s.unmet.is_empty());
 }
 
 #[test]
@@ -208,7 +209,7 @@ fn continuity_keeps_a_long_followed_family_unless_the_saving_is_large() {
             reason: MoveReason::Travel { saved_minutes: 87 }
         }]
     );
-    assert_eq!(s.cost_of(Rule::Continuity), 6000);
+    assert_eq!(s.cost_of(Rule::Continuity).0, 6000);
 }
 
 #[test]
@@ -254,10 +255,10 @@ fn a_family_no_one_may_follow_is_reported_with_its_reason() {
     let s = assign(&problem);
     assert_eq!(s.assignment[0], None);
     assert_eq!(s.loads[0].families, 1);
-    let reasons: Vec<UnassignedReason> = s.unassigned.iter().map(|(_, r)| *r).collect();
+    let reasons: Vec<UnmetReason> = s.unmet.iter().map(|(_, r)| *r).collect();
     assert_eq!(
         reasons,
-        vec![UnassignedReason::NoLanguage, UnassignedReason::Capacity]
+        vec![UnmetReason::NoLanguage, UnmetReason::Capacity]
     );
 }
 
@@ -282,8 +283,8 @@ fn a_followed_family_never_loses_its_referent_and_an_overloaded_referent_hands_o
     assert_eq!(s.assignment, vec![Some(0), Some(1), Some(0), None]);
     assert_eq!(s.moves.len(), 1);
     assert_eq!(s.moves[0].reason, MoveReason::Capacity);
-    assert_eq!(s.unassigned, vec![(3, UnassignedReason::Capacity)]);
-    assert_eq!(s.cost_of(Rule::Overload), model::OVERLOAD_COST);
+    assert_eq!(s.unmet, vec![(3, UnmetReason::Capacity)]);
+    assert_eq!(s.cost_of(Rule::Overload).0, model::OVERLOAD_COST);
 
     // Without a colleague, she keeps all three: nobody is left without a référent.
     let mut alone: Vec<Family> = (0..3).map(|_| family(Some((0, 30)))).collect();
@@ -312,7 +313,7 @@ fn more_pinned_families_than_the_maximum_caseload_is_refused_naming_the_referent
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "référent 0, charge max : 2 familles fixées pour une charge maximale de 1"
+        "référent 0, champ charge max : 2 familles fixées pour une charge maximale de 1"
     );
 }
 
@@ -342,7 +343,9 @@ fn brute_force(problem: &Problem) -> i64 {
                 || assignment[f].is_some()
         });
         if hard_ok && caseload_ok && pinned_ok {
-            let cost = evaluate(problem, assignment, 0.0, StopReason::Optimal).cost();
+            let cost = evaluate(problem, assignment, 0.0, StopReason::Optimal)
+                .cost()
+                .0;
             best = best.min(cost);
         }
     }
@@ -398,9 +401,9 @@ fn the_assignment_is_optimal_within_its_gap_on_random_small_cases() {
         let best = brute_force(&problem);
         let allowed = best as f64 * (1.0 + REL_GAP) + 1.0;
         assert!(
-            (s.cost() as f64) <= allowed,
+            (s.cost().0 as f64) <= allowed,
             "case {case}: solver {} vs enumeration {best}",
-            s.cost()
+            s.cost().0
         );
     }
 }
@@ -417,4 +420,101 @@ fn the_same_seed_gives_the_same_assignment() {
     )
     .unwrap();
     assert_eq!(assign(&problem), assign(&problem));
+}
+
+/// A solved case to break in the checker's tests: two référents, one speaking language 1, a
+/// pinned family, hard sectors.
+fn checked_case() -> (Problem, Solution) {
+    let mut speaker = referent(2);
+    speaker.languages = vec![1];
+    let mut needs = family(None);
+    needs.language = Some(1);
+    let mut pinned = family(Some((1, 12)));
+    pinned.pinned = true;
+    let mut pairs = on_a_line(&[0, 100], &[10, 90, 50]);
+    pairs[2].in_sector = false; // référent 0 does not cover the third family
+    let problem = Problem::new(
+        vec![speaker, referent(2)],
+        vec![needs, pinned, family(None)],
+        pairs,
+        Weights::default(),
+    )
+    .unwrap();
+    let solution = assign(&problem);
+    assert_eq!(solution.assignment, vec![Some(0), Some(1), Some(1)]);
+    assert_eq!(check::check(&problem, &solution).unwrap(), solution.costs);
+    (problem, solution)
+}
+
+fn broken(damage: impl Fn(&mut Solution)) -> Vec<check::Violation> {
+    let (problem, mut solution) = checked_case();
+    damage(&mut solution);
+    check::check(&problem, &solution).unwrap_err()
+}
+
+#[test]
+fn the_checker_catches_a_family_given_to_someone_who_does_not_speak_its_language() {
+    let found = broken(|s| s.assignment[0] = Some(1));
+    assert!(found.contains(&check::Violation::Language {
+        family: 0,
+        referent: 1
+    }));
+}
+
+#[test]
+fn the_checker_catches_a_pinned_family_that_moves() {
+    let found = broken(|s| s.assignment[1] = Some(0));
+    assert!(
+        found.contains(&check::Violation::Pin { family: 1 }),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn the_checker_catches_a_family_outside_the_sector() {
+    let found = broken(|s| s.assignment[2] = Some(0));
+    assert!(found.contains(&check::Violation::Sector {
+        family: 2,
+        referent: 0
+    }));
+}
+
+#[test]
+fn the_checker_catches_a_referent_over_her_caseload() {
+    let (mut problem_referents, families) = (vec![referent(1), referent(3)], vec![family(None); 3]);
+    problem_referents[0].max_caseload = 1;
+    let problem = Problem::new(
+        problem_referents,
+        families,
+        on_a_line(&[0, 100], &[1, 2, 3]),
+        no_balance(),
+    )
+    .unwrap();
+    let mut solution = assign(&problem);
+    assert_eq!(solution.assignment, vec![Some(0), Some(1), Some(1)]);
+    solution.assignment = vec![Some(0), Some(0), Some(1)];
+    let found = check::check(&problem, &solution).unwrap_err();
+    assert_eq!(
+        found,
+        vec![check::Violation::Caseload {
+            referent: 0,
+            families: 2,
+            max: 1
+        }]
+    );
+}
+
+#[test]
+fn the_checker_recomputes_the_costs_and_catches_an_unreported_family() {
+    let (problem, mut solution) = checked_case();
+    solution.assignment[2] = None;
+    let found = check::check(&problem, &solution).unwrap_err();
+    assert_eq!(found, vec![check::Violation::Unmet { family: 2 }]);
+    solution.unmet.push((2, UnmetReason::Capacity));
+    let costs = check::check(&problem, &solution).unwrap();
+    assert_eq!(
+        crate::cost::cost_of(&costs, Rule::Unassigned),
+        Cost(model::UNASSIGNED_COST)
+    );
+    assert_ne!(costs, solution.costs, "the old costs no longer hold");
 }

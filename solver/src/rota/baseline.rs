@@ -4,12 +4,12 @@
 //! already placed. Fixed appointments are placed first. Same travel model and constraints as
 //! the optimised rota; the routes it produces are scheduled and measured by the same checker.
 
-use super::{DayPlan, Keep, Problem, RotaError, Solution, Unmet, day_plans, subproblem};
+use super::{Hold, Problem, Solution, Stats, day_plans, empty_days, finish};
 use crate::ids::LocationIdx;
 use crate::limits::StopReason;
 use crate::routing::Route;
 use crate::travel::TravelTimes;
-use crate::units::Cost;
+use crate::unmet::UnmetReason;
 
 /// A placed stop: visit, start, end, location.
 #[derive(Debug, Clone, Copy)]
@@ -97,24 +97,17 @@ impl DayFill<'_> {
     }
 }
 
-/// The first-fit week of every référent.
-///
-/// # Errors
-/// [`RotaError::Routing`] if a référent's routing problem is refused.
-pub fn solve(problem: &Problem<'_>) -> Result<Solution, RotaError> {
-    let mut days = vec![DayPlan::default(); problem.days().len()];
-    for (d, day) in problem.days().iter().enumerate() {
-        days[d].leave = day.hours.start;
-        days[d].back = day.hours.start;
-    }
+/// The first-fit week of every référent. Never fails: what does not fit is in
+/// [`Solution::unmet`] with its reason.
+pub fn solve(problem: &Problem<'_>) -> Solution {
+    let mut days = empty_days(problem);
     let mut unmet = Vec::new();
-    let mut cost = 0;
-    for r in 0..problem.referents().len() {
-        let sub = subproblem(problem, r, false)?;
+    for r in 0..problem.week().referents.len() {
+        let sub = &problem.subs[r].0;
         unmet.extend(sub.unmet.iter().copied());
-        let Some(routing) = &sub.routing else {
+        if sub.routing.is_none() {
             continue;
-        };
+        }
         let travel = problem.travel_of(r);
         let mut fills: Vec<DayFill<'_>> = sub
             .days
@@ -123,7 +116,7 @@ pub fn solve(problem: &Problem<'_>) -> Result<Solution, RotaError> {
                 let day = &problem.days()[d];
                 DayFill {
                     day: d,
-                    base: problem.referents()[r].base,
+                    base: problem.week().referents[r].base,
                     hours: (day.hours.start.0, day.hours.end.0),
                     lunch: day
                         .lunch
@@ -135,33 +128,33 @@ pub fn solve(problem: &Problem<'_>) -> Result<Solution, RotaError> {
             .collect();
         fills.sort_by_key(|f| f.hours.0);
         // Fixed appointments first, then visits in the order given.
-        let mut order: Vec<usize> = sub.visits.clone();
-        order.sort_by_key(|&v| !matches!(problem.visits()[v].keep, Keep::Exact { .. }));
-        for v in order {
-            let visit = &problem.visits()[v];
+        let mut order: Vec<usize> = sub.tasks.clone();
+        order.sort_by_key(|&t| !matches!(problem.tasks()[t].hold, Hold::Exact { .. }));
+        for t in order {
+            let task = &problem.tasks()[t];
             let placed = fills.iter_mut().any(|fill| {
-                let windows = problem.start_windows(v, fill.day);
-                fill.earliest(v, visit.location, visit.duration.0, &windows)
+                let windows = problem.start_windows(t, fill.day);
+                fill.earliest(t, task.location, task.duration.0, &windows)
                     .is_some()
             });
             if !placed {
-                let reason = if matches!(visit.keep, Keep::Exact { .. }) {
-                    Unmet::FixedClash
+                let reason = if matches!(task.hold, Hold::Exact { .. }) {
+                    UnmetReason::FixedClash
                 } else {
-                    Unmet::WeekFull
+                    UnmetReason::WeekFull
                 };
-                unmet.push((v, reason));
+                unmet.push((t, reason));
             }
         }
         // The same routes, measured by the engine's checker.
-        let local = |v: usize| {
-            sub.visits
+        let local = |t: usize| {
+            sub.tasks
                 .iter()
-                .position(|&x| x == v)
+                .position(|&x| x == t)
                 .expect("BUG: a placed visit belongs to the subproblem")
         };
         let mut routes = vec![Route::default(); sub.days.len()];
-        let mut placed = vec![false; sub.visits.len()];
+        let mut placed = vec![false; sub.tasks.len()];
         for fill in &fills {
             let k = sub
                 .days
@@ -176,20 +169,17 @@ pub fn solve(problem: &Problem<'_>) -> Result<Solution, RotaError> {
                 routes[k].break_after = fill.lunch_gap();
             }
         }
-        let unassigned: Vec<usize> = (0..sub.visits.len()).filter(|&l| !placed[l]).collect();
-        let report = crate::routing::check::check(routing, &routes, &unassigned)
-            .expect("BUG: a first-fit week breaks the routing contract");
-        cost += report.cost.0;
-        for (d, plan) in day_plans(&sub, &routes, &unassigned) {
+        let unassigned: Vec<usize> = (0..sub.tasks.len()).filter(|&l| !placed[l]).collect();
+        for (d, plan) in day_plans(problem, sub, &routes, &unassigned) {
             days[d] = plan;
         }
     }
-    unmet.sort();
-    Ok(Solution {
+    finish(
+        problem,
         days,
         unmet,
-        moved: Vec::new(),
-        cost: Cost(cost),
-        stop: StopReason::NoImprovement,
-    })
+        Vec::new(),
+        Stats::default(),
+        StopReason::NoImprovement,
+    )
 }

@@ -1,23 +1,72 @@
 //! The weekly rota: which day, which time and in what order each référent makes her visits
 //! (built on the routing engine), and the first-fit [`baseline`] a team builds by hand.
 //!
-//! Times are minutes from the Monday 00:00 of the week, local wall-clock time. Once families
-//! are assigned, référents share nothing, so the week splits into one routing problem per
-//! référent: her working days are the vehicles, her visits the visits, her travel mode the
-//! matrix. Each gets a share of the time limit proportional to its visits and a seed derived
-//! from `(seed, référent)`.
+//! The rota receives the week as raw data ([`Week`]): each référent's working hours per day
+//! and lunch rule, the days closed (public holidays, absences), each family's availability per
+//! day and the opening hours of the neutral site where it is met, the appointments fixed in
+//! the agenda. It applies the rules itself ([`rules`]): which days she works, the stretches off
+//! between her ranges of hours, her lunch break, her day stretched for an evening meeting, the
+//! windows where family, site and référent meet. Who decides which days are closed is the
+//! caller's business; the rota only reads the list.
+//!
+//! Times are minutes from the Monday 00:00 of the week, local wall-clock time; times of one day
+//! ([`Span`]) are minutes from its midnight. Once families are assigned, référents share
+//! nothing, so the week splits into one routing problem per référent: her working days are the
+//! vehicles, her visits the visits, her travel mode the matrix. Each gets a share of the time
+//! limit proportional to its visits and a seed derived from `(seed, référent)`.
 
 pub mod baseline;
+pub mod check;
+pub mod rules;
 #[cfg(test)]
 mod tests;
 
 use std::fmt;
 
+use crate::cost::{self, RuleCost};
+use crate::error::InputError;
 use crate::ids::LocationIdx;
-use crate::limits::{Deadline, Limits, Params, StopReason};
+use crate::limits::{Deadline, Limits, Params, Progress, StopReason};
 use crate::routing::{self, Break, Pin, TimeWindow};
 use crate::travel::{Leg, TravelTimes};
 use crate::units::{Cost, Meters, Minutes};
+use crate::unmet::UnmetReason;
+
+/// Days in the week the rota plans; day 0 is the Monday.
+pub const DAYS: usize = 7;
+
+/// Minutes in a day.
+pub const DAY: i64 = 24 * 60;
+
+/// A stretch of one day, `start < end`, minutes from that day's midnight (`end` may be 24:00,
+/// 1440): a range of working hours, of availability, of opening hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// Start, minutes from midnight.
+    pub start: Minutes,
+    /// End, minutes from midnight.
+    pub end: Minutes,
+}
+
+impl Span {
+    /// The stretch from `start` to `end` (validated by [`Problem::new`]).
+    pub const fn new(start: Minutes, end: Minutes) -> Span {
+        Span { start, end }
+    }
+}
+
+/// Stretches of each day of the week (day 0 = Monday), each day's sorted and disjoint
+/// (touching allowed).
+pub type Weekly = [Vec<Span>; DAYS];
+
+/// A référent's lunch (pause déjeuner): `minutes` long, inside `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LunchRule {
+    /// When it may be taken, minutes of the day.
+    pub window: Span,
+    /// How long it lasts.
+    pub minutes: Minutes,
+}
 
 /// A référent as the rota sees her.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,21 +75,17 @@ pub struct Referent {
     pub base: LocationIdx,
     /// Her travel mode: index into the travel sources given to [`Problem::new`].
     pub travel: usize,
+    /// Her working hours, per day.
+    pub hours: Weekly,
+    /// Her lunch rule, if she has one.
+    pub lunch: Option<LunchRule>,
 }
 
-/// One working day of one référent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Day {
-    /// Whose day (index into [`Problem::referents`]).
-    pub referent: usize,
-    /// She leaves her base no earlier than `hours.start` and is back by `hours.end`.
-    pub hours: TimeWindow,
-    /// When visits that are not fixed may take place, with the way there and back: her
-    /// working hours. `hours` is wider when a fixed appointment lies outside them (an evening
-    /// EPS meeting); that extra time is for the appointment only.
-    pub open: TimeWindow,
-    /// Her lunch break: it starts inside `window` and lasts `minutes`, if she takes one.
-    pub lunch: Option<Break>,
+/// A neutral site (lieu neutre) where families are met.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// Its opening hours, per day.
+    pub opening: Weekly,
 }
 
 /// What a re-plan keeps of a visit.
@@ -48,262 +93,584 @@ pub struct Day {
 pub enum Keep {
     /// Nothing: any day, any time.
     Free,
-    /// Its day, preferably (a re-plan frees it only if something could not be placed
-    /// otherwise).
+    /// Its day of the week (0 = Monday), preferably: a re-plan frees it only if something could
+    /// not be placed otherwise. Free when she no longer works that day.
     Day(usize),
-    /// Its day and start time, always: a confirmed visit, an EPS meeting, a workshop session, a
-    /// personal appointment.
+    /// Its start, always: a confirmed visit, a visit fixed in the agenda. Free when she no
+    /// longer works that day.
     Exact {
-        /// The day (index into [`Problem::days`]).
-        day: usize,
-        /// The start.
+        /// The start, minutes from Monday 00:00.
         start: Minutes,
     },
 }
 
-/// A visit due this week, or an appointment fixed in a référent's week.
+/// A visit due this week.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Visit {
-    /// Who makes it (index into [`Problem::referents`]).
+    /// Who makes it (index into [`Week::referents`]).
     pub referent: usize,
     /// Where.
     pub location: LocationIdx,
     /// How long on site.
     pub duration: Minutes,
-    /// When the family (and the place) can host it: it starts and ends inside one of these,
-    /// sorted and disjoint. Ignored for [`Keep::Exact`].
-    pub available: Vec<TimeWindow>,
+    /// When the family can host it, per day. Ignored for [`Keep::Exact`].
+    pub available: Weekly,
+    /// The neutral site where the family is met (index into [`Week::sites`]), if it is: the
+    /// visit also falls inside its opening hours.
+    pub site: Option<usize>,
+    /// The days of the week it may be placed on, when not every day (a visit report's re-plan).
+    pub days: Option<Vec<usize>>,
     /// What leaving it out costs, in travel minutes: the larger, the harder the search tries.
     pub priority: i64,
     /// What a re-plan keeps.
     pub keep: Keep,
 }
 
-/// Why a problem was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RotaError {
-    /// A field of a référent, day or visit is invalid.
-    #[error("{item} {index}, {field} : {message}")]
-    Invalid {
-        /// `"référent"`, `"journée"` or `"visite"`.
-        item: &'static str,
-        /// Its index.
-        index: usize,
-        /// The field.
-        field: &'static str,
-        /// What is wrong, in French.
-        message: String,
-    },
-    /// A référent's routing problem was refused (a bug in the conversion, or travel data).
-    #[error("tournées : {0}")]
-    Routing(#[from] routing::ProblemError),
+/// An appointment fixed in a référent's agenda: a team or EPS meeting, a workshop session, a
+/// training, a personal appointment, or a family visit fixed at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appointment {
+    /// Whose (index into [`Week::referents`]).
+    pub referent: usize,
+    /// Where.
+    pub location: LocationIdx,
+    /// Start, minutes from Monday 00:00.
+    pub start: Minutes,
+    /// How long.
+    pub duration: Minutes,
+    /// A family visit fixed in the agenda: the rota places it through its [`Visit`] (kept
+    /// exactly), when that visit is due; the appointment only holds her time (her day stretches
+    /// to reach it, her lunch is planned around it). Otherwise the rota places the appointment
+    /// itself, at its time.
+    pub is_visit: bool,
 }
 
-/// A validated week.
+/// Why a day is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Closure {
+    /// A public holiday (jour férié).
+    PublicHoliday,
+    /// The référent is absent.
+    Absence,
+    /// A school holiday, where the caller's rule closes the day for the rota.
+    SchoolHoliday,
+}
+
+/// A day no visit takes place on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClosedDay {
+    /// The référent it is closed for; `None` for everyone.
+    pub referent: Option<usize>,
+    /// The day of the week, 0 = Monday.
+    pub day: usize,
+    /// Why.
+    pub reason: Closure,
+}
+
+/// The week as the caller gives it: raw data, the rules not yet applied.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Week {
+    /// The référents.
+    pub referents: Vec<Referent>,
+    /// The neutral sites.
+    pub sites: Vec<Site>,
+    /// The visits due.
+    pub visits: Vec<Visit>,
+    /// The appointments of the agenda, in the agenda's order.
+    pub appointments: Vec<Appointment>,
+    /// The closed days.
+    pub closed: Vec<ClosedDay>,
+}
+
+/// What a stop of a day, or an item left out, is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Item {
+    /// A visit (index into [`Week::visits`]).
+    Visit(usize),
+    /// A stretch off between two ranges of her hours, spent at her base (index into
+    /// [`Problem::offs`]).
+    Off(usize),
+    /// An appointment the rota places (index into [`Week::appointments`]).
+    Appointment(usize),
+}
+
+/// French, for messages: `visite 3`, `hors horaires 0`, `rendez-vous 2`.
+impl fmt::Display for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Item::Visit(v) => write!(f, "visite {v}"),
+            Item::Off(k) => write!(f, "hors horaires {k}"),
+            Item::Appointment(a) => write!(f, "rendez-vous {a}"),
+        }
+    }
+}
+
+/// One working day of one référent, as the rules make it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    /// Whose day (index into [`Week::referents`]).
+    pub referent: usize,
+    /// The day of the week, 0 = Monday.
+    pub day: usize,
+    /// She leaves her base no earlier than `hours.start` and is back by `hours.end`: her
+    /// working span, stretched to reach an appointment outside it.
+    pub hours: TimeWindow,
+    /// When visits that are not fixed may take place, with the way there and back: her
+    /// working span.
+    pub open: TimeWindow,
+    /// Her lunch break: it starts inside `window` and lasts `duration`, if she takes one.
+    pub lunch: Option<Break>,
+}
+
+/// A stretch off between two ranges of a référent's hours (not her lunch): she is at her base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Off {
+    /// The day (index into [`Problem::days`]).
+    pub day: usize,
+    /// Start, minutes from Monday 00:00.
+    pub start: Minutes,
+    /// How long.
+    pub duration: Minutes,
+}
+
+/// How a re-plan's keep is honoured once the days are known (index into the days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hold {
+    Free,
+    Day(usize),
+    Exact { day: usize, start: Minutes },
+}
+
+/// What the search places: a visit, a stretch off or an appointment, with its windows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Task {
+    pub(crate) item: Item,
+    pub(crate) referent: usize,
+    pub(crate) location: LocationIdx,
+    pub(crate) duration: Minutes,
+    /// When it may take place (start and end inside one), minutes of the week.
+    pub(crate) available: Vec<TimeWindow>,
+    pub(crate) priority: i64,
+    pub(crate) hold: Hold,
+}
+
+/// A validated week, the rules applied.
 pub struct Problem<'t> {
-    referents: Vec<Referent>,
+    week: Week,
     days: Vec<Day>,
-    visits: Vec<Visit>,
+    offs: Vec<Off>,
+    tasks: Vec<Task>,
+    /// Appointments on a day their référent does not work.
+    day_off: Vec<usize>,
     travels: Vec<&'t dyn TravelTimes>,
+    /// Per référent: her routing problem, and the one with kept days pinned when she has any.
+    subs: Vec<(Subproblem, Option<Subproblem>)>,
 }
 
 impl fmt::Debug for Problem<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Problem")
-            .field("referents", &self.referents)
+            .field("week", &self.week)
             .field("days", &self.days)
-            .field("visits", &self.visits)
+            .field("offs", &self.offs)
             .field("travels", &self.travels.len())
             .finish()
     }
 }
 
-fn invalid(item: &'static str, index: usize, field: &'static str, message: String) -> RotaError {
-    RotaError::Invalid {
-        item,
-        index,
-        field,
-        message,
+/// Checks the stretches of one day: inside the day, each ending after it starts, sorted and
+/// disjoint.
+fn check_spans(
+    spans: &[Span],
+    item: &'static str,
+    index: usize,
+    field: &'static str,
+) -> Result<(), InputError> {
+    for s in spans {
+        if s.start.0 < 0 || s.end.0 > DAY || s.end <= s.start {
+            return Err(InputError::new(
+                item,
+                index,
+                field,
+                format!(
+                    "la plage {}–{} (minutes du jour) n'est pas une plage de la journée",
+                    s.start.0, s.end.0
+                ),
+            ));
+        }
     }
+    if spans.windows(2).any(|w| w[1].start < w[0].end) {
+        return Err(InputError::new(
+            item,
+            index,
+            field,
+            "plages non triées ou qui se chevauchent",
+        ));
+    }
+    Ok(())
+}
+
+fn check_week(
+    spans: &Weekly,
+    item: &'static str,
+    index: usize,
+    field: &'static str,
+) -> Result<(), InputError> {
+    spans
+        .iter()
+        .try_for_each(|day| check_spans(day, item, index, field))
+}
+
+/// Whether `start` falls inside the week.
+fn in_week(start: Minutes) -> bool {
+    (0..DAYS as i64 * DAY).contains(&start.0)
+}
+
+fn validate(week: &Week, travels: &[&dyn TravelTimes]) -> Result<(), InputError> {
+    let locations = travels.iter().map(|t| t.len()).min().unwrap_or(0);
+    let place = |item, index, field, at: LocationIdx| {
+        if at.index() >= locations {
+            Err(InputError::new(item, index, field, "lieu hors des trajets"))
+        } else {
+            Ok(())
+        }
+    };
+    for (i, r) in week.referents.iter().enumerate() {
+        if r.travel >= travels.len() {
+            return Err(InputError::new(
+                "référent",
+                i,
+                "mode de déplacement",
+                "inconnu",
+            ));
+        }
+        place("référent", i, "base", r.base)?;
+        check_week(&r.hours, "référent", i, "horaires")?;
+        if let Some(lunch) = r.lunch {
+            check_spans(&[lunch.window], "référent", i, "pause déjeuner")?;
+            if lunch.minutes.is_negative() {
+                return Err(InputError::new(
+                    "référent",
+                    i,
+                    "pause déjeuner",
+                    "durée négative",
+                ));
+            }
+        }
+    }
+    for (i, s) in week.sites.iter().enumerate() {
+        check_week(&s.opening, "lieu", i, "horaires d'ouverture")?;
+    }
+    let referent = |item, i, r: usize| {
+        if r >= week.referents.len() {
+            Err(InputError::new(item, i, "référent", "inexistant"))
+        } else {
+            Ok(())
+        }
+    };
+    for (i, v) in week.visits.iter().enumerate() {
+        referent("visite", i, v.referent)?;
+        place("visite", i, "lieu", v.location)?;
+        if v.duration.is_negative() {
+            return Err(InputError::new("visite", i, "durée", "négative"));
+        }
+        check_week(&v.available, "visite", i, "disponibilités")?;
+        if v.site.is_some_and(|s| s >= week.sites.len()) {
+            return Err(InputError::new("visite", i, "lieu neutre", "inexistant"));
+        }
+        if v.days
+            .as_ref()
+            .is_some_and(|d| d.iter().any(|&d| d >= DAYS))
+        {
+            return Err(InputError::new(
+                "visite",
+                i,
+                "jours",
+                "jour hors de la semaine",
+            ));
+        }
+        match v.keep {
+            Keep::Day(d) if d >= DAYS => {
+                return Err(InputError::new(
+                    "visite",
+                    i,
+                    "jour",
+                    "jour hors de la semaine",
+                ));
+            }
+            Keep::Exact { start } if !in_week(start) => {
+                return Err(InputError::new("visite", i, "début", "hors de la semaine"));
+            }
+            _ => {}
+        }
+    }
+    for (i, a) in week.appointments.iter().enumerate() {
+        referent("rendez-vous", i, a.referent)?;
+        place("rendez-vous", i, "lieu", a.location)?;
+        if a.duration.is_negative() {
+            return Err(InputError::new("rendez-vous", i, "durée", "négative"));
+        }
+        if !in_week(a.start) {
+            return Err(InputError::new(
+                "rendez-vous",
+                i,
+                "début",
+                "hors de la semaine",
+            ));
+        }
+    }
+    for (i, c) in week.closed.iter().enumerate() {
+        if c.day >= DAYS {
+            return Err(InputError::new(
+                "jour fermé",
+                i,
+                "jour",
+                "hors de la semaine",
+            ));
+        }
+        if let Some(r) = c.referent {
+            referent("jour fermé", i, r)?;
+        }
+    }
+    Ok(())
+}
+
+/// The working day of référent `r` on day `d` of the week, if she works then.
+fn day_index(days: &[Day], r: usize, d: usize) -> Option<usize> {
+    days.iter().position(|x| x.referent == r && x.day == d)
+}
+
+/// The day of the week `start` falls on.
+fn day_of_week(start: Minutes) -> usize {
+    usize::try_from(start.0.div_euclid(DAY)).unwrap_or(usize::MAX)
 }
 
 impl<'t> Problem<'t> {
-    /// Validates a week. `travels` holds one source per travel mode, all over the same
-    /// locations.
+    /// Validates a week and applies its rules. `travels` holds one source per travel mode, all
+    /// over the same locations.
     ///
     /// # Errors
-    /// [`RotaError::Invalid`] naming the item and field: a référent or visit pointing nowhere,
-    /// a location outside the travel sources, a day that ends before it starts, windows that
-    /// are unsorted or overlap, a negative duration, an exact visit on another référent's day.
-    pub fn new(
-        referents: Vec<Referent>,
-        days: Vec<Day>,
-        visits: Vec<Visit>,
-        travels: Vec<&'t dyn TravelTimes>,
-    ) -> Result<Problem<'t>, RotaError> {
-        let locations = travels.iter().map(|t| t.len()).min().unwrap_or(0);
-        for (i, r) in referents.iter().enumerate() {
-            if r.travel >= travels.len() {
-                return Err(invalid(
-                    "référent",
-                    i,
-                    "mode de déplacement",
-                    "inconnu".into(),
-                ));
-            }
-            if r.base.index() >= locations {
-                return Err(invalid(
-                    "référent",
-                    i,
-                    "base",
-                    "lieu hors des trajets".into(),
-                ));
-            }
-        }
-        for (i, d) in days.iter().enumerate() {
-            if d.referent >= referents.len() {
-                return Err(invalid("journée", i, "référent", "inexistant".into()));
-            }
-            if d.hours.end < d.hours.start || d.open.end < d.open.start {
-                return Err(invalid("journée", i, "horaires", "fin avant début".into()));
-            }
-            if d.open.start < d.hours.start || d.hours.end < d.open.end {
-                return Err(invalid(
-                    "journée",
-                    i,
-                    "horaires",
-                    "plage des visites hors de la journée".into(),
-                ));
-            }
-        }
-        for (i, v) in visits.iter().enumerate() {
-            if v.referent >= referents.len() {
-                return Err(invalid("visite", i, "référent", "inexistant".into()));
-            }
-            if v.location.index() >= locations {
-                return Err(invalid("visite", i, "lieu", "lieu hors des trajets".into()));
-            }
-            if v.duration.is_negative() {
-                return Err(invalid("visite", i, "durée", "négative".into()));
-            }
-            if v.available.windows(2).any(|w| w[1].start <= w[0].end)
-                || v.available.iter().any(|w| w.end < w.start)
-            {
-                return Err(invalid(
-                    "visite",
-                    i,
-                    "disponibilités",
-                    "plages non triées ou qui se chevauchent".into(),
-                ));
-            }
-            match v.keep {
-                Keep::Day(day) | Keep::Exact { day, .. } => {
-                    if days.get(day).is_none_or(|d| d.referent != v.referent) {
-                        return Err(invalid(
-                            "visite",
-                            i,
-                            "jour",
-                            "pas une journée de sa référente".into(),
-                        ));
-                    }
+    /// [`InputError`] naming the item and field: a référent, visit or appointment pointing
+    /// nowhere, a location outside the travel sources, a range of hours, availability or
+    /// opening that is not inside its day, ends before it starts or overlaps another, a
+    /// negative duration, a day or start outside the week; or naming the référent and her
+    /// travel (`"trajets"`) when a trip is too long to plan.
+    pub fn new(week: Week, travels: Vec<&'t dyn TravelTimes>) -> Result<Problem<'t>, InputError> {
+        validate(&week, &travels)?;
+        let mut days = Vec::new();
+        let mut offs = Vec::new();
+        for w in rules::working_days(&week.referents, &week.closed) {
+            let referent = &week.referents[w.referent];
+            let hours = &referent.hours[w.day];
+            let at = Minutes(w.day as i64 * DAY);
+            let span = rules::working_span(hours).expect("BUG: a working day has hours");
+            let (lunch, as_break) = rules::lunch_break(hours, referent.lunch);
+            for (g, gap) in rules::stretches_off(hours).into_iter().enumerate() {
+                if Some(g) != as_break {
+                    offs.push(Off {
+                        day: days.len(),
+                        start: at + gap.start,
+                        duration: gap.end - gap.start,
+                    });
                 }
-                Keep::Free => {}
+            }
+            let hours = TimeWindow::new(at + span.start, at + span.end);
+            days.push(Day {
+                referent: w.referent,
+                day: w.day,
+                hours,
+                open: hours,
+                lunch: lunch.map(|b| Break {
+                    window: TimeWindow::new(at + b.window.start, at + b.window.end),
+                    duration: b.duration,
+                }),
+            });
+        }
+        let appointment_day: Vec<Option<usize>> = week
+            .appointments
+            .iter()
+            .map(|a| day_index(&days, a.referent, day_of_week(a.start)))
+            .collect();
+        for (a, &k) in week.appointments.iter().zip(&appointment_day) {
+            let Some(k) = k else { continue };
+            let referent = &week.referents[a.referent];
+            let travel = travels[referent.travel];
+            days[k].hours = rules::stretch_for(
+                days[k].hours,
+                a,
+                travel.leg(referent.base, a.location).minutes,
+                travel.leg(a.location, referent.base).minutes,
+            );
+        }
+        for (k, day) in days.iter_mut().enumerate() {
+            let Some(lunch) = day.lunch else { continue };
+            let busy: Vec<(Minutes, Minutes)> = week
+                .appointments
+                .iter()
+                .zip(&appointment_day)
+                .filter(|&(_, &d)| d == Some(k))
+                .map(|(a, _)| (a.start, a.start + a.duration))
+                .collect();
+            if !busy.is_empty() && !rules::lunch_fits_around(lunch, &busy) {
+                day.lunch = None;
             }
         }
-        Ok(Problem {
-            referents,
+        let mut tasks = Vec::new();
+        for (i, v) in week.visits.iter().enumerate() {
+            let hold = match v.keep {
+                Keep::Free => Hold::Free,
+                Keep::Day(d) => day_index(&days, v.referent, d).map_or(Hold::Free, Hold::Day),
+                Keep::Exact { start } => day_index(&days, v.referent, day_of_week(start))
+                    .map_or(Hold::Free, |day| Hold::Exact { day, start }),
+            };
+            let site = v.site.map(|s| &week.sites[s].opening);
+            let available =
+                rules::on_open_days(rules::family_windows(&v.available, site), v.days.as_deref());
+            tasks.push(Task {
+                item: Item::Visit(i),
+                referent: v.referent,
+                location: v.location,
+                duration: v.duration,
+                available,
+                priority: v.priority,
+                hold,
+            });
+        }
+        for (i, off) in offs.iter().enumerate() {
+            let referent = days[off.day].referent;
+            tasks.push(Task {
+                item: Item::Off(i),
+                referent,
+                location: week.referents[referent].base,
+                duration: off.duration,
+                available: Vec::new(),
+                priority: 0,
+                hold: Hold::Exact {
+                    day: off.day,
+                    start: off.start,
+                },
+            });
+        }
+        let mut day_off = Vec::new();
+        for (i, (a, &k)) in week.appointments.iter().zip(&appointment_day).enumerate() {
+            if a.is_visit {
+                continue;
+            }
+            let Some(day) = k else {
+                day_off.push(i);
+                continue;
+            };
+            tasks.push(Task {
+                item: Item::Appointment(i),
+                referent: a.referent,
+                location: a.location,
+                duration: a.duration,
+                available: Vec::new(),
+                priority: 0,
+                hold: Hold::Exact {
+                    day,
+                    start: a.start,
+                },
+            });
+        }
+        let mut problem = Problem {
+            week,
             days,
-            visits,
+            offs,
+            tasks,
+            day_off,
             travels,
-        })
+            subs: Vec::new(),
+        };
+        let mut subs = Vec::with_capacity(problem.week.referents.len());
+        for r in 0..problem.week.referents.len() {
+            let refused = |e: InputError| {
+                InputError::new("référent", r, "trajets", format!("tournées refusées : {e}"))
+            };
+            let relaxed = subproblem(&problem, r, false).map_err(refused)?;
+            let kept_days = problem
+                .tasks
+                .iter()
+                .any(|t| t.referent == r && matches!(t.hold, Hold::Day(_)));
+            let strict = if kept_days {
+                Some(subproblem(&problem, r, true).map_err(refused)?)
+            } else {
+                None
+            };
+            subs.push((relaxed, strict));
+        }
+        problem.subs = subs;
+        Ok(problem)
     }
 
-    /// The référents.
-    pub fn referents(&self) -> &[Referent] {
-        &self.referents
+    /// The week as given.
+    pub fn week(&self) -> &Week {
+        &self.week
     }
 
-    /// The working days.
+    /// The working days, as the rules make them: référent-major, then by day.
     pub fn days(&self) -> &[Day] {
         &self.days
     }
 
-    /// The visits.
-    pub fn visits(&self) -> &[Visit] {
-        &self.visits
+    /// The stretches off inside the working days.
+    pub fn offs(&self) -> &[Off] {
+        &self.offs
     }
 
     /// The travel source of référent `r`.
     pub fn travel_of(&self, r: usize) -> &'t dyn TravelTimes {
-        self.travels[self.referents[r].travel]
+        self.travels[self.week.referents[r].travel]
     }
 
-    /// When visit `v` may start on day `d`: its availability shrunk by its duration, inside
-    /// the day's [`Day::open`] hours (leaving time to come from and go back to the base).
-    pub fn start_windows(&self, v: usize, d: usize) -> Vec<TimeWindow> {
-        let visit = &self.visits[v];
+    pub(crate) fn tasks(&self) -> &[Task] {
+        &self.tasks
+    }
+
+    /// When task `t` may start on day `d`: its availability shrunk by its duration, inside the
+    /// day's [`Day::open`] hours (leaving time to come from and go back to the base).
+    pub(crate) fn start_windows(&self, t: usize, d: usize) -> Vec<TimeWindow> {
+        let task = &self.tasks[t];
         let day = &self.days[d];
-        if let Keep::Exact { day: kept, start } = visit.keep {
+        if let Hold::Exact { day: kept, start } = task.hold {
             return if kept == d {
                 vec![TimeWindow::new(start, start)]
             } else {
                 Vec::new()
             };
         }
-        let travel = self.travel_of(visit.referent);
-        let base = self.referents[visit.referent].base;
-        let earliest = day.open.start.0 + travel.leg(base, visit.location).minutes.0;
-        let latest = day.open.end.0 - visit.duration.0 - travel.leg(visit.location, base).minutes.0;
-        visit
-            .available
-            .iter()
-            .filter_map(|w| {
-                let start = w.start.0.max(earliest);
-                let end = (w.end.0 - visit.duration.0).min(latest);
-                (start <= end).then(|| TimeWindow::new(Minutes(start), Minutes(end)))
-            })
-            .collect()
+        let travel = self.travel_of(task.referent);
+        let base = self.week.referents[task.referent].base;
+        rules::start_windows(
+            &task.available,
+            task.duration,
+            day.open,
+            travel.leg(base, task.location).minutes,
+            travel.leg(task.location, base).minutes,
+        )
     }
-}
 
-/// Why a visit due this week is not in the rota.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Unmet {
-    /// The référent has no working day this week (holiday, absence).
-    NoWorkingDay,
-    /// The family's availability never meets the référent's working hours this week.
-    NoCommonSlot,
-    /// Her week is full: no place for it among her other visits.
-    WeekFull,
-    /// A fixed appointment clashes with another one.
-    FixedClash,
-}
-
-impl fmt::Display for Unmet {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Unmet::NoWorkingDay => "la référente ne travaille aucun jour cette semaine",
-            Unmet::NoCommonSlot => {
-                "aucun créneau commun entre les disponibilités de la famille et les horaires de la référente"
-            }
-            Unmet::WeekFull => {
-                "plus de créneau libre dans la semaine de la référente aux heures où la famille est disponible"
-            }
-            Unmet::FixedClash => "rendez-vous fixé en conflit avec un autre rendez-vous fixé",
-        })
+    /// What leaving task `t` out costs.
+    fn penalty(&self, t: usize) -> Cost {
+        let task = &self.tasks[t];
+        left_out_cost(matches!(task.hold, Hold::Exact { .. }), task.priority)
     }
 }
 
 /// One day of the rota.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DayPlan {
-    /// Visits in order.
-    pub visits: Vec<usize>,
-    /// Start of each visit.
+    /// Whose day (index into [`Week::referents`]).
+    pub referent: usize,
+    /// The day of the week, 0 = Monday.
+    pub day: usize,
+    /// What she does, in order.
+    pub items: Vec<Item>,
+    /// Start of each item.
     pub starts: Vec<Minutes>,
-    /// Start of the lunch break, when the day has visits and a break.
+    /// Start of the lunch break, when the day has stops and a break.
     pub lunch: Option<Minutes>,
-    /// When she leaves her base (the day's start when she has no visit).
+    /// When she leaves her base (the day's start when she has no stop).
     pub leave: Minutes,
     /// When she is back.
     pub back: Minutes,
@@ -313,17 +680,45 @@ pub struct DayPlan {
     pub travel_meters: Meters,
 }
 
-/// Progress of a solve, reported after each référent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    /// Référents done.
-    pub done: usize,
-    /// Référents in all.
-    pub total: usize,
-    /// Travel minutes of the référents done.
-    pub travel_minutes: Minutes,
-    /// Visits of the référents done left unplaced.
-    pub unmet: usize,
+/// A soft rule of the rota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// Weighted travel of the week ([`travel_cost`]).
+    Travel,
+    /// Visits and appointments left out ([`left_out_cost`]).
+    LeftOut,
+}
+
+impl Rule {
+    /// Every rule, in report order.
+    pub const ALL: [Rule; 2] = [Rule::Travel, Rule::LeftOut];
+
+    /// Stable key for JSON.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Rule::Travel => "travel",
+            Rule::LeftOut => "left_out",
+        }
+    }
+}
+
+/// French, for reports.
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Rule::Travel => "trajets de la semaine",
+            Rule::LeftOut => "visites et rendez-vous non planifiés",
+        })
+    }
+}
+
+/// What the solve did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Routing iterations, all référents together.
+    pub iterations: u64,
+    /// Référents planned a second time with their kept days freed.
+    pub replanned: usize,
 }
 
 /// A rota.
@@ -331,13 +726,17 @@ pub struct Progress {
 pub struct Solution {
     /// One plan per day of [`Problem::days`].
     pub days: Vec<DayPlan>,
-    /// Visits not placed, with why.
-    pub unmet: Vec<(usize, Unmet)>,
+    /// Visits, stretches off and appointments not placed, with why, sorted.
+    pub unmet: Vec<(Item, UnmetReason)>,
     /// Visits kept on a day ([`Keep::Day`]) that the plan moved to another day or could no
-    /// longer place (those are also in `unmet`).
+    /// longer place (those are also in `unmet`), by index into [`Week::visits`].
     pub moved: Vec<usize>,
-    /// Routing objective: weighted travel plus penalties of unmet visits.
+    /// Cost of each soft rule, in [`Rule::ALL`] order.
+    pub costs: Vec<RuleCost<Rule>>,
+    /// Total cost, the sum of `costs`.
     pub cost: Cost,
+    /// What the solve did.
+    pub stats: Stats,
     /// The first stop reason that is not reproducible (time guard, cancel), else the last.
     pub stop: StopReason,
 }
@@ -345,17 +744,22 @@ pub struct Solution {
 impl Solution {
     /// Travel of the week, minutes.
     pub fn travel_minutes(&self) -> Minutes {
-        Minutes(self.days.iter().map(|d| d.travel_minutes.0).sum())
+        self.days.iter().map(|d| d.travel_minutes).sum()
     }
 
     /// Travel of the week, metres.
     pub fn travel_meters(&self) -> Meters {
-        Meters(self.days.iter().map(|d| d.travel_meters.0).sum())
+        self.days.iter().map(|d| d.travel_meters).sum()
     }
 
-    /// Visits placed.
+    /// Items placed.
     pub fn placed(&self) -> usize {
-        self.days.iter().map(|d| d.visits.len()).sum()
+        self.days.iter().map(|d| d.items.len()).sum()
+    }
+
+    /// Cost of one rule.
+    pub fn cost_of(&self, rule: Rule) -> Cost {
+        cost::cost_of(&self.costs, rule)
     }
 }
 
@@ -370,16 +774,34 @@ pub const WEIGHTS: routing::Weights = routing::Weights {
 /// search never drops a visit to save travel.
 pub const UNMET_MINUTES: i64 = 600;
 
-/// Travel minutes an exact (fixed) visit left out costs: it is only ever left out when it
-/// clashes with another fixed one.
-const FIXED_UNMET_MINUTES: i64 = 100_000;
+/// Travel minutes a fixed (exact) visit, stretch off or appointment left out costs: it is only
+/// ever left out when it clashes with another fixed one.
+pub const FIXED_UNMET_MINUTES: i64 = 100_000;
+
+/// Soft rule: travel costs [`WEIGHTS`] (per minute, and per metre to break ties) on every day.
+pub fn travel_cost(minutes: Minutes, meters: Meters) -> Cost {
+    Cost(WEIGHTS.per_minute * minutes.0 + WEIGHTS.per_meter * meters.0)
+}
+
+/// Soft rule: a visit left out costs [`UNMET_MINUTES`] of travel plus its priority (overdue
+/// visits weigh more); a fixed visit, stretch off or appointment left out costs
+/// [`FIXED_UNMET_MINUTES`].
+pub fn left_out_cost(fixed: bool, priority: i64) -> Cost {
+    let minutes = if fixed {
+        FIXED_UNMET_MINUTES
+    } else {
+        UNMET_MINUTES + priority.max(0)
+    };
+    Cost(WEIGHTS.per_minute * minutes)
+}
 
 /// One référent's week as a routing problem: her days are the vehicles; local location 0 is
-/// her base, then the locations of her visits.
+/// her base, then the locations of her tasks.
 pub(crate) struct Subproblem {
     pub(crate) days: Vec<usize>,
-    pub(crate) visits: Vec<usize>,
-    pub(crate) unmet: Vec<(usize, Unmet)>,
+    /// Task index of each routing visit.
+    pub(crate) tasks: Vec<usize>,
+    pub(crate) unmet: Vec<(usize, UnmetReason)>,
     pub(crate) routing: Option<routing::Problem>,
 }
 
@@ -400,30 +822,27 @@ impl TravelTimes for LocalTravel<'_> {
     }
 }
 
-/// How keeps are honoured: `strict` pins [`Keep::Day`] visits to their day.
-pub(crate) fn subproblem(
-    problem: &Problem<'_>,
-    r: usize,
-    strict: bool,
-) -> Result<Subproblem, RotaError> {
+/// Référent `r`'s routing problem; `strict` pins kept-day tasks ([`Hold::Day`]) to their day.
+fn subproblem(problem: &Problem<'_>, r: usize, strict: bool) -> Result<Subproblem, InputError> {
     let days: Vec<usize> = (0..problem.days.len())
         .filter(|&d| problem.days[d].referent == r)
         .collect();
-    let mut global = vec![problem.referents[r].base];
+    let base = problem.week.referents[r].base;
+    let mut global = vec![base];
     let mut local_of = std::collections::BTreeMap::new();
-    local_of.insert(problem.referents[r].base, LocationIdx::new(0));
-    let mut visits = Vec::new();
+    local_of.insert(base, LocationIdx::new(0));
+    let mut tasks = Vec::new();
     let mut routing_visits = Vec::new();
     let mut unmet = Vec::new();
-    for v in (0..problem.visits.len()).filter(|&v| problem.visits[v].referent == r) {
-        let visit = &problem.visits[v];
+    for t in (0..problem.tasks.len()).filter(|&t| problem.tasks[t].referent == r) {
+        let task = &problem.tasks[t];
         if days.is_empty() {
-            unmet.push((v, Unmet::NoWorkingDay));
+            unmet.push((t, UnmetReason::NoWorkingDay));
             continue;
         }
-        let pinned_day = match visit.keep {
-            Keep::Exact { day, .. } => Some(day),
-            Keep::Day(day) if strict => Some(day),
+        let pinned_day = match task.hold {
+            Hold::Exact { day, .. } => Some(day),
+            Hold::Day(day) if strict => Some(day),
             _ => None,
         };
         let allowed: Vec<usize> = (0..days.len())
@@ -431,40 +850,33 @@ pub(crate) fn subproblem(
             .collect();
         let mut windows: Vec<TimeWindow> = allowed
             .iter()
-            .flat_map(|&k| problem.start_windows(v, days[k]))
+            .flat_map(|&k| problem.start_windows(t, days[k]))
             .collect();
         windows.sort();
         windows.dedup();
+        let exact = matches!(task.hold, Hold::Exact { .. });
         if windows.is_empty() {
-            let reason = if matches!(visit.keep, Keep::Exact { .. }) {
-                Unmet::FixedClash
+            let reason = if exact {
+                UnmetReason::FixedClash
             } else {
-                Unmet::NoCommonSlot
+                UnmetReason::NoCommonSlot
             };
-            unmet.push((v, reason));
+            unmet.push((t, reason));
             continue;
         }
         let next = LocationIdx::new(global.len());
-        let location = *local_of.entry(visit.location).or_insert_with(|| {
-            global.push(visit.location);
+        let location = *local_of.entry(task.location).or_insert_with(|| {
+            global.push(task.location);
             next
         });
-        let exact = matches!(visit.keep, Keep::Exact { .. });
-        visits.push(v);
+        tasks.push(t);
         routing_visits.push(routing::Visit {
             location,
-            service: visit.duration,
+            service: task.duration,
             demand: 1,
             windows,
             allowed_vehicles: Some(allowed.clone()),
-            penalty: Some(Cost(
-                WEIGHTS.per_minute
-                    * if exact {
-                        FIXED_UNMET_MINUTES
-                    } else {
-                        UNMET_MINUTES + visit.priority.max(0)
-                    },
-            )),
+            penalty: Some(problem.penalty(t)),
             pin: pinned_day.map(|_| Pin {
                 vehicle: allowed[0],
                 position: None,
@@ -502,7 +914,7 @@ pub(crate) fn subproblem(
     };
     Ok(Subproblem {
         days,
-        visits,
+        tasks,
         unmet,
         routing,
     })
@@ -510,6 +922,7 @@ pub(crate) fn subproblem(
 
 /// Turns routes into day plans through the independent checker's schedules.
 pub(crate) fn day_plans(
+    problem: &Problem<'_>,
     sub: &Subproblem,
     routes: &[routing::Route],
     unassigned: &[usize],
@@ -537,10 +950,17 @@ pub(crate) fn day_plans(
             travel_meters += routing.meters(at, to).0;
             at = to;
         }
+        let d = sub.days[k];
         out.push((
-            sub.days[k],
+            d,
             DayPlan {
-                visits: route.visits.iter().map(|&v| sub.visits[v]).collect(),
+                referent: problem.days[d].referent,
+                day: problem.days[d].day,
+                items: route
+                    .visits
+                    .iter()
+                    .map(|&v| problem.tasks[sub.tasks[v]].item)
+                    .collect(),
                 starts: schedule.starts.clone(),
                 lunch: schedule.break_start,
                 leave: schedule.departure,
@@ -553,46 +973,114 @@ pub(crate) fn day_plans(
     out
 }
 
-fn unmet_reason(reason: routing::UnassignedReason, exact: bool) -> Unmet {
+fn unmet_reason(reason: UnmetReason, exact: bool) -> UnmetReason {
     match reason {
-        _ if exact => Unmet::FixedClash,
-        routing::UnassignedReason::NoCompatibleWindow => Unmet::NoCommonSlot,
-        routing::UnassignedReason::NoAllowedVehicle => Unmet::NoWorkingDay,
-        routing::UnassignedReason::TooLarge | routing::UnassignedReason::NotWorthIt => {
-            Unmet::WeekFull
-        }
+        _ if exact => UnmetReason::FixedClash,
+        UnmetReason::NoCompatibleWindow => UnmetReason::NoCommonSlot,
+        UnmetReason::NoAllowedVehicle => UnmetReason::NoWorkingDay,
+        _ => UnmetReason::WeekFull,
     }
 }
 
-/// Plans the week within `params`, calling `progress` after each référent.
+/// Empty plans for every working day of `problem`.
+fn empty_days(problem: &Problem<'_>) -> Vec<DayPlan> {
+    problem
+        .days
+        .iter()
+        .map(|day| DayPlan {
+            referent: day.referent,
+            day: day.day,
+            leave: day.hours.start,
+            back: day.hours.start,
+            ..DayPlan::default()
+        })
+        .collect()
+}
+
+/// The solution of `days` and `unmet` (task indices), with its costs per rule.
+fn finish(
+    problem: &Problem<'_>,
+    days: Vec<DayPlan>,
+    mut unmet: Vec<(usize, UnmetReason)>,
+    moved: Vec<usize>,
+    stats: Stats,
+    stop: StopReason,
+) -> Solution {
+    unmet.sort();
+    let travel = days
+        .iter()
+        .map(|d| travel_cost(d.travel_minutes, d.travel_meters))
+        .sum();
+    let mut left_out: Cost = unmet.iter().map(|&(t, _)| problem.penalty(t)).sum();
+    left_out += problem
+        .day_off
+        .iter()
+        .map(|_| left_out_cost(true, 0))
+        .sum::<Cost>();
+    let mut unmet: Vec<(Item, UnmetReason)> = unmet
+        .into_iter()
+        .map(|(t, reason)| (problem.tasks[t].item, reason))
+        .collect();
+    unmet.extend(
+        problem
+            .day_off
+            .iter()
+            .map(|&a| (Item::Appointment(a), UnmetReason::DayOff)),
+    );
+    unmet.sort();
+    let costs = vec![
+        RuleCost::new(Rule::Travel, travel),
+        RuleCost::new(Rule::LeftOut, left_out),
+    ];
+    let solution = Solution {
+        days,
+        unmet,
+        moved,
+        cost: cost::total(&costs),
+        costs,
+        stats,
+        stop,
+    };
+    #[cfg(debug_assertions)]
+    assert_checked(problem, &solution);
+    solution
+}
+
+/// Debug builds: the independent checker accepts every rota and agrees on its costs.
+#[cfg(debug_assertions)]
+fn assert_checked(problem: &Problem<'_>, solution: &Solution) {
+    match check::check(problem, solution) {
+        Ok(report) => assert_eq!(
+            report.costs, solution.costs,
+            "BUG: the rota and its checker disagree on the costs"
+        ),
+        Err(violations) => panic!("BUG: the rota breaks its rules: {violations:?}"),
+    }
+}
+
+/// Plans the week within `params`, reporting [`Progress`] after each référent.
 ///
 /// A référent whose kept-day visits ([`Keep::Day`]) leave some visit unplaced is planned again
-/// with those visits free to move; [`Solution::moved`] lists the visits that changed.
-///
-/// # Errors
-/// [`RotaError::Routing`] if a référent's routing problem is refused.
-pub fn solve(
-    problem: &Problem<'_>,
-    params: &Params,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Solution, RotaError> {
+/// with those visits free to move; [`Solution::moved`] lists the visits that changed. Never
+/// fails: what cannot be placed is in [`Solution::unmet`] with its reason.
+pub fn solve(problem: &Problem<'_>, params: &Params<'_>) -> Solution {
     let deadline = Deadline::start(&params.limits);
-    let nr = problem.referents.len();
+    let nr = problem.week.referents.len();
     let mut counts = vec![0u64; nr];
-    for v in &problem.visits {
-        counts[v.referent] += 1;
+    for t in &problem.tasks {
+        counts[t.referent] += 1;
     }
     let total: u64 = counts.iter().sum::<u64>().max(1);
-    let mut days = vec![DayPlan::default(); problem.days.len()];
-    for (d, day) in problem.days.iter().enumerate() {
-        days[d].leave = day.hours.start;
-        days[d].back = day.hours.start;
-    }
+    let mut days = empty_days(problem);
     let mut unmet = Vec::new();
     let mut moved = Vec::new();
-    let mut cost = Cost::ZERO;
+    let mut stats = Stats::default();
     let mut stop = StopReason::NoImprovement;
     let mut travel_done = Minutes::ZERO;
+    let is_visit = |t: usize| match problem.tasks[t].item {
+        Item::Visit(v) => Some(v),
+        _ => None,
+    };
     for (r, &count) in counts.iter().enumerate() {
         // This référent's share of the time limit and of the iteration budget: a share of the
         // limit, not of the time left, so that the same limit gives the same budgets. Only when
@@ -610,30 +1098,28 @@ pub fn solve(
             cancel: params.limits.cancel.clone(),
         };
         let sub_params = Params::new(crate::rng::child_seed(params.seed, r as u64), limits);
-        let strict = problem
-            .visits
-            .iter()
-            .any(|v| v.referent == r && matches!(v.keep, Keep::Day(_)));
-        let mut sub = subproblem(problem, r, strict)?;
+        let (relaxed, strict) = &problem.subs[r];
+        let mut sub = strict.as_ref().unwrap_or(relaxed);
         let mut solution = sub.routing.as_ref().map(|p| routing::solve(p, &sub_params));
         let left_out =
-            |s: &Option<routing::Solution>| s.as_ref().is_some_and(|s| !s.unassigned.is_empty());
-        if strict && left_out(&solution) {
-            sub = subproblem(problem, r, false)?;
+            |s: &Option<routing::Solution>| s.as_ref().is_some_and(|s| !s.unmet.is_empty());
+        if strict.is_some() && left_out(&solution) {
+            stats.iterations += solution.as_ref().map_or(0, |s| s.stats.iterations);
+            stats.replanned += 1;
+            sub = relaxed;
             solution = sub.routing.as_ref().map(|p| routing::solve(p, &sub_params));
         }
         unmet.extend(sub.unmet.iter().copied());
         if let Some(solution) = &solution {
-            let unassigned: Vec<usize> = solution.unassigned.iter().map(|(v, _)| *v).collect();
-            for (d, plan) in day_plans(&sub, &solution.routes, &unassigned) {
+            for (d, plan) in day_plans(problem, sub, &solution.routes, &solution.unmet_visits()) {
                 days[d] = plan;
             }
-            for &(v, reason) in &solution.unassigned {
-                let global = sub.visits[v];
-                let exact = matches!(problem.visits[global].keep, Keep::Exact { .. });
-                unmet.push((global, unmet_reason(reason, exact)));
+            for &(v, reason) in &solution.unmet {
+                let t = sub.tasks[v];
+                let exact = matches!(problem.tasks[t].hold, Hold::Exact { .. });
+                unmet.push((t, unmet_reason(reason, exact)));
             }
-            cost = Cost(cost.0 + solution.cost.0);
+            stats.iterations += solution.stats.iterations;
             if stop.is_reproducible() {
                 stop = if overran {
                     StopReason::TimeGuard
@@ -646,9 +1132,10 @@ pub fn solve(
             if problem.days[d].referent != r {
                 continue;
             }
-            travel_done = Minutes(travel_done.0 + plan.travel_minutes.0);
-            for &v in &plan.visits {
-                if let Keep::Day(kept) = problem.visits[v].keep
+            travel_done += plan.travel_minutes;
+            for item in &plan.items {
+                if let Item::Visit(v) = *item
+                    && let Hold::Day(kept) = problem.tasks[v].hold
                     && kept != d
                 {
                     moved.push(v);
@@ -656,25 +1143,21 @@ pub fn solve(
             }
         }
         // A kept visit the re-plan could no longer place has changed too.
-        for &(v, _) in &unmet {
-            if problem.visits[v].referent == r && matches!(problem.visits[v].keep, Keep::Day(_)) {
+        for &(t, _) in &unmet {
+            if problem.tasks[t].referent == r
+                && matches!(problem.tasks[t].hold, Hold::Day(_))
+                && let Some(v) = is_visit(t)
+            {
                 moved.push(v);
             }
         }
-        progress(Progress {
+        params.report(Progress {
             done: r + 1,
             total: nr,
             travel_minutes: travel_done,
             unmet: unmet.len(),
         });
     }
-    unmet.sort();
     moved.sort_unstable();
-    Ok(Solution {
-        days,
-        unmet,
-        moved,
-        cost,
-        stop,
-    })
+    finish(problem, days, unmet, moved, stats, stop)
 }

@@ -55,7 +55,7 @@
 
 use std::slice;
 
-use super::problem::{Problem, Route, TimeWindow, Vehicle, Visit};
+use super::problem::{Problem, Route, TimeWindow, Vehicle, Visit, Weights};
 use crate::units::{Cost, Meters, Minutes};
 
 /// What a feasible solution costs and when each vehicle does what.
@@ -315,9 +315,7 @@ pub fn check(
                 travel_cost = travel_cost.saturating_add(checked.travel.cost);
                 travel_minutes += checked.travel.minutes;
                 travel_meters += checked.travel.meters;
-                if !route.visits.is_empty() {
-                    fixed_costs += i128::from(vehicle.fixed_cost.0);
-                }
+                fixed_costs += vehicle_fixed_cost(vehicle, route);
                 schedules.push(checked.schedule);
             }
             Err(found) => violations.extend(found),
@@ -329,8 +327,8 @@ pub fn check(
     }
     let penalties: i128 = unassigned
         .iter()
-        .filter_map(|&visit| problem.visits().get(visit)?.penalty)
-        .map(|penalty| i128::from(penalty.0))
+        .filter_map(|&visit| problem.visits().get(visit))
+        .map(left_out_penalty)
         .sum();
     let cost = travel_cost
         .saturating_add(fixed_costs)
@@ -349,7 +347,7 @@ pub fn check(
 
 /// Every visit appears exactly once, in one route or in the unassigned list, and only an
 /// optional visit may be unassigned.
-fn each_visit_exactly_once(
+pub fn each_visit_exactly_once(
     problem: &Problem,
     routes: &[Route],
     unassigned: &[usize],
@@ -479,7 +477,7 @@ fn unused_vehicle(
 
 /// A visit is made by a vehicle it allows, and a pinned visit by its pin's vehicle, at its
 /// pin's position when set.
-fn visit_on_an_allowed_vehicle(
+pub fn visit_on_an_allowed_vehicle(
     problem: &Problem,
     vehicle: usize,
     position: usize,
@@ -511,7 +509,7 @@ fn visit_on_an_allowed_vehicle(
 }
 
 /// The demands of a route's visits add up to at most its vehicle's capacity. Returns the load.
-fn load_within_capacity(
+pub fn load_within_capacity(
     index: usize,
     vehicle: &Vehicle,
     visits: &[(usize, &Visit)],
@@ -532,8 +530,11 @@ fn load_within_capacity(
 }
 
 /// A used vehicle with a lunch has its break placed after at most all its visits; a vehicle
-/// without one has none. Returns where the break goes, with its window and duration.
-fn break_is_placed(
+/// without one has none. Returns where the break goes.
+///
+/// # Errors
+/// The [`Violation`] when the break is missing, unexpected or beyond the route.
+pub fn break_is_placed(
     index: usize,
     vehicle: &Vehicle,
     route: &Route,
@@ -634,7 +635,7 @@ fn simulate(
     let mut starts = Vec::with_capacity(stops.len());
     for stop in stops {
         let arrival = time + stop.travel;
-        let Some(window) = stop.windows.iter().find(|w| i128::from(w.end.0) >= arrival) else {
+        let Some(start) = start_inside_a_window(stop.windows, arrival) else {
             return Err(match stop.kind {
                 StopKind::Visit(visit) => Violation::WindowMissed {
                     vehicle: index,
@@ -648,12 +649,11 @@ fn simulate(
                 },
             });
         };
-        let start = arrival.max(i128::from(window.start.0));
         starts.push((stop.kind, start));
         time = start + stop.duration;
     }
     let arrival = time + back;
-    if arrival > i128::from(vehicle.shift.end.0) {
+    if !back_by_shift_end(vehicle, arrival) {
         return Err(Violation::LateReturn {
             vehicle: index,
             arrival: Minutes(clamp(arrival)),
@@ -696,7 +696,7 @@ fn shortest_schedule(
         }
     }
     if let Some(max) = vehicle.max_duration
-        && best.duration() > i128::from(max.0)
+        && !within_max_duration(vehicle, best.duration())
     {
         return Err(Violation::TooLong {
             vehicle: index,
@@ -729,6 +729,48 @@ fn candidate_departures(vehicle: &Vehicle, (stops, back): &(Vec<Stop<'_>>, i128)
     candidates
 }
 
+/// A visit (or the break) starts inside one of its windows, sorted and disjoint: at the first
+/// instant at or after `arrival` that lies in one; `None` when it arrives after the last.
+pub fn start_inside_a_window(windows: &[TimeWindow], arrival: i128) -> Option<i128> {
+    let window = windows.iter().find(|w| i128::from(w.end.0) >= arrival)?;
+    Some(arrival.max(i128::from(window.start.0)))
+}
+
+/// A vehicle is back at its end location by the end of its shift (it leaves no earlier than
+/// the shift's start: schedules are simulated from there).
+pub fn back_by_shift_end(vehicle: &Vehicle, arrival: i128) -> bool {
+    arrival <= i128::from(vehicle.shift.end.0)
+}
+
+/// A route lasts at most its vehicle's maximum duration, when it has one.
+pub fn within_max_duration(vehicle: &Vehicle, duration: i128) -> bool {
+    vehicle
+        .max_duration
+        .is_none_or(|max| duration <= i128::from(max.0))
+}
+
+/// Soft: travel costs its weight per minute plus its weight per metre, on every leg a used
+/// vehicle drives (saturating: a total beyond `i64` ends as an overflow violation).
+pub fn weighted_travel(weights: Weights, minutes: i128, meters: i128) -> i128 {
+    i128::from(weights.per_minute)
+        .saturating_mul(minutes)
+        .saturating_add(i128::from(weights.per_meter).saturating_mul(meters))
+}
+
+/// Soft: a used vehicle costs its fixed cost; an unused one costs nothing.
+pub fn vehicle_fixed_cost(vehicle: &Vehicle, route: &Route) -> i128 {
+    if route.visits.is_empty() {
+        0
+    } else {
+        i128::from(vehicle.fixed_cost.0)
+    }
+}
+
+/// Soft: an optional visit left out costs its penalty (a mandatory one is a violation).
+pub fn left_out_penalty(visit: &Visit) -> i128 {
+    visit.penalty.map_or(0, |p| i128::from(p.0))
+}
+
 /// Travel along start → visits → end (the break adds none).
 fn travel(problem: &Problem, vehicle: &Vehicle, visits: &[(usize, &Visit)]) -> Travel {
     let weights = problem.weights();
@@ -743,10 +785,9 @@ fn travel(problem: &Problem, vehicle: &Vehicle, visits: &[(usize, &Visit)]) -> T
         let meters = i128::from(problem.meters(from, to).0);
         travel.minutes += minutes;
         travel.meters += meters;
-        let cost = i128::from(weights.per_minute)
-            .saturating_mul(minutes)
-            .saturating_add(i128::from(weights.per_meter).saturating_mul(meters));
-        travel.cost = travel.cost.saturating_add(cost);
+        travel.cost = travel
+            .cost
+            .saturating_add(weighted_travel(weights, minutes, meters));
     }
     travel
 }

@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::error::InputError;
 use crate::ids::LocationIdx;
 use crate::travel::TravelTimes;
 use crate::units::{Cost, Meters, Minutes};
@@ -96,29 +97,6 @@ pub struct Weights {
     pub per_meter: i64,
 }
 
-/// Why a problem was refused: the item and the field, so that the caller can name the record.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProblemError {
-    /// A field of a visit or vehicle is invalid.
-    #[error("{item} {index}, {field} : {message}")]
-    Invalid {
-        /// `"visite"` or `"véhicule"`.
-        item: &'static str,
-        /// Its index in the problem's list.
-        index: usize,
-        /// The field.
-        field: &'static str,
-        /// What is wrong, in French.
-        message: String,
-    },
-    /// The travel source does not cover the locations used.
-    #[error("matrice de trajets : {message}")]
-    Matrix {
-        /// What is wrong, in French.
-        message: String,
-    },
-}
-
 /// A validated routing problem: vehicles, visits, the dense travel matrix and the weights.
 #[derive(Debug, Clone)]
 pub struct Problem {
@@ -136,13 +114,8 @@ fn invalid(
     index: usize,
     field: &'static str,
     message: impl fmt::Display,
-) -> ProblemError {
-    ProblemError::Invalid {
-        item,
-        index,
-        field,
-        message: message.to_string(),
-    }
+) -> InputError {
+    InputError::new(item, index, field, message.to_string())
 }
 
 fn check_window(
@@ -150,7 +123,7 @@ fn check_window(
     index: usize,
     field: &'static str,
     w: TimeWindow,
-) -> Result<(), ProblemError> {
+) -> Result<(), InputError> {
     if w.end < w.start {
         return Err(invalid(
             item,
@@ -169,27 +142,23 @@ impl Problem {
     /// Validates and builds a problem; `travel` must cover every location used.
     ///
     /// # Errors
-    /// [`ProblemError::Invalid`] naming the visit or vehicle and the field: a window that ends
-    /// before it starts, overlapping or unsorted windows, no window, a negative duration,
-    /// demand, capacity or weight, an allowed vehicle that does not exist, a pin on a vehicle
-    /// that does not exist or outside the allowed ones, a location beyond the matrix;
-    /// [`ProblemError::Matrix`] for an empty matrix.
+    /// [`InputError`] naming the visit or vehicle and the field: a window that ends before it
+    /// starts, overlapping or unsorted windows, no window, a negative duration, demand,
+    /// capacity or weight, an allowed vehicle that does not exist, a pin on a vehicle that does
+    /// not exist or outside the allowed ones, a location beyond the matrix; or naming the
+    /// travel data (`"trajets"`) for an empty matrix, negative weights or a leg too long.
     pub fn new(
         vehicles: Vec<Vehicle>,
         visits: Vec<Visit>,
         travel: &dyn TravelTimes,
         weights: Weights,
-    ) -> Result<Problem, ProblemError> {
+    ) -> Result<Problem, InputError> {
         let locations = travel.len();
         if locations == 0 {
-            return Err(ProblemError::Matrix {
-                message: "aucun lieu".to_owned(),
-            });
+            return Err(invalid("trajets", 0, "lieux", "aucun lieu"));
         }
         if weights.per_minute < 0 || weights.per_meter < 0 {
-            return Err(ProblemError::Matrix {
-                message: "poids négatif".to_owned(),
-            });
+            return Err(invalid("trajets", 0, "poids", "poids négatif"));
         }
         let check_location = |item, index, field, loc: LocationIdx| {
             if loc.index() >= locations {
@@ -205,41 +174,46 @@ impl Problem {
         };
         for (i, v) in vehicles.iter().enumerate() {
             let item = "véhicule";
-            check_location(item, i, "start", v.start)?;
-            check_location(item, i, "end", v.end)?;
-            check_window(item, i, "shift", v.shift)?;
+            check_location(item, i, "départ", v.start)?;
+            check_location(item, i, "arrivée", v.end)?;
+            check_window(item, i, "horaires", v.shift)?;
             if v.capacity < 0 {
-                return Err(invalid(item, i, "capacity", "capacité négative"));
+                return Err(invalid(item, i, "capacité", "capacité négative"));
             }
             if let Some(d) = v.max_duration
                 && d.is_negative()
             {
-                return Err(invalid(item, i, "max_duration", "durée maximale négative"));
+                return Err(invalid(
+                    item,
+                    i,
+                    "durée maximale",
+                    "durée maximale négative",
+                ));
             }
             if let Some(lunch) = v.lunch {
-                check_window(item, i, "lunch", lunch.window)?;
+                check_window(item, i, "pause", lunch.window)?;
                 if lunch.duration.is_negative() {
-                    return Err(invalid(item, i, "lunch", "pause de durée négative"));
+                    return Err(invalid(item, i, "pause", "pause de durée négative"));
                 }
             }
             if v.fixed_cost.is_negative() {
-                return Err(invalid(item, i, "fixed_cost", "coût fixe négatif"));
+                return Err(invalid(item, i, "coût fixe", "coût fixe négatif"));
             }
         }
         for (i, v) in visits.iter().enumerate() {
             let item = "visite";
-            check_location(item, i, "location", v.location)?;
+            check_location(item, i, "lieu", v.location)?;
             if v.service.is_negative() {
-                return Err(invalid(item, i, "service", "durée négative"));
+                return Err(invalid(item, i, "durée", "durée négative"));
             }
             if v.demand < 0 {
-                return Err(invalid(item, i, "demand", "demande négative"));
+                return Err(invalid(item, i, "demande", "demande négative"));
             }
             if v.windows.is_empty() {
-                return Err(invalid(item, i, "windows", "aucune plage horaire"));
+                return Err(invalid(item, i, "plages", "aucune plage horaire"));
             }
             for w in &v.windows {
-                check_window(item, i, "windows", *w)?;
+                check_window(item, i, "plages", *w)?;
             }
             if v.windows
                 .windows(2)
@@ -248,7 +222,7 @@ impl Problem {
                 return Err(invalid(
                     item,
                     i,
-                    "windows",
+                    "plages",
                     "plages non triées ou qui se chevauchent",
                 ));
             }
@@ -258,21 +232,21 @@ impl Problem {
                 return Err(invalid(
                     item,
                     i,
-                    "allowed_vehicles",
+                    "véhicules permis",
                     format!("véhicule {bad} inconnu ({} véhicules)", vehicles.len()),
                 ));
             }
             if let Some(p) = v.penalty
                 && p.is_negative()
             {
-                return Err(invalid(item, i, "penalty", "pénalité négative"));
+                return Err(invalid(item, i, "pénalité", "pénalité négative"));
             }
             if let Some(pin) = v.pin {
                 if pin.vehicle >= vehicles.len() {
                     return Err(invalid(
                         item,
                         i,
-                        "pin",
+                        "épingle",
                         format!("véhicule {} inconnu", pin.vehicle),
                     ));
                 }
@@ -283,7 +257,7 @@ impl Problem {
                     return Err(invalid(
                         item,
                         i,
-                        "pin",
+                        "épingle",
                         format!(
                             "épinglée sur le véhicule {}, qui ne lui est pas permis",
                             pin.vehicle
@@ -299,12 +273,15 @@ impl Problem {
                 let (Ok(minutes), Ok(meters)) =
                     (i32::try_from(leg.minutes.0), i32::try_from(leg.meters.0))
                 else {
-                    return Err(ProblemError::Matrix {
-                        message: format!(
+                    return Err(invalid(
+                        "trajets",
+                        from,
+                        "durée",
+                        format!(
                             "trajet du lieu {from} au lieu {to} trop long ({} min, {} m)",
                             leg.minutes.0, leg.meters.0
                         ),
-                    });
+                    ));
                 };
                 legs.push([minutes, meters]);
             }
@@ -379,32 +356,4 @@ pub struct Route {
     pub visits: Vec<usize>,
     /// The break is taken after this many visits (0 = before the first), if any.
     pub break_after: Option<usize>,
-}
-
-/// Why an optional visit was left out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum UnassignedReason {
-    /// No vehicle allowed to make it has a shift that overlaps one of its windows, reachable in
-    /// time.
-    NoCompatibleWindow,
-    /// No allowed vehicle may make it.
-    NoAllowedVehicle,
-    /// Its demand exceeds every allowed vehicle's capacity.
-    TooLarge,
-    /// It would fit alone, but not with the others: leaving it out costs less than its penalty
-    /// or any place for it.
-    NotWorthIt,
-}
-
-impl fmt::Display for UnassignedReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            UnassignedReason::NoCompatibleWindow => "aucune plage horaire compatible",
-            UnassignedReason::NoAllowedVehicle => "aucun véhicule autorisé",
-            UnassignedReason::TooLarge => "demande supérieure à la capacité",
-            UnassignedReason::NotWorthIt => {
-                "pas de place dans les tournées à un coût moindre que sa pénalité"
-            }
-        })
-    }
 }

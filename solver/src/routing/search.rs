@@ -12,9 +12,11 @@ use crate::rng::Rng;
 use crate::units::Cost;
 
 use super::operators::{self, LocalSearch};
-use super::problem::{Problem, UnassignedReason};
+use super::problem::Problem;
 use super::route::{Node, RouteState};
-use super::{Route, Solution, construct};
+use super::{Route, Rule, Solution, Stats, construct};
+use crate::cost::RuleCost;
+use crate::unmet::UnmetReason;
 
 /// Units of work (mostly move evaluations) per second on the reference machine (2-core AMD
 /// EPYC) for up to [`CACHED_LOCATIONS`] locations: turns a time limit into the deterministic
@@ -300,28 +302,28 @@ impl Search<'_> {
 }
 
 /// Why visit `x` could not be placed.
-fn reason(problem: &Problem, x: usize) -> UnassignedReason {
+fn reason(problem: &Problem, x: usize) -> UnmetReason {
     let visit = &problem.visits()[x];
     let allowed: Vec<usize> = (0..problem.vehicles().len())
         .filter(|v| problem.allows(x, *v) && visit.pin.is_none_or(|p| p.vehicle == *v))
         .collect();
     if allowed.is_empty() {
-        return UnassignedReason::NoAllowedVehicle;
+        return UnmetReason::NoAllowedVehicle;
     }
     if allowed
         .iter()
         .all(|v| visit.demand > problem.vehicles()[*v].capacity)
     {
-        return UnassignedReason::TooLarge;
+        return UnmetReason::TooLarge;
     }
     let alone = allowed.iter().any(|v| {
         let route = RouteState::new(problem, *v);
         (0..=route.nodes.len()).any(|p| route.insertion_delta(problem, x, p).is_some())
     });
     if alone {
-        UnassignedReason::NotWorthIt
+        UnmetReason::NotWorthIt
     } else {
-        UnassignedReason::NoCompatibleWindow
+        UnmetReason::NoCompatibleWindow
     }
 }
 
@@ -340,18 +342,38 @@ fn to_solution(
             break_after: r.break_after(),
         })
         .collect();
-    let unassigned = state
+    let unmet = state
         .unassigned
         .iter()
         .map(|x| (*x, reason(problem, *x)))
         .collect();
+    let (mut travel, mut fixed) = (0, 0);
+    for route in state.routes.iter().filter(|r| r.is_used()) {
+        travel += route.travel;
+        fixed += problem.vehicles()[route.vehicle].fixed_cost.0;
+    }
+    let left_out: i64 = state
+        .unassigned
+        .iter()
+        .filter_map(|&x| problem.visits()[x].penalty)
+        .map(|p| p.0)
+        .sum();
+    let cost = Cost(state.objective(problem).cost);
+    debug_assert_eq!(cost.0, travel + fixed + left_out);
     Solution {
         routes,
-        unassigned,
-        cost: Cost(state.objective(problem).cost),
+        unmet,
+        costs: vec![
+            RuleCost::new(Rule::Travel, Cost(travel)),
+            RuleCost::new(Rule::FixedCost, Cost(fixed)),
+            RuleCost::new(Rule::LeftOut, Cost(left_out)),
+        ],
+        cost,
+        stats: Stats {
+            iterations,
+            improvements: progress,
+        },
         stop,
-        iterations,
-        progress,
     }
 }
 

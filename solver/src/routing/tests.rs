@@ -8,6 +8,7 @@ use crate::ids::LocationIdx;
 use crate::limits::{Limits, Params};
 use crate::travel::{Leg, TravelMatrix};
 use crate::units::{Meters, Minutes};
+use crate::unmet::UnmetReason;
 
 /// Locations on a line, one time unit and one distance unit apart per step: location `i` is at
 /// abscissa `xs[i]`.
@@ -57,7 +58,7 @@ fn weights() -> Weights {
     }
 }
 
-fn params(seed: u64) -> Params {
+fn params(seed: u64) -> Params<'static> {
     Params::new(
         seed,
         Limits::new(Duration::from_secs(5)).with_iterations(300),
@@ -67,7 +68,7 @@ fn params(seed: u64) -> Params {
 /// Solves and asserts the checker accepts the solution with the same cost.
 fn solve_checked(problem: &Problem) -> Solution {
     let solution = solve(problem, &params(1));
-    let unassigned: Vec<usize> = solution.unassigned.iter().map(|(x, _)| *x).collect();
+    let unassigned: Vec<usize> = solution.unmet.iter().map(|(x, _)| *x).collect();
     let report = check(problem, &solution.routes, &unassigned)
         .unwrap_or_else(|v| panic!("checker refused {solution:?}: {v:?}"));
     assert_eq!(report.cost, solution.cost, "{solution:?}");
@@ -209,12 +210,9 @@ fn an_impossible_optional_visit_comes_back_unassigned_with_its_reason() {
     let solution = solve_checked(&problem);
 
     // Assert
+    assert_eq!(solution.unmet, vec![(0, UnmetReason::NoCompatibleWindow)]);
     assert_eq!(
-        solution.unassigned,
-        vec![(0, UnassignedReason::NoCompatibleWindow)]
-    );
-    assert_eq!(
-        solution.unassigned[0].1.to_string(),
+        solution.unmet[0].1.to_string(),
         "aucune plage horaire compatible"
     );
     assert_eq!(solution.cost, Cost(1_000));
@@ -232,7 +230,7 @@ fn an_optional_visit_dearer_than_its_penalty_is_left_out() {
     let solution = solve_checked(&problem);
 
     // Assert
-    assert_eq!(solution.unassigned, vec![(0, UnassignedReason::NotWorthIt)]);
+    assert_eq!(solution.unmet, vec![(0, UnmetReason::NotWorthIt)]);
 }
 
 #[test]
@@ -242,7 +240,7 @@ fn invalid_input_is_an_error_naming_the_item_and_field() {
         (
             vec![vehicle((0, 100))],
             vec![visit(1, &[(50, 10)])],
-            "visite 0, windows",
+            "visite 0, champ plages",
         ),
         (
             vec![vehicle((0, 100))],
@@ -250,7 +248,7 @@ fn invalid_input_is_an_error_naming_the_item_and_field() {
                 allowed_vehicles: Some(vec![3]),
                 ..visit(1, &[(0, 10)])
             }],
-            "visite 0, allowed_vehicles",
+            "visite 0, champ véhicules permis",
         ),
         (
             vec![vehicle((0, 100))],
@@ -258,14 +256,18 @@ fn invalid_input_is_an_error_naming_the_item_and_field() {
                 service: Minutes(-5),
                 ..visit(1, &[(0, 10)])
             }],
-            "visite 0, service",
+            "visite 0, champ durée",
         ),
         (
             vec![vehicle((0, 100))],
             vec![visit(7, &[(0, 10)])],
-            "visite 0, location",
+            "visite 0, champ lieu",
         ),
-        (vec![vehicle((100, 0))], vec![], "véhicule 0, shift"),
+        (
+            vec![vehicle((100, 0))],
+            vec![],
+            "véhicule 0, champ horaires",
+        ),
     ];
     for (vehicles, visits, expected) in cases {
         let err = Problem::new(vehicles, visits, &travel, weights()).unwrap_err();
@@ -341,11 +343,11 @@ proptest::proptest! {
                 seen[*x] += 1;
             }
         }
-        for (x, _) in &solution.unassigned {
+        for (x, _) in &solution.unmet {
             seen[*x] += 1;
         }
         proptest::prop_assert!(seen.iter().all(|k| *k == 1), "{:?}", solution);
-        let unassigned: Vec<usize> = solution.unassigned.iter().map(|(x, _)| *x).collect();
+        let unassigned: Vec<usize> = solution.unmet.iter().map(|(x, _)| *x).collect();
         if let Ok(report) = check(&problem, &solution.routes, &unassigned) {
             proptest::prop_assert_eq!(report.cost, solution.cost);
         }
@@ -393,7 +395,7 @@ fn a_leg_too_long_for_the_matrix_is_refused_naming_its_locations() {
     // Assert
     assert!(
         err.to_string()
-            .starts_with("matrice de trajets : trajet du lieu 0 au lieu 1 trop long"),
+            .starts_with("trajets 0, champ durée : trajet du lieu 0 au lieu 1 trop long"),
         "{err}"
     );
 }
@@ -420,6 +422,6 @@ fn a_day_with_no_visit_to_move_returns_at_once() {
         // Assert
         assert!(started.elapsed() < Duration::from_secs(1));
         assert_eq!(solution.stop, crate::limits::StopReason::NoImprovement);
-        assert_eq!(solution.iterations, 0);
+        assert_eq!(solution.stats.iterations, 0);
     }
 }

@@ -19,7 +19,7 @@ use crate::ids::LocationIdx;
 use crate::travel::{Leg, MatrixError, TravelMatrix};
 use crate::units::{Cost, Meters, Minutes};
 
-use super::problem::{Problem, ProblemError, Route, TimeWindow, Vehicle, Visit, Weights};
+use super::problem::{Problem, Route, TimeWindow, Vehicle, Visit, Weights};
 
 /// Tenths per unit of distance or time: the problem built by [`to_problem`] counts in tenths.
 pub const TENTHS: i64 = 10;
@@ -112,7 +112,7 @@ pub enum VrplibError {
     },
     /// The problem built from the instance was refused (not expected for a parsed instance).
     #[error("{0}")]
-    Problem(#[from] ProblemError),
+    Problem(#[from] crate::error::InputError),
     /// The travel matrix was refused (not expected for a parsed instance).
     #[error("{0}")]
     Matrix(#[from] MatrixError),

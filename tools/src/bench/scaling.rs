@@ -159,7 +159,8 @@ pub fn measure(path: &Path, time_limit: Duration, seed: u64) -> Result<ScalingRu
     let final_cost = solution.cost.0;
     // The first best solution within 1 % of the final cost (integers: 100 c ≤ 101 final).
     let within_1pct_ms = solution
-        .progress
+        .stats
+        .improvements
         .iter()
         .find(|(_, _, cost)| 100 * i128::from(cost.0) <= 101 * i128::from(final_cost))
         .map_or(elapsed_ms, |(_, ms, _)| *ms);
@@ -170,7 +171,7 @@ pub fn measure(path: &Path, time_limit: Duration, seed: u64) -> Result<ScalingRu
     })?;
     Ok(ScalingRun {
         visits: problem.visits().len(),
-        iterations: solution.iterations,
+        iterations: solution.stats.iterations,
         elapsed_ms,
         distance: final_cost,
         routes: solution

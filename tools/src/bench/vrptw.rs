@@ -279,7 +279,7 @@ fn run_parcours(
 
 /// Checks a solution with the solver's independent checker and measures its distance.
 fn judge(problem: &Problem, solution: Solution, seconds: f64) -> Run {
-    let unassigned: Vec<usize> = solution.unassigned.iter().map(|(v, _)| *v).collect();
+    let unassigned = solution.unmet_visits();
     let feasible = match check::check(problem, &solution.routes, &unassigned) {
         Ok(_) => true,
         Err(violations) => {
@@ -607,13 +607,17 @@ mod tests {
                 at = visits[v].location;
             }
         }
+        let cost = Cost(distance_tenths(problem, &routes));
         Solution {
-            cost: Cost(distance_tenths(problem, &routes)),
+            cost,
+            costs: vec![parcours_solver::cost::RuleCost::new(
+                parcours_solver::routing::Rule::Travel,
+                cost,
+            )],
             routes,
-            unassigned: Vec::new(),
+            unmet: Vec::new(),
             stop: StopReason::Budget,
-            iterations: 0,
-            progress: Vec::new(),
+            stats: parcours_solver::routing::Stats::default(),
         }
     }
 

@@ -1,0 +1,292 @@
+//! The rules of the week, each a named function that starts with the rule in plain words
+//! (STYLE.md §7). [`Problem::new`](super::Problem::new) applies them to the raw inputs (working
+//! hours, lunch rule, closed days, family availability, opening hours, appointments) to build
+//! the days and the windows the search works in; [`check`](super::check) verifies a week
+//! against the same rules from the raw inputs, with its own code.
+//!
+//! Times of one day are minutes from its midnight ([`Span`]); times of the week are minutes
+//! from the Monday 00:00 ([`TimeWindow`]).
+
+use super::{Appointment, ClosedDay, DAY, DAYS, LunchRule, Referent, Span};
+use crate::routing::{Break, TimeWindow};
+use crate::units::Minutes;
+
+/// One day a référent works: whose, and which day of the week (0 = Monday).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WorkingDay {
+    /// The référent (index into the week's référents).
+    pub referent: usize,
+    /// The day of the week, 0 = Monday.
+    pub day: usize,
+}
+
+/// Closed days: a référent works on the days she has hours, except a day closed for everyone
+/// (a public holiday) or for her (an absence). Référent-major, then by day.
+pub fn working_days(referents: &[Referent], closed: &[ClosedDay]) -> Vec<WorkingDay> {
+    let mut out = Vec::new();
+    for (r, referent) in referents.iter().enumerate() {
+        for day in 0..DAYS {
+            let is_closed = closed
+                .iter()
+                .any(|c| c.day == day && c.referent.is_none_or(|x| x == r));
+            if !referent.hours[day].is_empty() && !is_closed {
+                out.push(WorkingDay { referent: r, day });
+            }
+        }
+    }
+    out
+}
+
+/// Working hours: on a working day she leaves her base no earlier than the start of her first
+/// range of hours and is back by the end of her last; `None` on a day without hours.
+pub fn working_span(hours: &[Span]) -> Option<Span> {
+    let (first, last) = (hours.first()?, hours.last()?);
+    Some(Span::new(first.start, last.end))
+}
+
+/// Stretches off: between two ranges of her hours she is off (the stretch that holds her
+/// lunch is her break, see [`lunch_break`]; the others keep her at her base).
+pub fn stretches_off(hours: &[Span]) -> Vec<Span> {
+    hours
+        .windows(2)
+        .map(|w| Span::new(w[0].end, w[1].start))
+        .filter(|gap| gap.start < gap.end)
+        .collect()
+}
+
+/// Whether stretch off `gap` holds her lunch: it overlaps her lunch window by the length of
+/// her lunch. Without a lunch rule any stretch off does.
+fn holds_lunch(gap: Span, rule: Option<LunchRule>) -> bool {
+    rule.is_none_or(|l| {
+        gap.end.min(l.window.end).0 - gap.start.max(l.window.start).0 >= l.minutes.0
+    })
+}
+
+/// Lunch rule: on a working day she takes one break of her lunch's length that starts inside
+/// her lunch window, clipped to her hours; none on a day that cannot hold it (a morning only).
+/// When a stretch off between two ranges of her hours holds her lunch, that whole stretch is
+/// her break. Returns the break (minutes of the day) and which stretch off it is, if one.
+pub fn lunch_break(hours: &[Span], rule: Option<LunchRule>) -> (Option<Break>, Option<usize>) {
+    let gaps = stretches_off(hours);
+    if let Some(g) = gaps.iter().position(|&gap| holds_lunch(gap, rule)) {
+        let gap = gaps[g];
+        let lunch = Break {
+            window: TimeWindow::new(gap.start, gap.start),
+            duration: gap.end - gap.start,
+        };
+        return (Some(lunch), Some(g));
+    }
+    let (Some(span), Some(rule)) = (working_span(hours), rule) else {
+        return (None, None);
+    };
+    let from = rule.window.start.max(span.start);
+    let to = rule.window.end.min(span.end) - rule.minutes;
+    let lunch = (from <= to).then(|| Break {
+        window: TimeWindow::new(from, to),
+        duration: rule.minutes,
+    });
+    (lunch, None)
+}
+
+/// Fixed commitments hold her time: her day stretches to reach an appointment outside her
+/// hours, with the way there (`to_minutes`) and back (`back_minutes`), for that appointment
+/// only (visits that are not fixed stay inside her hours).
+pub fn stretch_for(
+    hours: TimeWindow,
+    appointment: &Appointment,
+    to_minutes: Minutes,
+    back_minutes: Minutes,
+) -> TimeWindow {
+    let end = appointment.start + appointment.duration;
+    TimeWindow::new(
+        hours.start.min(appointment.start - to_minutes),
+        hours.end.max(end + back_minutes),
+    )
+}
+
+/// Lunch around commitments: a day whose appointments (`busy`, minutes of the week) leave no
+/// free stretch of her lunch's length between the start of her lunch window and its end has
+/// no break: she eats at the meeting or training.
+pub fn lunch_fits_around(lunch: Break, busy: &[(Minutes, Minutes)]) -> bool {
+    let mut busy = busy.to_vec();
+    busy.sort_unstable();
+    let (from, to) = (lunch.window.start.0, lunch.window.end.0 + lunch.duration.0);
+    let mut at = from;
+    let mut room = 0;
+    for (a, b) in busy {
+        room = room.max(a.0.min(to) - at);
+        at = at.max(b.0);
+    }
+    room = room.max(to - at);
+    room >= lunch.duration.0
+}
+
+/// Family availability and opening hours: a visit takes place while the family is available
+/// and, when it is met at a neutral site, while the site is open. Returns the week's windows
+/// (minutes from Monday), sorted; touching windows merge (the site closes at noon, the family
+/// is free until 12:30: one window).
+pub fn family_windows(
+    available: &[Vec<Span>; DAYS],
+    opening: Option<&[Vec<Span>; DAYS]>,
+) -> Vec<TimeWindow> {
+    let mut out = Vec::new();
+    for day in 0..DAYS {
+        let at = Minutes(day as i64 * DAY);
+        for family in &available[day] {
+            match opening {
+                None => out.push(TimeWindow::new(at + family.start, at + family.end)),
+                Some(opening) => {
+                    for open in &opening[day] {
+                        let (s, e) = (family.start.max(open.start), family.end.min(open.end));
+                        if s < e {
+                            out.push(TimeWindow::new(at + s, at + e));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    let mut merged: Vec<TimeWindow> = Vec::with_capacity(out.len());
+    for w in out {
+        match merged.last_mut() {
+            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+            _ => merged.push(w),
+        }
+    }
+    merged
+}
+
+/// Days open to a visit: when the visit may only take place on some days of the week (a visit
+/// report's re-plan reopens only the days it touched), its windows on other days are dropped.
+pub fn on_open_days(windows: Vec<TimeWindow>, days: Option<&[usize]>) -> Vec<TimeWindow> {
+    match days {
+        None => windows,
+        Some(days) => windows
+            .into_iter()
+            .filter(|w| {
+                usize::try_from(w.start.0.div_euclid(DAY)).is_ok_and(|day| days.contains(&day))
+            })
+            .collect(),
+    }
+}
+
+/// Hours and travel: a visit that is not fixed starts inside its windows, once she can have
+/// come from her base after the start of her hours (`open`), and ends in time to be back by
+/// their end. Returns the windows its start may fall in.
+pub fn start_windows(
+    windows: &[TimeWindow],
+    duration: Minutes,
+    open: TimeWindow,
+    to_minutes: Minutes,
+    back_minutes: Minutes,
+) -> Vec<TimeWindow> {
+    let earliest = open.start + to_minutes;
+    let latest = open.end - duration - back_minutes;
+    windows
+        .iter()
+        .filter_map(|w| {
+            let start = w.start.max(earliest);
+            let end = (w.end - duration).min(latest);
+            (start <= end).then(|| TimeWindow::new(start, end))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(a: i64, b: i64) -> Span {
+        Span::new(Minutes(a * 60), Minutes(b * 60))
+    }
+
+    fn rule(a: i64, b: i64, minutes: i64) -> Option<LunchRule> {
+        Some(LunchRule {
+            window: span(a, b),
+            minutes: Minutes(minutes),
+        })
+    }
+
+    #[test]
+    fn a_day_split_around_noon_takes_its_lunch_in_the_stretch_off() {
+        let hours = [span(9, 12), span(13, 17)];
+        let (lunch, gap) = lunch_break(&hours, rule(12, 14, 45));
+        assert_eq!(gap, Some(0));
+        let lunch = lunch.unwrap();
+        assert_eq!(lunch.window, TimeWindow::new(Minutes(720), Minutes(720)));
+        assert_eq!(lunch.duration, Minutes(60));
+    }
+
+    #[test]
+    fn a_morning_only_day_has_no_lunch_and_a_full_day_has_one_inside_its_window() {
+        assert_eq!(lunch_break(&[span(9, 12)], rule(12, 14, 45)), (None, None));
+        let (lunch, gap) = lunch_break(&[span(9, 17)], rule(12, 14, 45));
+        assert_eq!(gap, None);
+        assert_eq!(
+            lunch.unwrap().window,
+            TimeWindow::new(Minutes(720), Minutes(840 - 45))
+        );
+    }
+
+    #[test]
+    fn a_training_over_the_whole_lunch_window_removes_the_break() {
+        let lunch = Break {
+            window: TimeWindow::new(Minutes(720), Minutes(795)),
+            duration: Minutes(45),
+        };
+        assert!(lunch_fits_around(lunch, &[(Minutes(600), Minutes(700))]));
+        assert!(!lunch_fits_around(lunch, &[(Minutes(690), Minutes(870))]));
+    }
+
+    #[test]
+    fn a_visit_at_a_site_falls_inside_both_the_family_and_the_opening_hours() {
+        let mut family: [Vec<Span>; DAYS] = Default::default();
+        family[1] = vec![span(10, 16)];
+        let mut site: [Vec<Span>; DAYS] = Default::default();
+        site[1] = vec![span(9, 12), span(14, 18)];
+        let windows = family_windows(&family, Some(&site));
+        assert_eq!(
+            windows,
+            vec![
+                TimeWindow::new(Minutes(DAY + 600), Minutes(DAY + 720)),
+                TimeWindow::new(Minutes(DAY + 840), Minutes(DAY + 960)),
+            ]
+        );
+        assert_eq!(family_windows(&family, None).len(), 1);
+        assert!(on_open_days(windows, Some(&[2])).is_empty());
+    }
+
+    #[test]
+    fn a_public_holiday_closes_every_day_and_an_absence_only_hers() {
+        let mut hours: [Vec<Span>; DAYS] = Default::default();
+        hours[0] = vec![span(9, 17)];
+        hours[1] = vec![span(9, 17)];
+        let referent = Referent {
+            base: crate::ids::LocationIdx::new(0),
+            travel: 0,
+            hours,
+            lunch: None,
+        };
+        let referents = vec![referent.clone(), referent];
+        let closed = vec![
+            ClosedDay {
+                referent: None,
+                day: 0,
+                reason: super::super::Closure::PublicHoliday,
+            },
+            ClosedDay {
+                referent: Some(1),
+                day: 1,
+                reason: super::super::Closure::Absence,
+            },
+        ];
+        assert_eq!(
+            working_days(&referents, &closed),
+            vec![WorkingDay {
+                referent: 0,
+                day: 1
+            }]
+        );
+    }
+}

@@ -1,0 +1,135 @@
+//! Why something a problem asked for is not in its solution: [`UnmetReason`], shared by every
+//! problem (STYLE.md §3: infeasibility is data).
+//!
+//! Each solution lists what it could not place as `(index, UnmetReason)` pairs, sorted by
+//! index: families without a référent ([`assign`](crate::assign)), visits left out of the
+//! routes ([`routing`](crate::routing)), visits and commitments left out of the week
+//! ([`rota`](crate::rota)). The French `Display` is what a coordinator reads.
+
+use std::fmt;
+
+/// Why an item is not placed. Each problem uses its own variants; the doc of each says which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnmetReason {
+    /// Assignment: no référent speaks the language the family needs.
+    NoLanguage,
+    /// Assignment: no référent's sector covers the family.
+    NoSector,
+    /// Assignment: those who speak the family's language do not cover its sector.
+    NoLanguageInSector,
+    /// Assignment: every référent who may follow the family is at her maximum caseload.
+    Capacity,
+    /// Routing: no vehicle allowed to make the visit has a shift that overlaps one of its
+    /// windows, reachable in time.
+    NoCompatibleWindow,
+    /// Routing: no allowed vehicle may make the visit.
+    NoAllowedVehicle,
+    /// Routing: the visit's demand exceeds every allowed vehicle's capacity.
+    TooLarge,
+    /// Routing: it would fit alone, but not with the others; leaving it out costs less than
+    /// any place for it.
+    NotWorthIt,
+    /// Rota: the référent has no working day this week (holiday, absence).
+    NoWorkingDay,
+    /// Rota: the family's availability never meets the référent's working hours this week.
+    NoCommonSlot,
+    /// Rota: her week is full; no place for the visit among her other visits.
+    WeekFull,
+    /// Rota: a fixed appointment clashes with another one.
+    FixedClash,
+    /// Rota: a commitment falls on a day the référent does not work (day off, public holiday,
+    /// absence).
+    DayOff,
+}
+
+impl UnmetReason {
+    /// Every reason, in declaration order.
+    pub const ALL: [UnmetReason; 13] = [
+        UnmetReason::NoLanguage,
+        UnmetReason::NoSector,
+        UnmetReason::NoLanguageInSector,
+        UnmetReason::Capacity,
+        UnmetReason::NoCompatibleWindow,
+        UnmetReason::NoAllowedVehicle,
+        UnmetReason::TooLarge,
+        UnmetReason::NotWorthIt,
+        UnmetReason::NoWorkingDay,
+        UnmetReason::NoCommonSlot,
+        UnmetReason::WeekFull,
+        UnmetReason::FixedClash,
+        UnmetReason::DayOff,
+    ];
+
+    /// Stable English key for logs and JSON (`"no_common_slot"`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            UnmetReason::NoLanguage => "no_language",
+            UnmetReason::NoSector => "no_sector",
+            UnmetReason::NoLanguageInSector => "no_language_in_sector",
+            UnmetReason::Capacity => "capacity",
+            UnmetReason::NoCompatibleWindow => "no_compatible_window",
+            UnmetReason::NoAllowedVehicle => "no_allowed_vehicle",
+            UnmetReason::TooLarge => "too_large",
+            UnmetReason::NotWorthIt => "not_worth_it",
+            UnmetReason::NoWorkingDay => "no_working_day",
+            UnmetReason::NoCommonSlot => "no_common_slot",
+            UnmetReason::WeekFull => "week_full",
+            UnmetReason::FixedClash => "fixed_clash",
+            UnmetReason::DayOff => "day_off",
+        }
+    }
+}
+
+/// French, for coordinators.
+impl fmt::Display for UnmetReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnmetReason::NoLanguage => "aucun référent ne parle la langue de la famille",
+            UnmetReason::NoSector => "aucun secteur de référent ne couvre la famille",
+            UnmetReason::NoLanguageInSector => {
+                "aucun référent du secteur ne parle la langue de la famille"
+            }
+            UnmetReason::Capacity => {
+                "les référents possibles ont tous atteint leur charge maximale"
+            }
+            UnmetReason::NoCompatibleWindow => "aucune plage horaire compatible",
+            UnmetReason::NoAllowedVehicle => "aucun véhicule autorisé",
+            UnmetReason::TooLarge => "demande supérieure à la capacité",
+            UnmetReason::NotWorthIt => {
+                "pas de place dans les tournées à un coût moindre que sa pénalité"
+            }
+            UnmetReason::NoWorkingDay => "la référente ne travaille aucun jour cette semaine",
+            UnmetReason::NoCommonSlot => {
+                "aucun créneau commun entre les disponibilités de la famille et les horaires de la référente"
+            }
+            UnmetReason::WeekFull => {
+                "plus de créneau libre dans la semaine de la référente aux heures où la famille est disponible"
+            }
+            UnmetReason::FixedClash => "rendez-vous fixé en conflit avec un autre rendez-vous fixé",
+            UnmetReason::DayOff => {
+                "la référente ne travaille pas ce jour-là (jour non travaillé, férié ou absence)"
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_has_a_distinct_key_and_a_distinct_french_text() {
+        let mut keys: Vec<&str> = UnmetReason::ALL.iter().map(|r| r.key()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), UnmetReason::ALL.len());
+        let mut texts: Vec<String> = UnmetReason::ALL.iter().map(|r| r.to_string()).collect();
+        texts.sort_unstable();
+        texts.dedup();
+        assert_eq!(texts.len(), UnmetReason::ALL.len());
+        assert_eq!(
+            UnmetReason::NoWorkingDay.to_string(),
+            "la référente ne travaille aucun jour cette semaine"
+        );
+    }
+}
