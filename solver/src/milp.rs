@@ -1,7 +1,8 @@
 //! The one place that configures and runs HiGHS, through `good_lp` (STYLE.md §7).
 //!
-//! Models (`assign/`, `meetings/`, …) build a `good_lp` [`UnsolvedProblem`] and their
-//! constraints, then call [`solve`]. This module sets HiGHS to one thread, a fixed random seed,
+//! Models (`assign/`, `meetings/`, …) build a `good_lp`
+//! [`UnsolvedProblem`](good_lp::variable::UnsolvedProblem) and their constraints, then call
+//! [`solve`]. This module sets HiGHS to one thread, a fixed random seed,
 //! the remaining time budget as its time limit and the requested relative gap, silences its
 //! output, and maps the outcome to a [`StopReason`]. With one thread and a fixed seed HiGHS is
 //! deterministic unless its time limit ends the search. Values are read back with
