@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 use super::extract::{AppQuery, Caller};
 use super::{ApiError, AppState};
 use crate::domain::{Code, Role};
-use crate::planning::{DayRoute, IsoWeek, ReferentWeek, Stop, StopKind};
+use crate::planning::{DayRoute, IsoWeek, PlanKind, ReferentWeek, Stop, StopKind};
 
 /// The week of a path naming something stored (a plan, a published week): a text that is no
 /// ISO week, or a week that does not exist, names nothing (a bare 404). Only a plan's creation

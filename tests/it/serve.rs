@@ -308,7 +308,7 @@ fn a_published_week_reaches_the_feed_with_the_headers_calendar_apps_poll_with() 
     assert!(body.matches("BEGIN:VEVENT").count() > 0, "{body}");
     // Read back by the icalendar crate: R-01's published week, event for event.
     let plan =
-        crate::helpers::latest_plan(&url, "2026-W49", parcours::planning::PlanKind::Optimised);
+        crate::helpers::latest_plan(&url, "2026-W49", parcours::planning::PlanMethod::Optimised);
     let r01 = plan.referents.iter().find(|w| w.code == "R-01").unwrap();
     crate::feeds::assert_feed_shows(body, &crate::feeds::planned(r01));
     // Confidentiality: no child's or référent's name, no note.

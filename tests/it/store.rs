@@ -1217,11 +1217,7 @@ fn calendar(public: &str, school: &str) -> Territory {
             format!("zone;nom;debut;reprise\n{school}").into_bytes(),
         ),
     ]);
-    let validation = validate(
-        &source,
-        &Territory::default(),
-        parcours::fixtures::REFERENCE_MONDAY,
-    );
+    let validation = validate(&source, &Territory::default(), parcours::reference::MONDAY);
     assert!(validation.is_valid(), "{:?}", validation.errors);
     validation.batch().clone()
 }

@@ -257,7 +257,7 @@ async fn prepare(dir: &Path) -> anyhow::Result<Prepared> {
         .await
         .context("storing the plan")?;
     store
-        .publish(crate::planning::PlanKind::Rota, week, None, Utc::now())
+        .publish(parcours::planning::PlanKind::Rota, week, None, Utc::now())
         .await
         .context("publishing the week")?
         .ok_or_else(|| anyhow!("BUG: the week just planned has no plan to publish"))?;

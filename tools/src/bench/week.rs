@@ -59,16 +59,16 @@ pub struct WeekRun {
 /// write: zone B, public holidays to 2030, school holidays to the summer of 2028.
 const CALENDAR: [(&str, &str); 3] = [
     (
-        crate::domain::files::TERRITORY,
-        include_str!("../../fixtures/territory/territoire.csv"),
+        parcours::domain::files::TERRITORY,
+        include_str!("../../../fixtures/territory/territoire.csv"),
     ),
     (
-        crate::domain::files::PUBLIC_HOLIDAYS,
-        include_str!("../../fixtures/territory/jours_feries.csv"),
+        parcours::domain::files::PUBLIC_HOLIDAYS,
+        include_str!("../../../fixtures/territory/jours_feries.csv"),
     ),
     (
-        crate::domain::files::SCHOOL_HOLIDAYS,
-        include_str!("../../fixtures/territory/vacances_scolaires.csv"),
+        parcours::domain::files::SCHOOL_HOLIDAYS,
+        include_str!("../../../fixtures/territory/vacances_scolaires.csv"),
     ),
 ];
 
@@ -80,7 +80,7 @@ fn generated(seed: u64) -> Territory {
         .map(|f| (f.name.to_owned(), f.contents.into_bytes()))
         .collect();
     files.extend(CALENDAR.map(|(name, text)| (name.to_owned(), text.as_bytes().to_vec())));
-    let source = crate::import::Source::from_files(files);
+    let source = parcours::import::Source::from_files(files);
     validate(
         &source,
         &Territory::default(),
