@@ -83,8 +83,15 @@ pub enum Command {
         /// Seed of the solves.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Time limit of the rota, in seconds (all référents together).
-        #[arg(long, value_parser = parse_seconds, default_value = "5")]
+        /// Tolerance around each visit's due date (last visit + interval), in percent of the
+        /// interval, either side: 30 gives 2 days for weekly visits, 4 for fortnightly, 8 for
+        /// monthly. A visit is not planned before its tolerance opens and is late after it.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=100))]
+        tolerance: u32,
+        /// Time limit of the rota, in seconds (all référents together): the plan never runs
+        /// longer; its search does a quarter of it on the reference machine, so a busy machine
+        /// gives the same plan.
+        #[arg(long, value_parser = parse_seconds, default_value = "20")]
         time_limit: Duration,
         /// Sectors cost this many minutes a month per family outside its référent's sector,
         /// instead of binding.
@@ -94,6 +101,10 @@ pub enum Command {
         /// limit (tests and benchmarks that compare runs).
         #[arg(long, hide = true)]
         iterations: Option<u64>,
+        /// The rota's work as what the reference machine does in this many seconds, instead of
+        /// a quarter of the time limit (tests: little work under a generous limit).
+        #[arg(long, hide = true, value_parser = parse_seconds)]
+        work_time: Option<Duration>,
     },
     /// Export the week's last plan: one calendar (.ics) per référent, and/or a map (SVG).
     Export {
@@ -300,12 +311,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             replan,
             absences,
             seed,
+            tolerance,
             time_limit,
             soft_sectors,
             iterations,
+            work_time,
         } => {
             let mut options = PlanOptions::new(week);
+            options.tolerance = crate::planning::Tolerance { percent: tolerance };
             options.iterations = iterations;
+            options.rota_work = work_time;
             options.seed = seed;
             options.rota_time = time_limit;
             options.compare_baseline = compare_baseline;

@@ -68,7 +68,15 @@
 //!
 //! Soft rules ([`rota::Rule`]):
 //! - travel: [`rota::travel_cost`];
-//! - visits and appointments left out: [`rota::left_out_cost`].
+//! - visits and appointments left out: [`rota::left_out_cost`] (a visit that may wait for a
+//!   later week costs less; late visits cost more).
+//!
+//! Why a visit is left out names its true cause: the family
+//! ([`UnmetReason::NoCommonSlot`](unmet::UnmetReason::NoCommonSlot)), the site
+//! ([`SiteClosed`](unmet::UnmetReason::SiteClosed)), her days off
+//! ([`OnlyOnClosedDays`](unmet::UnmetReason::OnlyOnClosedDays)), her agenda
+//! ([`AgendaFull`](unmet::UnmetReason::AgendaFull), [`rota::rules::free_start`]) or her
+//! capacity ([`WeekFull`](unmet::UnmetReason::WeekFull)); see [`rota::rules::meets_closed_day`].
 //!
 //! Checker: [`rota::check::check`]. Solve: [`rota::solve`]; today's practice, for comparison:
 //! [`rota::baseline::solve`].
@@ -117,6 +125,7 @@
 //!         site: None,
 //!         days: None,
 //!         priority: 0,
+//!         can_wait: false,
 //!         keep: Keep::Free,
 //!     }],
 //!     ..Week::default()

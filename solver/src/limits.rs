@@ -80,7 +80,16 @@ pub struct Progress {
 }
 
 /// What bounds a solve (rosomaxa's `Quota`): a wall-clock time limit, an optional iteration
-/// budget and an optional cancel flag.
+/// budget, an optional work time and an optional cancel flag.
+///
+/// The time limit is a guard: the solve never runs past it. What the search does is set by its
+/// deterministic work budget, [`Limits::work_budget`], which depends on the input and the
+/// limits only, never on the machine's speed. By default that budget is what the reference
+/// machine does in the whole time limit, so a slower or busier machine hits the guard and the
+/// result then depends on it ([`StopReason::TimeGuard`]). A caller that needs the same answer
+/// on a busy machine calibrates the budget on a fraction of the limit with
+/// [`Limits::with_work_time`] (the planner uses a quarter: a machine up to four times slower
+/// gives the same plan).
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Wall-clock time the solve may take, from its entry.
@@ -88,6 +97,9 @@ pub struct Limits {
     /// Deterministic iteration budget; when set it replaces the budget derived from
     /// `time_limit` (tests that compare runs use it, with a generous `time_limit`).
     pub iterations: Option<u64>,
+    /// The time the work budget is calibrated on, when less than the time limit: the search
+    /// does what the reference machine does in this time, and the time limit only guards.
+    pub work_time: Option<Duration>,
     /// Set to `true` by another thread (an HTTP `DELETE` on a solve job) to stop the solve at
     /// its next check; the best solution so far is returned with [`StopReason::Cancelled`].
     pub cancel: Option<Arc<AtomicBool>>,
@@ -99,6 +111,7 @@ impl Limits {
         Limits {
             time_limit,
             iterations: None,
+            work_time: None,
             cancel: None,
         }
     }
@@ -116,6 +129,15 @@ impl Limits {
         }
     }
 
+    /// The same limits with a work budget calibrated on `work_time` instead of the whole time
+    /// limit (at most the time limit): the time limit becomes a guard far above the work.
+    pub fn with_work_time(self, work_time: Duration) -> Limits {
+        Limits {
+            work_time: Some(work_time.min(self.time_limit)),
+            ..self
+        }
+    }
+
     /// The same limits, cancelled when `cancel` becomes `true`.
     pub fn with_cancel(self, cancel: Arc<AtomicBool>) -> Limits {
         Limits {
@@ -126,14 +148,15 @@ impl Limits {
 
     /// The deterministic work budget of a search, in its own units (iterations, move
     /// evaluations): the explicit [`iterations`](Limits::iterations) budget when set, else the
-    /// time limit converted at `units_per_second`, the rate that search calibrates on the
-    /// reference machine (STYLE.md §8). Saturates at `u64::MAX`.
+    /// work time (by default the time limit) converted at `units_per_second`, the rate that
+    /// search calibrates on the reference machine (STYLE.md §8). Saturates at `u64::MAX`.
     pub fn work_budget(&self, units_per_second: u64) -> u64 {
         match self.iterations {
             Some(iterations) => iterations,
             None => {
                 let per_second = u128::from(units_per_second);
-                let units = self.time_limit.as_millis().saturating_mul(per_second) / 1000;
+                let time = self.work_time.unwrap_or(self.time_limit);
+                let units = time.as_millis().saturating_mul(per_second) / 1000;
                 u64::try_from(units).unwrap_or(u64::MAX)
             }
         }
@@ -291,6 +314,16 @@ mod tests {
         let limits = Limits::new(Duration::from_millis(2500));
         assert_eq!(limits.work_budget(1000), 2500);
         assert_eq!(Limits::new(Duration::MAX).work_budget(u64::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn a_work_time_sets_the_budget_and_leaves_the_limit_as_a_guard() {
+        let limits = Limits::new(Duration::from_secs(20)).with_work_time(Duration::from_secs(5));
+        assert_eq!(limits.work_budget(1000), 5000);
+        assert_eq!(limits.time_limit, Duration::from_secs(20));
+        // Never more work than the time limit holds.
+        let capped = Limits::new(Duration::from_secs(1)).with_work_time(Duration::from_secs(5));
+        assert_eq!(capped.work_budget(1000), 1000);
     }
 
     #[test]

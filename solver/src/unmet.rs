@@ -35,6 +35,15 @@ pub enum UnmetReason {
     NoCommonSlot,
     /// Rota: her week is full; no place for the visit among her other visits.
     WeekFull,
+    /// Rota: the family is available while she works, but the site where it is met is closed
+    /// then.
+    SiteClosed,
+    /// Rota: the family is available while she works only on her days off this week (a public
+    /// holiday, an absence).
+    OnlyOnClosedDays,
+    /// Rota: her fixed commitments (meetings, trainings, fixed visits) cover every slot she
+    /// shares with the family.
+    AgendaFull,
     /// Rota: a fixed appointment clashes with another one.
     FixedClash,
     /// Rota: a commitment falls on a day the référent does not work (day off, public holiday,
@@ -44,7 +53,7 @@ pub enum UnmetReason {
 
 impl UnmetReason {
     /// Every reason, in declaration order.
-    pub const ALL: [UnmetReason; 13] = [
+    pub const ALL: [UnmetReason; 16] = [
         UnmetReason::NoLanguage,
         UnmetReason::NoSector,
         UnmetReason::NoLanguageInSector,
@@ -58,6 +67,9 @@ impl UnmetReason {
         UnmetReason::WeekFull,
         UnmetReason::FixedClash,
         UnmetReason::DayOff,
+        UnmetReason::SiteClosed,
+        UnmetReason::OnlyOnClosedDays,
+        UnmetReason::AgendaFull,
     ];
 
     /// Stable English key for logs and JSON (`"no_common_slot"`).
@@ -76,6 +88,9 @@ impl UnmetReason {
             UnmetReason::WeekFull => "week_full",
             UnmetReason::FixedClash => "fixed_clash",
             UnmetReason::DayOff => "day_off",
+            UnmetReason::SiteClosed => "site_closed",
+            UnmetReason::OnlyOnClosedDays => "only_on_closed_days",
+            UnmetReason::AgendaFull => "agenda_full",
         }
     }
 }
@@ -108,6 +123,15 @@ impl fmt::Display for UnmetReason {
             UnmetReason::FixedClash => "rendez-vous fixé en conflit avec un autre rendez-vous fixé",
             UnmetReason::DayOff => {
                 "la référente ne travaille pas ce jour-là (jour non travaillé, férié ou absence)"
+            }
+            UnmetReason::SiteClosed => {
+                "le lieu de rencontre est fermé aux heures où la famille est disponible et où la référente travaille"
+            }
+            UnmetReason::OnlyOnClosedDays => {
+                "la famille n'est disponible que les jours où la référente ne travaille pas cette semaine (férié ou absence)"
+            }
+            UnmetReason::AgendaFull => {
+                "les créneaux communs avec la famille sont pris par l'agenda de la référente (réunions, formations, visites fixées)"
             }
         })
     }

@@ -23,6 +23,9 @@ use crate::planning::{
 };
 use crate::store::StoreError;
 
+/// The rota's time limit when a report re-plans the week (its search does a quarter of it).
+const REPORT_ROTA_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How many times a report overtaken by another publication is applied again before the
 /// caller is asked to retry.
 const REPORT_ATTEMPTS: usize = 8;
@@ -189,7 +192,10 @@ pub(super) async fn update(
         }
         let territory = state.store.load_territory().await?;
         let travel = state.store.load_travel_overrides().await?;
-        let options = PlanOptions::new(week);
+        let mut options = PlanOptions::new(week);
+        // A report re-plans a few days of one référent, every other visit kept: a short guard
+        // keeps the request well inside its timeout while reports queue.
+        options.rota_time = REPORT_ROTA_TIME;
         let seed = options.seed;
         let today = crate::domain::to_paris((state.clock)()).date();
         let family_code = code.to_owned();

@@ -304,12 +304,65 @@ pub(crate) struct WorkDay {
     pub(crate) date: NaiveDate,
 }
 
-/// A visit of the week: the family (index) it is for.
+/// A visit of the week: the family (index) it is for, when it is due and how much it may move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct DueVisit {
     pub(crate) family: usize,
-    /// Days past its due date on the Monday (0 when due within the week).
-    pub(crate) overdue_days: i64,
+    /// Its due date: the last visit plus the interval of its frequency (the week's Monday for a
+    /// family never visited, or a visit the week holds anyway: fixed, already planned).
+    pub(crate) due: NaiveDate,
+    /// Days either side of `due` the visit still counts as on time ([`Tolerance`]).
+    pub(crate) tolerance: i64,
+}
+
+impl DueVisit {
+    /// A visit the week holds whatever its frequency (fixed in the agenda, already in the plan
+    /// being re-planned): due on the Monday, no earlier day.
+    pub(crate) fn held(family: usize, week: IsoWeek) -> DueVisit {
+        DueVisit {
+            family,
+            due: week.monday(),
+            tolerance: 0,
+        }
+    }
+
+    /// The first day it may be made: a visit earlier than its tolerance breaks the rhythm.
+    pub(crate) fn earliest(&self) -> NaiveDate {
+        self.due - chrono::Days::new(self.tolerance as u64)
+    }
+
+    /// The last day it is on time.
+    pub(crate) fn latest(&self) -> NaiveDate {
+        self.due + chrono::Days::new(self.tolerance as u64)
+    }
+
+    /// Days late if made on `date` (0 while on time).
+    pub(crate) fn late_on(&self, date: NaiveDate) -> i64 {
+        (date - self.latest()).num_days().max(0)
+    }
+}
+
+/// How far from its due date a visit still counts as on time: this share of its interval, in
+/// whole days, either side (30 %: two days for a weekly visit, four for a fortnightly one,
+/// eight for a monthly one). A visit is not planned before its window opens, and past its end
+/// it is late, by the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tolerance {
+    /// Percent of the interval.
+    pub percent: u32,
+}
+
+impl Default for Tolerance {
+    fn default() -> Tolerance {
+        Tolerance { percent: 30 }
+    }
+}
+
+impl Tolerance {
+    /// Days either side of the due date for visits every `interval_days`.
+    pub fn days(self, interval_days: u32) -> i64 {
+        i64::from(interval_days) * i64::from(self.percent) / 100
+    }
 }
 
 /// Local time of day `minutes` on `date`, checked to exist once in Europe/Paris.
@@ -427,25 +480,24 @@ pub(crate) fn frame(
     })
 }
 
-/// Whether family `f` is due a visit this week, and by how many days it is overdue.
-pub(crate) fn due(ctx: &Context<'_>, f: usize) -> Option<DueVisit> {
+/// Whether family `f` is due a visit this week: its window (due date ± tolerance) opens by
+/// the Sunday. A family never visited is due on the Monday.
+pub(crate) fn due(ctx: &Context<'_>, f: usize, tolerance: Tolerance) -> Option<DueVisit> {
     let family = ctx.family(f);
-    let monday = ctx.week.monday();
-    let due_date = family
-        .last_visit
-        .map(|d| d + chrono::Days::new(u64::from(family.frequency.interval_days())));
-    match due_date {
-        None => Some(DueVisit {
-            family: f,
-            overdue_days: 0,
+    let interval = family.frequency.interval_days();
+    let visit = DueVisit {
+        family: f,
+        due: family.last_visit.map_or(ctx.week.monday(), |d| {
+            d + chrono::Days::new(u64::from(interval))
         }),
-        Some(d) if d <= ctx.week.sunday() => Some(DueVisit {
-            family: f,
-            overdue_days: (monday - d).num_days().max(0),
-        }),
-        Some(_) => None,
-    }
+        tolerance: tolerance.days(interval),
+    };
+    (visit.earliest() <= ctx.week.sunday()).then_some(visit)
 }
+
+/// Travel minutes a day of lateness adds to what leaving a visit out costs: a visit two weeks
+/// late outweighs a long detour.
+pub(crate) const LATE_DAY_MINUTES: i64 = 10;
 
 /// The rota problem of the week for `assignment` (a référent index per family, in `families`
 /// order), with what a re-plan keeps: the due visits, in `due_visits` order, then the
@@ -493,14 +545,23 @@ pub(crate) fn rota_problem<'c>(
                 }
                 MeetingPlace::Home => None,
             };
+            // Not before its window opens; a report's re-plan also keeps to its days.
+            let from = (due.earliest() - ctx.week.monday()).num_days().max(0) as usize;
+            let days = match &open_days {
+                Some(open) => Some(open.iter().copied().filter(|&d| d >= from).collect()),
+                None if from > 0 => Some((from..7).collect()),
+                None => None,
+            };
             rota::Visit {
                 referent,
                 location: ctx.meeting[f],
                 duration: Minutes(fixed.map_or(i64::from(family.visit_minutes), |v| v.minutes)),
                 available: days_of(ctx, &family.availability),
                 site,
-                days: open_days.clone(),
-                priority: due.overdue_days * 5,
+                days,
+                // Left out, it is late by the Sunday at least.
+                priority: LATE_DAY_MINUTES * due.late_on(ctx.week.sunday()),
+                can_wait: due.latest() > ctx.week.sunday(),
                 keep,
             }
         })

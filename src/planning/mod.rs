@@ -28,12 +28,13 @@ pub use calendar::Holidays;
 pub use envelope::{AnyPlan, BodyError, PlanBody, PlanEnvelope, PlanFigures, PlanKind};
 pub use horizon::{DateRange, Horizon, SchoolYear};
 pub use plan::{
-    DayRoute, PlaceKind, PlanMethod, ReferentWeek, Stop, StopKind, UnmetVisit, WeekPlan,
+    DayRoute, PlaceKind, PlanMethod, ReferentWeek, Stop, StopKind, UnmetCause, UnmetVisit, WeekPlan,
 };
 pub use request::{PlanOutcome, PlanRequest, solve};
 pub use visit_report::{ReportError, ReportedWeek, VisitReport, apply_visit_report};
 pub use week::IsoWeek;
 
+pub use build::Tolerance;
 use build::{Context, DueVisit, Engagement, WeekAgenda, WorkDay};
 
 use crate::domain::{Code, MeetingPlace, Territory};
@@ -79,12 +80,20 @@ pub struct PlanOptions {
     pub seed: u64,
     /// Time limit of the assignment MILP.
     pub assign_time: Duration,
-    /// Time limit of the rota (all référents together).
+    /// Time limit of the rota (all référents together): a guard the plan never runs past. The
+    /// search's work is what the reference machine does in a quarter of it
+    /// ([`ROTA_WORK_SHARE`]), so the same plan comes out on a machine up to four times slower
+    /// or busier; a plan that still hits the limit says so (`rota_stop`: `time_guard`).
     pub rota_time: Duration,
     /// Deterministic iteration budget of the rota, replacing the one derived from its time.
     pub iterations: Option<u64>,
+    /// The rota's work, as what the reference machine does in this time, instead of a quarter
+    /// of `rota_time` (tests in debug builds: little work under a generous guard).
+    pub rota_work: Option<Duration>,
     /// Whether sectors bind.
     pub sectors: assign::SectorRule,
+    /// How far from its due date a visit counts as on time.
+    pub tolerance: Tolerance,
     /// Also plan today's practice and the current assignment with optimised routes.
     pub compare_baseline: bool,
     /// Référents absent on a day: (code, date).
@@ -110,15 +119,18 @@ pub struct PlanOptions {
 
 impl PlanOptions {
     /// Default options for `week`: seed 1, 10 s for the assignment (it is proven optimal far
-    /// sooner on a team's territory), 5 s for the rota, hard sectors.
+    /// sooner on a team's territory), 20 s for the rota (5 s of work on the reference machine),
+    /// hard sectors.
     pub fn new(week: IsoWeek) -> PlanOptions {
         PlanOptions {
             week,
             seed: 1,
             assign_time: Duration::from_secs(10),
-            rota_time: Duration::from_secs(5),
+            rota_time: Duration::from_secs(20),
             iterations: None,
+            rota_work: None,
             sectors: assign::SectorRule::Hard,
+            tolerance: Tolerance::default(),
             compare_baseline: false,
             absences: Vec::new(),
             previous: None,
@@ -130,6 +142,11 @@ impl PlanOptions {
         }
     }
 }
+
+/// The share of the rota's time limit its work is calibrated on: the search does what the
+/// reference machine does in a quarter of the limit, and the limit guards. Same input, seed and
+/// limit give the same plan unless the machine is more than this many times slower.
+pub const ROTA_WORK_SHARE: u32 = 4;
 
 /// A family that changes référent, for the coordinator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -205,10 +222,79 @@ pub struct WeekOutcome {
     /// Wall-clock seconds until Parcours' plan was ready (assignment and rota, before the
     /// comparison).
     pub plan_seconds: f64,
+    /// What the team's hours cannot hold this week, in hours.
+    pub capacity: CapacityReport,
     /// The week falls in school holidays: their label.
     pub school_holidays: Option<String>,
     /// Public holidays of the week: (date, name).
     pub public_holidays: Vec<(NaiveDate, String)>,
+}
+
+/// The visits due that the week cannot hold for want of time (her other visits or her agenda
+/// take the hours the families are free), in minutes on site: per référent, in all, and by the
+/// half-days those families are free.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CapacityReport {
+    /// Minutes on site of those visits.
+    pub minutes: i64,
+    /// Per référent: (code, minutes), most first.
+    pub per_referent: Vec<(String, i64)>,
+    /// Per half-day of the week (« mercredi après-midi »): minutes of those visits whose family
+    /// is free then, most first. A family free on several half-days counts in each.
+    pub half_days: Vec<(String, i64)>,
+}
+
+impl CapacityReport {
+    /// The report of `plan`'s visits left out for want of time.
+    fn of(ctx: &Context<'_>, plan: &WeekPlan) -> CapacityReport {
+        use std::collections::BTreeMap;
+        let mut per_referent: BTreeMap<String, i64> = BTreeMap::new();
+        let mut half_days: BTreeMap<(usize, bool), i64> = BTreeMap::new();
+        let mut minutes = 0;
+        let short = plan
+            .unmet
+            .iter()
+            .filter(|u| matches!(u.cause, UnmetCause::Capacity | UnmetCause::Agenda));
+        for unmet in short {
+            minutes += unmet.minutes;
+            if let Some(r) = &unmet.referent {
+                *per_referent.entry(r.clone()).or_default() += unmet.minutes;
+            }
+            let Some(family) = (0..ctx.families.len())
+                .map(|f| ctx.family(f))
+                .find(|f| f.code.as_str() == unmet.family)
+            else {
+                continue;
+            };
+            for (d, day) in crate::domain::Weekday::ALL.iter().enumerate() {
+                let ranges: Vec<_> = family.availability.on(*day).collect();
+                // Morning until 12:30, afternoon from 12:30.
+                let morning = ranges.iter().any(|t| t.start().minutes() < 750);
+                let afternoon = ranges.iter().any(|t| t.end().minutes() > 750);
+                for (half, free) in [(false, morning), (true, afternoon)] {
+                    if free {
+                        *half_days.entry((d, half)).or_default() += unmet.minutes;
+                    }
+                }
+            }
+        }
+        let mut per_referent: Vec<(String, i64)> = per_referent.into_iter().collect();
+        per_referent.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut half_days: Vec<((usize, bool), i64)> = half_days.into_iter().collect();
+        half_days.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        CapacityReport {
+            minutes,
+            per_referent,
+            half_days: half_days
+                .into_iter()
+                .map(|((d, afternoon), m)| {
+                    let day = crate::domain::Weekday::ALL[d].french();
+                    let half = if afternoon { "après-midi" } else { "matin" };
+                    (format!("{day} {half}"), m)
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Progress of a plan, for a progress display.
@@ -312,11 +398,9 @@ pub fn plan_week(
     let mut due: Vec<DueVisit> = (0..nf)
         .filter(|&f| !cancelled.iter().any(|c| c == ctx.family(f).code.as_str()))
         .filter_map(|f| {
-            build::due(&ctx, f).or_else(|| {
-                (agenda.fixed_visits.contains_key(&f) || in_previous(f)).then_some(DueVisit {
-                    family: f,
-                    overdue_days: 0,
-                })
+            build::due(&ctx, f, options.tolerance).or_else(|| {
+                (agenda.fixed_visits.contains_key(&f) || in_previous(f))
+                    .then(|| DueVisit::held(f, options.week))
             })
         })
         .collect();
@@ -341,6 +425,7 @@ pub fn plan_week(
                         referent: assignment[d.family].map(|r| ctx.referent(r).code.to_string()),
                         reason: "pas replanifiée : seules les journées signalées ont été revues"
                             .to_owned(),
+                        ..unmet_details(&ctx, options, d)
                     }),
             );
             false
@@ -351,7 +436,10 @@ pub fn plan_week(
     // What a re-plan keeps.
     let keeps = |f: usize| keep_of(&ctx, options, f);
     let rota_params = |seed| {
-        let mut limits = Limits::new(options.rota_time);
+        let work = options
+            .rota_work
+            .unwrap_or(options.rota_time / ROTA_WORK_SHARE);
+        let mut limits = Limits::new(options.rota_time).with_work_time(work);
         limits.cancel = options.cancel.clone();
         let limits = match options.iterations {
             Some(i) => limits.with_iterations(i),
@@ -518,7 +606,9 @@ pub fn plan_week(
         .dates()
         .filter_map(|d| holidays.public_holiday(d).map(|n| (d, n.to_owned())))
         .collect();
+    let capacity = CapacityReport::of(&ctx, &plan);
     Ok(WeekOutcome {
+        capacity,
         plan,
         assignment: report,
         baseline,
@@ -555,10 +645,8 @@ fn solve_rota(
 }
 
 /// The due visits of assigned families, and the due families without a référent.
-fn split_due(due: &[DueVisit], assignment: &[Option<usize>]) -> (Vec<DueVisit>, Vec<usize>) {
-    let (visits, unassigned): (Vec<DueVisit>, Vec<DueVisit>) =
-        due.iter().partition(|d| assignment[d.family].is_some());
-    (visits, unassigned.into_iter().map(|d| d.family).collect())
+fn split_due(due: &[DueVisit], assignment: &[Option<usize>]) -> (Vec<DueVisit>, Vec<DueVisit>) {
+    due.iter().partition(|d| assignment[d.family].is_some())
 }
 
 /// What a re-plan keeps of family `f`'s visit: its exact time when confirmed, else its day
@@ -658,7 +746,7 @@ fn to_plan(
     visits: &[DueVisit],
     agenda: &WeekAgenda,
     solution: &rota::Solution,
-    unassigned: &[usize],
+    unassigned: &[DueVisit],
     unassigned_reason: &dyn Fn(usize) -> String,
     options: &PlanOptions,
 ) -> WeekPlan {
@@ -734,18 +822,23 @@ fn to_plan(
             _ => None,
         })
         .map(|(v, reason)| {
-            let f = visits[v].family;
+            let due = &visits[v];
+            let f = due.family;
             UnmetVisit {
                 family: ctx.family(f).code.to_string(),
                 referent: assignment[f].map(|r| ctx.referent(r).code.to_string()),
                 reason: reason.to_string(),
+                cause: UnmetCause::of(reason),
+                ..unmet_details(ctx, options, due)
             }
         })
         .collect();
-    unmet.extend(unassigned.iter().map(|&f| UnmetVisit {
-        family: ctx.family(f).code.to_string(),
+    unmet.extend(unassigned.iter().map(|due| UnmetVisit {
+        family: ctx.family(due.family).code.to_string(),
         referent: None,
-        reason: unassigned_reason(f),
+        reason: unassigned_reason(due.family),
+        cause: UnmetCause::Assignment,
+        ..unmet_details(ctx, options, due)
     }));
     unmet.sort_by(|a, b| a.family.cmp(&b.family));
     let assignment = (0..ctx.families.len())
@@ -765,6 +858,17 @@ fn to_plan(
         unmet,
         assignment,
         cancelled: Vec::new(),
+    }
+}
+
+/// When an unmet visit was due, how late it is on the Monday and how long it takes.
+fn unmet_details(ctx: &Context<'_>, options: &PlanOptions, due: &DueVisit) -> UnmetVisit {
+    let family = ctx.family(due.family);
+    UnmetVisit {
+        due: family.last_visit.is_some().then_some(due.due),
+        late_days: due.late_on(options.week.monday()),
+        minutes: i64::from(family.visit_minutes),
+        ..UnmetVisit::default()
     }
 }
 

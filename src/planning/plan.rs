@@ -195,7 +195,7 @@ impl ReferentWeek {
 }
 
 /// A visit due this week that the plan does not make.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnmetVisit {
     /// Family code.
     pub family: String,
@@ -203,6 +203,93 @@ pub struct UnmetVisit {
     pub referent: Option<String>,
     /// Why, in French.
     pub reason: String,
+    /// What stands in the way, for grouping (plans stored before issue 15 read as `other`).
+    #[serde(default)]
+    pub cause: UnmetCause,
+    /// Its due date (last visit + interval), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+    /// Days past the end of its tolerance on the week's Monday (0: not late yet).
+    #[serde(default)]
+    pub late_days: i64,
+    /// Minutes on site it needed.
+    #[serde(default)]
+    pub minutes: i64,
+}
+
+/// What stands in the way of a visit the plan does not make: who or what would have to change
+/// for it to happen.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum UnmetCause {
+    /// The family's availability never meets the référent's hours.
+    Family,
+    /// The site where the family is met is closed when both could meet.
+    Site,
+    /// The référent does not work when the family could be seen (public holiday, absence, day
+    /// off), or not at all this week.
+    Referent,
+    /// The référent's agenda (meetings, trainings, fixed visits) takes every common slot.
+    Agenda,
+    /// Her week is full: other visits take her time at the hours the family is free.
+    Capacity,
+    /// Nobody may follow the family (language, sector, caseload).
+    Assignment,
+    /// A fixed appointment clashes with another one.
+    Fixed,
+    /// Anything else (a re-plan that left it as it was; plans stored before causes existed).
+    #[default]
+    Other,
+}
+
+impl UnmetCause {
+    /// Every cause, in report order.
+    pub const ALL: [UnmetCause; 8] = [
+        UnmetCause::Capacity,
+        UnmetCause::Agenda,
+        UnmetCause::Family,
+        UnmetCause::Site,
+        UnmetCause::Referent,
+        UnmetCause::Assignment,
+        UnmetCause::Fixed,
+        UnmetCause::Other,
+    ];
+
+    /// The cause of a solver's reason.
+    pub fn of(reason: parcours_solver::unmet::UnmetReason) -> UnmetCause {
+        use parcours_solver::unmet::UnmetReason as R;
+        match reason {
+            R::NoCommonSlot | R::NoCompatibleWindow => UnmetCause::Family,
+            R::SiteClosed => UnmetCause::Site,
+            R::NoWorkingDay | R::OnlyOnClosedDays | R::DayOff | R::NoAllowedVehicle => {
+                UnmetCause::Referent
+            }
+            R::AgendaFull => UnmetCause::Agenda,
+            R::WeekFull | R::NotWorthIt | R::TooLarge => UnmetCause::Capacity,
+            R::NoLanguage | R::NoSector | R::NoLanguageInSector | R::Capacity => {
+                UnmetCause::Assignment
+            }
+            R::FixedClash => UnmetCause::Fixed,
+        }
+    }
+
+    /// French heading of the group, for the coordinator: what would have to change.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnmetCause::Capacity => "temps de la référente (semaine pleine)",
+            UnmetCause::Agenda => "agenda de la référente (réunions, formations, visites fixées)",
+            UnmetCause::Family => "disponibilités de la famille",
+            UnmetCause::Site => "horaires du lieu de rencontre",
+            UnmetCause::Referent => {
+                "jours de travail de la référente (férié, absence, jour non travaillé)"
+            }
+            UnmetCause::Assignment => "aucune référente possible (langue, secteur, charge)",
+            UnmetCause::Fixed => "rendez-vous fixé en conflit",
+            UnmetCause::Other => "autre",
+        }
+    }
 }
 
 /// A planned week.

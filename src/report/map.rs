@@ -533,6 +533,7 @@ mod tests {
                 family: "F-0042".to_owned(),
                 referent: Some("R-02".to_owned()),
                 reason: "aucune disponibilité commune".to_owned(),
+                ..UnmetVisit::default()
             }],
             assignment: ["F-0001", "F-0003", "F-0007", "F-0011", "F-0042"]
                 .iter()

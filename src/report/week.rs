@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::hours;
-use crate::planning::{AssignmentReport, WeekOutcome, WeekPlan};
+use crate::planning::{AssignmentReport, CapacityReport, UnmetCause, WeekOutcome, WeekPlan};
 
 /// One référent's line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,6 +45,66 @@ pub struct PlanFigures {
     pub referents: Vec<ReferentFigures>,
     /// Unmet visits: (family, référent, reason).
     pub unmet: Vec<(String, Option<String>, String)>,
+    /// The same, grouped by what stands in the way, largest group first.
+    pub unmet_by_cause: Vec<UnmetGroup>,
+}
+
+/// Unmet visits that share a cause and a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnmetGroup {
+    /// Stable key of the cause (`capacity`, `family`, …).
+    pub cause: UnmetCause,
+    /// What stands in the way, in French.
+    pub label: String,
+    /// Why, in French.
+    pub reason: String,
+    /// Minutes on site of these visits.
+    pub minutes: i64,
+    /// The visits: (family, référent, days late on the Monday).
+    pub visits: Vec<(String, Option<String>, i64)>,
+}
+
+impl UnmetGroup {
+    /// The groups of `plan`'s unmet visits: by cause in [`UnmetCause::ALL`] order, then by
+    /// reason; visits by référent, then family.
+    fn of(plan: &WeekPlan) -> Vec<UnmetGroup> {
+        let mut groups: Vec<UnmetGroup> = Vec::new();
+        for unmet in &plan.unmet {
+            let at = groups
+                .iter()
+                .position(|g| g.cause == unmet.cause && g.reason == unmet.reason);
+            let group = match at {
+                Some(i) => &mut groups[i],
+                None => {
+                    groups.push(UnmetGroup {
+                        cause: unmet.cause,
+                        label: unmet.cause.label().to_owned(),
+                        reason: unmet.reason.clone(),
+                        minutes: 0,
+                        visits: Vec::new(),
+                    });
+                    groups.last_mut().expect("BUG: just pushed")
+                }
+            };
+            group.minutes += unmet.minutes;
+            group.visits.push((
+                unmet.family.clone(),
+                unmet.referent.clone(),
+                unmet.late_days,
+            ));
+        }
+        let rank = |c: UnmetCause| UnmetCause::ALL.iter().position(|&x| x == c);
+        groups.sort_by(|a, b| {
+            rank(a.cause)
+                .cmp(&rank(b.cause))
+                .then(b.visits.len().cmp(&a.visits.len()))
+                .then(a.reason.cmp(&b.reason))
+        });
+        for g in &mut groups {
+            g.visits.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        }
+        groups
+    }
 }
 
 impl PlanFigures {
@@ -81,6 +141,7 @@ impl PlanFigures {
                 .iter()
                 .map(|u| (u.family.clone(), u.referent.clone(), u.reason.clone()))
                 .collect(),
+            unmet_by_cause: UnmetGroup::of(plan),
         }
     }
 }
@@ -123,6 +184,8 @@ pub struct WeekReport {
     pub agenda_unplaced: Vec<(String, String)>,
     /// Why the rota search stopped.
     pub rota_stop: String,
+    /// What the team's hours cannot hold.
+    pub capacity: CapacityReport,
     /// Wall-clock seconds.
     pub seconds: f64,
     /// School holidays of the week, if any.
@@ -170,6 +233,7 @@ impl WeekReport {
             moved: outcome.moved.clone(),
             agenda_unplaced: outcome.agenda_unplaced.clone(),
             rota_stop: outcome.rota_stop.clone(),
+            capacity: outcome.capacity.clone(),
             seconds: outcome.seconds,
             school_holidays: outcome.school_holidays.clone(),
             public_holidays: outcome
@@ -227,14 +291,77 @@ impl WeekReport {
             s,
             "(charge : temps sur place et trajets, en % du temps de travail de la semaine)"
         );
+        match self.rota_stop.as_str() {
+            "time_guard" => {
+                let _ = writeln!(
+                    s,
+                    "Attention : la recherche des tournées s'est arrêtée sur sa limite de temps \
+                     avant la fin de son travail (machine lente ou très chargée) ; ce plan peut \
+                     différer d'un autre lancement. Relancez avec une limite plus grande \
+                     (--time-limit) pour un plan reproductible."
+                );
+            }
+            "cancelled" => {
+                let _ = writeln!(
+                    s,
+                    "Attention : la recherche des tournées a été interrompue ; ce plan est le \
+                     meilleur trouvé jusque-là."
+                );
+            }
+            _ => {}
+        }
         if p.unmet.is_empty() {
             let _ = writeln!(s, "\nToutes les visites dues sont placées.");
         } else {
-            let _ = writeln!(s, "\nVisites non placées ({}) :", p.unmet.len());
-            for (family, referent, reason) in &p.unmet {
-                let who = referent.as_deref().unwrap_or("sans référent");
-                let _ = writeln!(s, "  {family} ({who}) : {reason}");
+            let _ = writeln!(s, "\nVisites non placées ({}), par cause :", p.unmet.len());
+            for g in &p.unmet_by_cause {
+                let _ = writeln!(
+                    s,
+                    "  {} — {} visite(s), {} sur place : {}",
+                    g.label,
+                    g.visits.len(),
+                    hours(g.minutes),
+                    g.reason
+                );
+                let mut by_referent: Vec<(Option<&str>, Vec<String>)> = Vec::new();
+                for (family, referent, late) in &g.visits {
+                    let shown = if *late > 0 {
+                        format!("{family} ({late} j de retard)")
+                    } else {
+                        family.clone()
+                    };
+                    match by_referent.last_mut() {
+                        Some((r, list)) if *r == referent.as_deref() => list.push(shown),
+                        _ => by_referent.push((referent.as_deref(), vec![shown])),
+                    }
+                }
+                for (referent, families) in by_referent {
+                    let who = referent.unwrap_or("sans référent");
+                    let _ = writeln!(s, "    {who} : {}", families.join(", "));
+                }
             }
+        }
+        let c = &self.capacity;
+        if c.minutes > 0 {
+            let who: Vec<String> = c
+                .per_referent
+                .iter()
+                .map(|(r, m)| format!("{r} {}", hours(*m)))
+                .collect();
+            let when: Vec<String> = c
+                .half_days
+                .iter()
+                .take(3)
+                .map(|(half, m)| format!("{} le {half}", hours(*m)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "Capacité : {} de visites dues ne tiennent pas dans la semaine ({}) ; \
+                 les familles concernées sont disponibles surtout : {}.",
+                hours(c.minutes),
+                who.join(", "),
+                when.join(", ")
+            );
         }
         if !self.agenda_unplaced.is_empty() {
             let _ = writeln!(

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::{Datelike as _, NaiveDate, NaiveDateTime, Timelike as _};
 use parcours::domain::{AgendaKind, MeetingPlace, Territory, Weekday, to_paris};
-use parcours::planning::{IsoWeek, PlanMethod, ReferentWeek, Stop, StopKind, WeekPlan};
+use parcours::planning::{IsoWeek, PlanMethod, ReferentWeek, Stop, StopKind, UnmetCause, WeekPlan};
 use serde_json::Value;
 
 use crate::helpers::{fixture, load, parcours};
@@ -161,6 +161,124 @@ fn the_week_beats_todays_practice_and_respects_every_availability_and_working_ho
 }
 
 #[test]
+fn no_visit_comes_before_its_tolerance_and_late_visits_say_how_late() {
+    let (_dir, url) = imported();
+    let report = plan_json(&url, &["--week", "2026-W49"]);
+    let territory = load(&url);
+    let plan = latest(&url, "2026-W49", PlanMethod::Optimised);
+    let monday = IsoWeek::parse("2026-W49").unwrap().monday();
+    // Where it bites: families whose window opens after the Monday.
+    let mut restricted = 0;
+    for r in &plan.referents {
+        for day in &r.days {
+            for stop in &day.stops {
+                let StopKind::Visit { family } = &stop.kind else {
+                    continue;
+                };
+                let f = territory
+                    .families
+                    .iter()
+                    .find(|f| f.code.as_str() == family)
+                    .unwrap();
+                let Some(last) = f.last_visit else { continue };
+                let interval = i64::from(f.frequency.interval_days());
+                // 30 % of the interval, in whole days.
+                let opens = last + chrono::Days::new((interval - interval * 30 / 100) as u64);
+                if opens > monday {
+                    restricted += 1;
+                }
+                assert!(
+                    stop.start.date() >= opens,
+                    "{family} visited on {} before its window opens on {opens}",
+                    stop.start.date()
+                );
+            }
+        }
+    }
+    assert!(
+        restricted > 0,
+        "no placed visit had a window opening in the week"
+    );
+    // Every unmet visit carries its lateness, and the late ones are said so in French.
+    let late: Vec<_> = plan.unmet.iter().filter(|u| u.late_days > 0).collect();
+    assert!(!late.is_empty());
+    for u in &late {
+        let f = territory
+            .families
+            .iter()
+            .find(|f| f.code.as_str() == u.family)
+            .unwrap();
+        let close = f.last_visit.unwrap()
+            + chrono::Days::new(u64::from(f.frequency.interval_days() * 13 / 10));
+        assert_eq!(u.late_days, (monday - close).num_days(), "{}", u.family);
+    }
+    assert_eq!(
+        report["plan"]["unmet"].as_array().unwrap().len(),
+        plan.unmet.len()
+    );
+}
+
+#[test]
+fn unplaced_visits_are_grouped_by_their_true_cause_and_the_shortfall_is_said_in_hours() {
+    let (_dir, url) = imported();
+    let report = plan_json(&url, &["--week", "2026-W49"]);
+    let plan = latest(&url, "2026-W49", PlanMethod::Optimised);
+    // Every unmet visit has a cause, and the groups hold each exactly once.
+    assert!(!plan.unmet.is_empty());
+    assert!(
+        plan.unmet.iter().all(|u| u.cause != UnmetCause::Other),
+        "{:?}",
+        plan.unmet
+    );
+    let groups = report["plan"]["unmet_by_cause"].as_array().unwrap();
+    let grouped: usize = groups
+        .iter()
+        .map(|g| g["visits"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(grouped, plan.unmet.len());
+    assert!(
+        groups.len() < plan.unmet.len(),
+        "one group per visit is a wall, not a grouping"
+    );
+    // The capacity figure is the time of the visits left out for want of time.
+    let short: i64 = plan
+        .unmet
+        .iter()
+        .filter(|u| matches!(u.cause, UnmetCause::Capacity | UnmetCause::Agenda))
+        .map(|u| u.minutes)
+        .sum();
+    assert_eq!(report["capacity"]["minutes"].as_i64().unwrap(), short);
+    let per_referent: i64 = report["capacity"]["per_referent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[1].as_i64().unwrap())
+        .sum();
+    assert_eq!(per_referent, short);
+    // The French text says it once per group, and in hours.
+    let out = parcours(
+        &["plan", "--week", "2026-W49", "--iterations", ITERATIONS],
+        &url,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("par cause :"), "{text}");
+    for g in groups {
+        let heading = format!(
+            "  {} — {} visite(s)",
+            g["label"].as_str().unwrap(),
+            g["visits"].as_array().unwrap().len()
+        );
+        assert!(text.contains(&heading), "{heading}\n{text}");
+    }
+    if short > 0 {
+        assert!(
+            text.contains("de visites dues ne tiennent pas dans la semaine"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn no_visit_is_planned_on_a_public_holiday() {
     let (_dir, url) = imported();
     // Week 53 of 2026 holds Friday 1 January 2027.
@@ -244,6 +362,91 @@ fn the_same_seed_gives_the_same_plan() {
     plan_json(&url, &["--week", "2026-W49", "--seed", "3"]);
     let second = latest(&url, "2026-W49", PlanMethod::Optimised);
     assert_eq!(first, second);
+}
+
+/// Keeps both cores busy while it lives: `yes` processes writing to nowhere.
+struct Spinners(Vec<std::process::Child>);
+
+impl Spinners {
+    fn start(n: usize) -> Spinners {
+        Spinners(
+            (0..n)
+                .map(|_| {
+                    std::process::Command::new("yes")
+                        .stdout(std::process::Stdio::null())
+                        .spawn()
+                        .expect("yes runs")
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Drop for Spinners {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[test]
+fn a_busy_machine_gives_the_same_plan_as_an_idle_one() {
+    // Arrange: the default budget is work, not time: a little of it under a generous limit
+    // (a debug build is far slower than the reference machine).
+    let (_dir, url) = imported();
+    let args = [
+        "--week",
+        "2026-W49",
+        "--work-time",
+        "0.3",
+        "--time-limit",
+        "600",
+    ];
+    // Act: once as the machine is, once with both cores kept busy by two other processes.
+    let idle = plan_json(&url, &args);
+    let idle_plan = latest(&url, "2026-W49", PlanMethod::Optimised);
+    let busy = {
+        let _spinners = Spinners::start(2);
+        plan_json(&url, &args)
+    };
+    let busy_plan = latest(&url, "2026-W49", PlanMethod::Optimised);
+    // Assert: the search ran out of work, not of time, and made the same plan.
+    for run in [&idle, &busy] {
+        let stop = run["rota_stop"].as_str().unwrap();
+        assert!(stop == "budget" || stop == "no_improvement", "{stop}");
+    }
+    assert!(idle_plan.visits() > 0);
+    assert_eq!(idle_plan, busy_plan);
+}
+
+#[test]
+fn a_plan_stopped_by_its_time_limit_says_so_in_french() {
+    let (_dir, url) = imported();
+    // More work than the limit lets a debug build do.
+    let out = parcours(
+        &[
+            "plan",
+            "--week",
+            "2026-W49",
+            "--work-time",
+            "60",
+            "--time-limit",
+            "0.5",
+        ],
+        &url,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("s'est arrêtée sur sa limite de temps"),
+        "{text}"
+    );
 }
 
 /// Events of her calendar: every stop but her private appointments.

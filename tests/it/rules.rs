@@ -504,8 +504,12 @@ fn a_visit_at_a_neutral_site_falls_inside_its_opening_hours() {
     assert_eq!(day.date, date("2026-12-02"));
     assert!(stop.start >= at("2026-12-02 14:00"), "{stop:?}");
     assert!(matches!(&stop.place, PlaceKind::Site { code, .. } if code == "L-01"));
+    // The site's hours are the cause, not the référent's (she works Wednesday morning).
     let reason = unmet_reason(&plan, "F-0002").expect("F-0002 is reported");
-    assert!(reason.contains("aucun créneau commun"), "{reason}");
+    assert!(
+        reason.contains("le lieu de rencontre est fermé"),
+        "{reason}"
+    );
 }
 
 #[test]

@@ -509,6 +509,7 @@ fn small_plan(week: &str, travel_minutes: i64) -> parcours::planning::WeekPlan {
             family: "F-0002".into(),
             referent: Some("R-01".into()),
             reason: "semaine complète".into(),
+            ..UnmetVisit::default()
         }],
         assignment: vec![("F-0001".into(), "R-01".into())],
         cancelled: vec![],

@@ -114,12 +114,31 @@ pub enum BenchCommand {
         /// ISO week.
         #[arg(long, value_parser = parse_week, default_value = "2026-W49")]
         week: IsoWeek,
-        /// Rota time limit, in seconds.
-        #[arg(long, value_parser = parse_seconds, default_value = "5")]
+        /// Rota time limit, in seconds (the plan's default: its search does a quarter of it on
+        /// the reference machine).
+        #[arg(long, value_parser = parse_seconds, default_value = "20")]
         time_limit: Duration,
         /// Plan without the référents' agendas (to see what their fixed trips weigh).
         #[arg(long)]
         no_agenda: bool,
+    },
+    /// Simulate several weeks from a start week, for Parcours and for today's practice: each
+    /// week planned, its visits taken as done, then the next; print a Markdown table (visits
+    /// within tolerance, families unseen for more than twice their interval, drive). Use a
+    /// release build.
+    Horizon {
+        /// Sizes, in reference territories, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,10")]
+        scales: Vec<usize>,
+        /// First ISO week.
+        #[arg(long, value_parser = parse_week, default_value = "2026-W49")]
+        week: IsoWeek,
+        /// Weeks simulated.
+        #[arg(long, default_value_t = 8)]
+        weeks: usize,
+        /// Rota time limit of each week's plan, in seconds.
+        #[arg(long, value_parser = parse_seconds, default_value = "20")]
+        time_limit: Duration,
     },
     /// One measured plan of `bench week`, printed as one JSON line (run by `bench week`).
     #[command(hide = true)]
@@ -212,6 +231,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
             .await
             .context("bench week")?;
+            match table {
+                Ok(table) => {
+                    print!("{table}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(message) => {
+                    eprintln!("{message}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Horizon {
+                    scales,
+                    week,
+                    weeks,
+                    time_limit,
+                },
+        } => {
+            let table = tokio::task::spawn_blocking(move || {
+                bench::run_horizon_bench(&scales, week, weeks, time_limit)
+            })
+            .await
+            .context("bench horizon")?;
             match table {
                 Ok(table) => {
                     print!("{table}");

@@ -141,7 +141,7 @@ pub fn solve(problem: &Problem<'_>) -> Solution {
                 let reason = if matches!(task.hold, Hold::Exact { .. }) {
                     UnmetReason::FixedClash
                 } else {
-                    UnmetReason::WeekFull
+                    problem.no_room_reason(t)
                 };
                 unmet.push((t, reason));
             }

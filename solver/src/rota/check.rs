@@ -28,8 +28,8 @@
 //!   day she works is in `moved` exactly when it is not on that day.
 
 use super::{
-    DAY, DAYS, FIXED_UNMET_MINUTES, Item, Keep, Problem, Rule, Solution, UNMET_MINUTES, WEIGHTS,
-    Week,
+    DAY, DAYS, FIXED_UNMET_MINUTES, Item, Keep, Problem, Rule, Solution, UNMET_MINUTES,
+    WAIT_MINUTES, WEIGHTS, Week,
 };
 use crate::cost::RuleCost;
 use crate::units::{Cost, Meters, Minutes};
@@ -528,6 +528,8 @@ pub fn check(problem: &Problem<'_>, solution: &Solution) -> Result<Report, Vec<V
                             .is_ok_and(|d| d < DAYS && works(week, visit.referent, d)));
                     if exact {
                         FIXED_UNMET_MINUTES
+                    } else if visit.can_wait {
+                        WAIT_MINUTES + visit.priority.max(0)
                     } else {
                         UNMET_MINUTES + visit.priority.max(0)
                     }

@@ -120,8 +120,13 @@ pub struct Visit {
     pub site: Option<usize>,
     /// The days of the week it may be placed on, when not every day (a visit report's re-plan).
     pub days: Option<Vec<usize>>,
-    /// What leaving it out costs, in travel minutes: the larger, the harder the search tries.
+    /// What leaving it out costs on top of [`UNMET_MINUTES`], in travel minutes: the larger,
+    /// the harder the search tries (the planner adds the days it would be late).
     pub priority: i64,
+    /// It may wait for a later week: its tolerance ends after this one. Leaving it out then
+    /// costs [`WAIT_MINUTES`] (plus its priority) instead of [`UNMET_MINUTES`]: it is placed
+    /// where it fits at a reasonable detour, never at the expense of a visit that is due.
+    pub can_wait: bool,
     /// What a re-plan keeps.
     pub keep: Keep,
 }
@@ -250,7 +255,11 @@ pub(crate) struct Task {
     pub(crate) duration: Minutes,
     /// When it may take place (start and end inside one), minutes of the week.
     pub(crate) available: Vec<TimeWindow>,
+    /// For a visit at a site: when the family is available, whatever the site's hours (to tell
+    /// a closed site from a family that is never free). Empty for other tasks.
+    pub(crate) family_only: Vec<TimeWindow>,
     pub(crate) priority: i64,
+    pub(crate) can_wait: bool,
     pub(crate) hold: Hold,
 }
 
@@ -526,13 +535,22 @@ impl<'t> Problem<'t> {
             let site = v.site.map(|s| &week.sites[s].opening);
             let available =
                 rules::on_open_days(rules::family_windows(&v.available, site), v.days.as_deref());
+            let family_only = match site {
+                Some(_) => rules::on_open_days(
+                    rules::family_windows(&v.available, None),
+                    v.days.as_deref(),
+                ),
+                None => Vec::new(),
+            };
             tasks.push(Task {
                 item: Item::Visit(i),
                 referent: v.referent,
                 location: v.location,
                 duration: v.duration,
                 available,
+                family_only,
                 priority: v.priority,
+                can_wait: v.can_wait,
                 hold,
             });
         }
@@ -544,7 +562,9 @@ impl<'t> Problem<'t> {
                 location: week.referents[referent].base,
                 duration: off.duration,
                 available: Vec::new(),
+                family_only: Vec::new(),
                 priority: 0,
+                can_wait: false,
                 hold: Hold::Exact {
                     day: off.day,
                     start: off.start,
@@ -566,7 +586,9 @@ impl<'t> Problem<'t> {
                 location: a.location,
                 duration: a.duration,
                 available: Vec::new(),
+                family_only: Vec::new(),
                 priority: 0,
+                can_wait: false,
                 hold: Hold::Exact {
                     day,
                     start: a.start,
@@ -630,6 +652,11 @@ impl<'t> Problem<'t> {
     /// When task `t` may start on day `d`: its availability shrunk by its duration, inside the
     /// day's [`Day::open`] hours (leaving time to come from and go back to the base).
     pub(crate) fn start_windows(&self, t: usize, d: usize) -> Vec<TimeWindow> {
+        self.start_windows_in(t, d, &self.tasks[t].available)
+    }
+
+    /// [`Problem::start_windows`] of task `t` on day `d` for other windows than its own.
+    fn start_windows_in(&self, t: usize, d: usize, windows: &[TimeWindow]) -> Vec<TimeWindow> {
         let task = &self.tasks[t];
         let day = &self.days[d];
         if let Hold::Exact { day: kept, start } = task.hold {
@@ -642,7 +669,7 @@ impl<'t> Problem<'t> {
         let travel = self.travel_of(task.referent);
         let base = self.week.referents[task.referent].base;
         rules::start_windows(
-            &task.available,
+            windows,
             task.duration,
             day.open,
             travel.leg(base, task.location).minutes,
@@ -650,10 +677,77 @@ impl<'t> Problem<'t> {
         )
     }
 
+    /// Why visit task `t`, which has no start window on its référent's working days `days`,
+    /// cannot be placed: the site's opening hours when the family is free while she works
+    /// ([`UnmetReason::SiteClosed`]); her days off this week when the family is free only then
+    /// ([`UnmetReason::OnlyOnClosedDays`]); else the family's availability
+    /// ([`UnmetReason::NoCommonSlot`]).
+    fn no_slot_reason(&self, t: usize, days: &[usize]) -> UnmetReason {
+        let task = &self.tasks[t];
+        let at_site = !task.family_only.is_empty();
+        if at_site
+            && days
+                .iter()
+                .any(|&d| !self.start_windows_in(t, d, &task.family_only).is_empty())
+        {
+            return UnmetReason::SiteClosed;
+        }
+        let windows = if at_site {
+            &task.family_only
+        } else {
+            &task.available
+        };
+        if rules::meets_closed_day(
+            windows,
+            task.duration,
+            &self.week.referents[task.referent],
+            task.referent,
+            &self.week.closed,
+        ) {
+            return UnmetReason::OnlyOnClosedDays;
+        }
+        UnmetReason::NoCommonSlot
+    }
+
+    /// Why visit task `t`, which the search left out for want of room, could not be placed:
+    /// her fixed commitments (appointments, stretches off, fixed visits) cover every slot she
+    /// shares with the family ([`UnmetReason::AgendaFull`]), or her other visits do
+    /// ([`UnmetReason::WeekFull`]).
+    pub(crate) fn no_room_reason(&self, t: usize) -> UnmetReason {
+        let task = &self.tasks[t];
+        let days: Vec<usize> = (0..self.days.len())
+            .filter(|&d| self.days[d].referent == task.referent)
+            .collect();
+        let fixed: Vec<(Minutes, Minutes)> = self
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|&(u, other)| u != t && other.referent == task.referent)
+            .filter_map(|(_, other)| match other.hold {
+                Hold::Exact { start, .. } => Some((start, start + other.duration)),
+                _ => None,
+            })
+            .collect();
+        let room = days.iter().any(|&d| {
+            self.start_windows(t, d)
+                .iter()
+                .any(|w| rules::free_start(*w, task.duration, &fixed).is_some())
+        });
+        if room {
+            UnmetReason::WeekFull
+        } else {
+            UnmetReason::AgendaFull
+        }
+    }
+
     /// What leaving task `t` out costs.
     fn penalty(&self, t: usize) -> Cost {
         let task = &self.tasks[t];
-        left_out_cost(matches!(task.hold, Hold::Exact { .. }), task.priority)
+        left_out_cost(
+            matches!(task.hold, Hold::Exact { .. }),
+            task.can_wait,
+            task.priority,
+        )
     }
 }
 
@@ -774,6 +868,10 @@ pub const WEIGHTS: routing::Weights = routing::Weights {
 /// search never drops a visit to save travel.
 pub const UNMET_MINUTES: i64 = 600;
 
+/// Travel minutes a left-out visit that may wait for a later week costs, before its priority:
+/// two hours of driving, so it is placed whenever the detour is reasonable.
+pub const WAIT_MINUTES: i64 = 120;
+
 /// Travel minutes a fixed (exact) visit, stretch off or appointment left out costs: it is only
 /// ever left out when it clashes with another fixed one.
 pub const FIXED_UNMET_MINUTES: i64 = 100_000;
@@ -783,12 +881,14 @@ pub fn travel_cost(minutes: Minutes, meters: Meters) -> Cost {
     Cost(WEIGHTS.per_minute * minutes.0 + WEIGHTS.per_meter * meters.0)
 }
 
-/// Soft rule: a visit left out costs [`UNMET_MINUTES`] of travel plus its priority (overdue
-/// visits weigh more); a fixed visit, stretch off or appointment left out costs
-/// [`FIXED_UNMET_MINUTES`].
-pub fn left_out_cost(fixed: bool, priority: i64) -> Cost {
+/// Soft rule: a visit left out costs [`UNMET_MINUTES`] of travel plus its priority (late
+/// visits weigh more), or [`WAIT_MINUTES`] plus its priority when it may wait for a later week;
+/// a fixed visit, stretch off or appointment left out costs [`FIXED_UNMET_MINUTES`].
+pub fn left_out_cost(fixed: bool, can_wait: bool, priority: i64) -> Cost {
     let minutes = if fixed {
         FIXED_UNMET_MINUTES
+    } else if can_wait {
+        WAIT_MINUTES + priority.max(0)
     } else {
         UNMET_MINUTES + priority.max(0)
     };
@@ -859,7 +959,8 @@ fn subproblem(problem: &Problem<'_>, r: usize, strict: bool) -> Result<Subproble
             let reason = if exact {
                 UnmetReason::FixedClash
             } else {
-                UnmetReason::NoCommonSlot
+                let allowed_days: Vec<usize> = allowed.iter().map(|&k| days[k]).collect();
+                problem.no_slot_reason(t, &allowed_days)
             };
             unmet.push((t, reason));
             continue;
@@ -1015,7 +1116,7 @@ fn finish(
     left_out += problem
         .day_off
         .iter()
-        .map(|_| left_out_cost(true, 0))
+        .map(|_| left_out_cost(true, false, 0))
         .sum::<Cost>();
     let mut unmet: Vec<(Item, UnmetReason)> = unmet
         .into_iter()
@@ -1082,19 +1183,22 @@ pub fn solve(problem: &Problem<'_>, params: &Params<'_>) -> Solution {
         _ => None,
     };
     for (r, &count) in counts.iter().enumerate() {
-        // This référent's share of the time limit and of the iteration budget: a share of the
-        // limit, not of the time left, so that the same limit gives the same budgets. Only when
-        // earlier référents overran is it cut to what is left, and the stop says so.
+        // This référent's share of the time limit, of the work time and of the iteration
+        // budget: a share of the limits, not of the time left, so that the same limits give
+        // the same budgets on any machine. When earlier référents overran, only her guard is
+        // cut to what is left; if it fires, her search says so (`TimeGuard`).
         let share = |whole: u64| whole.saturating_mul(count) / total;
-        let time = params
+        let fraction = count as f64 / total as f64;
+        let time = params.limits.time_limit.mul_f64(fraction);
+        let work = params
             .limits
-            .time_limit
-            .mul_f64(count as f64 / total as f64);
-        let remaining = deadline.remaining();
-        let overran = remaining < time;
+            .work_time
+            .unwrap_or(params.limits.time_limit)
+            .mul_f64(fraction);
         let limits = Limits {
-            time_limit: time.min(remaining),
+            time_limit: time.min(deadline.remaining()),
             iterations: params.limits.iterations.map(share),
+            work_time: Some(work),
             cancel: params.limits.cancel.clone(),
         };
         let sub_params = Params::new(crate::rng::child_seed(params.seed, r as u64), limits);
@@ -1117,15 +1221,15 @@ pub fn solve(problem: &Problem<'_>, params: &Params<'_>) -> Solution {
             for &(v, reason) in &solution.unmet {
                 let t = sub.tasks[v];
                 let exact = matches!(problem.tasks[t].hold, Hold::Exact { .. });
-                unmet.push((t, unmet_reason(reason, exact)));
+                let reason = match unmet_reason(reason, exact) {
+                    UnmetReason::WeekFull => problem.no_room_reason(t),
+                    other => other,
+                };
+                unmet.push((t, reason));
             }
             stats.iterations += solution.stats.iterations;
             if stop.is_reproducible() {
-                stop = if overran {
-                    StopReason::TimeGuard
-                } else {
-                    solution.stop
-                };
+                stop = solution.stop;
             }
         }
         for (d, plan) in days.iter().enumerate() {

@@ -193,6 +193,51 @@ pub fn start_windows(
         .collect()
 }
 
+/// Days off: the family's windows (minutes of the week) meet référent `r`'s hours, for a visit
+/// of `duration`, only on days closed to her this week (a public holiday, an absence); returns
+/// whether they meet them on at least one such day.
+pub fn meets_closed_day(
+    windows: &[TimeWindow],
+    duration: Minutes,
+    referent: &Referent,
+    r: usize,
+    closed: &[ClosedDay],
+) -> bool {
+    closed
+        .iter()
+        .filter(|c| c.referent.is_none_or(|x| x == r))
+        .any(|c| {
+            let at = Minutes(c.day as i64 * DAY);
+            referent.hours[c.day].iter().any(|h| {
+                windows.iter().any(|w| {
+                    let (s, e) = (w.start.max(at + h.start), w.end.min(at + h.end));
+                    e - s >= duration
+                })
+            })
+        })
+}
+
+/// Fixed commitments hold her time: the first start in `window` at which a visit of
+/// `duration` overlaps none of the `busy` stretches (minutes of the week), if one.
+pub fn free_start(
+    window: TimeWindow,
+    duration: Minutes,
+    busy: &[(Minutes, Minutes)],
+) -> Option<Minutes> {
+    let mut busy = busy.to_vec();
+    busy.sort_unstable();
+    let mut start = window.start;
+    for &(a, b) in &busy {
+        if start > window.end {
+            return None;
+        }
+        if a < start + duration && start < b {
+            start = b;
+        }
+    }
+    (start <= window.end).then_some(start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

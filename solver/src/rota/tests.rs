@@ -55,6 +55,7 @@ fn visit(referent: usize, location: usize, available: Weekly) -> Visit {
         site: None,
         days: None,
         priority: 0,
+        can_wait: false,
         keep: Keep::Free,
     }
 }
@@ -251,7 +252,10 @@ fn a_visit_that_cannot_be_placed_comes_back_with_its_reason() {
         ]
     );
     assert_eq!(baseline::solve(&problem).unmet, solution.unmet);
-    assert_eq!(solution.cost_of(Rule::LeftOut), left_out_cost(false, 0) * 2);
+    assert_eq!(
+        solution.cost_of(Rule::LeftOut),
+        left_out_cost(false, false, 0) * 2
+    );
 }
 
 #[test]
@@ -547,4 +551,109 @@ fn the_checker_catches_travel_that_does_not_add_up_and_stops_too_close() {
             .any(|v| matches!(v, check::Violation::TooTight { .. })),
         "{found:?}"
     );
+}
+
+#[test]
+fn an_unplaced_visit_names_its_true_cause_site_days_off_agenda_or_capacity() {
+    let travel = Line(vec![0, 5, 6, 7, 8]);
+    // Site: the family is free Monday 14:00–16:00 while she works, but the centre opens only in
+    // the morning.
+    let mut at_site = visit(0, 1, weekly(&[(0, 14 * 60, 16 * 60)]));
+    at_site.site = Some(0);
+    // Days off: free only on Tuesday, which is a public holiday this week.
+    let tuesday_only = visit(0, 2, weekly(&[(1, 9 * 60, 12 * 60)]));
+    // Agenda: free only Wednesday 10:00–11:30, when she is at a meeting.
+    let in_meeting = visit(0, 3, weekly(&[(2, 10 * 60, 11 * 60 + 30)]));
+    // Capacity: two families free only Thursday 10:00–11:10, one slot for two visits.
+    let first = visit(0, 4, weekly(&[(3, 10 * 60, 11 * 60 + 10)]));
+    let second = visit(0, 4, weekly(&[(3, 10 * 60, 11 * 60 + 10)]));
+    let mut week = week_of(
+        vec![referent(0, &[0, 1, 2, 3, 4])],
+        vec![at_site, tuesday_only, in_meeting, first, second],
+    );
+    week.sites = vec![Site {
+        opening: weekly(&[(0, 9 * 60, 12 * 60)]),
+    }];
+    week.closed = vec![ClosedDay {
+        referent: None,
+        day: 1,
+        reason: Closure::PublicHoliday,
+    }];
+    week.appointments.push(Appointment {
+        referent: 0,
+        location: LocationIdx::new(0),
+        start: Minutes(2 * DAY + 9 * 60 + 30),
+        duration: Minutes(150),
+        is_visit: false,
+    });
+    let problem = Problem::new(week, vec![&travel]).unwrap();
+    let solution = plan(&problem);
+    let reasons: Vec<UnmetReason> = solution.unmet.iter().map(|&(_, r)| r).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            UnmetReason::SiteClosed,
+            UnmetReason::OnlyOnClosedDays,
+            UnmetReason::AgendaFull,
+            UnmetReason::WeekFull,
+        ],
+        "{:?}",
+        solution.unmet
+    );
+    // Today's practice gives the same causes.
+    let baseline: Vec<UnmetReason> = baseline::solve(&problem)
+        .unmet
+        .iter()
+        .map(|&(_, r)| r)
+        .collect();
+    assert_eq!(baseline, reasons);
+}
+
+#[test]
+fn a_family_never_free_while_she_works_is_the_familys_cause_even_at_a_site() {
+    let travel = Line(vec![0, 5]);
+    // Free on Saturday only; the site is open every day.
+    let mut saturday = visit(0, 1, weekly(&[(5, 9 * 60, 12 * 60)]));
+    saturday.site = Some(0);
+    let mut week = week_of(vec![referent(0, &[0, 1, 2, 3, 4])], vec![saturday]);
+    week.sites = vec![Site {
+        opening: weekly(&(0..7).map(|d| (d, 8 * 60, 20 * 60)).collect::<Vec<_>>()),
+    }];
+    let problem = Problem::new(week, vec![&travel]).unwrap();
+    assert_eq!(
+        plan(&problem).unmet,
+        vec![(Item::Visit(0), UnmetReason::NoCommonSlot)]
+    );
+}
+
+#[test]
+fn the_later_visit_gets_the_one_slot_and_a_visit_that_can_wait_gives_way() {
+    let travel = Line(vec![0, 5, 5]);
+    // One slot on Monday 10:00–11:10 for two visits of an hour.
+    let slot = || weekly(&[(0, 10 * 60, 11 * 60 + 10)]);
+    let on_time = visit(0, 1, slot());
+    let mut late = visit(0, 2, slot());
+    late.priority = 9 * 10;
+    let week = week_of(vec![referent(0, &[0])], vec![on_time.clone(), late]);
+    let problem = Problem::new(week, vec![&travel]).unwrap();
+    assert_eq!(
+        plan(&problem).unmet,
+        vec![(Item::Visit(0), UnmetReason::WeekFull)]
+    );
+
+    // Without priority, the one that may wait for next week gives way to the one due now.
+    let mut can_wait = visit(0, 2, slot());
+    can_wait.can_wait = true;
+    let week = week_of(vec![referent(0, &[0])], vec![can_wait, on_time]);
+    let problem = Problem::new(week, vec![&travel]).unwrap();
+    let solution = plan(&problem);
+    assert_eq!(
+        solution.unmet,
+        vec![(Item::Visit(0), UnmetReason::WeekFull)]
+    );
+    assert_eq!(
+        solution.cost_of(Rule::LeftOut),
+        left_out_cost(false, true, 0)
+    );
+    assert!(left_out_cost(false, true, 0) < left_out_cost(false, false, 0));
 }

@@ -267,7 +267,7 @@ pub fn run_week_bench(
         rows.push(run);
     }
     let mut out = format!(
-        "Week {week}, rota time limit {} s, seed 1, other settings default{}.\n\n\
+        "Week {week}, rota time limit {} s (work of a quarter of it), seed 1, other settings default{}.\n\n\
          | territory | référents | families | visits due | placed (baseline → Parcours) | travel baseline | travel Parcours | saving | min per visit (baseline → Parcours) | from routing | from assignment | same visits: placed, travel, saving | max workload | assignment (stop, gap, s) | plan s | with comparison s | peak MiB |\n\
          |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         rota_time.as_secs_f64(),
