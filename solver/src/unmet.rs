@@ -108,9 +108,8 @@ impl fmt::Display for UnmetReason {
                  d'aucune le temps d'une visite, trajet compris"
             }
             UnmetReason::NoVisitAllowed => {
-                "les référentes qui peuvent la voir ne parlent pas sa langue ou ne couvrent pas \
-                 son secteur ; les horaires de celles qui pourraient la suivre ne rencontrent pas \
-                 ses disponibilités le temps d'une visite, trajet compris"
+                "seules des référentes qui ne peuvent pas la suivre (langue, secteur) ont des \
+                 horaires qui rencontrent ses disponibilités le temps d'une visite, trajet compris"
             }
             UnmetReason::NoCompatibleWindow => "aucune plage horaire compatible",
             UnmetReason::NoAllowedVehicle => "aucun véhicule autorisé",

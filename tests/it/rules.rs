@@ -445,6 +445,35 @@ fn a_family_free_only_when_its_referent_does_not_work_moves_to_the_one_who_does_
 }
 
 #[test]
+fn a_family_only_someone_outside_its_sector_can_visit_is_reported_naming_her_unless_sectors_are_soft()
+ {
+    // Arrange: R-02, the only one who works on Thursday evening, no longer covers Valenciennes.
+    let (_dir, url) = imported(&["reach", "reach_sector"]);
+
+    // Act: hard sectors.
+    let (report, plan) = plan_week(&url, "2026-W49", &[]);
+
+    // Assert: F-0001 leaves R-01, who cannot see it, and nobody may take it: reported.
+    assert_eq!(referent_of(&plan, "F-0001"), None, "{report}");
+    let reason = unmet_reason(&plan, "F-0001").expect("F-0001 is reported");
+    assert!(
+        reason.contains("ne peuvent pas la suivre")
+            && reason.contains("pourrait la voir : R-02 (hors secteur)"),
+        "{reason}"
+    );
+
+    // Act: soft sectors.
+    let (report, plan) = plan_week(&url, "2026-W49", &["--soft-sectors", "30"]);
+
+    // Assert: it goes to R-02, at the sector's cost, and is visited.
+    assert_eq!(referent_of(&plan, "F-0001"), Some("R-02"), "{report}");
+    assert_eq!(
+        plan.visit_of("F-0001").map(|(r, _, _)| r.code.as_str()),
+        Some("R-02")
+    );
+}
+
+#[test]
 fn the_french_report_lists_the_family_nobody_can_visit_and_the_one_outside_her_sector() {
     // Arrange
     let (_dir, url) = imported(&["reach"]);
