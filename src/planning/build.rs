@@ -354,6 +354,15 @@ pub(crate) fn unassigned_detail(
             .collect();
         text.push_str(&format!(" ; pourrait la voir : {}", could.join(", ")));
     }
+    // Followed today, it leaves her only because she cannot see it (the assignment's rule).
+    if let Some(r) = ctx.current(f)
+        && !problem.can_visit(r, f)
+    {
+        text.push_str(&format!(
+            " ; sa référente actuelle {} ne peut pas la voir",
+            ctx.referent(r).code
+        ));
+    }
     text
 }
 

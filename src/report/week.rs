@@ -276,7 +276,7 @@ impl WeekReport {
             }
         }
         for (family, reason) in &a.unassigned {
-            let _ = writeln!(s, "  {family} reste sans référent : {reason}");
+            let _ = writeln!(s, "  {family} sans référent : {reason}");
         }
         if !a.outside_sector.is_empty() {
             // Hard sectors price them at zero: list them so that zero does not read as none.

@@ -496,7 +496,12 @@ fn the_french_report_lists_the_family_nobody_can_visit_and_the_one_outside_her_s
         "{text}"
     );
     assert!(
-        text.contains("F-0003 reste sans référent : aucune référente"),
+        text.contains(
+            "F-0003 sans référent : aucune référente ne peut la voir : ses disponibilités ne \
+             rencontrent les horaires d'aucune le temps d'une visite, trajet compris \
+             (disponibilités : samedi 10:00-12:00 ; visite de 60 min) ; sa référente actuelle \
+             R-01 ne peut pas la voir"
+        ),
         "{text}"
     );
     assert!(
