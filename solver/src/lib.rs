@@ -19,9 +19,13 @@
 //!
 //! Hard rules:
 //! - caseload: [`assign::Problem::capacity`];
+//! - visits possible (her hours, the family's availability and the site's opening hours meet
+//!   for one visit in a typical week, travel included): [`assign::Problem::can_visit`], each
+//!   pair computed by the caller with [`rota::rules::first_visit_start`];
 //! - language: [`assign::Problem::speaks`];
 //! - sectors (when they bind): [`assign::Problem::sector_allows`];
-//! - pins, and staying with the current référent: [`assign::Problem::pin_decides`].
+//! - pins, and staying with the current référent (when she can visit the family):
+//!   [`assign::Problem::pin_decides`].
 //!
 //! Soft rules ([`assign::Rule`]):
 //! - travel: [`assign::Problem::travel`];
@@ -64,6 +68,8 @@
 //! - family availability and neutral-site opening hours: [`rota::rules::family_windows`];
 //! - days open to a visit (a re-plan): [`rota::rules::on_open_days`];
 //! - hours and travel from and to her base: [`rota::rules::start_windows`];
+//! - (for the assignment) whether a référent can visit a family at all in a typical week:
+//!   [`rota::rules::first_visit_start`];
 //! - then every routing rule above, each référent's week being a routing problem.
 //!
 //! Soft rules ([`rota::Rule`]):

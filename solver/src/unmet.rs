@@ -19,6 +19,13 @@ pub enum UnmetReason {
     NoLanguageInSector,
     /// Assignment: every référent who may follow the family is at her maximum caseload.
     Capacity,
+    /// Assignment: no référent can visit the family: in a typical week, no one's hours meet its
+    /// availability (and the opening hours of the site where it is met) for one visit, travel
+    /// included.
+    NoVisitPossible,
+    /// Assignment: those who can visit the family may not follow it (language, sector), and
+    /// those who may cannot visit it.
+    NoVisitAllowed,
     /// Routing: no vehicle allowed to make the visit has a shift that overlaps one of its
     /// windows, reachable in time.
     NoCompatibleWindow,
@@ -53,11 +60,13 @@ pub enum UnmetReason {
 
 impl UnmetReason {
     /// Every reason, in declaration order.
-    pub const ALL: [UnmetReason; 16] = [
+    pub const ALL: [UnmetReason; 18] = [
         UnmetReason::NoLanguage,
         UnmetReason::NoSector,
         UnmetReason::NoLanguageInSector,
         UnmetReason::Capacity,
+        UnmetReason::NoVisitPossible,
+        UnmetReason::NoVisitAllowed,
         UnmetReason::NoCompatibleWindow,
         UnmetReason::NoAllowedVehicle,
         UnmetReason::TooLarge,
@@ -79,6 +88,8 @@ impl UnmetReason {
             UnmetReason::NoSector => "no_sector",
             UnmetReason::NoLanguageInSector => "no_language_in_sector",
             UnmetReason::Capacity => "capacity",
+            UnmetReason::NoVisitPossible => "no_visit_possible",
+            UnmetReason::NoVisitAllowed => "no_visit_allowed",
             UnmetReason::NoCompatibleWindow => "no_compatible_window",
             UnmetReason::NoAllowedVehicle => "no_allowed_vehicle",
             UnmetReason::TooLarge => "too_large",
@@ -106,6 +117,14 @@ impl fmt::Display for UnmetReason {
             }
             UnmetReason::Capacity => {
                 "les référents possibles ont tous atteint leur charge maximale"
+            }
+            UnmetReason::NoVisitPossible => {
+                "aucune référente ne peut la voir : ses disponibilités ne rencontrent les horaires \
+                 d'aucune le temps d'une visite, trajet compris"
+            }
+            UnmetReason::NoVisitAllowed => {
+                "seules des référentes qui ne peuvent pas la suivre (langue, secteur) ont des \
+                 horaires qui rencontrent ses disponibilités le temps d'une visite, trajet compris"
             }
             UnmetReason::NoCompatibleWindow => "aucune plage horaire compatible",
             UnmetReason::NoAllowedVehicle => "aucun véhicule autorisé",

@@ -6,6 +6,7 @@
 //! Otherwise the records are upserted by code in one transaction.
 
 mod calendar;
+mod coverage;
 mod csv_file;
 mod records;
 mod references;
@@ -366,7 +367,16 @@ pub fn validate(source: &Source, existing: &Territory, today: NaiveDate) -> Vali
     }
     references::check(&p, existing, today, &mut v.errors, &mut v.warnings);
     calendar::check(&p, existing, &mut v.errors, &mut v.warnings);
+    let lines: std::collections::BTreeMap<Code, usize> = p
+        .families
+        .iter()
+        .map(|l| (l.record.code.clone(), l.line))
+        .collect();
     v.batch = into_territory(p, &mut v.travel);
+    if v.errors.is_empty() {
+        let found = coverage::warnings(&v.batch, existing, &v.travel, today, &lines);
+        v.warnings.extend(found);
+    }
     v
 }
 
@@ -665,7 +675,13 @@ mod tests {
         let v = validate(&Source::from_dir(&dir).unwrap(), &Territory::default());
         let read: Vec<&str> = v.files.iter().map(|(name, _)| *name).collect();
         assert_eq!(read, FILES.to_vec(), "mini uses every file");
-        assert!(v.warnings.is_empty(), "{:?}", v.warnings);
+        // Its one warning: F-0006 (Monday 17:00-19:00, Saturday) is free only when nobody works.
+        let warned: Vec<&str> = v.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(
+            warned[0].starts_with("famille F-0006 : aucune référente ne peut la voir"),
+            "{warned:?}"
+        );
     }
 
     #[test]

@@ -245,6 +245,152 @@ pub(crate) fn assignment_problem(
             }
         })
         .collect();
+    let pairs = pairs(ctx);
+    let weights = assign::Weights {
+        sectors,
+        ..assign::Weights::default()
+    };
+    assign::Problem::new(referents, families, pairs, weights).map_err(|e| {
+        let record = if e.item == "famille" {
+            ctx.family(e.index).code.to_string()
+        } else {
+            ctx.referent(e.index).code.to_string()
+        };
+        PlanError::data(record, e.field, e.message)
+    })
+}
+
+/// Hours, lunch rules, availability and opening hours of a typical week (no day closed), per
+/// référent and family: what [`rota::rules::first_visit_start`] reads.
+pub(crate) struct TypicalWeek {
+    hours: Vec<rota::Weekly>,
+    lunch: Vec<Option<rota::LunchRule>>,
+    available: Vec<rota::Weekly>,
+    /// Per family: the opening hours of the site where it is met, if it is.
+    opening: Vec<Option<rota::Weekly>>,
+}
+
+impl TypicalWeek {
+    pub(crate) fn of(ctx: &Context<'_>) -> TypicalWeek {
+        let sites: BTreeMap<&Code, rota::Weekly> = ctx
+            .territory
+            .sites
+            .iter()
+            .map(|s| (&s.code, days_of(ctx, &s.opening_hours)))
+            .collect();
+        TypicalWeek {
+            hours: (0..ctx.referents.len())
+                .map(|r| days_of(ctx, &ctx.referent(r).working_hours))
+                .collect(),
+            lunch: (0..ctx.referents.len())
+                .map(|r| lunch_rule(ctx.referent(r)))
+                .collect(),
+            available: (0..ctx.families.len())
+                .map(|f| days_of(ctx, &ctx.family(f).availability))
+                .collect(),
+            opening: (0..ctx.families.len())
+                .map(|f| match &ctx.family(f).meeting_place {
+                    MeetingPlace::Site(code) => sites.get(code).cloned(),
+                    MeetingPlace::Home => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The first start (minutes from Monday) at which référent `r` can visit family `f` in a
+    /// typical week, travel from her base and back included; `None` when she never can.
+    pub(crate) fn first_visit(&self, ctx: &Context<'_>, r: usize, f: usize) -> Option<Minutes> {
+        let travel = ctx.travel(r);
+        rota::rules::first_visit_start(
+            &self.hours[r],
+            self.lunch[r],
+            &self.available[f],
+            self.opening[f].as_ref(),
+            Minutes(i64::from(ctx.family(f).visit_minutes)),
+            travel.leg(ctx.base[r], ctx.meeting[f]).minutes,
+            travel.leg(ctx.meeting[f], ctx.base[r]).minutes,
+        )
+    }
+}
+
+/// Why family `f` is left without a référent, in French, with what makes it so: its
+/// availability (and its site's opening hours) when nobody can visit it, and who could visit it
+/// when they may not follow it.
+pub(crate) fn unassigned_detail(
+    ctx: &Context<'_>,
+    problem: &assign::Problem,
+    f: usize,
+    reason: parcours_solver::unmet::UnmetReason,
+) -> String {
+    use parcours_solver::unmet::UnmetReason;
+    let family = ctx.family(f);
+    let mut text = reason.to_string();
+    if matches!(
+        reason,
+        UnmetReason::NoVisitPossible | UnmetReason::NoVisitAllowed
+    ) {
+        text.push_str(&format!(
+            " (disponibilités : {} ; visite de {} min",
+            family.availability, family.visit_minutes
+        ));
+        if let MeetingPlace::Site(code) = &family.meeting_place
+            && let Some(site) = ctx.territory.sites.iter().find(|s| &s.code == code)
+        {
+            text.push_str(&format!(" ; lieu {code} ouvert {}", site.opening_hours));
+        }
+        text.push(')');
+    }
+    if reason == UnmetReason::NoVisitAllowed {
+        let could: Vec<String> = (0..ctx.referents.len())
+            .filter(|&r| problem.can_visit(r, f))
+            .map(|r| {
+                let why = if !problem.speaks(r, f) {
+                    "ne parle pas sa langue"
+                } else {
+                    "hors secteur"
+                };
+                format!("{} ({why})", ctx.referent(r).code)
+            })
+            .collect();
+        text.push_str(&format!(" ; pourrait la voir : {}", could.join(", ")));
+    }
+    // Followed today, it leaves her only because she cannot see it (the assignment's rule).
+    if let Some(r) = ctx.current(f)
+        && !problem.can_visit(r, f)
+    {
+        text.push_str(&format!(
+            " ; sa référente actuelle {} ne peut pas la voir",
+            ctx.referent(r).code
+        ));
+    }
+    text
+}
+
+/// Why référent `r` follows family `f` outside her sector, in French.
+pub(crate) fn outside_sector_why(problem: &assign::Problem, r: usize, f: usize) -> &'static str {
+    let family = &problem.families()[f];
+    let current = family.current.is_some_and(|c| c.referent == r);
+    match (family.pinned, current) {
+        (true, _) => "référente fixée par l'équipe",
+        (false, true) => "référente actuelle gardée",
+        (false, false) => "secteurs souples : affectée hors secteur",
+    }
+}
+
+/// The lunch rule of `referent`, minutes of the day.
+fn lunch_rule(referent: &Referent) -> Option<rota::LunchRule> {
+    referent.lunch.map(|l| rota::LunchRule {
+        window: rota::Span::new(
+            Minutes(i64::from(l.window.start().minutes())),
+            Minutes(i64::from(l.window.end().minutes())),
+        ),
+        minutes: Minutes(i64::from(l.minutes)),
+    })
+}
+
+/// What links each référent to each family, référent-major: the round trip from her base,
+/// whether her sector covers it, whether she can visit it in a typical week.
+pub(crate) fn pairs(ctx: &Context<'_>) -> Vec<assign::Pair> {
     // The schools of each family's children, once.
     let school_of: BTreeMap<&Code, &School> =
         ctx.territory.schools.iter().map(|s| (&s.code, s)).collect();
@@ -255,7 +401,8 @@ pub(crate) fn assignment_problem(
         }
     }
     let no_school = Vec::new();
-    let mut pairs = Vec::with_capacity(referents.len() * families.len());
+    let week = TypicalWeek::of(ctx);
+    let mut pairs = Vec::with_capacity(ctx.referents.len() * ctx.families.len());
     for r in 0..ctx.referents.len() {
         let travel = ctx.travel(r);
         for f in 0..ctx.families.len() {
@@ -270,21 +417,11 @@ pub(crate) fn assignment_problem(
                     ctx.referent(r),
                     ctx.family(f),
                 ),
+                can_visit: week.first_visit(ctx, r, f).is_some(),
             });
         }
     }
-    let weights = assign::Weights {
-        sectors,
-        ..assign::Weights::default()
-    };
-    assign::Problem::new(referents, families, pairs, weights).map_err(|e| {
-        let record = if e.item == "famille" {
-            ctx.family(e.index).code.to_string()
-        } else {
-            ctx.referent(e.index).code.to_string()
-        };
-        PlanError::data(record, e.field, e.message)
-    })
+    pairs
 }
 
 /// Working minutes a month: the weekly hours less lunch, × 4.33 weeks.
@@ -417,13 +554,7 @@ pub(crate) fn frame(
                 base: ctx.base[r],
                 travel: ctx.mode[r],
                 hours: days_of(ctx, &referent.working_hours),
-                lunch: referent.lunch.map(|l| rota::LunchRule {
-                    window: rota::Span::new(
-                        Minutes(i64::from(l.window.start().minutes())),
-                        Minutes(i64::from(l.window.end().minutes())),
-                    ),
-                    minutes: Minutes(i64::from(l.minutes)),
-                }),
+                lunch: lunch_rule(referent),
             }
         })
         .collect();

@@ -8,6 +8,7 @@
 
 mod build;
 pub mod calendar;
+pub mod coverage;
 pub mod envelope;
 pub mod horizon;
 pub mod plan;
@@ -176,6 +177,17 @@ pub struct ReferentLoad {
     pub percent_of_working_time: i64,
 }
 
+/// A family followed outside its référent's sector, for the coordinator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutsideSector {
+    /// Family code.
+    pub family: String,
+    /// Its référent in the plan.
+    pub referent: String,
+    /// Why she follows it anyway, in French (pinned, kept, or soft sectors).
+    pub why: String,
+}
+
 /// The assignment, for the coordinator: what it costs per rule, who moves and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssignmentReport {
@@ -185,6 +197,8 @@ pub struct AssignmentReport {
     pub moves: Vec<Reassignment>,
     /// Families without a référent, with why.
     pub unassigned: Vec<(String, String)>,
+    /// Families followed outside their référent's sector.
+    pub outside_sector: Vec<OutsideSector>,
     /// Per référent.
     pub loads: Vec<ReferentLoad>,
     /// Relative gap proved, in percent (`None` when no bound was proved, or when the
@@ -365,7 +379,7 @@ pub fn plan_week(
                 .collect();
             let solution =
                 assign::evaluate(&problem, kept.clone(), f64::INFINITY, StopReason::Optimal);
-            let mut report = assignment_report(&ctx, &solution, assign_started);
+            let mut report = assignment_report(&ctx, &problem, &solution, assign_started);
             report.stop = "kept".into();
             report.gap_percent = None;
             (kept, report)
@@ -375,7 +389,7 @@ pub fn plan_week(
             limits.cancel = options.cancel.clone();
             let params = Params::new(options.seed, limits);
             let solution = assign::solve(&problem, &params);
-            let report = assignment_report(&ctx, &solution, assign_started);
+            let report = assignment_report(&ctx, &problem, &solution, assign_started);
             (solution.assignment, report)
         }
     };
@@ -672,6 +686,7 @@ fn keep_of(ctx: &Context<'_>, options: &PlanOptions, f: usize) -> rota::Keep {
 
 fn assignment_report(
     ctx: &Context<'_>,
+    problem: &assign::Problem,
     solution: &assign::Solution,
     started: Instant,
 ) -> AssignmentReport {
@@ -703,7 +718,17 @@ fn assignment_report(
         unassigned: solution
             .unmet
             .iter()
-            .map(|(f, reason)| (code_f(*f), reason.to_string()))
+            .map(|&(f, reason)| (code_f(f), build::unassigned_detail(ctx, problem, f, reason)))
+            .collect(),
+        outside_sector: solution
+            .outside_sector
+            .iter()
+            .filter_map(|&f| Some((f, solution.assignment[f]?)))
+            .map(|(f, r)| OutsideSector {
+                family: code_f(f),
+                referent: code_r(r),
+                why: build::outside_sector_why(problem, r, f).to_owned(),
+            })
             .collect(),
         loads: solution
             .loads

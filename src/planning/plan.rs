@@ -268,9 +268,12 @@ impl UnmetCause {
             }
             R::AgendaFull => UnmetCause::Agenda,
             R::WeekFull | R::NotWorthIt | R::TooLarge => UnmetCause::Capacity,
-            R::NoLanguage | R::NoSector | R::NoLanguageInSector | R::Capacity => {
-                UnmetCause::Assignment
-            }
+            R::NoLanguage
+            | R::NoSector
+            | R::NoLanguageInSector
+            | R::Capacity
+            | R::NoVisitPossible
+            | R::NoVisitAllowed => UnmetCause::Assignment,
             R::FixedClash => UnmetCause::Fixed,
         }
     }

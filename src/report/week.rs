@@ -403,7 +403,27 @@ impl WeekReport {
             }
         }
         for (family, reason) in &a.unassigned {
-            let _ = writeln!(s, "  {family} reste sans référent : {reason}");
+            let _ = writeln!(s, "  {family} sans référent : {reason}");
+        }
+        if !a.outside_sector.is_empty() {
+            // Hard sectors price them at zero: list them so that zero does not read as none.
+            let _ = writeln!(
+                s,
+                "{} famille(s) suivie(s) hors du secteur de leur référente :",
+                a.outside_sector.len()
+            );
+            let mut whys: Vec<&str> = a.outside_sector.iter().map(|o| o.why.as_str()).collect();
+            whys.sort_unstable();
+            whys.dedup();
+            for why in whys {
+                let families: Vec<String> = a
+                    .outside_sector
+                    .iter()
+                    .filter(|o| o.why == why)
+                    .map(|o| format!("{} ({})", o.family, o.referent))
+                    .collect();
+                let _ = writeln!(s, "  {why} : {}", families.join(", "));
+            }
         }
         for load in a.loads.iter().filter(|l| l.families > l.max_caseload) {
             let extra = match load.families - load.max_caseload {

@@ -91,6 +91,21 @@ fn cost(report: &Value, key: &str) -> i64 {
         .unwrap()
 }
 
+/// The families the report lists as followed outside their référent's sector: (family, référent).
+fn outside_sector(report: &Value) -> Vec<(String, String)> {
+    report["assignment"]["outside_sector"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["family"].as_str().unwrap().to_owned(),
+                o["referent"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// Why the plan does not visit `family`, if it does not.
 fn unmet_reason<'p>(plan: &'p WeekPlan, family: &str) -> Option<&'p str> {
     plan.unmet
@@ -260,11 +275,16 @@ fn a_new_family_outside_a_referents_sector_does_not_go_to_her_even_next_door() {
     // Act: sectors bind by default.
     let (report, plan) = plan_week(&url, "2026-W49", &[]);
 
-    // Assert: F-0001 goes to R-02; F-0002 stays with R-01 although outside her sector.
+    // Assert: F-0001 goes to R-02; F-0002 stays with R-01 although outside her sector, which
+    // costs nothing with hard sectors but is listed.
     assert_eq!(referent_of(&plan, "F-0001"), Some("R-02"), "{report}");
     assert_eq!(referent_of(&plan, "F-0002"), Some("R-01"));
     assert!(moves(&report).is_empty(), "{report}");
     assert_eq!(cost(&report, "sector"), 0);
+    assert_eq!(
+        outside_sector(&report),
+        vec![("F-0002".to_owned(), "R-01".to_owned())]
+    );
 }
 
 #[test]
@@ -369,6 +389,190 @@ fn imported_travel_times_win_over_the_estimate() {
     assert_eq!(referent_of(&plan, "F-0001"), Some("R-02"), "{report}");
 }
 
+// Who can visit whom: the assignment knows the référents' hours and the families' availability.
+
+#[test]
+fn a_family_free_only_when_its_referent_does_not_work_moves_to_the_one_who_does_and_a_pinned_one_stays()
+ {
+    // Arrange: R-01 works Monday to Friday 09:00-17:00, R-02 Tuesday and Thursday 10:30-19:00.
+    // R-01 has followed every family since 2023. F-0001 and F-0002 (pinned) are free on Thursday
+    // 17:30-19:30 only, F-0003 on Saturday only; F-0004 (Anzin, outside R-01's sector) on
+    // Monday morning, which only R-01 works; F-0005 on Tuesday morning.
+    let (_dir, url) = imported(&["reach"]);
+
+    // Act
+    let (report, plan) = plan_week(&url, "2026-W49", &[]);
+
+    // Assert: F-0001 moves to R-02, for that reason, and is visited on Thursday evening.
+    let moved = moves(&report);
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert_eq!(
+        (
+            moved[0].0.as_str(),
+            moved[0].1.as_str(),
+            moved[0].2.as_str()
+        ),
+        ("F-0001", "R-01", "R-02")
+    );
+    assert!(moved[0].3.contains("ne peut pas la voir"), "{}", moved[0].3);
+    let (referent, day, stop) = plan.visit_of("F-0001").expect("F-0001 is visited");
+    assert_eq!(referent.code, "R-02");
+    assert_eq!(day.date, date("2026-12-03"));
+    assert!(stop.start >= at("2026-12-03 17:30"), "{stop:?}");
+    // The pinned F-0002 stays with R-01, who cannot see it: reported by the rota.
+    assert_eq!(referent_of(&plan, "F-0002"), Some("R-01"));
+    let reason = unmet_reason(&plan, "F-0002").expect("F-0002 is reported");
+    assert!(reason.contains("aucun créneau commun"), "{reason}");
+    // Nobody can see F-0003: without a référent, with the reason and its availability.
+    assert_eq!(referent_of(&plan, "F-0003"), None);
+    let reason = unmet_reason(&plan, "F-0003").expect("F-0003 is reported");
+    assert!(
+        reason.contains("aucune référente ne peut la voir")
+            && reason.contains("samedi 10:00-12:00"),
+        "{reason}"
+    );
+    // Where the rule does not bite: R-01 keeps the families she can see, in sector or not.
+    assert_eq!(referent_of(&plan, "F-0004"), Some("R-01"));
+    assert_eq!(referent_of(&plan, "F-0005"), Some("R-01"));
+    assert_eq!(
+        plan.visit_of("F-0005").map(|(r, _, _)| r.code.as_str()),
+        Some("R-01")
+    );
+    assert_eq!(
+        outside_sector(&report),
+        vec![("F-0004".to_owned(), "R-01".to_owned())]
+    );
+}
+
+#[test]
+fn a_family_only_someone_outside_its_sector_can_visit_is_reported_naming_her_unless_sectors_are_soft()
+ {
+    // Arrange: R-02, the only one who works on Thursday evening, no longer covers Valenciennes.
+    let (_dir, url) = imported(&["reach", "reach_sector"]);
+
+    // Act: hard sectors.
+    let (report, plan) = plan_week(&url, "2026-W49", &[]);
+
+    // Assert: F-0001 leaves R-01, who cannot see it, and nobody may take it: reported.
+    assert_eq!(referent_of(&plan, "F-0001"), None, "{report}");
+    let reason = unmet_reason(&plan, "F-0001").expect("F-0001 is reported");
+    assert!(
+        reason.contains("ne peuvent pas la suivre")
+            && reason.contains("pourrait la voir : R-02 (hors secteur)"),
+        "{reason}"
+    );
+
+    // Act: soft sectors.
+    let (report, plan) = plan_week(&url, "2026-W49", &["--soft-sectors", "30"]);
+
+    // Assert: it goes to R-02, at the sector's cost, and is visited.
+    assert_eq!(referent_of(&plan, "F-0001"), Some("R-02"), "{report}");
+    assert_eq!(
+        plan.visit_of("F-0001").map(|(r, _, _)| r.code.as_str()),
+        Some("R-02")
+    );
+}
+
+#[test]
+fn the_french_report_lists_the_family_nobody_can_visit_and_the_one_outside_her_sector() {
+    // Arrange
+    let (_dir, url) = imported(&["reach"]);
+
+    // Act
+    let out = parcours(
+        &["plan", "--week", "2026-W49", "--iterations", ITERATIONS],
+        &url,
+    );
+
+    // Assert
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("F-0003 (sans référent) : aucune référente ne peut la voir"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "F-0003 sans référent : aucune référente ne peut la voir : ses disponibilités ne \
+             rencontrent les horaires d'aucune le temps d'une visite, trajet compris \
+             (disponibilités : samedi 10:00-12:00 ; visite de 60 min) ; sa référente actuelle \
+             R-01 ne peut pas la voir"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "1 famille(s) suivie(s) hors du secteur de leur référente :\n  référente actuelle \
+             gardée : F-0004 (R-01)"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_and_import_warn_about_families_nobody_can_visit_and_families_outside_their_sector() {
+    // Arrange: a database with the calendar only.
+    let (_dir, url) = imported(&[]);
+    let folder = fixture("cases/rules/reach");
+
+    for command in ["check", "import"] {
+        // Act
+        let out = parcours(&[command, folder.to_str().unwrap()], &url);
+
+        // Assert: warnings, not errors; each names the family, the référent and the cause.
+        assert!(
+            out.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let warnings: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("familles.csv") && l.contains("famille F-"))
+            .collect();
+        let of = |family: &str| -> Vec<&str> {
+            warnings
+                .iter()
+                .copied()
+                .filter(|l| l.contains(&format!("famille {family} :")))
+                .collect()
+        };
+        assert_eq!(of("F-0005"), Vec::<&str>::new(), "{command}: {text}");
+        let f1 = of("F-0001");
+        assert!(
+            f1.len() == 1
+                && f1[0].contains("sa référente R-01 ne peut pas la voir")
+                && f1[0].contains("pourraient la voir : R-02"),
+            "{command}: {text}"
+        );
+        let f2 = of("F-0002");
+        assert!(
+            f2.len() == 1
+                && f2[0].contains("fixée chez R-01, qui ne peut pas la voir")
+                && f2[0].contains("jeudi 17:30-19:30")
+                && f2[0].contains("pourraient la voir : R-02"),
+            "{command}: {text}"
+        );
+        let f3 = of("F-0003");
+        assert!(
+            f3.len() == 1
+                && f3[0].contains("aucune référente ne peut la voir")
+                && f3[0].contains("samedi 10:00-12:00"),
+            "{command}: {text}"
+        );
+        let f4 = of("F-0004");
+        assert!(
+            f4.len() == 1 && f4[0].contains("suivie par R-01 hors de son secteur (commune:59606)"),
+            "{command}: {text}"
+        );
+        assert_eq!(warnings.len(), 4, "{command}: {text}");
+    }
+}
+
 // Rota: days, times and order of the visits.
 
 #[test]
@@ -389,8 +593,13 @@ fn a_visit_is_placed_inside_the_familys_availability_and_one_that_never_meets_he
     assert_eq!(day.date, date("2026-11-30"));
     assert!(stop.start >= at("2026-11-30 15:30"), "{stop:?}");
     assert!(day.back.unwrap() <= at("2026-11-30 17:00"), "{day:?}");
+    // Nobody can ever visit F-0002: it is left without a référent, with the reason.
     let reason = unmet_reason(&plan, "F-0002").expect("F-0002 is reported");
-    assert!(reason.contains("aucun créneau commun"), "{reason}");
+    assert!(
+        reason.contains("aucune référente ne peut la voir"),
+        "{reason}"
+    );
+    assert_eq!(referent_of(&plan, "F-0002"), None);
     assert_eq!(plan.visits(), 2);
 }
 
@@ -504,10 +713,14 @@ fn a_visit_at_a_neutral_site_falls_inside_its_opening_hours() {
     assert_eq!(day.date, date("2026-12-02"));
     assert!(stop.start >= at("2026-12-02 14:00"), "{stop:?}");
     assert!(matches!(&stop.place, PlaceKind::Site { code, .. } if code == "L-01"));
-    // The site's hours are the cause, not the référent's (she works Wednesday morning).
+    // Nobody can see F-0002 at the site while it is open: reported, naming the site's hours.
     let reason = unmet_reason(&plan, "F-0002").expect("F-0002 is reported");
     assert!(
-        reason.contains("le lieu de rencontre est fermé"),
+        reason.contains("aucune référente ne peut la voir"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("lieu L-01 ouvert mercredi 14:00-18:00"),
         "{reason}"
     );
 }

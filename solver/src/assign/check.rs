@@ -9,8 +9,12 @@
 //! # The rules an assignment must meet
 //!
 //! - One entry per family; each référent named exists; the families without one are exactly
-//!   those listed unmet, and a family followed today is never among them.
+//!   those listed unmet, and a family followed today is never among them unless its current
+//!   référent cannot visit it (and it is not pinned).
 //! - **Pins.** A pinned family keeps its current référent.
+//! - **Visits possible.** A family goes to a référent who can visit it in a typical week
+//!   ([`Pair::can_visit`](super::Pair::can_visit)), even when it stays with its current
+//!   référent; only a pinned family may keep one who cannot.
 //! - **Language.** A family needing a language goes to someone who speaks it, unless she stays
 //!   with her current référent.
 //! - **Sectors.** With hard sectors, a family goes to a référent whose sector covers it, unless
@@ -59,6 +63,14 @@ pub enum Violation {
     Pin {
         /// The family.
         family: usize,
+    },
+    /// A family goes to someone who cannot visit it.
+    #[error("famille {family} : le référent {referent} ne peut pas la voir (aucun créneau commun)")]
+    CannotVisit {
+        /// The family.
+        family: usize,
+        /// Its référent.
+        referent: usize,
     },
     /// A family goes to someone who does not speak its language.
     #[error("famille {family} : le référent {referent} ne parle pas sa langue")]
@@ -120,7 +132,9 @@ pub fn check(
             if listed != 1 {
                 violations.push(Violation::Unmet { family: f });
             }
-            if family.current.is_some() {
+            if let Some(c) = family.current
+                && (family.pinned || problem.pair(c.referent, f).can_visit)
+            {
                 violations.push(Violation::LostReferent { family: f });
             }
             continue;
@@ -139,6 +153,12 @@ pub fn check(
         let stays = family.current.is_some_and(|c| c.referent == r);
         if family.pinned && !stays {
             violations.push(Violation::Pin { family: f });
+        }
+        if !problem.pair(r, f).can_visit && (!family.pinned || !stays) {
+            violations.push(Violation::CannotVisit {
+                family: f,
+                referent: r,
+            });
         }
         if stays {
             continue;

@@ -1,11 +1,15 @@
 //! Families → référents: who follows which family (MILP on HiGHS through `good_lp`).
 //!
-//! Hard rules: a référent takes no new family beyond her maximum caseload; a family needing a
-//! language is followed by someone who speaks it; with [`SectorRule::Hard`], only by a
-//! référent whose sector covers it; a pinned family keeps its référent. A family may always
-//! stay with its current référent, even where she breaks a rule: the team chose her, and a
+//! Hard rules: a référent takes no new family beyond her maximum caseload; a family goes only
+//! to a référent who can visit it in a typical week (her hours, its availability, the site's
+//! opening hours: [`Pair::can_visit`]); a family needing a language is followed by someone who
+//! speaks it; with [`SectorRule::Hard`], only by a référent whose sector covers it; a pinned
+//! family keeps its référent. A family may stay with its current référent, even where she
+//! breaks the language or sector rule, as long as she can visit it: the team chose her, and a
 //! family already followed never loses its référent for want of a place (a référent already
-//! over her maximum keeps her families when no colleague may take them, at a cost). Soft
+//! over her maximum keeps her families when no colleague may take them, at a cost). A family
+//! its référent cannot visit moves to a colleague who can, or is left without a référent with
+//! the reason; only a pin keeps it where it is. Soft
 //! rules, each with its weight and its cost reported ([`Rule`]): travel, continuity, workload
 //! balance, families above a maximum caseload and, with [`SectorRule::Soft`], sectors. Every cost is in hundredths of a minute per month, so that
 //! rules add up in one currency a coordinator can read ("minutes of driving a month").
@@ -71,6 +75,10 @@ pub struct Pair {
     pub round_trip: Minutes,
     /// Whether her sector covers the family.
     pub in_sector: bool,
+    /// Whether she can visit the family in a typical week: her hours (less her lunch), its
+    /// availability and the opening hours of the site where it is met leave room for one visit
+    /// with the way there and back (`rota::rules::first_visit_start`).
+    pub can_visit: bool,
 }
 
 /// Whether sectors bind.
@@ -255,20 +263,39 @@ impl Problem {
         self.weights.sectors != SectorRule::Hard || self.pair(r, f).in_sector
     }
 
+    /// Hard rule: a family goes only to a référent who can visit it in a typical week (whether
+    /// référent `r` can visit family `f`: [`Pair::can_visit`]).
+    pub fn can_visit(&self, r: usize, f: usize) -> bool {
+        self.pair(r, f).can_visit
+    }
+
     /// Hard rule: a pinned family keeps its référent, and any family may stay with its current
-    /// one (the team chose her, perhaps as an exception to its own rules: an interpreter, a
-    /// history with the family). `Some(allowed)` when this rule decides, `None` otherwise.
+    /// one when she can visit it (the team chose her, perhaps as an exception to its own rules:
+    /// an interpreter, a history with the family). `Some(allowed)` when this rule decides,
+    /// `None` otherwise.
     pub fn pin_decides(&self, r: usize, f: usize) -> Option<bool> {
         let family = &self.families[f];
         let is_current = family.current.is_some_and(|c| c.referent == r);
-        (family.pinned || is_current).then_some(is_current)
+        if family.pinned {
+            Some(is_current)
+        } else {
+            (is_current && self.can_visit(r, f)).then_some(true)
+        }
     }
 
     /// Whether the hard rules let référent `r` follow family `f`: [`Problem::pin_decides`],
-    /// else [`Problem::speaks`] and [`Problem::sector_allows`].
+    /// else [`Problem::can_visit`], [`Problem::speaks`] and [`Problem::sector_allows`].
     pub fn may_follow(&self, r: usize, f: usize) -> bool {
-        self.pin_decides(r, f)
-            .unwrap_or_else(|| self.speaks(r, f) && self.sector_allows(r, f))
+        self.pin_decides(r, f).unwrap_or_else(|| {
+            self.can_visit(r, f) && self.speaks(r, f) && self.sector_allows(r, f)
+        })
+    }
+
+    /// Whether family `f` may stay with its current référent (pinned, or she can visit it).
+    pub fn may_stay(&self, f: usize) -> bool {
+        self.families[f]
+            .current
+            .is_some_and(|c| self.may_follow(c.referent, f))
     }
 
     /// Families référent `r` follows today.
@@ -401,6 +428,9 @@ impl fmt::Display for Rule {
 /// Why a family changes référent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MoveReason {
+    /// Its référent cannot visit it: her hours never meet its availability (and the site's
+    /// opening hours) for one visit.
+    Availability,
     /// Its référent does not speak the language it needs.
     Language,
     /// Its référent's sector does not cover it (hard sectors).
@@ -419,6 +449,11 @@ pub enum MoveReason {
 impl fmt::Display for MoveReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            MoveReason::Availability => f.write_str(
+                "la référente actuelle ne peut pas la voir : ses horaires ne rencontrent jamais \
+                 les disponibilités de la famille (et les horaires du lieu) le temps d'une visite, \
+                 trajet compris",
+            ),
             MoveReason::Language => f.write_str("la référente actuelle ne parle pas sa langue"),
             MoveReason::Sector => f.write_str("hors du secteur de la référente actuelle"),
             MoveReason::Capacity => f.write_str("la référente actuelle dépasse sa charge maximale"),
@@ -466,6 +501,9 @@ pub struct Solution {
     pub unmet: Vec<(usize, UnmetReason)>,
     /// Families whose référent changes, with why.
     pub moves: Vec<Move>,
+    /// Families followed by a référent whose sector does not cover them (kept or pinned with
+    /// hard sectors, or at a cost with soft ones), by index.
+    pub outside_sector: Vec<usize>,
     /// Cost per rule, hundredths of a minute a month, recomputed exactly from the assignment,
     /// in [`Rule::ALL`] order.
     pub costs: Vec<RuleCost<Rule>>,
@@ -540,10 +578,14 @@ pub fn evaluate(
     let (mut travel, mut continuity, mut sector, mut unassigned_cost) = (0, 0, 0, 0);
     let mut overload = 0;
     let mut unassigned = Vec::new();
+    let mut outside_sector = Vec::new();
     let mut load_x100 = vec![0i64; nr];
     for (f, chosen) in assignment.iter().enumerate() {
         match *chosen {
             Some(r) => {
+                if !problem.pair(r, f).in_sector {
+                    outside_sector.push(f);
+                }
                 loads[r].families += 1;
                 load_x100[r] += problem.load(r, f);
                 travel += problem.travel(r, f);
@@ -580,6 +622,7 @@ pub fn evaluate(
         assignment,
         unmet: unassigned,
         moves,
+        outside_sector,
         costs: vec![
             RuleCost::new(Rule::Travel, Cost(travel)),
             RuleCost::new(Rule::Continuity, Cost(continuity)),
@@ -599,8 +642,13 @@ fn unassigned_reason(problem: &Problem, f: usize) -> UnmetReason {
     let speaks = (0..nr).any(|r| problem.speaks(r, f));
     let hard = problem.weights.sectors == SectorRule::Hard;
     let covered = !hard || (0..nr).any(|r| problem.pair(r, f).in_sector);
+    let speaks_in_sector = (0..nr).any(|r| problem.speaks(r, f) && problem.sector_allows(r, f));
     if (0..nr).any(|r| problem.may_follow(r, f)) {
         UnmetReason::Capacity
+    } else if !(0..nr).any(|r| problem.can_visit(r, f)) {
+        UnmetReason::NoVisitPossible
+    } else if speaks_in_sector {
+        UnmetReason::NoVisitAllowed
     } else if !speaks {
         UnmetReason::NoLanguage
     } else if !covered {
@@ -626,7 +674,9 @@ fn moves(problem: &Problem, assignment: &[Option<usize>], loads: &[Load]) -> Vec
         if from == to {
             continue;
         }
-        let reason = if !problem.speaks(from, f) {
+        let reason = if !problem.can_visit(from, f) {
+            MoveReason::Availability
+        } else if !problem.speaks(from, f) {
             MoveReason::Language
         } else if problem.weights.sectors == SectorRule::Hard && !problem.pair(from, f).in_sector {
             MoveReason::Sector

@@ -3,7 +3,7 @@
 //!
 //! Variables: `x[f]` holds one binary per référent allowed to follow family `f` (hard rules
 //! applied by leaving the others out); `left[f]` is 1 when `f` stays without a référent
-//! (pinned families have none); `mean` is the team's load relative to its working time and `z`
+//! (families that may stay with their current référent have none); `mean` is the team's load relative to its working time and `z`
 //! the largest deviation from it, both in percentage points.
 
 use good_lp::{Expression, ProblemVariables, Variable, constraint, variable};
@@ -27,8 +27,8 @@ struct Model {
     vars: ProblemVariables,
     /// Per family: (référent, binary).
     x: Vec<Vec<(usize, Variable)>>,
-    /// Per family: left without a référent (`None` for families followed today, which keep
-    /// one, and for those without a candidate).
+    /// Per family: left without a référent (`None` for families that may stay with their
+    /// current référent, which keep one, and for those without a candidate).
     left: Vec<Option<Variable>>,
     /// Per référent: families above her maximum caseload.
     over: Vec<Variable>,
@@ -47,7 +47,7 @@ impl Model {
                 .filter(|&r| problem.may_follow(r, f))
                 .map(|r| (r, vars.add(variable().binary())))
                 .collect();
-            let slack = (!candidates.is_empty() && problem.families()[f].current.is_none())
+            let slack = (!candidates.is_empty() && !problem.may_stay(f))
                 .then(|| vars.add(variable().min(0.0).max(1.0)));
             x.push(candidates);
             left.push(slack);

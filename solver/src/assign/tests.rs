@@ -35,6 +35,7 @@ fn on_a_line(referents: &[i64], families: &[i64]) -> Vec<Pair> {
             families.iter().map(move |&f| Pair {
                 round_trip: Minutes(2 * (r - f).abs()),
                 in_sector: true,
+                can_visit: true,
             })
         })
         .collect()
@@ -338,10 +339,7 @@ fn brute_force(problem: &Problem) -> i64 {
         let caseload_ok = (0..nr).all(|r| {
             assignment.iter().filter(|a| **a == Some(r)).count() <= problem.capacity(r) as usize
         });
-        let pinned_ok = (0..nf).all(|f| {
-            !(problem.families()[f].pinned || problem.families()[f].current.is_some())
-                || assignment[f].is_some()
-        });
+        let pinned_ok = (0..nf).all(|f| !problem.may_stay(f) || assignment[f].is_some());
         if hard_ok && caseload_ok && pinned_ok {
             let cost = evaluate(problem, assignment, 0.0, StopReason::Optimal)
                 .cost()
@@ -384,6 +382,7 @@ fn the_assignment_is_optimal_within_its_gap_on_random_small_cases() {
             .map(|_| Pair {
                 round_trip: Minutes(10 + rng.below(80) as i64),
                 in_sector: rng.below(5) > 0,
+                can_visit: rng.below(6) > 0,
             })
             .collect();
         let weights = Weights {
@@ -517,4 +516,131 @@ fn the_checker_recomputes_the_costs_and_catches_an_unreported_family() {
         Cost(model::UNASSIGNED_COST)
     );
     assert_ne!(costs, solution.costs, "the old costs no longer hold");
+}
+
+/// `pairs` with référent `r` unable to visit family `f`.
+fn cannot_visit(mut pairs: Vec<Pair>, families: usize, r: usize, f: usize) -> Vec<Pair> {
+    pairs[r * families + f].can_visit = false;
+    pairs
+}
+
+#[test]
+fn a_family_goes_only_to_a_referent_who_can_visit_it_even_if_farther() {
+    let pairs = on_a_line(&[0, 100], &[10]);
+    let near = Problem::new(
+        vec![referent(5), referent(5)],
+        vec![family(None)],
+        pairs.clone(),
+        no_balance(),
+    )
+    .unwrap();
+    assert_eq!(assign(&near).assignment, vec![Some(0)]);
+
+    let problem = Problem::new(
+        vec![referent(5), referent(5)],
+        vec![family(None)],
+        cannot_visit(pairs, 1, 0, 0),
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&problem);
+    assert_eq!(s.assignment, vec![Some(1)]);
+    assert!(s.unmet.is_empty());
+}
+
+#[test]
+fn a_family_its_referent_cannot_visit_moves_with_the_reason_and_a_pinned_one_stays() {
+    // Three families followed for two years by R0, all nearer her; she can visit none of
+    // them. F0 is free, F1 pinned; F2 she can visit (the control).
+    let mut families: Vec<Family> = (0..3).map(|_| family(Some((0, 24)))).collect();
+    families[1].pinned = true;
+    let pairs = on_a_line(&[0, 100], &[10, 10, 10]);
+    let pairs = cannot_visit(cannot_visit(pairs, 3, 0, 0), 3, 0, 1);
+    let problem = Problem::new(
+        vec![referent(5), referent(5)],
+        families,
+        pairs,
+        no_balance(),
+    )
+    .unwrap();
+    let s = assign(&problem);
+    assert_eq!(s.assignment, vec![Some(1), Some(0), Some(0)]);
+    assert_eq!(
+        s.moves,
+        vec![Move {
+            family: 0,
+            from: 0,
+            to: 1,
+            reason: MoveReason::Availability
+        }]
+    );
+    assert!(
+        s.moves[0]
+            .reason
+            .to_string()
+            .contains("ne peut pas la voir"),
+        "{}",
+        s.moves[0].reason
+    );
+}
+
+#[test]
+fn a_family_nobody_can_visit_is_left_without_a_referent_with_the_reason() {
+    // F0 followed by R0: nobody can visit it. F1 needs language 1, which only R0 speaks, and
+    // only R1 can visit it. F2 followed by R0, who cannot visit it; R1 can but is full with
+    // F3, which only she can visit.
+    let mut speaker = referent(5);
+    speaker.languages = vec![1];
+    let mut families = vec![family(Some((0, 6))), family(None), family(Some((0, 6)))];
+    families[1].language = Some(1);
+    families.push(family(Some((1, 6))));
+    let mut pairs = on_a_line(&[0, 100], &[10, 10, 10, 90]);
+    for (r, f) in [(0, 0), (1, 0), (0, 1), (0, 2), (0, 3)] {
+        pairs = cannot_visit(pairs, 4, r, f);
+    }
+    let problem = Problem::new(vec![speaker, referent(1)], families, pairs, no_balance()).unwrap();
+    let s = assign(&problem);
+    assert_eq!(s.assignment, vec![None, None, None, Some(1)]);
+    assert_eq!(
+        s.unmet,
+        vec![
+            (0, UnmetReason::NoVisitPossible),
+            (1, UnmetReason::NoVisitAllowed),
+            (2, UnmetReason::Capacity)
+        ]
+    );
+    assert!(s.moves.is_empty());
+    assert_eq!(check::check(&problem, &s).unwrap(), s.costs);
+}
+
+#[test]
+fn the_checker_catches_a_family_kept_by_someone_who_cannot_visit_it() {
+    let mut families = vec![family(Some((0, 6))), family(Some((0, 6)))];
+    families[1].pinned = true;
+    let pairs = cannot_visit(
+        cannot_visit(on_a_line(&[0, 100], &[10, 10]), 2, 0, 0),
+        2,
+        0,
+        1,
+    );
+    let problem = Problem::new(
+        vec![referent(5), referent(5)],
+        families,
+        pairs,
+        no_balance(),
+    )
+    .unwrap();
+    let mut s = assign(&problem);
+    assert_eq!(s.assignment, vec![Some(1), Some(0)]);
+    // The pinned family may stay; the other may not.
+    s.assignment[0] = Some(0);
+    s.moves.clear();
+    let found = check::check(&problem, &s).unwrap_err();
+    assert_eq!(
+        found,
+        vec![check::Violation::CannotVisit {
+            family: 0,
+            referent: 0
+        }]
+    );
 }

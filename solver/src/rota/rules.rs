@@ -238,6 +238,78 @@ pub fn free_start(
     (start <= window.end).then_some(start)
 }
 
+/// Visits possible in a typical week: a référent can visit a family when, on some day of the
+/// week, one range of her hours, the family's availability and, when it is met at a neutral
+/// site, the site's opening hours leave room for one visit of `duration`, with the way from her
+/// base (`to_minutes`) and back (`back_minutes`) inside that range and her lunch still possible.
+/// Returns the first such start (minutes from Monday 00:00), `None` when there is none.
+///
+/// Closed days do not count (a typical week has none). Between two ranges of her hours she is
+/// at her base, so a visit fits inside one range; she takes a lunch held by a stretch off at the
+/// visit's place (the way back waits until after it), else her lunch fits before the visit (at
+/// her base), after it (at the family's) or in another range of the day: the rota's rules
+/// ([`stretches_off`], [`lunch_break`], [`family_windows`], [`start_windows`]).
+pub fn first_visit_start(
+    hours: &[Vec<Span>; DAYS],
+    lunch: Option<LunchRule>,
+    available: &[Vec<Span>; DAYS],
+    opening: Option<&[Vec<Span>; DAYS]>,
+    duration: Minutes,
+    to_minutes: Minutes,
+    back_minutes: Minutes,
+) -> Option<Minutes> {
+    let windows = family_windows(available, opening);
+    for (day, ranges) in hours.iter().enumerate() {
+        let at = Minutes(day as i64 * DAY);
+        let (lunch_break, held_by) = lunch_break(ranges, lunch);
+        // A floating lunch: its latest start, and whether it fits in range `i` alone.
+        let floating = lunch_break.filter(|_| held_by.is_none());
+        let fits_in = |i: usize| {
+            floating.is_some_and(|b| {
+                let t = ranges[i].start.max(b.window.start);
+                t <= b.window.end && t + b.duration <= ranges[i].end
+            })
+        };
+        for (i, range) in ranges.iter().enumerate() {
+            // Followed by the stretch off that holds her lunch: she eats where the visit was.
+            let back = if held_by == Some(i) {
+                Minutes(0)
+            } else {
+                back_minutes
+            };
+            for w in &windows {
+                if w.start < at || w.start >= at + Minutes(DAY) {
+                    continue;
+                }
+                let (from, to) = (w.start - at, w.end - at);
+                let lo = from.max(range.start + to_minutes);
+                let hi = (to - duration).min(range.end - back - duration);
+                if lo > hi {
+                    continue;
+                }
+                let Some(b) = floating else {
+                    return Some(at + lo);
+                };
+                if (0..ranges.len()).any(|j| j != i && fits_in(j)) {
+                    return Some(at + lo);
+                }
+                // Lunch after the visit, at the family's place, then the way back.
+                let t = (lo + duration).max(b.window.start);
+                if t <= b.window.end && t + b.duration + back <= range.end {
+                    return Some(at + lo);
+                }
+                // Lunch at her base before she leaves.
+                let t = range.start.max(b.window.start);
+                let start = lo.max(t + b.duration + to_minutes);
+                if t <= b.window.end && start <= hi {
+                    return Some(at + start);
+                }
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +372,133 @@ mod tests {
         );
         assert_eq!(family_windows(&family, None).len(), 1);
         assert!(on_open_days(windows, Some(&[2])).is_empty());
+    }
+
+    fn hm(h: i64, m: i64) -> Minutes {
+        Minutes(h * 60 + m)
+    }
+
+    fn on(day: usize, spans: &[(Minutes, Minutes)]) -> [Vec<Span>; DAYS] {
+        let mut week: [Vec<Span>; DAYS] = Default::default();
+        week[day] = spans.iter().map(|&(a, b)| Span::new(a, b)).collect();
+        week
+    }
+
+    #[test]
+    fn a_family_free_only_after_her_hours_cannot_be_visited_by_her_but_by_a_later_colleague() {
+        // F-0024 of the reference territory: Thursday 17:30–19:30, Friday 07:30–08:30 and
+        // 17:00–19:00, one hour.
+        let mut family = on(3, &[(hm(17, 30), hm(19, 30))]);
+        family[4] = vec![
+            Span::new(hm(7, 30), hm(8, 30)),
+            Span::new(hm(17, 0), hm(19, 0)),
+        ];
+        let mut nine_to_five = on(3, &[(hm(9, 0), hm(17, 0))]);
+        nine_to_five[4] = vec![Span::new(hm(9, 0), hm(17, 0))];
+        let lunch = rule(12, 14, 45);
+        let hour = Minutes(60);
+        let visit = |hours: &[Vec<Span>; DAYS], trip: i64| {
+            first_visit_start(
+                hours,
+                lunch,
+                &family,
+                None,
+                hour,
+                Minutes(trip),
+                Minutes(trip),
+            )
+        };
+        assert_eq!(visit(&nine_to_five, 15), None);
+        let late_thursday = on(3, &[(hm(10, 30), hm(19, 0))]);
+        assert_eq!(
+            visit(&late_thursday, 10),
+            Some(Minutes(3 * DAY) + hm(17, 30))
+        );
+        // The way back counts: 17:30 + 1 h + 45 min is past 19:00.
+        assert_eq!(visit(&late_thursday, 45), None);
+    }
+
+    #[test]
+    fn a_visit_at_a_site_needs_the_site_open_as_well() {
+        let family = on(3, &[(hm(14, 0), hm(18, 0))]);
+        let site = on(3, &[(hm(16, 30), hm(18, 30))]);
+        let hours = on(3, &[(hm(9, 0), hm(17, 0))]);
+        let start = |opening| {
+            first_visit_start(
+                &hours,
+                None,
+                &family,
+                opening,
+                Minutes(45),
+                Minutes(0),
+                Minutes(0),
+            )
+        };
+        assert_eq!(start(None), Some(Minutes(3 * DAY) + hm(14, 0)));
+        assert_eq!(start(Some(&site)), None);
+    }
+
+    #[test]
+    fn her_lunch_must_still_fit_around_the_visit() {
+        let hours = on(0, &[(hm(12, 0), hm(15, 0))]);
+        let family = on(0, &[(hm(12, 0), hm(15, 0))]);
+        let two_hours = Minutes(120);
+        let start = |lunch, trip| {
+            first_visit_start(
+                &hours,
+                lunch,
+                &family,
+                None,
+                two_hours,
+                Minutes(trip),
+                Minutes(trip),
+            )
+        };
+        // Lunch 12:00–13:00 at her base, then the visit 13:00–15:00.
+        assert_eq!(start(rule(12, 14, 60), 0), Some(hm(13, 0)));
+        // With ten minutes each way there is no room for both.
+        assert_eq!(start(rule(12, 14, 60), 10), None);
+        assert_eq!(start(None, 10), Some(hm(12, 10)));
+    }
+
+    #[test]
+    fn a_visit_fits_inside_one_range_of_her_hours_she_is_at_her_base_in_between() {
+        // 10:00–10:30 is a stretch off at her base; 12:00–13:00 holds her lunch.
+        let split = on(
+            0,
+            &[
+                (hm(8, 0), hm(10, 0)),
+                (hm(10, 30), hm(12, 0)),
+                (hm(13, 0), hm(17, 0)),
+            ],
+        );
+        let whole = on(0, &[(hm(8, 0), hm(12, 0)), (hm(13, 0), hm(17, 0))]);
+        let family = on(0, &[(hm(9, 0), hm(10, 30))]);
+        let start = |hours: &[Vec<Span>; DAYS]| {
+            first_visit_start(
+                hours,
+                rule(12, 13, 45),
+                &family,
+                None,
+                Minutes(60),
+                Minutes(15),
+                Minutes(15),
+            )
+        };
+        assert_eq!(start(&split), None);
+        assert_eq!(start(&whole), Some(hm(9, 0)));
+        // Just before the stretch that holds her lunch she eats at the family's: no way back.
+        let noon = on(0, &[(hm(11, 0), hm(12, 0))]);
+        let at_noon = first_visit_start(
+            &whole,
+            rule(12, 13, 45),
+            &noon,
+            None,
+            Minutes(60),
+            Minutes(0),
+            Minutes(15),
+        );
+        assert_eq!(at_noon, Some(hm(11, 0)));
     }
 
     #[test]

@@ -657,3 +657,102 @@ fn the_later_visit_gets_the_one_slot_and_a_visit_that_can_wait_gives_way() {
     );
     assert!(left_out_cost(false, true, 0) < left_out_cost(false, false, 0));
 }
+
+/// A random day's stretch at a 15-minute grain: start in `[from, from + spread)`, `len` long.
+fn stretch(rng: &mut Rng, from: i64, spread: u64, len: i64) -> (i64, i64) {
+    let start = from + 15 * rng.below(spread / 15) as i64;
+    (start, (start + len).min(DAY))
+}
+
+#[test]
+fn the_assignments_visit_rule_agrees_with_the_rota_on_random_single_visits() {
+    // rules::first_visit_start is what the assignment asks ("can she ever visit this family?");
+    // the rota, alone with that one visit, must place it exactly when the rule says it can.
+    let mut rng = Rng::seed_from_u64(15);
+    let mut placed_cases = 0;
+    for case in 0..200 {
+        let mut hours: Weekly = Default::default();
+        for day in hours.iter_mut().take(5) {
+            if !rng.chance(0.6) {
+                continue;
+            }
+            let len = 60 * (2 + rng.below(4) as i64);
+            let (start, first_end) = stretch(&mut rng, 7 * 60, 180, len);
+            if rng.chance(0.5) {
+                *day = vec![span(start, (first_end + 60 * rng.below(5) as i64).min(DAY))];
+            } else {
+                let resume = first_end + 15 * (1 + rng.below(8) as i64);
+                let end = (resume + 60 * (1 + rng.below(4) as i64)).min(DAY);
+                *day = vec![span(start, first_end), span(resume, end)];
+            }
+        }
+        let lunch = rng.chance(0.5).then(|| LunchRule {
+            window: span(12 * 60, 14 * 60),
+            minutes: Minutes(30 + 15 * rng.below(3) as i64),
+        });
+        let mut available: Weekly = Default::default();
+        for _ in 0..1 + rng.below(4) {
+            let d = rng.index(6);
+            let len = 60 + 30 * rng.below(5) as i64;
+            let (a, b) = stretch(&mut rng, 7 * 60, 12 * 60, len);
+            available[d] = vec![span(a, b)];
+        }
+        let opening = rng.chance(0.3).then(|| {
+            let mut open: Weekly = Default::default();
+            for day in open.iter_mut().take(6) {
+                if rng.chance(0.6) {
+                    let len = 60 * (2 + rng.below(6) as i64);
+                    let (a, b) = stretch(&mut rng, 8 * 60, 8 * 60, len);
+                    *day = vec![span(a, b)];
+                }
+            }
+            open
+        });
+        let distance = rng.below(40) as i64;
+        let duration = Minutes(30 + 15 * rng.below(5) as i64);
+        let line = Line(vec![0, distance]);
+        let expected = rules::first_visit_start(
+            &hours,
+            lunch,
+            &available,
+            opening.as_ref(),
+            duration,
+            Minutes(distance),
+            Minutes(distance),
+        );
+        let week = Week {
+            referents: vec![Referent {
+                base: LocationIdx::new(0),
+                travel: 0,
+                hours: hours.clone(),
+                lunch,
+            }],
+            sites: opening
+                .iter()
+                .map(|o| Site { opening: o.clone() })
+                .collect(),
+            visits: vec![Visit {
+                duration,
+                site: opening.as_ref().map(|_| 0),
+                ..visit(0, 1, available.clone())
+            }],
+            ..Week::default()
+        };
+        let problem = Problem::new(week, vec![&line]).unwrap();
+        let solution = solve(&problem, &params(case));
+        let placed = !solution.unmet.iter().any(|(i, _)| *i == Item::Visit(0));
+        assert_eq!(
+            placed,
+            expected.is_some(),
+            "case {case}: hours {hours:?}, lunch {lunch:?}, family {available:?}, site \
+             {opening:?}, {distance} min away, {duration:?} long; rule {expected:?}, rota {:?}",
+            solution.days
+        );
+        placed_cases += usize::from(placed);
+    }
+    // Both outcomes occur often enough for the comparison to mean something.
+    assert!(
+        (40..=160).contains(&placed_cases),
+        "{placed_cases} of 200 placed"
+    );
+}
