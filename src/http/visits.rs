@@ -189,7 +189,8 @@ pub(super) async fn update(
         }
         let territory = state.store.load_territory().await?;
         let travel = state.store.load_travel_overrides().await?;
-        let options = PlanOptions::new(week);
+        let mut options = PlanOptions::new(week);
+        options.absences = state.store.absences(Some(week)).await?;
         let seed = options.seed;
         let today = crate::domain::to_paris((state.clock)()).date();
         let family_code = code.to_owned();

@@ -598,6 +598,9 @@ pub(crate) struct WeekAgenda {
     pub(crate) day: Vec<usize>,
     /// Fixed visits, by family index.
     pub(crate) fixed_visits: BTreeMap<usize, FixedVisit>,
+    /// Families whose visit is fixed on a day its référent does not work (an absence, a
+    /// holiday): reported, not moved, with why (French).
+    pub(crate) fixed_off: BTreeMap<usize, String>,
     /// Entries of the week the plan cannot honour: (code, French reason).
     pub(crate) ignored: Vec<(String, String)>,
 }
@@ -631,6 +634,23 @@ pub(crate) fn week_agenda(ctx: &Context<'_>, meta: &[WorkDay]) -> Result<WeekAge
             .iter()
             .position(|w| w.referent == r && w.date == local.date())
         else {
+            let family = entry
+                .family
+                .as_ref()
+                .and_then(|code| (0..ctx.families.len()).find(|&f| &ctx.family(f).code == code));
+            if let Some(f) =
+                family.filter(|&f| entry.kind == AgendaKind::Visit && ctx.current(f) == Some(r))
+            {
+                out.fixed_off.insert(
+                    f,
+                    format!(
+                        "visite fixée le {when} ({}) : {} ne travaille pas ce jour-là (jour non \
+                         travaillé, férié ou absence) ; à reprogrammer avec la famille, elle n'a \
+                         pas été déplacée",
+                        entry.code, entry.referent
+                    ),
+                );
+            }
             out.ignored.push((
                 entry.code.to_string(),
                 format!(
