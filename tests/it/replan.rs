@@ -361,3 +361,53 @@ fn a_plan_job_of_the_api_respects_the_recorded_absences() {
         assert!(!works_on(&version(&team.url, 2), "R-01", tuesday));
     }
 }
+
+#[test]
+fn a_coordinator_records_lists_and_lifts_absences_through_the_api() {
+    use crate::api::{call, json, team_on};
+    for (database, url) in databases() {
+        // Arrange
+        let team = team_on(Some(database), url);
+        let server = crate::serve::TestServer::start(&team.url);
+        let absence = "/api/v1/absences/R-01/2026-12-01";
+        let listed = "/api/v1/weeks/2026-W49/absences";
+
+        // Act and assert: recorded (201), again (200, nothing changes), listed.
+        let reply = call(&server, "PUT", absence, &team.coordinator, None);
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        assert_eq!(json(&reply)["date"], "2026-12-01");
+        let reply = call(&server, "PUT", absence, &team.coordinator, None);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let week = json(&call(&server, "GET", listed, &team.coordinator, None));
+        assert_eq!(
+            week,
+            serde_json::json!([{"referent": "R-01", "date": "2026-12-01"}])
+        );
+        // A référent may not; an unknown référent or date is named and records nothing.
+        assert_eq!(call(&server, "PUT", absence, &team.r01, None).status, 403);
+        for (path, field, named) in [
+            ("/api/v1/absences/R-99/2026-12-01", "referent", "R-99"),
+            ("/api/v1/absences/R-01/2026-02-30", "date", "2026-02-30"),
+        ] {
+            let reply = call(&server, "PUT", path, &team.coordinator, None);
+            assert_eq!(reply.status, 422, "{}", reply.body);
+            let issue = &json(&reply)["fields"][0];
+            assert_eq!(issue["field"], field, "{}", reply.body);
+            assert!(
+                issue["message"].as_str().unwrap().contains(named),
+                "{}",
+                reply.body
+            );
+        }
+        let week = json(&call(&server, "GET", listed, &team.coordinator, None));
+        assert_eq!(week.as_array().unwrap().len(), 1);
+
+        // Lifted (204), then there is nothing to lift (404).
+        let reply = call(&server, "DELETE", absence, &team.coordinator, None);
+        assert_eq!(reply.status, 204, "{}", reply.body);
+        let reply = call(&server, "DELETE", absence, &team.coordinator, None);
+        assert_eq!(reply.status, 404, "{}", reply.body);
+        let week = json(&call(&server, "GET", listed, &team.coordinator, None));
+        assert_eq!(week, serde_json::json!([]));
+    }
+}
