@@ -64,6 +64,8 @@
 //! - family availability and neutral-site opening hours: [`rota::rules::family_windows`];
 //! - days open to a visit (a re-plan): [`rota::rules::on_open_days`];
 //! - hours and travel from and to her base: [`rota::rules::start_windows`];
+//! - a re-plan that holds still: a visit stays at its time while its place holds
+//!   ([`rota::Keep::Still`], [`rota::Problem::freed`] lists those that no longer do);
 //! - then every routing rule above, each référent's week being a routing problem.
 //!
 //! Soft rules ([`rota::Rule`]):

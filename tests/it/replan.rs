@@ -409,5 +409,25 @@ fn a_coordinator_records_lists_and_lifts_absences_through_the_api() {
         assert_eq!(reply.status, 404, "{}", reply.body);
         let week = json(&call(&server, "GET", listed, &team.coordinator, None));
         assert_eq!(week, serde_json::json!([]));
+
+        // At once: recorded absent on each working day of the week; every 2xx
+        // answered stands.
+        let paths: Vec<String> = ["R-01", "R-02"]
+            .iter()
+            .flat_map(|r| (1..=4).map(move |d| format!("/api/v1/absences/{r}/2026-12-0{d}")))
+            .collect();
+        let statuses: Vec<u16> = std::thread::scope(|scope| {
+            let calls: Vec<_> = paths
+                .iter()
+                .map(|path| {
+                    let (server, token) = (&server, &team.coordinator);
+                    scope.spawn(move || call(server, "PUT", path, token, None).status)
+                })
+                .collect();
+            calls.into_iter().map(|c| c.join().unwrap()).collect()
+        });
+        assert!(statuses.iter().all(|&s| s == 201), "{statuses:?}");
+        let week = json(&call(&server, "GET", listed, &team.coordinator, None));
+        assert_eq!(week.as_array().unwrap().len(), paths.len(), "{week}");
     }
 }
