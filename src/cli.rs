@@ -1,5 +1,5 @@
 //! The command line: `migrate`, `import`, `check`, `demo`, `plan`, `export`, `publish`,
-//! `serve`, `user`, `feed`. Each command prints French for the coordinator and returns the
+//! `serve`, `user`, `feed`, `absence`. Each command prints French for the coordinator and returns the
 //! process exit code: 0 success, 1 bad input. Benchmarks and the fixture generator are the
 //! developers' `parcours-dev` (`tools/`).
 
@@ -72,12 +72,12 @@ pub enum Command {
         /// No progress display.
         #[arg(long)]
         quiet: bool,
-        /// Re-plan the week's last plan: confirmed visits stay, others keep their day unless
-        /// something could not be placed otherwise.
+        /// Re-plan the week's last plan: every visit still valid stays exactly where it is;
+        /// only the others, and visits newly due, are placed again.
         #[arg(long)]
         replan: bool,
-        /// A référent absent on a day, `R-03:2026-12-03` (repeatable): re-plans that day's
-        /// visits from the week's last plan with the fewest changes.
+        /// A référent absent on a day, `R-03:2026-12-03` (repeatable): recorded (as by
+        /// `parcours absence add`), then the week's last plan is re-planned around it.
         #[arg(long = "absent", value_parser = parse_absence)]
         absences: Vec<(Code, NaiveDate)>,
         /// Seed of the solves.
@@ -153,6 +153,13 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Absences of référents, kept in the database: every plan of their week respects them
+    /// until they are lifted.
+    Absence {
+        /// What to do.
+        #[command(subcommand)]
+        command: AbsenceCommand,
+    },
     /// Calendar feed subscriptions: one secret address per person.
     Feed {
         /// What to do.
@@ -181,6 +188,31 @@ pub enum UserCommand {
         /// Every token of this person.
         #[arg(long, value_parser = parse_code)]
         person: Option<Code>,
+    },
+}
+
+/// `parcours absence …`
+#[derive(Debug, Subcommand)]
+pub enum AbsenceCommand {
+    /// Record référents absent on days, `R-03:2026-12-03` (one or more): every later plan of
+    /// the week closes those days. All or nothing: one unknown référent and none is recorded.
+    Add {
+        /// `RÉFÉRENT:DATE`, e.g. `R-03:2026-12-03`.
+        #[arg(required = true, value_parser = parse_absence)]
+        absences: Vec<(Code, NaiveDate)>,
+    },
+    /// Lift recorded absences, `R-03:2026-12-03` (one or more): the next plan of the week may
+    /// use those days again.
+    Lift {
+        /// `RÉFÉRENT:DATE`, e.g. `R-03:2026-12-03`.
+        #[arg(required = true, value_parser = parse_absence)]
+        absences: Vec<(Code, NaiveDate)>,
+    },
+    /// List the recorded absences.
+    List {
+        /// Only those of this ISO week, e.g. 2026-W49.
+        #[arg(long, value_parser = parse_week)]
+        week: Option<IsoWeek>,
     },
 }
 
@@ -263,6 +295,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Publish { week, version } => publish(&settings, week, version).await,
         Command::User { command } => user(&settings, command).await,
         Command::Feed { command } => feed(&settings, command).await,
+        Command::Absence { command } => absence(&settings, command).await,
         Command::Migrate => {
             let store = open(&settings).await?;
             println!(
@@ -366,22 +399,8 @@ async fn plan(
         .load_travel_overrides()
         .await
         .context("reading the imported travel times")?;
-    if replan || !options.absences.is_empty() {
-        match store
-            .latest_plan::<WeekPlan>(options.week, PlanMethod::Optimised)
-            .await
-            .context("reading the last plan")?
-        {
-            Some((_, previous)) => options.previous = Some(previous),
-            None => {
-                eprintln!(
-                    "Aucun plan enregistré pour la semaine {} : lancez d'abord « parcours plan --week {} ».",
-                    options.week, options.week
-                );
-                return Ok(ExitCode::from(1));
-            }
-        }
-    }
+    // `--absent`: checked, then recorded before planning, so that every later plan of the
+    // week keeps it (until `parcours absence lift`).
     for (code, day) in &options.absences {
         if !territory.referents.iter().any(|r| &r.code == code) {
             eprintln!("Absence {code}:{day} : référent {code} inconnu.");
@@ -393,6 +412,35 @@ async fn plan(
                 options.week
             );
             return Ok(ExitCode::from(1));
+        }
+    }
+    let absent = !options.absences.is_empty();
+    for (code, day) in &options.absences {
+        store
+            .add_absence(code, *day)
+            .await
+            .context("recording the absence")?;
+    }
+    options.absences = store
+        .absences(Some(options.week))
+        .await
+        .context("reading the absences")?;
+    // A re-plan starts from the week's last plan; a new absence re-plans it when there is one.
+    if replan || absent {
+        match store
+            .latest_plan::<WeekPlan>(options.week, PlanMethod::Optimised)
+            .await
+            .context("reading the last plan")?
+        {
+            Some((_, previous)) => options.previous = Some(previous),
+            None if !replan => {}
+            None => {
+                eprintln!(
+                    "Aucun plan enregistré pour la semaine {} : lancez d'abord « parcours plan --week {} ».",
+                    options.week, options.week
+                );
+                return Ok(ExitCode::from(1));
+            }
         }
     }
     let outcome = solve_with_progress(&territory, &options, quiet)?;
@@ -656,6 +704,110 @@ async fn feed(settings: &Settings, command: FeedCommand) -> anyhow::Result<ExitC
     Ok(code)
 }
 
+/// « R-03 le jeudi 03/12/2026 (semaine 2026-W49) »
+fn absence_label(code: &Code, date: NaiveDate) -> String {
+    format!(
+        "{code} le {} {} (semaine {})",
+        crate::domain::Weekday::from_chrono(chrono::Datelike::weekday(&date)).french(),
+        date.format("%d/%m/%Y"),
+        IsoWeek::containing(date)
+    )
+}
+
+/// The absences naming a référent `territory` does not have, as French lines.
+fn unknown_referents(territory: &Territory, absences: &[(Code, NaiveDate)]) -> Vec<String> {
+    absences
+        .iter()
+        .filter(|(code, _)| !territory.referents.iter().any(|r| &r.code == code))
+        .map(|(code, day)| format!("Absence {code}:{day} : référent {code} inconnu."))
+        .collect()
+}
+
+/// `parcours absence …`
+async fn absence(settings: &Settings, command: AbsenceCommand) -> anyhow::Result<ExitCode> {
+    let store = open(settings).await?;
+    let code = match command {
+        AbsenceCommand::Add { absences } => {
+            let territory = store
+                .load_territory()
+                .await
+                .context("reading the database")?;
+            let unknown = unknown_referents(&territory, &absences);
+            if unknown.is_empty() {
+                for (who, day) in &absences {
+                    let added = store
+                        .add_absence(who, *day)
+                        .await
+                        .context("recording the absence")?;
+                    let done = if added {
+                        "Absence enregistrée"
+                    } else {
+                        "Absence déjà enregistrée"
+                    };
+                    println!("{done} : {}.", absence_label(who, *day));
+                }
+                println!(
+                    "Les prochains plans de la semaine en tiennent compte jusqu'à ce que l'absence soit \
+                     levée (« parcours absence lift »). Pour re-planifier une semaine déjà \
+                     planifiée : « parcours plan --week SEMAINE --replan »."
+                );
+                ExitCode::SUCCESS
+            } else {
+                for line in unknown {
+                    eprintln!("{line}");
+                }
+                eprintln!("Aucune absence n'a été enregistrée.");
+                ExitCode::from(1)
+            }
+        }
+        AbsenceCommand::Lift { absences } => {
+            let territory = store
+                .load_territory()
+                .await
+                .context("reading the database")?;
+            let unknown = unknown_referents(&territory, &absences);
+            if unknown.is_empty() {
+                for (who, day) in &absences {
+                    let lifted = store
+                        .lift_absence(who, *day)
+                        .await
+                        .context("lifting the absence")?;
+                    if lifted {
+                        println!("Absence levée : {}.", absence_label(who, *day));
+                    } else {
+                        println!(
+                            "Aucune absence enregistrée pour {} : rien à lever.",
+                            absence_label(who, *day)
+                        );
+                    }
+                }
+                ExitCode::SUCCESS
+            } else {
+                for line in unknown {
+                    eprintln!("{line}");
+                }
+                eprintln!("Aucune absence n'a été levée.");
+                ExitCode::from(1)
+            }
+        }
+        AbsenceCommand::List { week } => {
+            let absences = store.absences(week).await.context("reading the absences")?;
+            let of = week.map_or_else(String::new, |w| format!(" (semaine {w})"));
+            if absences.is_empty() {
+                println!("Aucune absence enregistrée{of}.");
+            } else {
+                println!("Absences enregistrées{of} : {}", absences.len());
+                for (who, day) in &absences {
+                    println!("  {}", absence_label(who, *day));
+                }
+            }
+            ExitCode::SUCCESS
+        }
+    };
+    store.close().await;
+    Ok(code)
+}
+
 /// Prints what `shown` says of a created user or subscription; an unknown person is the user's
 /// mistake (its French message, exit 1), anything else an error.
 fn created(
@@ -862,7 +1014,7 @@ async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<
         "  parcours export --week {week} --out calendriers --map calendriers/semaine.svg   un calendrier .ics par référent, et la carte des tournées"
     );
     println!(
-        "  parcours plan --week {week} --absent R-03:2026-12-03   re-planifier après une absence"
+        "  parcours plan --week {week} --absent R-03:2026-12-03   enregistrer une absence et re-planifier la semaine"
     );
     println!("  parcours publish --week {week}   publier la semaine dans les calendriers abonnés");
     println!(

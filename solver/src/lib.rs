@@ -70,6 +70,8 @@
 //! - hours and travel from and to her base: [`rota::rules::start_windows`];
 //! - (for the assignment) whether a référent can visit a family at all in a typical week:
 //!   [`rota::rules::first_visit_start`];
+//! - a re-plan that holds still: a visit stays at its time while its place holds
+//!   ([`rota::Keep::Still`], [`rota::Problem::freed`] lists those that no longer do);
 //! - then every routing rule above, each référent's week being a routing problem.
 //!
 //! Soft rules ([`rota::Rule`]):

@@ -323,6 +323,14 @@ async fn run(state: AppState, id: u64, request: PlanRequest) {
         Ok(travel) => request.with_travel(travel),
         Err(e) => return fail(format!("lecture des trajets : {e}")),
     };
+    // The absences recorded for the week hold for every plan of it.
+    let request = match request.horizon() {
+        Horizon::Week(week) => match state.store.absences(Some(week)).await {
+            Ok(absences) => request.with_absences(absences),
+            Err(e) => return fail(format!("lecture des absences : {e}")),
+        },
+        _ => request,
+    };
     let seed = request.seed();
     let mut again = false;
     let solved = loop {

@@ -8,6 +8,7 @@
 //! route they matched (`/feeds/{file}`, never the token itself) and a request number, so that
 //! logs carry no personal data and no secret.
 
+mod absences;
 mod error;
 mod extract;
 mod families;
@@ -193,6 +194,7 @@ fn operations() -> OpenApiRouter<AppState> {
         .merge(jobs::router())
         .merge(visits::router())
         .merge(subscriptions::router())
+        .merge(absences::router())
 }
 
 /// A path that does not decode to UTF-8 names nothing here: a bare 404, like any unknown

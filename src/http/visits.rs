@@ -196,6 +196,7 @@ pub(super) async fn update(
         // A report re-plans a few days of one référent, every other visit kept: a short guard
         // keeps the request well inside its timeout while reports queue.
         options.rota_time = REPORT_ROTA_TIME;
+        options.absences = state.store.absences(Some(week)).await?;
         let seed = options.seed;
         let today = crate::domain::to_paris((state.clock)()).date();
         let family_code = code.to_owned();

@@ -450,6 +450,8 @@ pub(crate) struct DueVisit {
     pub(crate) due: NaiveDate,
     /// Days either side of `due` the visit still counts as on time ([`Tolerance`]).
     pub(crate) tolerance: i64,
+    /// Today's practice: the visit may be made any day of the week, tolerance or not.
+    pub(crate) any_day: bool,
 }
 
 impl DueVisit {
@@ -460,7 +462,17 @@ impl DueVisit {
             family,
             due: week.monday(),
             tolerance: 0,
+            any_day: false,
         }
+    }
+
+    /// The same visit as today's practice plans it: due by the Sunday, made any day of the week
+    /// (`None` when it is not due yet by then, only inside its tolerance).
+    pub(crate) fn as_today(self, week: IsoWeek) -> Option<DueVisit> {
+        (self.due <= week.sunday()).then_some(DueVisit {
+            any_day: true,
+            ..self
+        })
     }
 
     /// The first day it may be made: a visit earlier than its tolerance breaks the rhythm.
@@ -622,6 +634,7 @@ pub(crate) fn due(ctx: &Context<'_>, f: usize, tolerance: Tolerance) -> Option<D
             d + chrono::Days::new(u64::from(interval))
         }),
         tolerance: tolerance.days(interval),
+        any_day: false,
     };
     (visit.earliest() <= ctx.week.sunday()).then_some(visit)
 }
@@ -677,7 +690,11 @@ pub(crate) fn rota_problem<'c>(
                 MeetingPlace::Home => None,
             };
             // Not before its window opens; a report's re-plan also keeps to its days.
-            let from = (due.earliest() - ctx.week.monday()).num_days().max(0) as usize;
+            let from = if due.any_day {
+                0
+            } else {
+                (due.earliest() - ctx.week.monday()).num_days().max(0) as usize
+            };
             let days = match &open_days {
                 Some(open) => Some(open.iter().copied().filter(|&d| d >= from).collect()),
                 None if from > 0 => Some((from..7).collect()),
@@ -692,7 +709,7 @@ pub(crate) fn rota_problem<'c>(
                 days,
                 // Left out, it is late by the Sunday at least.
                 priority: LATE_DAY_MINUTES * due.late_on(ctx.week.sunday()),
-                can_wait: due.latest() > ctx.week.sunday(),
+                can_wait: !due.any_day && due.latest() > ctx.week.sunday(),
                 keep,
             }
         })
@@ -790,6 +807,9 @@ pub(crate) struct WeekAgenda {
     pub(crate) day: Vec<usize>,
     /// Fixed visits, by family index.
     pub(crate) fixed_visits: BTreeMap<usize, FixedVisit>,
+    /// Families whose visit is fixed on a day its référent does not work (an absence, a
+    /// holiday): reported, not moved, with why (French).
+    pub(crate) fixed_off: BTreeMap<usize, String>,
     /// Entries of the week the plan cannot honour: (code, French reason).
     pub(crate) ignored: Vec<(String, String)>,
 }
@@ -823,6 +843,23 @@ pub(crate) fn week_agenda(ctx: &Context<'_>, meta: &[WorkDay]) -> Result<WeekAge
             .iter()
             .position(|w| w.referent == r && w.date == local.date())
         else {
+            let family = entry
+                .family
+                .as_ref()
+                .and_then(|code| (0..ctx.families.len()).find(|&f| &ctx.family(f).code == code));
+            if let Some(f) =
+                family.filter(|&f| entry.kind == AgendaKind::Visit && ctx.current(f) == Some(r))
+            {
+                out.fixed_off.insert(
+                    f,
+                    format!(
+                        "visite fixée le {when} ({}) : {} ne travaille pas ce jour-là (jour non \
+                         travaillé, férié ou absence) ; à reprogrammer avec la famille, elle n'a \
+                         pas été déplacée",
+                        entry.code, entry.referent
+                    ),
+                );
+            }
             out.ignored.push((
                 entry.code.to_string(),
                 format!(

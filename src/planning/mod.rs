@@ -8,6 +8,7 @@
 
 mod build;
 pub mod calendar;
+pub mod changes;
 pub mod coverage;
 pub mod envelope;
 pub mod horizon;
@@ -26,6 +27,7 @@ use parcours_solver::travel::TravelTimes;
 use serde::Serialize;
 
 pub use calendar::Holidays;
+pub use changes::{MovedVisit, PlacedVisit, PlanChanges, ReferentChanges, changes};
 pub use envelope::{AnyPlan, BodyError, PlanBody, PlanEnvelope, PlanFigures, PlanKind};
 pub use horizon::{DateRange, Horizon, SchoolYear};
 pub use plan::{
@@ -99,8 +101,12 @@ pub struct PlanOptions {
     pub compare_baseline: bool,
     /// Référents absent on a day: (code, date).
     pub absences: Vec<(Code, NaiveDate)>,
-    /// The plan to re-plan: its assignment is kept, its confirmed visits stay where they are,
-    /// the others stay on their day unless something could not be placed otherwise.
+    /// The plan to re-plan: its assignment is kept; its confirmed visits, and those fixed in the
+    /// agenda, never move; every other visit still valid stays exactly where it is (day and
+    /// time, [`rota::Keep::Still`]) and only the others, and visits newly due, are placed
+    /// again. A référent for whom nothing changed keeps her week as it was, its unplaced
+    /// visits included. With `touched` (a visit report), the visits of the touched days keep
+    /// their day unless something could not be placed otherwise.
     pub previous: Option<WeekPlan>,
     /// Drives measured by a routing engine (`trajets.csv`): they win over the estimate.
     pub travel: Vec<crate::domain::TravelOverride>,
@@ -225,8 +231,9 @@ pub struct WeekOutcome {
     /// Parcours (its assignment, optimised routes) on exactly the visits today's practice
     /// placed, with `compare_baseline`: the saving for the same work.
     pub same_visits: Option<WeekPlan>,
-    /// Visits of the previous plan moved to another day by a re-plan.
-    pub moved: Vec<String>,
+    /// A re-plan: what changed from the plan re-planned to this one, per référent (exactly the
+    /// difference between the two, [`changes()`]).
+    pub changes: Option<PlanChanges>,
     /// Agenda entries of the week the plan does not honour: (code, why, in French).
     pub agenda_unplaced: Vec<(String, String)>,
     /// Why the rota search stopped.
@@ -409,17 +416,48 @@ pub fn plan_week(
             .as_ref()
             .is_some_and(|p| p.visit_of(ctx.family(f).code.as_str()).is_some())
     };
+    // A re-plan that holds still (not a visit report's): a visit of the plan re-planned that is
+    // no longer due by frequency stays only when it was made this week (reported done).
+    let still = options.previous.is_some() && options.touched.is_none();
+    let done_this_week = |f: usize| {
+        ctx.family(f)
+            .last_visit
+            .is_some_and(|d| options.week.contains(d))
+    };
     let mut due: Vec<DueVisit> = (0..nf)
         .filter(|&f| !cancelled.iter().any(|c| c == ctx.family(f).code.as_str()))
         .filter_map(|f| {
             build::due(&ctx, f, options.tolerance).or_else(|| {
-                (agenda.fixed_visits.contains_key(&f) || in_previous(f))
-                    .then(|| DueVisit::held(f, options.week))
+                let kept = in_previous(f) && (!still || done_this_week(f));
+                let fixed =
+                    agenda.fixed_visits.contains_key(&f) || agenda.fixed_off.contains_key(&f);
+                (fixed || kept).then(|| DueVisit::held(f, options.week))
             })
         })
         .collect();
-    // A report's re-plan leaves the other référents' unplaced visits as they were.
+    let referent_code = |f: usize| assignment[f].map(|r| ctx.referent(r).code.to_string());
+    // A visit fixed in the agenda, or confirmed in the plan re-planned, on a day its référent
+    // no longer works (an absence) is reported, not moved: the family was given that time.
     let mut carried: Vec<UnmetVisit> = Vec::new();
+    due.retain(|d| {
+        let f = d.family;
+        let reason = match agenda.fixed_off.get(&f) {
+            Some(reason) => reason.clone(),
+            None => match confirmed_off(&ctx, options, meta, f) {
+                Some(reason) if still => reason,
+                _ => return true,
+            },
+        };
+        carried.push(UnmetVisit {
+            family: ctx.family(f).code.to_string(),
+            referent: referent_code(f),
+            reason,
+            cause: UnmetCause::Referent,
+            ..unmet_details(&ctx, options, d)
+        });
+        false
+    });
+    // A report's re-plan leaves the other référents' unplaced visits as they were.
     if let Some((touched, _)) = &options.touched {
         due.retain(|d| {
             let theirs = assignment[d.family]
@@ -448,7 +486,7 @@ pub fn plan_week(
     let open_dates = options.touched.as_ref().map(|(_, dates)| dates.as_slice());
 
     // What a re-plan keeps.
-    let keeps = |f: usize| keep_of(&ctx, options, f);
+    let keeps = |f: usize| keep_of(&ctx, options, &agenda, &assignment, f);
     let rota_params = |seed| {
         let work = options
             .rota_work
@@ -462,8 +500,37 @@ pub fn plan_week(
         Params::new(seed, limits)
     };
 
-    let (plan, rota_stop, moved, agenda_unplaced) = {
-        let (visits, unassigned) = split_due(&due, &assignment);
+    let (plan, rota_stop, agenda_unplaced) = {
+        let (mut visits, unassigned) = split_due(&due, &assignment);
+        if let (true, Some(previous)) = (still, &options.previous) {
+            // Who has nothing changed: her unplaced visits stay so, with their reason, rather
+            // than take a gap a new search might find (a re-plan on unchanged data changes
+            // nothing).
+            let problem = build::rota_problem(
+                &ctx,
+                &frame,
+                &assignment,
+                &visits,
+                &agenda,
+                &keeps,
+                open_dates,
+            )?;
+            let changed = changed_referents(&ctx, previous, meta, &visits, &assignment, &problem);
+            visits.retain(|d| {
+                let r = assignment[d.family].expect("BUG: only assigned families are due");
+                let code = ctx.family(d.family).code.as_str();
+                let before = previous.unmet.iter().find(|u| {
+                    u.family == code && u.referent.as_deref() == Some(ctx.referent(r).code.as_str())
+                });
+                match before {
+                    Some(unmet) if !changed[r] => {
+                        carried.push(unmet.clone());
+                        false
+                    }
+                    _ => true,
+                }
+            });
+        }
         let problem = build::rota_problem(
             &ctx,
             &frame,
@@ -474,11 +541,6 @@ pub fn plan_week(
             open_dates,
         )?;
         let solution = solve_rota(&problem, &rota_params(options.seed), "tournées", progress);
-        let moved = solution
-            .moved
-            .iter()
-            .filter_map(|&v| visits.get(v).map(|d| ctx.family(d.family).code.to_string()))
-            .collect();
         let mut agenda_unplaced = agenda.ignored.clone();
         agenda_unplaced.extend(solution.unmet.iter().filter_map(|&(item, reason)| {
             let e = Engagement::of(&ctx, problem.offs(), problem.days(), &agenda, item)?;
@@ -516,12 +578,21 @@ pub fn plan_week(
         plan.unmet.extend(carried);
         plan.unmet.sort_by(|a, b| a.family.cmp(&b.family));
         plan.cancelled = cancelled;
-        (plan, solution.stop.key().to_owned(), moved, agenda_unplaced)
+        (plan, solution.stop.key().to_owned(), agenda_unplaced)
     };
+    let changes = options
+        .previous
+        .as_ref()
+        .map(|p| changes::changes(p, &plan));
 
     let plan_seconds = started.elapsed().as_secs_f64();
     let (baseline, current_routed, same_visits) = if options.compare_baseline {
-        let (visits, unassigned) = split_due(&due, &current);
+        // Today's practice knows no tolerance: the visits due by the Sunday, any day.
+        let today: Vec<DueVisit> = due
+            .iter()
+            .filter_map(|d| d.as_today(options.week))
+            .collect();
+        let (visits, unassigned) = split_due(&today, &current);
         let no_keep = |_f: usize| rota::Keep::Free;
         let problem =
             build::rota_problem(&ctx, &frame, &current, &visits, &agenda, &no_keep, None)?;
@@ -628,7 +699,7 @@ pub fn plan_week(
         baseline,
         current_routed,
         same_visits,
-        moved,
+        changes,
         agenda_unplaced,
         rota_stop,
         seconds: started.elapsed().as_secs_f64(),
@@ -663,25 +734,152 @@ fn split_due(due: &[DueVisit], assignment: &[Option<usize>]) -> (Vec<DueVisit>, 
     due.iter().partition(|d| assignment[d.family].is_some())
 }
 
-/// What a re-plan keeps of family `f`'s visit: its exact time when confirmed, else its day
-/// (the rota frees it when she no longer works that day: an absence).
-fn keep_of(ctx: &Context<'_>, options: &PlanOptions, f: usize) -> rota::Keep {
+/// What a re-plan keeps of family `f`'s visit: its exact time when confirmed (or listed in
+/// `keep_exact`); a visit fixed in the agenda and not confirmed is the agenda's
+/// (`build::rota_problem`); any other visit stays exactly where it is while its place holds ([`rota::Keep::Still`]), or, in
+/// a visit report's re-plan, on its day (the rota frees it when something could not be placed
+/// otherwise, or she no longer works that day).
+fn keep_of(
+    ctx: &Context<'_>,
+    options: &PlanOptions,
+    agenda: &WeekAgenda,
+    assignment: &[Option<usize>],
+    f: usize,
+) -> rota::Keep {
     let Some(previous) = &options.previous else {
         return rota::Keep::Free;
     };
-    let Some((_, day, stop)) = previous.visit_of(ctx.family(f).code.as_str()) else {
+    let code = ctx.family(f).code.as_str();
+    let Some((her, day, stop)) = previous.visit_of(code) else {
         return rota::Keep::Free;
     };
     let Some(d) = ctx.week.dates().position(|date| date == day.date) else {
         return rota::Keep::Free;
     };
-    let code = ctx.family(f).code.as_str();
-    if stop.confirmed || options.keep_exact.iter().any(|c| c == code) {
-        return rota::Keep::Exact {
-            start: parcours_solver::units::Minutes((stop.start - local(ctx, 0)).num_minutes()),
-        };
+    let start = parcours_solver::units::Minutes((stop.start - local(ctx, 0)).num_minutes());
+    let exact = options.keep_exact.iter().any(|c| c == code);
+    if exact {
+        return rota::Keep::Exact { start };
     }
-    rota::Keep::Day(d)
+    // Confirmed (a visit fixed in the agenda, reported done, or moved by its référent: that
+    // time wins over the agenda's).
+    if stop.confirmed {
+        return rota::Keep::Exact { start };
+    }
+    // Fixed in the agenda, not yet planned at its time: the agenda's (`build::rota_problem`).
+    if agenda
+        .fixed_visits
+        .get(&f)
+        .is_some_and(|v| Some(v.referent) == assignment[f])
+    {
+        return rota::Keep::Free;
+    }
+    if options.touched.is_some() {
+        return rota::Keep::Day(d);
+    }
+    let same_referent = assignment[f].is_some_and(|r| ctx.referent(r).code.as_str() == her.code);
+    if same_referent {
+        rota::Keep::Still { start }
+    } else {
+        rota::Keep::Free
+    }
+}
+
+/// When family `f`'s visit is confirmed in the plan re-planned on a day its référent no longer
+/// works (an absence since): why it is not placed (French).
+fn confirmed_off(
+    ctx: &Context<'_>,
+    options: &PlanOptions,
+    meta: &[WorkDay],
+    f: usize,
+) -> Option<String> {
+    let previous = options.previous.as_ref()?;
+    let (her, day, stop) = previous.visit_of(ctx.family(f).code.as_str())?;
+    if !stop.confirmed {
+        return None;
+    }
+    let works = meta
+        .iter()
+        .any(|w| w.date == day.date && ctx.referent(w.referent).code.as_str() == her.code);
+    (!works).then(|| {
+        format!(
+            "visite confirmée {} : {} ne travaille plus ce jour-là (absence) ; à reprogrammer \
+             avec la famille, elle n'a pas été déplacée",
+            when(stop.start),
+            her.code
+        )
+    })
+}
+
+/// Per référent (index): whether her week changed since `previous`, so that a re-plan may
+/// place her unplaced visits again: a visit of hers no longer holds where it was
+/// ([`rota::Problem::freed`]), her working days changed (an absence added or lifted), a visit
+/// of hers is newly due (neither placed nor unplaced in `previous`), or one `previous` placed
+/// is gone (its time is free).
+fn changed_referents(
+    ctx: &Context<'_>,
+    previous: &WeekPlan,
+    meta: &[WorkDay],
+    visits: &[DueVisit],
+    assignment: &[Option<usize>],
+    problem: &rota::Problem<'_>,
+) -> Vec<bool> {
+    let nr = ctx.referents.len();
+    let mut changed = vec![false; nr];
+    let of = |v: &DueVisit| assignment[v.family].expect("BUG: only assigned families are due");
+    for &v in problem.freed() {
+        changed[of(&visits[v])] = true;
+    }
+    for (r, changed) in changed.iter_mut().enumerate() {
+        let code = ctx.referent(r).code.as_str();
+        let days: Vec<NaiveDate> = meta
+            .iter()
+            .filter(|w| w.referent == r)
+            .map(|w| w.date)
+            .collect();
+        let before = previous.referents.iter().find(|w| w.code == code);
+        let days_before: Vec<NaiveDate> = before
+            .map(|w| w.days.iter().map(|d| d.date).collect())
+            .unwrap_or_default();
+        let mine = |family: &str| {
+            visits
+                .iter()
+                .any(|v| of(v) == r && ctx.family(v.family).code.as_str() == family)
+        };
+        let gone = before.is_some_and(|w| {
+            w.days
+                .iter()
+                .flat_map(|d| &d.stops)
+                .any(|s| matches!(&s.kind, StopKind::Visit { family } if !mine(family)))
+        });
+        if days != days_before || gone {
+            *changed = true;
+        }
+    }
+    for v in visits {
+        let code = ctx.family(v.family).code.as_str();
+        let r = of(v);
+        let placed = previous
+            .visit_of(code)
+            .is_some_and(|(w, _, _)| w.code == ctx.referent(r).code.as_str());
+        let unplaced = previous.unmet.iter().any(|u| {
+            u.family == code && u.referent.as_deref() == Some(ctx.referent(r).code.as_str())
+        });
+        if !placed && !unplaced {
+            changed[r] = true;
+        }
+    }
+    changed
+}
+
+/// « le jeudi 03/12 à 14:00 »
+fn when(t: NaiveDateTime) -> String {
+    format!(
+        "le {} {} à {}",
+        crate::domain::Weekday::from_chrono(chrono::Datelike::weekday(&t.date())).french(),
+        t.format("%d/%m"),
+        t.format("%H:%M")
+    )
 }
 
 fn assignment_report(

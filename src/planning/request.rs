@@ -8,10 +8,12 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use chrono::NaiveDate;
+
 use super::envelope::{PlanEnvelope, PlanKind};
 use super::horizon::Horizon;
 use super::{PlanError, PlanOptions, PlanProgress, WeekOutcome, plan_week};
-use crate::domain::{Territory, TravelOverride};
+use crate::domain::{Code, Territory, TravelOverride};
 
 /// A plan to make.
 #[derive(Debug, Clone)]
@@ -54,6 +56,15 @@ impl PlanRequest {
     pub fn with_travel(mut self, travel: Vec<TravelOverride>) -> PlanRequest {
         match &mut self {
             PlanRequest::Rota(options) => options.travel = travel,
+        }
+        self
+    }
+
+    /// The same request, with the référents' absences recorded over its horizon (the store's):
+    /// their days are closed.
+    pub fn with_absences(mut self, absences: Vec<(Code, NaiveDate)>) -> PlanRequest {
+        match &mut self {
+            PlanRequest::Rota(options) => options.absences = absences,
         }
         self
     }

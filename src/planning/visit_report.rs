@@ -157,18 +157,24 @@ pub fn apply_visit_report(
             )));
         }
     }
+    // From the difference between the week she reported on and the re-plan: her visits on
+    // another day, or no longer placed.
     let moved = outcome
-        .moved
-        .iter()
-        .filter(|code| {
-            outcome
-                .plan
-                .assignment
+        .changes
+        .as_ref()
+        .and_then(|c| c.of(&referent))
+        .map(|c| {
+            let mut moved: Vec<String> = c
+                .moved
                 .iter()
-                .any(|(f, r)| f == *code && *r == referent)
+                .filter(|m| m.from.date() != m.to.date())
+                .map(|m| m.family.clone())
+                .chain(c.dropped.iter().map(|d| d.family.clone()))
+                .collect();
+            moved.sort();
+            moved
         })
-        .cloned()
-        .collect();
+        .unwrap_or_default();
     Ok(ReportedWeek {
         plan: Some(outcome.plan),
         done_on: None,

@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::hours;
-use crate::planning::{AssignmentReport, CapacityReport, UnmetCause, WeekOutcome, WeekPlan};
+use crate::planning::{
+    AssignmentReport, CapacityReport, PlanChanges, UnmetCause, WeekOutcome, WeekPlan,
+};
 
 /// One référent's line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -178,8 +180,9 @@ pub struct WeekReport {
     pub assignment: AssignmentReport,
     /// With `--compare-baseline`.
     pub comparison: Option<Comparison>,
-    /// Families whose visit a re-plan moved to another day.
-    pub moved: Vec<String>,
+    /// A re-plan: what changed from the plan re-planned, per référent (the difference between
+    /// the two stored versions).
+    pub changes: Option<PlanChanges>,
     /// Agenda entries of the week the plan does not honour: (code, why).
     pub agenda_unplaced: Vec<(String, String)>,
     /// Why the rota search stopped.
@@ -230,7 +233,7 @@ impl WeekReport {
             plan: PlanFigures::of(&outcome.plan),
             assignment: outcome.assignment.clone(),
             comparison,
-            moved: outcome.moved.clone(),
+            changes: outcome.changes.clone(),
             agenda_unplaced: outcome.agenda_unplaced.clone(),
             rota_stop: outcome.rota_stop.clone(),
             capacity: outcome.capacity.clone(),
@@ -373,13 +376,8 @@ impl WeekReport {
                 let _ = writeln!(s, "  {code} : {reason}");
             }
         }
-        if !self.moved.is_empty() {
-            let _ = writeln!(
-                s,
-                "\nRe-planification : {} visite(s) changent de jour ou ne sont plus placées : {}.",
-                self.moved.len(),
-                self.moved.join(", ")
-            );
+        if let Some(changes) = &self.changes {
+            write_changes(&mut s, changes);
         }
         let a = &self.assignment;
         let proof = match (a.stop.as_str(), a.gap_percent) {
@@ -507,6 +505,62 @@ impl WeekReport {
 }
 
 /// Travel minutes per visit placed, rounded.
+/// « jeudi 03/12 14:00 »
+fn day_time(t: chrono::NaiveDateTime) -> String {
+    format!(
+        "{} {}",
+        crate::domain::Weekday::from_chrono(chrono::Datelike::weekday(&t.date())).french(),
+        t.format("%d/%m %H:%M")
+    )
+}
+
+/// A re-plan's changes, per référent, in French.
+fn write_changes(s: &mut String, changes: &PlanChanges) {
+    if changes.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nRe-planification : rien n'a changé par rapport au plan précédent (aucune visite \
+             déplacée, retirée ni ajoutée)."
+        );
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\nRe-planification, par rapport au plan précédent : {} visite(s) déplacée(s), {} \
+         retirée(s), {} ajoutée(s).",
+        changes.moved(),
+        changes.dropped(),
+        changes.added()
+    );
+    for r in &changes.referents {
+        let _ = writeln!(s, "  {} :", r.referent);
+        for m in &r.moved {
+            let _ = writeln!(
+                s,
+                "    {} déplacée : {} → {}",
+                m.family,
+                day_time(m.from),
+                day_time(m.to)
+            );
+        }
+        for d in &r.dropped {
+            let why = d
+                .reason
+                .as_deref()
+                .map_or_else(String::new, |r| format!(" ({r})"));
+            let _ = writeln!(
+                s,
+                "    {} retirée : était {}{why}",
+                d.family,
+                day_time(d.start)
+            );
+        }
+        for a in &r.added {
+            let _ = writeln!(s, "    {} ajoutée : {}", a.family, day_time(a.start));
+        }
+    }
+}
+
 fn per_visit(minutes: i64, visits: usize) -> i64 {
     if visits == 0 {
         0

@@ -28,7 +28,7 @@ mod upsert;
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{PgPool, SqlSafeStr, SqlitePool};
 
@@ -602,6 +602,44 @@ impl Store {
         on_backend!(self, feed_person(token_hash))
     }
 
+    /// Records référent `referent` absent on `date`: every later plan of that date's week
+    /// closes her day, until [`Store::lift_absence`]. Returns `false` when it was already
+    /// recorded (nothing changes).
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownPerson`] naming the code when she is no référent (nothing is
+    /// written); [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), referent = %referent, %date))]
+    pub async fn add_absence(&self, referent: &Code, date: NaiveDate) -> Result<bool, StoreError> {
+        on_backend!(self, add_absence(referent.as_str(), date, Utc::now()))?
+            .ok_or_else(|| unknown_referent(referent))
+    }
+
+    /// Lifts référent `referent`'s absence on `date`; `false` when none was recorded.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownPerson`] naming the code when she is no référent;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), referent = %referent, %date))]
+    pub async fn lift_absence(&self, referent: &Code, date: NaiveDate) -> Result<bool, StoreError> {
+        on_backend!(self, lift_absence(referent.as_str(), date))?
+            .ok_or_else(|| unknown_referent(referent))
+    }
+
+    /// The recorded absences, of `week` only when given: `(référent, date)`, by date then
+    /// référent.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when a stored code does not parse back; [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn absences(
+        &self,
+        week: Option<IsoWeek>,
+    ) -> Result<Vec<(Code, NaiveDate)>, StoreError> {
+        let between = week.map(|w| (w.monday(), w.sunday()));
+        on_backend!(self, absences(between))
+    }
+
     /// Publishes version `version` (the latest when `None`) of the optimised plan of `kind` over
     /// `horizon`, and brings every feed in line with it; `Ok(None)`, with nothing written, when
     /// there is no such plan.
@@ -874,6 +912,13 @@ pub fn redact_url(url: &str) -> String {
 /// What a code must name when any person may hold the token.
 const ANY_PERSON: &str = "coordinateur, référent, chauffeur ou professionnel";
 
+fn unknown_referent(code: &Code) -> StoreError {
+    StoreError::UnknownPerson {
+        code: code.to_string(),
+        wanted: "référent",
+    }
+}
+
 /// A unique violation on a token table is a token hash stored twice.
 fn token_conflict(err: StoreError, table: &'static str, person: &Code) -> StoreError {
     match &err {
@@ -919,6 +964,10 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
         "0007_plan_kind.sql",
         include_str!("../../migrations/sqlite/0007_plan_kind.sql"),
     ),
+    (
+        "0008_absence.sql",
+        include_str!("../../migrations/sqlite/0008_absence.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
@@ -948,6 +997,10 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0007_plan_kind.sql",
         include_str!("../../migrations/postgres/0007_plan_kind.sql"),
+    ),
+    (
+        "0008_absence.sql",
+        include_str!("../../migrations/postgres/0008_absence.sql"),
     ),
 ];
 

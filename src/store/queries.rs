@@ -6,7 +6,7 @@
 //! needs the ids of the rows it references.
 
 /// Every table, in the order of the migrations (referenced tables first).
-pub(super) const TABLES: [&str; 24] = [
+pub(super) const TABLES: [&str; 25] = [
     "commune",
     "qpv",
     "school",
@@ -31,6 +31,7 @@ pub(super) const TABLES: [&str; 24] = [
     "feed_event",
     "plan",
     "published_plan",
+    "absence",
 ];
 
 // Every select names its columns as the fields of its `rows::…Row` (a joined code is aliased
@@ -385,6 +386,26 @@ pub(super) const SELECT_LATEST_PLAN: &str = concat!(
 /// The published version of the plan of a kind (`$1`) and horizon (`$2`).
 pub(super) const SELECT_PUBLISHED_VERSION: &str = "select p.version from published_plan w \
      join plan p on p.plan_id = w.plan_id where w.kind = $1 and w.horizon = $2";
+
+/// Records référent `$1` absent on `$2` (`$3` now); no row when she is unknown or the absence
+/// is already recorded (the first write stands: recording it again changes nothing).
+pub(super) const INSERT_ABSENCE: &str = "insert into absence (referent_id, absence_date, \
+     created_at, updated_at) select referent_id, $2, $3, $3 from referent where code = $1 \
+     on conflict (referent_id, absence_date) do nothing returning absence_id";
+
+/// Lifts référent `$1`'s absence on `$2`.
+pub(super) const DELETE_ABSENCE: &str = "delete from absence where absence_date = $2 \
+     and referent_id = (select referent_id from referent where code = $1)";
+
+/// Recorded absences, by date then référent (`referent`, `absence_date`).
+pub(super) const SELECT_ABSENCES: &str = "select r.code as referent, a.absence_date \
+     from absence a join referent r on r.referent_id = a.referent_id \
+     order by a.absence_date, r.code";
+
+/// Recorded absences from `$1` to `$2` included, by date then référent.
+pub(super) const SELECT_ABSENCES_BETWEEN: &str = "select r.code as referent, a.absence_date \
+     from absence a join referent r on r.referent_id = a.referent_id \
+     where a.absence_date >= $1 and a.absence_date <= $2 order by a.absence_date, r.code";
 
 /// Which tables hold the persons a role may speak for: `$1` is the code.
 pub(super) const REFERENT_EXISTS: &str = "exists (select 1 from referent where code = $1)";
@@ -959,6 +980,71 @@ macro_rules! backend_queries {
                 .fetch_all(pool)
                 .await?;
             rows::feed(person, rows)
+        }
+
+        /// Records an absence: `Some(true)` new, `Some(false)` already recorded, `None` when
+        /// the référent is unknown (nothing written).
+        pub(super) async fn add_absence(
+            pool: &Pool<$db>,
+            referent: &str,
+            date: chrono::NaiveDate,
+            now: DateTime<Utc>,
+        ) -> Result<Option<bool>, StoreError> {
+            let added: Option<i64> = sqlx::query_scalar(q::INSERT_ABSENCE)
+                .bind(referent)
+                .bind(date)
+                .bind(stamp(now))
+                .fetch_optional(pool)
+                .await?;
+            if added.is_some() {
+                return Ok(Some(true));
+            }
+            Ok(referent_exists(pool, referent).await?.then_some(false))
+        }
+
+        /// Lifts an absence: `Some(true)` lifted, `Some(false)` none was recorded, `None` when
+        /// the référent is unknown.
+        pub(super) async fn lift_absence(
+            pool: &Pool<$db>,
+            referent: &str,
+            date: chrono::NaiveDate,
+        ) -> Result<Option<bool>, StoreError> {
+            let done = sqlx::query(q::DELETE_ABSENCE)
+                .bind(referent)
+                .bind(date)
+                .execute(pool)
+                .await?;
+            if done.rows_affected() > 0 {
+                return Ok(Some(true));
+            }
+            Ok(referent_exists(pool, referent).await?.then_some(false))
+        }
+
+        async fn referent_exists(pool: &Pool<$db>, referent: &str) -> Result<bool, StoreError> {
+            let sql = format!("select {}", q::REFERENT_EXISTS);
+            Ok(sqlx::query_scalar(AssertSqlSafe(sql))
+                .bind(referent)
+                .fetch_one(pool)
+                .await?)
+        }
+
+        pub(super) async fn absences(
+            pool: &Pool<$db>,
+            between: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+        ) -> Result<Vec<(Code, chrono::NaiveDate)>, StoreError> {
+            let rows: Vec<(String, chrono::NaiveDate)> = match between {
+                Some((from, to)) => {
+                    sqlx::query_as(q::SELECT_ABSENCES_BETWEEN)
+                        .bind(from)
+                        .bind(to)
+                        .fetch_all(pool)
+                        .await?
+                }
+                None => sqlx::query_as(q::SELECT_ABSENCES).fetch_all(pool).await?,
+            };
+            rows.into_iter()
+                .map(|(code, date)| Ok((rows::absent(&code)?, date)))
+                .collect()
         }
 
         pub(super) async fn ping(pool: &Pool<$db>) -> Result<(), StoreError> {

@@ -958,6 +958,15 @@ pub(super) fn person(table: &'static str, code: &str) -> Result<Code, StoreError
     Cx { table, code }.code("person_code", code)
 }
 
+/// The référent code of a stored absence.
+pub(super) fn absent(code: &str) -> Result<Code, StoreError> {
+    Cx {
+        table: "absence",
+        code,
+    }
+    .code("referent", code)
+}
+
 pub(super) fn api_user(row: ApiUserRow) -> Result<ApiUser, StoreError> {
     let cx = Cx {
         table: "api_user",

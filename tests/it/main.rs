@@ -10,6 +10,7 @@ mod feeds;
 mod helpers;
 mod import;
 mod plan;
+mod replan;
 mod reports;
 mod rules;
 mod serve;

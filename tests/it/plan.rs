@@ -336,11 +336,16 @@ fn an_absence_moves_only_that_days_visits() {
         .filter(|(f, place)| new.get(*f) != Some(place))
         .map(|(f, _)| f)
         .collect();
-    let reported: Vec<String> = report["moved"]
+    // The re-plan's report: every visit moved or dropped, per référent.
+    let reported: Vec<String> = report["changes"]["referents"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
+        .flat_map(|r| {
+            let moved = r["moved"].as_array().unwrap().iter();
+            moved.chain(r["dropped"].as_array().unwrap())
+        })
+        .map(|v| v["family"].as_str().unwrap().to_owned())
         .collect();
     for f in &moved {
         assert!(

@@ -491,10 +491,15 @@ fn the_french_report_lists_the_family_nobody_can_visit_and_the_one_outside_her_s
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
+    // In the unplaced visits, under the assignment's cause.
     assert!(
-        text.contains("F-0003 (sans référent) : aucune référente ne peut la voir"),
+        text.contains(
+            "aucune référente possible (langue, secteur, charge) — 1 visite(s), 1 h 00 sur place \
+             : aucune référente ne peut la voir"
+        ),
         "{text}"
     );
+    assert!(text.contains("    sans référent : F-0003\n"), "{text}");
     assert!(
         text.contains(
             "F-0003 sans référent : aucune référente ne peut la voir : ses disponibilités ne \

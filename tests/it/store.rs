@@ -64,7 +64,7 @@ async fn migrations_run_twice_and_create_every_table(store: Store) {
 
     // Assert
     let counts = table_counts(&store).await;
-    assert_eq!(counts.len(), 27, "{counts:?}");
+    assert_eq!(counts.len(), 28, "{counts:?}");
     assert!(counts.iter().all(|(_, n)| *n == 0), "{counts:?}");
     assert_eq!(store.load_territory().await.unwrap(), Territory::default());
 }
@@ -1272,8 +1272,88 @@ async fn the_calendar_replaces_the_years_and_zones_it_lists_and_keeps_the_others
     );
 }
 
+fn day(d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
+}
+
+async fn an_absence_holds_until_lifted_and_an_unknown_referent_writes_nothing(store: Store) {
+    // Arrange
+    let (batch, travel) = reference();
+    store.apply_import(&batch, &travel).await.unwrap();
+
+    // Act: R-03 absent on Thursday of W49 (twice), R-01 on the next Monday.
+    let first = store.add_absence(&code("R-03"), day(3)).await.unwrap();
+    let again = store.add_absence(&code("R-03"), day(3)).await.unwrap();
+    store.add_absence(&code("R-01"), day(7)).await.unwrap();
+    let before = table_counts(&store).await;
+    let unknown = store.add_absence(&code("R-99"), day(3)).await;
+    let unknown_lift = store.lift_absence(&code("R-99"), day(3)).await;
+
+    // Assert: recorded once; the unknown référent is named, in French, and nothing changed.
+    assert!(first);
+    assert!(!again);
+    let err = unknown.unwrap_err();
+    assert!(matches!(&err, StoreError::UnknownPerson { code, .. } if code == "R-99"));
+    assert_eq!(err.to_string(), "R-99 : aucun référent de ce code");
+    assert!(unknown_lift.unwrap_err().is_unknown_person());
+    assert_eq!(table_counts(&store).await, before);
+    assert_eq!(
+        store.absences(Some(week49())).await.unwrap(),
+        vec![(code("R-03"), day(3))]
+    );
+    assert_eq!(
+        store.absences(None).await.unwrap(),
+        vec![(code("R-03"), day(3)), (code("R-01"), day(7))]
+    );
+
+    // Act: lifted, then lifted again.
+    let lifted = store.lift_absence(&code("R-03"), day(3)).await.unwrap();
+    let lifted_again = store.lift_absence(&code("R-03"), day(3)).await.unwrap();
+
+    // Assert
+    assert!(lifted);
+    assert!(!lifted_again);
+    assert!(store.absences(Some(week49())).await.unwrap().is_empty());
+    assert_eq!(store.absences(None).await.unwrap().len(), 1);
+}
+
+async fn concurrent_absence_adds_and_lifts_all_stand(store: Store) {
+    // Arrange: R-01 absent all of W49's working days.
+    let (batch, travel) = reference();
+    store.apply_import(&batch, &travel).await.unwrap();
+    for d in 0..5 {
+        store.add_absence(&code("R-01"), day(1 + d)).await.unwrap();
+    }
+
+    // Act: at once, R-02 recorded absent every working day and R-01's Monday, Wednesday and
+    // Friday lifted.
+    let mut writes = tokio::task::JoinSet::new();
+    for d in 0..5 {
+        let store = store.clone();
+        writes.spawn(async move { store.add_absence(&code("R-02"), day(1 + d)).await });
+    }
+    for d in [1, 3, 5] {
+        let store = store.clone();
+        writes.spawn(async move { store.lift_absence(&code("R-01"), day(d)).await });
+    }
+    let mut answers = Vec::new();
+    while let Some(done) = writes.join_next().await {
+        answers.push(done.unwrap());
+    }
+
+    // Assert: every write succeeded and stands.
+    assert_eq!(answers.len(), 8);
+    assert!(answers.iter().all(|a| matches!(a, Ok(true))), "{answers:?}");
+    let mut expected = vec![(code("R-01"), day(2)), (code("R-01"), day(4))];
+    expected.extend((1..=5).map(|d| (code("R-02"), day(d))));
+    expected.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    assert_eq!(store.absences(Some(week49())).await.unwrap(), expected);
+}
+
 contract! {
     a_plan_is_stored_as_a_new_version_and_the_last_one_loads_back,
+    an_absence_holds_until_lifted_and_an_unknown_referent_writes_nothing,
+    concurrent_absence_adds_and_lifts_all_stand,
     a_stored_plan_version_loads_back_by_number,
     a_token_hash_finds_its_user_and_a_revoked_one_does_not,
     a_token_for_an_unknown_person_or_the_wrong_role_is_refused_naming_the_code,

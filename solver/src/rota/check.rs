@@ -16,8 +16,9 @@
 //! - **Windows.** A visit that is not kept exactly starts and ends inside the family's
 //!   availability that day, inside the opening hours of its site if it is met at one, inside her
 //!   working span that day, on a day open to it.
-//! - **Fixed commitments.** A visit kept exactly on a day she works, an appointment and a
-//!   stretch off take place at their time, on their référent's day.
+//! - **Fixed commitments.** A visit kept exactly on a day she works, a visit kept still whose
+//!   place the problem found to hold ([`Problem::freed`] lists the others), an appointment and
+//!   a stretch off take place at their time, on their référent's day.
 //! - **Travel and sequence.** She leaves her base no earlier than her day's start (stretched
 //!   for an appointment outside her hours, with the way there) and is back by its end; between
 //!   two stops she has the time to drive, and her lunch when she takes it there.
@@ -357,6 +358,9 @@ pub fn check(problem: &Problem<'_>, solution: &Solution) -> Result<Report, Vec<V
                             let kept = usize::try_from(start.0.div_euclid(DAY)).unwrap_or(DAYS);
                             (kept < DAYS && works(week, visit.referent, kept)).then_some(start)
                         }
+                        // Whether its place holds is the problem's decision; held, it is at
+                        // its start.
+                        Keep::Still { start } if problem.is_held(v) => Some(start),
                         _ => None,
                     };
                     (visit.referent, visit.location, visit.duration, fixed)
@@ -525,7 +529,8 @@ pub fn check(problem: &Problem<'_>, solution: &Solution) -> Result<Report, Vec<V
                     let visit = &week.visits[v];
                     let exact = matches!(visit.keep, Keep::Exact { start }
                         if usize::try_from(start.0.div_euclid(DAY))
-                            .is_ok_and(|d| d < DAYS && works(week, visit.referent, d)));
+                            .is_ok_and(|d| d < DAYS && works(week, visit.referent, d)))
+                        || problem.is_held(v);
                     if exact {
                         FIXED_UNMET_MINUTES
                     } else if visit.can_wait {

@@ -102,6 +102,16 @@ pub enum Keep {
         /// The start, minutes from Monday 00:00.
         start: Minutes,
     },
+    /// Its start, while its place still holds (a re-plan that holds still, issue 15): she works
+    /// that day, the visit starts inside one of its windows there (the family's availability,
+    /// its site's opening, her hours with the way there and back, the days open to it), and it
+    /// leaves the time to travel to and from her fixed commitments of that day (appointments,
+    /// stretches off, visits kept exactly, and the visits kept still that start before it).
+    /// Held, it is kept exactly; otherwise it is free ([`Problem::freed`]).
+    Still {
+        /// The start, minutes from Monday 00:00.
+        start: Minutes,
+    },
 }
 
 /// A visit due this week.
@@ -274,6 +284,8 @@ pub struct Problem<'t> {
     travels: Vec<&'t dyn TravelTimes>,
     /// Per référent: her routing problem, and the one with kept days pinned when she has any.
     subs: Vec<(Subproblem, Option<Subproblem>)>,
+    /// Visits kept still ([`Keep::Still`]) whose place no longer holds, sorted.
+    freed: Vec<usize>,
 }
 
 impl fmt::Debug for Problem<'_> {
@@ -407,7 +419,7 @@ fn validate(week: &Week, travels: &[&dyn TravelTimes]) -> Result<(), InputError>
                     "jour hors de la semaine",
                 ));
             }
-            Keep::Exact { start } if !in_week(start) => {
+            Keep::Exact { start } | Keep::Still { start } if !in_week(start) => {
                 return Err(InputError::new("visite", i, "début", "hors de la semaine"));
             }
             _ => {}
@@ -531,6 +543,8 @@ impl<'t> Problem<'t> {
                 Keep::Day(d) => day_index(&days, v.referent, d).map_or(Hold::Free, Hold::Day),
                 Keep::Exact { start } => day_index(&days, v.referent, day_of_week(start))
                     .map_or(Hold::Free, |day| Hold::Exact { day, start }),
+                // Decided once every fixed commitment is known, below.
+                Keep::Still { .. } => Hold::Free,
             };
             let site = v.site.map(|s| &week.sites[s].opening);
             let available =
@@ -595,6 +609,7 @@ impl<'t> Problem<'t> {
                 },
             });
         }
+        let freed = hold_still(&week, &days, &travels, &mut tasks);
         let mut problem = Problem {
             week,
             days,
@@ -603,6 +618,7 @@ impl<'t> Problem<'t> {
             day_off,
             travels,
             subs: Vec::new(),
+            freed,
         };
         let mut subs = Vec::with_capacity(problem.week.referents.len());
         for r in 0..problem.week.referents.len() {
@@ -628,6 +644,18 @@ impl<'t> Problem<'t> {
     /// The week as given.
     pub fn week(&self) -> &Week {
         &self.week
+    }
+
+    /// Visits kept still ([`Keep::Still`]) whose place no longer holds: the rota places them
+    /// as free visits. Sorted indices into [`Week::visits`].
+    pub fn freed(&self) -> &[usize] {
+        &self.freed
+    }
+
+    /// Whether visit `v` is kept still and its place holds: it is kept exactly.
+    pub(crate) fn is_held(&self, v: usize) -> bool {
+        matches!(self.week.visits[v].keep, Keep::Still { .. })
+            && matches!(self.tasks[v].hold, Hold::Exact { .. })
     }
 
     /// The working days, as the rules make them: référent-major, then by day.
@@ -751,6 +779,72 @@ impl<'t> Problem<'t> {
     }
 }
 
+/// Decides each visit kept still ([`Keep::Still`]): held (kept exactly) when its place still
+/// holds, in order of start for each référent so that an earlier one wins a clash; returns the
+/// others, freed. Visits are the first tasks, in [`Week::visits`] order.
+fn hold_still(
+    week: &Week,
+    days: &[Day],
+    travels: &[&dyn TravelTimes],
+    tasks: &mut [Task],
+) -> Vec<usize> {
+    let mut still: Vec<(usize, Minutes, usize)> = week
+        .visits
+        .iter()
+        .enumerate()
+        .filter_map(|(v, visit)| match visit.keep {
+            Keep::Still { start } => Some((visit.referent, start, v)),
+            _ => None,
+        })
+        .collect();
+    still.sort_unstable();
+    let mut freed = Vec::new();
+    for (r, start, v) in still {
+        let referent = &week.referents[r];
+        let travel = travels[referent.travel];
+        let task = &tasks[v];
+        let (location, end) = (task.location, start + task.duration);
+        let held = day_index(days, r, day_of_week(start)).filter(|&k| {
+            let windows = rules::start_windows(
+                &task.available,
+                task.duration,
+                days[k].open,
+                travel.leg(referent.base, location).minutes,
+                travel.leg(location, referent.base).minutes,
+            );
+            let inside = windows.iter().any(|w| w.start <= start && start <= w.end);
+            // What holds her time at a fixed hour that day: her stretches off, appointments
+            // and visits kept exactly (earlier visits held still among them), and the visits
+            // fixed in the agenda.
+            let mut fixed = tasks.iter().filter_map(|t| match t.hold {
+                Hold::Exact { day, start } if day == k && t.referent == r => {
+                    Some((t.location, start, start + t.duration))
+                }
+                _ => None,
+            });
+            let mut agenda = week.appointments.iter().filter_map(|a| {
+                let same_day = day_index(days, r, day_of_week(a.start)) == Some(k);
+                (a.is_visit && a.referent == r && same_day).then_some((
+                    a.location,
+                    a.start,
+                    a.start + a.duration,
+                ))
+            });
+            let clear = |(at, from, to): (LocationIdx, Minutes, Minutes)| {
+                end + travel.leg(location, at).minutes <= from
+                    || to + travel.leg(at, location).minutes <= start
+            };
+            inside && fixed.all(clear) && agenda.all(clear)
+        });
+        match held {
+            Some(day) => tasks[v].hold = Hold::Exact { day, start },
+            None => freed.push(v),
+        }
+    }
+    freed.sort_unstable();
+    freed
+}
+
 /// One day of the rota.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DayPlan {
@@ -869,8 +963,9 @@ pub const WEIGHTS: routing::Weights = routing::Weights {
 pub const UNMET_MINUTES: i64 = 600;
 
 /// Travel minutes a left-out visit that may wait for a later week costs, before its priority:
-/// two hours of driving, so it is placed whenever the detour is reasonable.
-pub const WAIT_MINUTES: i64 = 120;
+/// half an hour of driving, so it is placed when it is on her way (a neighbour's day), and
+/// waits otherwise.
+pub const WAIT_MINUTES: i64 = 30;
 
 /// Travel minutes a fixed (exact) visit, stretch off or appointment left out costs: it is only
 /// ever left out when it clashes with another fixed one.

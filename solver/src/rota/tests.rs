@@ -357,6 +357,105 @@ fn a_kept_day_is_kept_when_it_fits_and_freed_when_it_must() {
     assert_eq!(solution.stats.replanned, 1);
 }
 
+/// The start of visit `v` in `solution`, if placed: (day of the week, start).
+fn start_of(solution: &Solution, v: usize) -> Option<(usize, Minutes)> {
+    solution.days.iter().find_map(|d| {
+        let i = d.items.iter().position(|&i| i == Item::Visit(v))?;
+        Some((d.day, d.starts[i]))
+    })
+}
+
+#[test]
+fn a_visit_kept_still_stays_at_its_time_while_its_place_holds() {
+    // Arrange: Tuesday 15:00, though Monday 9:30 would save nothing and is as good.
+    let travel = Line(vec![0, 3, 4]);
+    let tuesday_three = Minutes(DAY + 15 * 60);
+    let mut kept = visit(0, 1, all_week());
+    kept.keep = Keep::Still {
+        start: tuesday_three,
+    };
+    let week = week_of(
+        vec![referent(0, &[0, 1, 2, 3, 4])],
+        vec![kept, visit(0, 2, all_week())],
+    );
+
+    // Act
+    let problem = Problem::new(week, vec![&travel]).unwrap();
+    let solution = plan(&problem);
+
+    // Assert
+    assert!(problem.freed().is_empty());
+    assert_eq!(start_of(&solution, 0), Some((1, tuesday_three)));
+    assert!(solution.unmet.is_empty(), "{:?}", solution.unmet);
+}
+
+#[test]
+fn a_visit_kept_still_is_freed_when_the_family_its_day_or_an_appointment_no_longer_allows_it() {
+    let travel = Line(vec![0, 3, 4]);
+    let tuesday_three = Minutes(DAY + 15 * 60);
+    let still = |available: Weekly| Visit {
+        keep: Keep::Still {
+            start: tuesday_three,
+        },
+        ..visit(0, 1, available)
+    };
+    // The family is no longer free on Tuesday afternoons.
+    let not_then = weekly(&[(1, 9 * 60, 12 * 60), (3, 9 * 60, 17 * 60)]);
+    // She no longer works on Tuesdays (an absence closes the day).
+    let mut absent = week_of(vec![referent(0, &[0, 1, 2, 3, 4])], vec![still(all_week())]);
+    absent.closed.push(ClosedDay {
+        referent: Some(0),
+        day: 1,
+        reason: Closure::Absence,
+    });
+    // A meeting at 15:30, elsewhere, overlaps it.
+    let mut meeting = week_of(vec![referent(0, &[0, 1, 2, 3, 4])], vec![still(all_week())]);
+    meeting.appointments.push(Appointment {
+        referent: 0,
+        location: LocationIdx::new(2),
+        start: Minutes(DAY + 15 * 60 + 30),
+        duration: Minutes(60),
+        is_visit: false,
+    });
+    let cases = [
+        week_of(vec![referent(0, &[0, 1, 2, 3, 4])], vec![still(not_then)]),
+        absent,
+        meeting,
+    ];
+    for week in cases {
+        let problem = Problem::new(week, vec![&travel]).unwrap();
+        let solution = plan(&problem);
+        assert_eq!(problem.freed(), &[0]);
+        let (day, start) = start_of(&solution, 0).expect("placed elsewhere");
+        assert_ne!((day, start), (1, tuesday_three));
+    }
+}
+
+#[test]
+fn of_two_visits_kept_still_that_now_overlap_the_earlier_stays() {
+    // Both were at 10:00 and 11:00; the first now lasts two hours.
+    let travel = Line(vec![0, 3, 4]);
+    let first = Visit {
+        duration: Minutes(120),
+        keep: Keep::Still {
+            start: Minutes(10 * 60),
+        },
+        ..visit(0, 1, all_week())
+    };
+    let second = Visit {
+        keep: Keep::Still {
+            start: Minutes(11 * 60 + 30),
+        },
+        ..visit(0, 2, all_week())
+    };
+    let week = week_of(vec![referent(0, &[0, 1, 2, 3, 4])], vec![second, first]);
+    let problem = Problem::new(week, vec![&travel]).unwrap();
+    let solution = plan(&problem);
+    assert_eq!(problem.freed(), &[0]);
+    assert_eq!(start_of(&solution, 1), Some((0, Minutes(10 * 60))));
+    assert!(start_of(&solution, 0).is_some());
+}
+
 #[test]
 fn the_same_seed_gives_the_same_week() {
     let travel = line(12, 3);
