@@ -56,6 +56,10 @@ pub enum Command {
         /// Folder to import instead of the reference territory.
         #[arg(long)]
         fixtures: Option<PathBuf>,
+        /// The rota's work as what the reference machine does in this many seconds (tests: a
+        /// debug build is slow).
+        #[arg(long, hide = true, value_parser = parse_seconds)]
+        work_time: Option<Duration>,
     },
     /// Plan a week: assign families to référents, build each référent's rota, print the
     /// summary and store the plan (a new version each time).
@@ -335,7 +339,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         }
-        Command::Demo { fixtures } => demo(&settings, fixtures).await,
+        Command::Demo {
+            fixtures,
+            work_time,
+        } => demo(&settings, fixtures, work_time).await,
         Command::Plan {
             week,
             compare_baseline,
@@ -597,12 +604,15 @@ async fn serve(
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let address = listener.local_addr().context("reading the bound address")?;
+    // Listening for SIGTERM before saying where the server is: whoever reads the address may
+    // stop it at once.
+    let shutdown = crate::http::shutdown_signal();
     eprintln!(
         "Parcours écoute sur http://{address} (base : {}). Ctrl-C pour arrêter.",
         shown_url(settings)
     );
     let app = crate::http::router(crate::http::AppState::new(store.clone()));
-    crate::http::serve_with(listener, app, crate::http::shutdown_signal(), limits)
+    crate::http::serve_with(listener, app, shutdown, limits)
         .await
         .context("serving")?;
     store.close().await;
@@ -957,7 +967,11 @@ fn reference_territory() -> Result<Source, PathBuf> {
     }
 }
 
-async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+async fn demo(
+    settings: &Settings,
+    fixtures: Option<PathBuf>,
+    work_time: Option<Duration>,
+) -> anyhow::Result<ExitCode> {
     let (source, label) = match &fixtures {
         Some(dir) => (read_source(dir)?, format!("du dossier {}", dir.display())),
         None => match reference_territory() {
@@ -1004,10 +1018,36 @@ async fn demo(settings: &Settings, fixtures: Option<PathBuf>) -> anyhow::Result<
     println!("\n— Planification de la semaine {week} —\n");
     let mut options = PlanOptions::new(week);
     options.compare_baseline = true;
+    options.rota_work = work_time;
+    let mut template = options.clone();
     let code = plan(&store, options, false, false, false).await?;
-    store.close().await;
     if code != ExitCode::SUCCESS {
+        store.close().await;
         return Ok(code);
+    }
+    // Eight weeks from there, Parcours beside today's practice.
+    template.compare_baseline = false;
+    template.travel = store
+        .load_travel_overrides()
+        .await
+        .context("reading the imported travel times")?;
+    store.close().await;
+    const WEEKS: usize = 8;
+    println!("\n— Les {WEEKS} semaines suivantes, simulées —\n");
+    let runs = tokio::task::spawn_blocking(move || {
+        use crate::report::horizon::{Method, simulate};
+        let today = simulate(&territory, 1, Method::Today, week, WEEKS, &template)?;
+        let parcours = simulate(&territory, 1, Method::Parcours, week, WEEKS, &template)?;
+        Ok::<_, String>((today, parcours))
+    })
+    .await
+    .context("the simulation thread")?;
+    match runs {
+        Ok((today, parcours)) => print!("{}", crate::report::horizon::to_french(&today, &parcours)),
+        Err(message) => {
+            eprintln!("Simulation impossible : {message}");
+            return Ok(ExitCode::from(1));
+        }
     }
     println!("\nEt ensuite :");
     println!(

@@ -51,6 +51,9 @@ pub enum UnmetReason {
     /// Rota: her fixed commitments (meetings, trainings, fixed visits) cover every slot she
     /// shares with the family.
     AgendaFull,
+    /// Rota: the family is free while she works only on days the visit is not open to (too
+    /// soon after the last visit, or days a re-plan does not touch).
+    NotOnOpenDays,
     /// Rota: a fixed appointment clashes with another one.
     FixedClash,
     /// Rota: a commitment falls on a day the référent does not work (day off, public holiday,
@@ -60,7 +63,7 @@ pub enum UnmetReason {
 
 impl UnmetReason {
     /// Every reason, in declaration order.
-    pub const ALL: [UnmetReason; 18] = [
+    pub const ALL: [UnmetReason; 19] = [
         UnmetReason::NoLanguage,
         UnmetReason::NoSector,
         UnmetReason::NoLanguageInSector,
@@ -79,6 +82,7 @@ impl UnmetReason {
         UnmetReason::SiteClosed,
         UnmetReason::OnlyOnClosedDays,
         UnmetReason::AgendaFull,
+        UnmetReason::NotOnOpenDays,
     ];
 
     /// Stable English key for logs and JSON (`"no_common_slot"`).
@@ -102,6 +106,7 @@ impl UnmetReason {
             UnmetReason::SiteClosed => "site_closed",
             UnmetReason::OnlyOnClosedDays => "only_on_closed_days",
             UnmetReason::AgendaFull => "agenda_full",
+            UnmetReason::NotOnOpenDays => "not_on_open_days",
         }
     }
 }
@@ -148,6 +153,9 @@ impl fmt::Display for UnmetReason {
             }
             UnmetReason::OnlyOnClosedDays => {
                 "la famille n'est disponible que les jours où la référente ne travaille pas cette semaine (férié ou absence)"
+            }
+            UnmetReason::NotOnOpenDays => {
+                "la famille n'est disponible que des jours où la visite ne peut pas avoir lieu (trop tôt après la précédente, ou jours non revus)"
             }
             UnmetReason::AgendaFull => {
                 "les créneaux communs avec la famille sont pris par l'agenda de la référente (réunions, formations, visites fixées)"

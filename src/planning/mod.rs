@@ -99,6 +99,9 @@ pub struct PlanOptions {
     pub tolerance: Tolerance,
     /// Also plan today's practice and the current assignment with optimised routes.
     pub compare_baseline: bool,
+    /// With `compare_baseline`, plan today's practice only (not the current assignment with
+    /// optimised routes, nor Parcours on the same visits): a simulation of many weeks.
+    pub baseline_only: bool,
     /// Référents absent on a day: (code, date).
     pub absences: Vec<(Code, NaiveDate)>,
     /// The plan to re-plan: its assignment is kept; its confirmed visits, and those fixed in the
@@ -139,6 +142,7 @@ impl PlanOptions {
             sectors: assign::SectorRule::Hard,
             tolerance: Tolerance::default(),
             compare_baseline: false,
+            baseline_only: false,
             absences: Vec::new(),
             previous: None,
             travel: Vec::new(),
@@ -275,7 +279,7 @@ impl CapacityReport {
         let short = plan
             .unmet
             .iter()
-            .filter(|u| matches!(u.cause, UnmetCause::Capacity | UnmetCause::Agenda));
+            .filter(|u| !u.waits && matches!(u.cause, UnmetCause::Capacity | UnmetCause::Agenda));
         for unmet in short {
             minutes += unmet.minutes;
             if let Some(r) = &unmet.referent {
@@ -587,95 +591,100 @@ pub fn plan_week(
 
     let plan_seconds = started.elapsed().as_secs_f64();
     let (baseline, current_routed, same_visits) = if options.compare_baseline {
-        // Today's practice knows no tolerance: the visits due by the Sunday, any day.
-        let today: Vec<DueVisit> = due
-            .iter()
-            .filter_map(|d| d.as_today(options.week))
-            .collect();
-        let (visits, unassigned) = split_due(&today, &current);
-        let no_keep = |_f: usize| rota::Keep::Free;
-        let problem =
-            build::rota_problem(&ctx, &frame, &current, &visits, &agenda, &no_keep, None)?;
-        let none_today = |_f: usize| "pas de référent aujourd'hui".to_owned();
-        let first_fit = rota::baseline::solve(&problem);
-        let baseline = to_plan(
-            &ctx,
-            &problem,
-            PlanMethod::Baseline,
-            &current,
-            meta,
-            &visits,
-            &agenda,
-            &first_fit,
-            &unassigned,
-            &none_today,
-            options,
-        );
-        let routed = solve_rota(
-            &problem,
-            &rota_params(options.seed),
-            "pratique actuelle, tournées optimisées",
-            progress,
-        );
-        let current_routed = to_plan(
-            &ctx,
-            &problem,
-            PlanMethod::Optimised,
-            &current,
-            meta,
-            &visits,
-            &agenda,
-            &routed,
-            &unassigned,
-            &none_today,
-            options,
-        );
-        // The same work as today's practice: the families it visits, with Parcours'
-        // assignment and routes.
-        let placed: std::collections::BTreeSet<usize> = first_fit
-            .days
-            .iter()
-            .flat_map(|d| {
-                d.items.iter().filter_map(|item| match *item {
-                    rota::Item::Visit(v) => visits.get(v).map(|d| d.family),
-                    _ => None,
+        'compare: {
+            // Today's practice knows no tolerance: the visits due by the Sunday, any day.
+            let today: Vec<DueVisit> = due
+                .iter()
+                .filter_map(|d| d.as_today(options.week))
+                .collect();
+            let (visits, unassigned) = split_due(&today, &current);
+            let no_keep = |_f: usize| rota::Keep::Free;
+            let problem =
+                build::rota_problem(&ctx, &frame, &current, &visits, &agenda, &no_keep, None)?;
+            let none_today = |_f: usize| "pas de référent aujourd'hui".to_owned();
+            let first_fit = rota::baseline::solve(&problem);
+            let baseline = to_plan(
+                &ctx,
+                &problem,
+                PlanMethod::Baseline,
+                &current,
+                meta,
+                &visits,
+                &agenda,
+                &first_fit,
+                &unassigned,
+                &none_today,
+                options,
+            );
+            if options.baseline_only {
+                break 'compare (Some(baseline), None, None);
+            }
+            let routed = solve_rota(
+                &problem,
+                &rota_params(options.seed),
+                "pratique actuelle, tournées optimisées",
+                progress,
+            );
+            let current_routed = to_plan(
+                &ctx,
+                &problem,
+                PlanMethod::Optimised,
+                &current,
+                meta,
+                &visits,
+                &agenda,
+                &routed,
+                &unassigned,
+                &none_today,
+                options,
+            );
+            // The same work as today's practice: the families it visits, with Parcours'
+            // assignment and routes.
+            let placed: std::collections::BTreeSet<usize> = first_fit
+                .days
+                .iter()
+                .flat_map(|d| {
+                    d.items.iter().filter_map(|item| match *item {
+                        rota::Item::Visit(v) => visits.get(v).map(|d| d.family),
+                        _ => None,
+                    })
                 })
-            })
-            .collect();
-        let same_due: Vec<DueVisit> = due
-            .iter()
-            .filter(|d| placed.contains(&d.family) && assignment[d.family].is_some())
-            .copied()
-            .collect();
-        let problem = build::rota_problem(
-            &ctx,
-            &frame,
-            &assignment,
-            &same_due,
-            &agenda,
-            &no_keep,
-            None,
-        )?;
-        let same = solve_rota(
-            &problem,
-            &rota_params(options.seed),
-            "Parcours à visites égales",
-            progress,
-        );
-        let same_visits = to_plan(
-            &ctx,
-            &problem,
-            PlanMethod::Optimised,
-            &assignment,
-            meta,
-            &same_due,
-            &agenda,
-            &same,
-            &[],
-            &none_today,
-            options,
-        );
-        (Some(baseline), Some(current_routed), Some(same_visits))
+                .collect();
+            let same_due: Vec<DueVisit> = due
+                .iter()
+                .filter(|d| placed.contains(&d.family) && assignment[d.family].is_some())
+                .copied()
+                .collect();
+            let problem = build::rota_problem(
+                &ctx,
+                &frame,
+                &assignment,
+                &same_due,
+                &agenda,
+                &no_keep,
+                None,
+            )?;
+            let same = solve_rota(
+                &problem,
+                &rota_params(options.seed),
+                "Parcours à visites égales",
+                progress,
+            );
+            let same_visits = to_plan(
+                &ctx,
+                &problem,
+                PlanMethod::Optimised,
+                &assignment,
+                meta,
+                &same_due,
+                &agenda,
+                &same,
+                &[],
+                &none_today,
+                options,
+            );
+            (Some(baseline), Some(current_routed), Some(same_visits))
+        }
     } else {
         (None, None, None)
     };
@@ -1052,6 +1061,7 @@ fn to_plan(
                 referent: assignment[f].map(|r| ctx.referent(r).code.to_string()),
                 reason: reason.to_string(),
                 cause: UnmetCause::of(reason),
+                waits: due.can_wait(options.week),
                 ..unmet_details(ctx, options, due)
             }
         })

@@ -215,6 +215,10 @@ pub struct UnmetVisit {
     /// Minutes on site it needed.
     #[serde(default)]
     pub minutes: i64,
+    /// It may wait for a later week: this week was early inside its tolerance, which runs on
+    /// past the Sunday. Not counted among the visits due.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub waits: bool,
 }
 
 /// What stands in the way of a visit the plan does not make: who or what would have to change
@@ -239,6 +243,9 @@ pub enum UnmetCause {
     Assignment,
     /// A fixed appointment clashes with another one.
     Fixed,
+    /// The rhythm of the visits: the family is free this week only before the visit's tolerance
+    /// opens (too soon after the last one).
+    Rhythm,
     /// Anything else (a re-plan that left it as it was; plans stored before causes existed).
     #[default]
     Other,
@@ -246,7 +253,7 @@ pub enum UnmetCause {
 
 impl UnmetCause {
     /// Every cause, in report order.
-    pub const ALL: [UnmetCause; 8] = [
+    pub const ALL: [UnmetCause; 9] = [
         UnmetCause::Capacity,
         UnmetCause::Agenda,
         UnmetCause::Family,
@@ -254,6 +261,7 @@ impl UnmetCause {
         UnmetCause::Referent,
         UnmetCause::Assignment,
         UnmetCause::Fixed,
+        UnmetCause::Rhythm,
         UnmetCause::Other,
     ];
 
@@ -275,6 +283,7 @@ impl UnmetCause {
             | R::NoVisitPossible
             | R::NoVisitAllowed => UnmetCause::Assignment,
             R::FixedClash => UnmetCause::Fixed,
+            R::NotOnOpenDays => UnmetCause::Rhythm,
         }
     }
 
@@ -290,6 +299,7 @@ impl UnmetCause {
             }
             UnmetCause::Assignment => "aucune référente possible (langue, secteur, charge)",
             UnmetCause::Fixed => "rendez-vous fixé en conflit",
+            UnmetCause::Rhythm => "rythme des visites (trop tôt après la précédente)",
             UnmetCause::Other => "autre",
         }
     }

@@ -49,61 +49,64 @@ pub struct PlanFigures {
     pub unmet: Vec<(String, Option<String>, String)>,
     /// The same, grouped by what stands in the way, largest group first.
     pub unmet_by_cause: Vec<UnmetGroup>,
+    /// Visits this week could have made early, inside their tolerance, that wait for a later
+    /// week (family codes): not due, not counted above.
+    pub deferred: Vec<String>,
 }
 
-/// Unmet visits that share a cause and a reason.
+/// Unmet visits that share a cause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnmetGroup {
     /// Stable key of the cause (`capacity`, `family`, …).
     pub cause: UnmetCause,
     /// What stands in the way, in French.
     pub label: String,
-    /// Why, in French.
-    pub reason: String,
+    /// Why, in French, when every visit of the group has the same reason.
+    pub reason: Option<String>,
     /// Minutes on site of these visits.
     pub minutes: i64,
-    /// The visits: (family, référent, days late on the Monday).
-    pub visits: Vec<(String, Option<String>, i64)>,
+    /// The visits: (family, référent, days late on the Monday, why in French).
+    pub visits: Vec<(String, Option<String>, i64, String)>,
 }
 
 impl UnmetGroup {
-    /// The groups of `plan`'s unmet visits: by cause in [`UnmetCause::ALL`] order, then by
-    /// reason; visits by référent, then family.
+    /// The groups of `plan`'s unmet visits that are due (not those that may wait), in
+    /// [`UnmetCause::ALL`] order; visits by référent, then family.
     fn of(plan: &WeekPlan) -> Vec<UnmetGroup> {
         let mut groups: Vec<UnmetGroup> = Vec::new();
-        for unmet in &plan.unmet {
-            let at = groups
+        for cause in UnmetCause::ALL {
+            let mut visits: Vec<(String, Option<String>, i64, String)> = plan
+                .unmet
                 .iter()
-                .position(|g| g.cause == unmet.cause && g.reason == unmet.reason);
-            let group = match at {
-                Some(i) => &mut groups[i],
-                None => {
-                    groups.push(UnmetGroup {
-                        cause: unmet.cause,
-                        label: unmet.cause.label().to_owned(),
-                        reason: unmet.reason.clone(),
-                        minutes: 0,
-                        visits: Vec::new(),
-                    });
-                    groups.last_mut().expect("BUG: just pushed")
-                }
-            };
-            group.minutes += unmet.minutes;
-            group.visits.push((
-                unmet.family.clone(),
-                unmet.referent.clone(),
-                unmet.late_days,
-            ));
-        }
-        let rank = |c: UnmetCause| UnmetCause::ALL.iter().position(|&x| x == c);
-        groups.sort_by(|a, b| {
-            rank(a.cause)
-                .cmp(&rank(b.cause))
-                .then(b.visits.len().cmp(&a.visits.len()))
-                .then(a.reason.cmp(&b.reason))
-        });
-        for g in &mut groups {
-            g.visits.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+                .filter(|u| !u.waits && u.cause == cause)
+                .map(|u| {
+                    (
+                        u.family.clone(),
+                        u.referent.clone(),
+                        u.late_days,
+                        u.reason.clone(),
+                    )
+                })
+                .collect();
+            if visits.is_empty() {
+                continue;
+            }
+            visits.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            let minutes = plan
+                .unmet
+                .iter()
+                .filter(|u| !u.waits && u.cause == cause)
+                .map(|u| u.minutes)
+                .sum();
+            let first = &visits[0].3;
+            let reason = visits.iter().all(|v| &v.3 == first).then(|| first.clone());
+            groups.push(UnmetGroup {
+                cause,
+                label: cause.label().to_owned(),
+                reason,
+                minutes,
+                visits,
+            });
         }
         groups
     }
@@ -114,7 +117,7 @@ impl PlanFigures {
     pub fn of(plan: &WeekPlan) -> PlanFigures {
         PlanFigures {
             visits_placed: plan.visits(),
-            visits_due: plan.visits() + plan.unmet.len(),
+            visits_due: plan.visits() + plan.unmet.iter().filter(|u| !u.waits).count(),
             travel_minutes: plan.travel_minutes(),
             travel_km: (plan.travel_meters() + 500) / 1000,
             referents: plan
@@ -141,9 +144,16 @@ impl PlanFigures {
             unmet: plan
                 .unmet
                 .iter()
+                .filter(|u| !u.waits)
                 .map(|u| (u.family.clone(), u.referent.clone(), u.reason.clone()))
                 .collect(),
             unmet_by_cause: UnmetGroup::of(plan),
+            deferred: plan
+                .unmet
+                .iter()
+                .filter(|u| u.waits)
+                .map(|u| u.family.clone())
+                .collect(),
         }
     }
 }
@@ -318,21 +328,39 @@ impl WeekReport {
         } else {
             let _ = writeln!(s, "\nVisites non placées ({}), par cause :", p.unmet.len());
             for g in &p.unmet_by_cause {
-                let _ = writeln!(
+                let _ = write!(
                     s,
-                    "  {} — {} visite(s), {} sur place : {}",
+                    "  {} — {} visite(s), {} sur place",
                     g.label,
                     g.visits.len(),
-                    hours(g.minutes),
-                    g.reason
+                    hours(g.minutes)
                 );
-                let mut by_referent: Vec<(Option<&str>, Vec<String>)> = Vec::new();
-                for (family, referent, late) in &g.visits {
-                    let shown = if *late > 0 {
+                match &g.reason {
+                    Some(reason) => {
+                        let _ = writeln!(s, " : {reason}");
+                    }
+                    None => {
+                        let _ = writeln!(s);
+                    }
+                }
+                let late = |family: &str, late: i64| {
+                    if late > 0 {
                         format!("{family} ({late} j de retard)")
                     } else {
-                        family.clone()
-                    };
+                        family.to_owned()
+                    }
+                };
+                if g.reason.is_none() {
+                    // Reasons differ (they name each family's hours): one line each.
+                    for (family, referent, days, reason) in &g.visits {
+                        let who = referent.as_deref().unwrap_or("sans référent");
+                        let _ = writeln!(s, "    {} ({who}) : {reason}", late(family, *days));
+                    }
+                    continue;
+                }
+                let mut by_referent: Vec<(Option<&str>, Vec<String>)> = Vec::new();
+                for (family, referent, days, _) in &g.visits {
+                    let shown = late(family, *days);
                     match by_referent.last_mut() {
                         Some((r, list)) if *r == referent.as_deref() => list.push(shown),
                         _ => by_referent.push((referent.as_deref(), vec![shown])),
@@ -343,6 +371,15 @@ impl WeekReport {
                     let _ = writeln!(s, "    {who} : {}", families.join(", "));
                 }
             }
+        }
+        if !p.deferred.is_empty() {
+            let _ = writeln!(
+                s,
+                "{} visite(s) possibles en avance cette semaine, dans leur tolérance, attendent la \
+                 semaine suivante : {}.",
+                p.deferred.len(),
+                p.deferred.join(", ")
+            );
         }
         let c = &self.capacity;
         if c.minutes > 0 {

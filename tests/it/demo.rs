@@ -7,8 +7,9 @@ fn the_demo_in_an_empty_directory_creates_the_database_and_prints_the_summary() 
     // Arrange
     let dir = tempfile::tempdir().unwrap();
 
-    // Act
-    let out = parcours_in(dir.path(), &["demo"], None);
+    // Act: little search work, as a debug build is slow (the figures are not checked here).
+    let quick = ["demo", "--work-time", "0.05"];
+    let out = parcours_in(dir.path(), &quick, None);
 
     // Assert
     let text = String::from_utf8_lossy(&out.stdout);
@@ -53,9 +54,25 @@ fn the_demo_in_an_empty_directory_creates_the_database_and_prints_the_summary() 
             "missing « {expected} » in:\n{week}"
         );
     }
+    // Then eight weeks beside today's practice.
+    let (_, weeks) = week
+        .split_once("8 semaines simulées")
+        .unwrap_or_else(|| panic!("the demo simulates no weeks:\n{week}"));
+    for expected in [
+        "pratique actuelle",
+        "Parcours",
+        "dans la tolérance",
+        "familles sans visite plus de 2 intervalles",
+        "trajet par visite",
+    ] {
+        assert!(
+            weeks.contains(expected),
+            "missing « {expected} » in:\n{weeks}"
+        );
+    }
 
     // Running it again re-imports nothing new.
-    let again = parcours_in(dir.path(), &["demo"], None);
+    let again = parcours_in(dir.path(), &quick, None);
     let text = String::from_utf8_lossy(&again.stdout);
     assert!(again.status.success());
     assert!(

@@ -445,32 +445,43 @@ fn a_family_free_only_when_its_referent_does_not_work_moves_to_the_one_who_does_
 }
 
 #[test]
-fn a_family_only_someone_outside_its_sector_can_visit_is_reported_naming_her_unless_sectors_are_soft()
- {
+fn a_family_only_someone_outside_its_sector_can_visit_goes_to_her_and_is_listed_outside_its_sector()
+{
     // Arrange: R-02, the only one who works on Thursday evening, no longer covers Valenciennes.
     let (_dir, url) = imported(&["reach", "reach_sector"]);
 
     // Act: hard sectors.
     let (report, plan) = plan_week(&url, "2026-W49", &[]);
 
-    // Assert: F-0001 leaves R-01, who cannot see it, and nobody may take it: reported.
-    assert_eq!(referent_of(&plan, "F-0001"), None, "{report}");
-    let reason = unmet_reason(&plan, "F-0001").expect("F-0001 is reported");
-    assert!(
-        reason.contains("ne peuvent pas la suivre")
-            && reason.contains("pourrait la voir : R-02 (hors secteur)"),
-        "{reason}"
-    );
-
-    // Act: soft sectors.
-    let (report, plan) = plan_week(&url, "2026-W49", &["--soft-sectors", "30"]);
-
-    // Assert: it goes to R-02, at the sector's cost, and is visited.
+    // Assert: F-0001 leaves R-01, who cannot see it; nobody of its sector can, so the sector
+    // gives way: R-02 follows it, it is visited, and the report says it is outside its sector
+    // and why.
     assert_eq!(referent_of(&plan, "F-0001"), Some("R-02"), "{report}");
     assert_eq!(
         plan.visit_of("F-0001").map(|(r, _, _)| r.code.as_str()),
         Some("R-02")
     );
+    assert!(
+        outside_sector(&report).contains(&("F-0001".to_owned(), "R-02".to_owned())),
+        "{report}"
+    );
+    let why = report["assignment"]["outside_sector"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["family"] == "F-0001")
+        .map(|o| o["why"].as_str().unwrap().to_owned())
+        .unwrap();
+    assert!(
+        why.contains("aucune référente de son secteur ne peut la voir"),
+        "{why}"
+    );
+
+    // Act: soft sectors.
+    let (report, plan) = plan_week(&url, "2026-W49", &["--soft-sectors", "30"]);
+
+    // Assert: the same référent, at the sector's cost.
+    assert_eq!(referent_of(&plan, "F-0001"), Some("R-02"), "{report}");
 }
 
 #[test]

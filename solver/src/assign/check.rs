@@ -171,7 +171,11 @@ pub fn check(
                 referent: r,
             });
         }
-        if weights.sectors == SectorRule::Hard && !problem.pair(r, f).in_sector {
+        // Hard sectors give way only when nobody of the family's sector can visit it.
+        let sector_can_visit =
+            (0..nr).any(|o| problem.pair(o, f).in_sector && problem.pair(o, f).can_visit);
+        if weights.sectors == SectorRule::Hard && !problem.pair(r, f).in_sector && sector_can_visit
+        {
             violations.push(Violation::Sector {
                 family: f,
                 referent: r,

@@ -260,7 +260,16 @@ impl Problem {
     /// Hard rule: with [`SectorRule::Hard`], only a référent whose sector covers a family
     /// follows it (whether the sector rule lets référent `r` follow family `f`).
     pub fn sector_allows(&self, r: usize, f: usize) -> bool {
-        self.weights.sectors != SectorRule::Hard || self.pair(r, f).in_sector
+        self.weights.sectors != SectorRule::Hard
+            || self.pair(r, f).in_sector
+            || self.sector_gives_way(f)
+    }
+
+    /// Sectors give way to availability: a family that no référent of its sector can visit
+    /// (her hours never meet its availability) may be followed by one outside its sector who
+    /// can, rather than by nobody. The plan lists it as followed outside its sector.
+    pub fn sector_gives_way(&self, f: usize) -> bool {
+        !(0..self.referents.len()).any(|r| self.pair(r, f).in_sector && self.pair(r, f).can_visit)
     }
 
     /// Hard rule: a family goes only to a référent who can visit it in a typical week (whether
@@ -502,7 +511,8 @@ pub struct Solution {
     /// Families whose référent changes, with why.
     pub moves: Vec<Move>,
     /// Families followed by a référent whose sector does not cover them (kept or pinned with
-    /// hard sectors, or at a cost with soft ones), by index.
+    /// hard sectors, or because nobody of its sector can visit it, or at a cost with soft
+    /// ones), by index.
     pub outside_sector: Vec<usize>,
     /// Cost per rule, hundredths of a minute a month, recomputed exactly from the assignment,
     /// in [`Rule::ALL`] order.

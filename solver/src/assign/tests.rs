@@ -644,3 +644,29 @@ fn the_checker_catches_a_family_kept_by_someone_who_cannot_visit_it() {
         }]
     );
 }
+
+#[test]
+fn hard_sectors_give_way_only_when_nobody_of_the_sector_can_visit_the_family() {
+    // R0 is outside the family's sector, R1 inside it.
+    let mut pairs = on_a_line(&[0, 30], &[10]);
+    pairs[0].in_sector = false;
+    let problem = |pairs: Vec<Pair>| {
+        Problem::new(
+            vec![referent(5), referent(5)],
+            vec![family(None)],
+            pairs,
+            no_balance(),
+        )
+        .unwrap()
+    };
+    // Where it does not bite: R1 can visit it, so the sector holds (R0 is nearer).
+    assert_eq!(assign(&problem(pairs.clone())).assignment, vec![Some(1)]);
+    // Where it bites: R1's hours never meet the family's: R0 follows it, outside its sector.
+    pairs[1].can_visit = false;
+    let bites = problem(pairs);
+    assert!(bites.sector_gives_way(0));
+    let s = assign(&bites);
+    assert_eq!(s.assignment, vec![Some(0)]);
+    assert_eq!(s.outside_sector, vec![0]);
+    assert!(check::check(&bites, &s).is_ok());
+}

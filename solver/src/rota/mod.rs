@@ -268,6 +268,9 @@ pub(crate) struct Task {
     /// For a visit at a site: when the family is available, whatever the site's hours (to tell
     /// a closed site from a family that is never free). Empty for other tasks.
     pub(crate) family_only: Vec<TimeWindow>,
+    /// For a visit open on some days only: its windows on every day, to tell a family free
+    /// only on the other days. Empty otherwise.
+    pub(crate) every_day: Vec<TimeWindow>,
     pub(crate) priority: i64,
     pub(crate) can_wait: bool,
     pub(crate) hold: Hold,
@@ -556,6 +559,10 @@ impl<'t> Problem<'t> {
                 ),
                 None => Vec::new(),
             };
+            let every_day = match v.days {
+                Some(_) => rules::family_windows(&v.available, site),
+                None => Vec::new(),
+            };
             tasks.push(Task {
                 item: Item::Visit(i),
                 referent: v.referent,
@@ -563,6 +570,7 @@ impl<'t> Problem<'t> {
                 duration: v.duration,
                 available,
                 family_only,
+                every_day,
                 priority: v.priority,
                 can_wait: v.can_wait,
                 hold,
@@ -577,6 +585,7 @@ impl<'t> Problem<'t> {
                 duration: off.duration,
                 available: Vec::new(),
                 family_only: Vec::new(),
+                every_day: Vec::new(),
                 priority: 0,
                 can_wait: false,
                 hold: Hold::Exact {
@@ -601,6 +610,7 @@ impl<'t> Problem<'t> {
                 duration: a.duration,
                 available: Vec::new(),
                 family_only: Vec::new(),
+                every_day: Vec::new(),
                 priority: 0,
                 can_wait: false,
                 hold: Hold::Exact {
@@ -706,12 +716,19 @@ impl<'t> Problem<'t> {
     }
 
     /// Why visit task `t`, which has no start window on its référent's working days `days`,
-    /// cannot be placed: the site's opening hours when the family is free while she works
+    /// cannot be placed: the days it is open to when the family is free only on others
+    /// ([`UnmetReason::NotOnOpenDays`]); the site's opening hours when the family is free while she works
     /// ([`UnmetReason::SiteClosed`]); her days off this week when the family is free only then
     /// ([`UnmetReason::OnlyOnClosedDays`]); else the family's availability
     /// ([`UnmetReason::NoCommonSlot`]).
     fn no_slot_reason(&self, t: usize, days: &[usize]) -> UnmetReason {
         let task = &self.tasks[t];
+        if days
+            .iter()
+            .any(|&d| !self.start_windows_in(t, d, &task.every_day).is_empty())
+        {
+            return UnmetReason::NotOnOpenDays;
+        }
         let at_site = !task.family_only.is_empty();
         if at_site
             && days

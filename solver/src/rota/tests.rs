@@ -855,3 +855,28 @@ fn the_assignments_visit_rule_agrees_with_the_rota_on_random_single_visits() {
         "{placed_cases} of 200 placed"
     );
 }
+
+#[test]
+fn a_family_free_only_before_its_visit_opens_is_the_rhythms_cause() {
+    let travel = Line(vec![0, 5]);
+    // Free on Monday only; the visit opens on Thursday (too soon after the last one).
+    let mut early = visit(0, 1, weekly(&[(0, 9 * 60, 12 * 60)]));
+    early.days = Some(vec![3, 4, 5, 6]);
+    let problem = Problem::new(
+        week_of(vec![referent(0, &[0, 1, 2, 3, 4])], vec![early.clone()]),
+        vec![&travel],
+    )
+    .unwrap();
+    assert_eq!(
+        plan(&problem).unmet,
+        vec![(Item::Visit(0), UnmetReason::NotOnOpenDays)]
+    );
+    // Open every day, it is placed on Monday.
+    early.days = None;
+    let problem = Problem::new(
+        week_of(vec![referent(0, &[0, 1, 2, 3, 4])], vec![early]),
+        vec![&travel],
+    )
+    .unwrap();
+    assert!(plan(&problem).unmet.is_empty());
+}

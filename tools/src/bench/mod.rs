@@ -17,7 +17,7 @@ mod vrptw;
 mod week;
 
 pub use feeds::{FeedsBenchError, FeedsOptions, run_feeds_bench};
-pub use horizon::{HorizonRun, Method, run_horizon_bench, simulate};
+pub use horizon::run_horizon_bench;
 pub use scaling::{ScalingError, ScalingOptions, ScalingRun, measure, run_scaling};
 pub use synthetic::solomon_like;
 pub use vrptw::{BenchError, SolveFn, VrptwOptions, VrptwReport, run_vrptw};

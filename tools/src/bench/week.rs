@@ -215,7 +215,7 @@ pub fn measure_week(scale: usize, week: IsoWeek, rota_time: Duration, no_agenda:
         scale,
         referents: territory.referents.len(),
         families: territory.families.len(),
-        due: outcome.plan.visits() + outcome.plan.unmet.len(),
+        due: outcome.plan.visits() + outcome.plan.unmet.iter().filter(|u| !u.waits).count(),
         placed: outcome.plan.visits(),
         baseline_placed: baseline.visits(),
         travel_minutes: outcome.plan.travel_minutes(),

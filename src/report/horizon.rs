@@ -1,0 +1,353 @@
+//! Several weeks simulated from a start week, for Parcours and for today's practice (issue 15):
+//! what the demo shows and `parcours-dev bench horizon` measures. Each week is planned; the
+//! visits it places are taken as done (the family's last visit moves to that day, and Parcours'
+//! assignment becomes the current one); then the next week is planned from there. The figures
+//! say, per method, how many visits came within their tolerance, which families went unseen
+//! for more than twice their interval, the longest gap, the drive per visit and in all, and the
+//! time of each week's plan. Nothing is stored.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::{Code, Territory};
+use crate::planning::{IsoWeek, PlanOptions, StopKind, UnmetCause, WeekPlan, plan_week};
+
+/// Which plan a simulation follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Parcours: optimised assignment and routes.
+    Parcours,
+    /// Today's practice: current assignment, each référent first fit in family-code order.
+    Today,
+}
+
+impl Method {
+    /// English label, for the benchmark's table.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Parcours => "Parcours",
+            Method::Today => "today's practice",
+        }
+    }
+}
+
+/// What one method did over the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HorizonRun {
+    /// Scale, in reference territories.
+    pub scale: usize,
+    /// The method.
+    pub method: Method,
+    /// Weeks simulated.
+    pub weeks: usize,
+    /// Families.
+    pub families: usize,
+    /// Visits made.
+    pub visits: usize,
+    /// Visits that fell due over the horizon (their tolerance ended by its last Sunday).
+    pub due: usize,
+    /// Of those, made within their tolerance.
+    pub on_time: usize,
+    /// Families unseen for more than twice their interval at some point of the horizon.
+    pub unseen_twice: usize,
+    /// Of those, families no référent can visit at all (the family's or the site's hours meet
+    /// nobody's).
+    pub unseen_twice_unvisitable: usize,
+    /// Longest gap between two visits of a family (or from the last visit before the horizon,
+    /// or until its end), days.
+    pub longest_gap_days: i64,
+    /// Drive minutes over the horizon.
+    pub drive_minutes: i64,
+    /// Seconds of each week's plan (Parcours: assignment and rota; today's practice: the same
+    /// run, which also plans Parcours' week), sorted.
+    pub week_seconds: Vec<f64>,
+    /// Why the rota stopped, per week (Parcours).
+    pub rota_stops: Vec<String>,
+}
+
+impl HorizonRun {
+    /// Share of the visits due made within their tolerance, percent.
+    pub fn on_time_percent(&self) -> f64 {
+        if self.due == 0 {
+            100.0
+        } else {
+            100.0 * self.on_time as f64 / self.due as f64
+        }
+    }
+
+    /// Drive minutes per visit made.
+    pub fn minutes_per_visit(&self) -> f64 {
+        if self.visits == 0 {
+            0.0
+        } else {
+            self.drive_minutes as f64 / self.visits as f64
+        }
+    }
+
+    /// Median seconds of a week's plan.
+    pub fn median_seconds(&self) -> f64 {
+        self.week_seconds
+            .get(self.week_seconds.len() / 2)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Longest week's plan, seconds.
+    pub fn max_seconds(&self) -> f64 {
+        self.week_seconds.last().copied().unwrap_or(0.0)
+    }
+}
+
+/// One family's visits over the horizon, against its rhythm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Record {
+    /// Visits due: each visit made is one, and each further interval that passed without a
+    /// visit, past its tolerance, is one more (missed).
+    due: usize,
+    /// Visits made within the tolerance of their due date (the previous visit + the interval).
+    on_time: usize,
+    /// Longest stretch without a visit, days (from `before`, and until `end`).
+    longest_gap: i64,
+}
+
+impl Record {
+    /// The record of visits made on `visits` (sorted) after one on `before`, until `end`, for
+    /// an interval and a tolerance in days.
+    fn of(
+        before: NaiveDate,
+        visits: &[NaiveDate],
+        end: NaiveDate,
+        interval: i64,
+        tol: i64,
+    ) -> Record {
+        let mut record = Record {
+            due: 0,
+            on_time: 0,
+            longest_gap: 0,
+        };
+        let mut from = before;
+        for (i, &v) in visits.iter().chain(std::iter::once(&end)).enumerate() {
+            let days = (v - from).num_days();
+            record.longest_gap = record.longest_gap.max(days);
+            let made = i < visits.len();
+            if made {
+                record.due += 1;
+                record.on_time += usize::from((days - interval).abs() <= tol);
+            }
+            // Due dates at k intervals whose tolerance closed with no visit: k ≥ 2 before a
+            // visit (the first one it made, late or not), k ≥ 1 until the end.
+            let mut k = if made { 2 } else { 1 };
+            while k * interval + tol < days + i64::from(!made) {
+                record.due += 1;
+                k += 1;
+            }
+            from = v;
+        }
+        record
+    }
+}
+
+/// How the assignment says that no référent at all can see a family.
+const NOBODY_CAN_SEE: &str = "aucune référente ne peut la voir";
+
+/// The visits a plan makes: (family code, date).
+fn visits_of(plan: &WeekPlan) -> Vec<(String, NaiveDate)> {
+    plan.referents
+        .iter()
+        .flat_map(|r| &r.days)
+        .flat_map(|d| &d.stops)
+        .filter_map(|s| match &s.kind {
+            StopKind::Visit { family } => Some((family.clone(), s.start.date())),
+            StopKind::Fixed { .. } => None,
+        })
+        .collect()
+}
+
+/// Simulates `weeks` weeks from `start` on `territory` with `method`, each week planned with
+/// `template`'s settings (seed, limits, tolerance, measured drives).
+///
+/// # Errors
+/// The planner's message when a week cannot be planned.
+pub fn simulate(
+    territory: &Territory,
+    scale: usize,
+    method: Method,
+    start: IsoWeek,
+    weeks: usize,
+    template: &PlanOptions,
+) -> Result<HorizonRun, String> {
+    let tolerance = template.tolerance;
+    let mut t = territory.clone();
+    // Every visit of each family over the horizon, in order.
+    let mut made: BTreeMap<String, Vec<NaiveDate>> = BTreeMap::new();
+    let mut drive_minutes = 0;
+    let mut week_seconds = Vec::new();
+    let mut rota_stops = Vec::new();
+    // Families no référent can see at all (availability, site hours).
+    let mut unreachable: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut week = start;
+    for _ in 0..weeks {
+        let mut options = PlanOptions {
+            week,
+            ..template.clone()
+        };
+        options.compare_baseline = method == Method::Today;
+        options.baseline_only = true;
+        let outcome = plan_week(&t, &options, &mut |_| {}).map_err(|e| format!("{week}: {e}"))?;
+        let plan = match method {
+            Method::Parcours => &outcome.plan,
+            Method::Today => outcome
+                .baseline
+                .as_ref()
+                .expect("BUG: compare_baseline is set"),
+        };
+        week_seconds.push(match method {
+            Method::Parcours => outcome.plan_seconds,
+            Method::Today => outcome.seconds,
+        });
+        rota_stops.push(outcome.rota_stop.clone());
+        drive_minutes += plan.travel_minutes();
+        for u in &outcome.plan.unmet {
+            if matches!(u.cause, UnmetCause::Family | UnmetCause::Site)
+                || (u.cause == UnmetCause::Assignment && u.reason.starts_with(NOBODY_CAN_SEE))
+            {
+                unreachable.insert(u.family.clone());
+            }
+        }
+        // The week is done: its visits are the families' last visits, and whoever made them
+        // follows them from now on.
+        let assignment: BTreeMap<&str, &str> = plan
+            .assignment
+            .iter()
+            .map(|(f, r)| (f.as_str(), r.as_str()))
+            .collect();
+        let visits = visits_of(plan);
+        for family in &mut t.families {
+            let code = family.code.to_string();
+            if let Some(&(_, date)) = visits
+                .iter()
+                .filter(|(f, _)| *f == code)
+                .max_by_key(|v| v.1)
+            {
+                family.last_visit = Some(date);
+                made.entry(code.clone()).or_default().push(date);
+            }
+            if method == Method::Parcours
+                && let Some(r) = assignment.get(code.as_str())
+                && family
+                    .referent
+                    .as_ref()
+                    .is_none_or(|(c, _)| c.as_str() != *r)
+            {
+                let code = Code::parse(r).map_err(|e| e.to_string())?;
+                family.referent = Some((code, week.monday()));
+            }
+        }
+        week = IsoWeek::containing(week.monday() + chrono::Days::new(7));
+    }
+    let end = week.monday() - chrono::Days::new(1);
+    let (mut due, mut on_time, mut unseen_twice, mut unseen_unvisitable, mut longest) =
+        (0, 0, 0, 0, 0);
+    for family in &territory.families {
+        let code = family.code.to_string();
+        let interval = i64::from(family.frequency.interval_days());
+        let tol = tolerance.days(family.frequency.interval_days());
+        let visits = made.get(&code).cloned().unwrap_or_default();
+        // Before the horizon at most one interval counts (a family already late at the start
+        // is not the planner's doing); a family never visited is due on the first Monday.
+        let first_due_from = start.monday() - chrono::Days::new(interval as u64);
+        let before = family
+            .last_visit
+            .map_or(first_due_from, |l| l.max(first_due_from));
+        let record = Record::of(before, &visits, end, interval, tol);
+        due += record.due;
+        on_time += record.on_time;
+        let gap = record.longest_gap;
+        longest = longest.max(gap);
+        if gap > 2 * interval {
+            unseen_twice += 1;
+            if visits.is_empty() && unreachable.contains(&code) {
+                unseen_unvisitable += 1;
+            }
+        }
+    }
+    week_seconds.sort_by(f64::total_cmp);
+    Ok(HorizonRun {
+        scale,
+        method,
+        weeks,
+        families: territory.families.len(),
+        visits: made.values().map(Vec::len).sum(),
+        due,
+        on_time,
+        unseen_twice,
+        unseen_twice_unvisitable: unseen_unvisitable,
+        longest_gap_days: longest,
+        drive_minutes,
+        week_seconds,
+        rota_stops,
+    })
+}
+
+/// The demo's comparison: the two runs side by side, in French.
+pub fn to_french(today: &HorizonRun, parcours: &HorizonRun) -> String {
+    let mut s = format!(
+        "{} semaines simulées (chaque semaine planifiée, ses visites faites, puis la suivante) :\n",
+        parcours.weeks
+    );
+    s.push_str(&format!(
+        "  {:<44} {:>18} {:>12}\n",
+        "", "pratique actuelle", "Parcours"
+    ));
+    let row = |label: &str, f: &dyn Fn(&HorizonRun) -> String| {
+        format!("  {:<44} {:>18} {:>12}\n", label, f(today), f(parcours))
+    };
+    s.push_str(&row("visites faites", &|r| r.visits.to_string()));
+    s.push_str(&row("dans la tolérance", &|r| {
+        format!("{:.0} %", r.on_time_percent()).replace('.', ",")
+    }));
+    s.push_str(&row("familles sans visite plus de 2 intervalles", &|r| {
+        r.unseen_twice.to_string()
+    }));
+    s.push_str(&row("  dont personne ne peut voir", &|r| {
+        r.unseen_twice_unvisitable.to_string()
+    }));
+    s.push_str(&row("plus long écart entre deux visites", &|r| {
+        format!("{} j", r.longest_gap_days)
+    }));
+    s.push_str(&row("trajets", &|r| super::hours(r.drive_minutes)));
+    s.push_str(&row("trajet par visite", &|r| {
+        format!("{:.1} min", r.minutes_per_visit()).replace('.', ",")
+    }));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, day).unwrap()
+    }
+
+    #[test]
+    fn a_weekly_family_seen_on_rhythm_is_on_time_and_a_late_one_misses_what_it_skipped() {
+        // Seen on the 1st, then every 7 days to the 22nd, horizon ends on the 27th.
+        let steady = Record::of(d(1), &[d(8), d(15), d(22)], d(27), 7, 2);
+        assert_eq!((steady.due, steady.on_time, steady.longest_gap), (3, 3, 7));
+        // Seen on the 1st, then only on the 19th (18 days: the due date of the 8th is made
+        // late, the one of the 15th is missed), then nothing until the 31st (12 days: the due
+        // date of the 26th, closed on the 28th, is missed).
+        let late = Record::of(d(1), &[d(19)], d(31), 7, 2);
+        assert_eq!((late.due, late.on_time, late.longest_gap), (3, 0, 18));
+        // Early is not on time either: two days after the last one.
+        let early = Record::of(d(1), &[d(3)], d(5), 7, 2);
+        assert_eq!((early.due, early.on_time), (1, 0));
+        // Never seen in four weeks: every closed due date is missed.
+        let never = Record::of(d(1), &[], d(29), 7, 2);
+        assert_eq!((never.due, never.on_time, never.longest_gap), (3, 0, 28));
+    }
+}
