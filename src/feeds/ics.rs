@@ -1,5 +1,5 @@
 //! iCalendar (RFC 5545) text of a calendar feed: a general [`Calendar`] of [`Event`]s, reusable
-//! for référents, EPS members, drivers…, its writer [`write`], and [`referent_calendar`], which
+//! for référents, EPS members, drivers…, its writer [`write()`], and [`referent_calendar`], which
 //! turns a référent's planned week into events.
 //!
 //! Pure: the publication time is an argument and the same input gives the same bytes. What an
@@ -36,7 +36,7 @@ impl EventStatus {
     }
 }
 
-/// One calendar event (VEVENT). Texts are plain; [`write`] escapes them.
+/// One calendar event (VEVENT). Texts are plain; [`write()`] escapes them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// Stable identifier across publications (`visite-2026-W49-F-0001@parcours`).
@@ -62,7 +62,7 @@ pub struct Event {
 pub struct Calendar {
     /// Name shown by the calendar app (`X-WR-CALNAME`).
     pub name: String,
-    /// Events, in any order ([`write`] sorts them).
+    /// Events, in any order ([`write()`] sorts them).
     pub events: Vec<Event>,
 }
 

@@ -3,7 +3,7 @@
 //! kept) outside their référent's sector. The import and `parcours check` report them as warnings:
 //! they are the team's present, not input errors.
 //!
-//! The rules are the assignment's, computed by the same code ([`build::pairs`]: the solver's
+//! The rules are the assignment's, computed by the same code (`build::pairs`: the solver's
 //! `rota::rules::first_visit_start` for visits, the sector criteria for sectors), so a warning
 //! here is exactly what the next plan will act on.
 
