@@ -249,6 +249,9 @@ pub struct WeekOutcome {
     pub plan_seconds: f64,
     /// What the team's hours cannot hold this week, in hours.
     pub capacity: CapacityReport,
+    /// Days a référent leaves before her hours or comes back after them, for an agenda entry
+    /// there (the plan keeps the entry at its time, with the way there and back).
+    pub outside_hours: Vec<OutsideHours>,
     /// The week falls in school holidays: their label.
     pub school_holidays: Option<String>,
     /// Public holidays of the week: (date, name).
@@ -319,6 +322,76 @@ impl CapacityReport {
                 })
                 .collect(),
         }
+    }
+}
+
+/// A day the plan starts before a référent's hours or ends after them: an agenda entry at the
+/// edge of her hours, with the way there or back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutsideHours {
+    /// Référent code.
+    pub referent: String,
+    /// The day.
+    pub date: NaiveDate,
+    /// When she leaves her base, and when her hours start.
+    pub leave: (NaiveDateTime, NaiveDateTime),
+    /// When she is back, and when her hours end.
+    pub back: (NaiveDateTime, NaiveDateTime),
+    /// What makes it so: the stop she leaves early for, the one she comes back late from (an
+    /// agenda entry's code, or a family's for a visit fixed at that time).
+    pub entries: Vec<String>,
+}
+
+impl OutsideHours {
+    /// The days of `plan` that start before or end after the référents' hours.
+    fn of(ctx: &Context<'_>, frame: &build::Frame, plan: &WeekPlan) -> Vec<OutsideHours> {
+        let mut out = Vec::new();
+        for (r, week) in plan.referents.iter().enumerate() {
+            for day in &week.days {
+                let (Some(leave), Some(back)) = (day.leave, day.back) else {
+                    continue;
+                };
+                let d = (day.date - ctx.week.monday()).num_days() as usize;
+                let hours = &frame.referents[r].hours[d];
+                let (Some(first), Some(last)) = (hours.first(), hours.last()) else {
+                    continue;
+                };
+                let at = |m: i64| {
+                    day.date.and_hms_opt(0, 0, 0).expect("BUG: midnight exists")
+                        + chrono::Duration::minutes(m)
+                };
+                let (start, end) = (at(first.start.0), at(last.end.0));
+                if leave >= start && back <= end {
+                    continue;
+                }
+                // What she travels to first, or back from last.
+                let name = |stop: &Stop| match &stop.kind {
+                    StopKind::Fixed { code, label, .. } if code.is_empty() => label.clone(),
+                    StopKind::Fixed { code, .. } => code.clone(),
+                    StopKind::Visit { family } => format!("la visite {family}"),
+                };
+                let mut entries = Vec::new();
+                if leave < start
+                    && let Some(first) = day.stops.first()
+                {
+                    entries.push(name(first));
+                }
+                if back > end
+                    && let Some(last) = day.stops.last()
+                    && !(leave < start && day.stops.len() == 1)
+                {
+                    entries.push(name(last));
+                }
+                out.push(OutsideHours {
+                    referent: week.code.clone(),
+                    date: day.date,
+                    leave: (leave, start),
+                    back: (back, end),
+                    entries,
+                });
+            }
+        }
+        out
     }
 }
 
@@ -701,8 +774,10 @@ pub fn plan_week(
         .filter_map(|d| holidays.public_holiday(d).map(|n| (d, n.to_owned())))
         .collect();
     let capacity = CapacityReport::of(&ctx, &plan);
+    let outside_hours = OutsideHours::of(&ctx, &frame, &plan);
     Ok(WeekOutcome {
         capacity,
+        outside_hours,
         plan,
         assignment: report,
         baseline,

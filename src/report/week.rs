@@ -199,6 +199,8 @@ pub struct WeekReport {
     pub rota_stop: String,
     /// What the team's hours cannot hold.
     pub capacity: CapacityReport,
+    /// Days that start before or end after a référent's hours, for an agenda entry.
+    pub outside_hours: Vec<crate::planning::OutsideHours>,
     /// Wall-clock seconds.
     pub seconds: f64,
     /// School holidays of the week, if any.
@@ -247,6 +249,7 @@ impl WeekReport {
             agenda_unplaced: outcome.agenda_unplaced.clone(),
             rota_stop: outcome.rota_stop.clone(),
             capacity: outcome.capacity.clone(),
+            outside_hours: outcome.outside_hours.clone(),
             seconds: outcome.seconds,
             school_holidays: outcome.school_holidays.clone(),
             public_holidays: outcome
@@ -402,6 +405,36 @@ impl WeekReport {
                 who.join(", "),
                 when.join(", ")
             );
+        }
+        for o in &self.outside_hours {
+            let weekday = crate::domain::Weekday::from_chrono(chrono::Datelike::weekday(&o.date));
+            let what = if o.entries.is_empty() {
+                String::new()
+            } else {
+                format!(" pour {}", o.entries.join(", "))
+            };
+            if o.leave.0 < o.leave.1 {
+                let _ = writeln!(
+                    s,
+                    "{} part à {} le {} {}, avant le début de ses horaires ({}){what}.",
+                    o.referent,
+                    o.leave.0.format("%H:%M"),
+                    weekday.french(),
+                    o.date.format("%d/%m"),
+                    o.leave.1.format("%H:%M")
+                );
+            }
+            if o.back.0 > o.back.1 {
+                let _ = writeln!(
+                    s,
+                    "{} rentre à {} le {} {}, après la fin de ses horaires ({}){what}.",
+                    o.referent,
+                    o.back.0.format("%H:%M"),
+                    weekday.french(),
+                    o.date.format("%d/%m"),
+                    o.back.1.format("%H:%M")
+                );
+            }
         }
         if !self.agenda_unplaced.is_empty() {
             let _ = writeln!(

@@ -891,4 +891,13 @@ fn an_evening_meeting_does_not_open_her_evening_to_visits() {
         }
     }
     assert!(unmet_reason(&plan, "F-0004").is_some());
+    // The coordinator is told that R-01 comes back after her hours, and why.
+    let late = report["outside_hours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["referent"] == "R-01" && o["date"] == "2026-12-01")
+        .unwrap_or_else(|| panic!("no day outside her hours in {report}"));
+    assert_eq!(late["entries"], serde_json::json!(["AG-03"]), "{late}");
+    assert_eq!(late["back"][1], "2026-12-01T17:00:00", "{late}");
 }
