@@ -90,7 +90,7 @@ pub enum Command {
         /// Tolerance around each visit's due date (last visit + interval), in percent of the
         /// interval, either side: 30 gives 2 days for weekly visits, 4 for fortnightly, 8 for
         /// monthly. A visit is not planned before its tolerance opens and is late after it.
-        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=100))]
+        #[arg(long, default_value_t = 30, value_parser = parse_percent)]
         tolerance: u32,
         /// Time limit of the rota, in seconds (all référents together): the plan never runs
         /// longer; its search does a quarter of it on the reference machine, so a busy machine
@@ -271,6 +271,16 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
         Ok(s) if s.is_finite() && s > 0.0 => Ok(Duration::from_secs_f64(s)),
         _ => Err(format!(
             "« {text} » n'est pas un nombre de secondes positif"
+        )),
+    }
+}
+
+/// A percentage, 0 to 100.
+fn parse_percent(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(p) if p <= 100 => Ok(p),
+        _ => Err(format!(
+            "« {text} » n'est pas un pourcentage entre 0 et 100"
         )),
     }
 }

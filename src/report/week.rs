@@ -75,10 +75,17 @@ impl UnmetGroup {
     fn of(plan: &WeekPlan) -> Vec<UnmetGroup> {
         let mut groups: Vec<UnmetGroup> = Vec::new();
         for cause in UnmetCause::ALL {
-            let mut visits: Vec<(String, Option<String>, i64, String)> = plan
+            let of_cause: Vec<_> = plan
                 .unmet
                 .iter()
                 .filter(|u| !u.waits && u.cause == cause)
+                .collect();
+            if of_cause.is_empty() {
+                continue;
+            }
+            let minutes = of_cause.iter().map(|u| u.minutes).sum();
+            let mut visits: Vec<(String, Option<String>, i64, String)> = of_cause
+                .iter()
                 .map(|u| {
                     (
                         u.family.clone(),
@@ -88,16 +95,7 @@ impl UnmetGroup {
                     )
                 })
                 .collect();
-            if visits.is_empty() {
-                continue;
-            }
             visits.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-            let minutes = plan
-                .unmet
-                .iter()
-                .filter(|u| !u.waits && u.cause == cause)
-                .map(|u| u.minutes)
-                .sum();
             let first = &visits[0].3;
             let reason = visits.iter().all(|v| &v.3 == first).then(|| first.clone());
             groups.push(UnmetGroup {
