@@ -92,6 +92,12 @@ pub enum Command {
         /// monthly. A visit is not planned before its tolerance opens and is late after it.
         #[arg(long, default_value_t = 30, value_parser = parse_percent)]
         tolerance: u32,
+        /// Weeks planned together, from `--week` (1 to 8): the later weeks let a visit whose
+        /// tolerance runs into them wait there and hold the families' next visits, so that
+        /// neighbours share a day. Only `--week` is stored and published; the next plan rolls
+        /// forward.
+        #[arg(long, default_value_t = 1, value_parser = parse_weeks)]
+        weeks: usize,
         /// Time limit of the rota, in seconds (all référents together): the plan never runs
         /// longer; its search does a quarter of it on the reference machine, so a busy machine
         /// gives the same plan.
@@ -276,6 +282,15 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
 }
 
 /// A percentage, 0 to 100.
+fn parse_weeks(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(w) if (1..=8).contains(&w) => Ok(w),
+        _ => Err(format!(
+            "« {text} » n'est pas un nombre de semaines entre 1 et 8"
+        )),
+    }
+}
+
 fn parse_percent(text: &str) -> Result<u32, String> {
     match text.parse::<u32>() {
         Ok(p) if p <= 100 => Ok(p),
@@ -362,6 +377,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             absences,
             seed,
             tolerance,
+            weeks,
             time_limit,
             soft_sectors,
             iterations,
@@ -369,6 +385,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let mut options = PlanOptions::new(week);
             options.tolerance = crate::planning::Tolerance { percent: tolerance };
+            options.weeks = weeks;
             options.iterations = iterations;
             options.rota_work = work_time;
             options.seed = seed;
@@ -1047,6 +1064,8 @@ async fn demo(
     let runs = tokio::task::spawn_blocking(move || {
         use crate::report::horizon::{Method, simulate};
         let today = simulate(&territory, 1, Method::Today, week, WEEKS, &template)?;
+        // Each week planned with the next one (`plan --weeks 2`), as BENCHMARKS.md measures.
+        template.weeks = 2;
         let parcours = simulate(&territory, 1, Method::Parcours, week, WEEKS, &template)?;
         Ok::<_, String>((today, parcours))
     })

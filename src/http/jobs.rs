@@ -162,6 +162,8 @@ pub(super) struct NewPlan {
     seed: Option<u64>,
     /// Time limit of the rota, seconds (default 5, at most 300).
     time_limit_seconds: Option<f64>,
+    /// Weeks planned together from this one, 1 to 8 (default 1): only this week is stored.
+    weeks: Option<u32>,
 }
 
 /// A job, as the API shows it.
@@ -263,6 +265,16 @@ pub(super) async fn start(
     options.compare_baseline = settings.compare_baseline;
     if let Some(seed) = settings.seed {
         options.seed = seed;
+    }
+    if let Some(weeks) = settings.weeks {
+        if !(1..=8).contains(&weeks) {
+            return Err(ApiError::Invalid(vec![super::FieldIssue {
+                record: week.to_string(),
+                field: "weeks".into(),
+                message: format!("{weeks} : un nombre de semaines entre 1 et 8 est attendu"),
+            }]));
+        }
+        options.weeks = weeks as usize;
     }
     if let Some(t) = settings.time_limit_seconds {
         if !(t.is_finite() && t > 0.0 && t <= 300.0) {

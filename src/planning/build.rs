@@ -455,6 +455,10 @@ pub(crate) struct DueVisit {
     pub(crate) tolerance: i64,
     /// Today's practice: the visit may be made any day of the week, tolerance or not.
     pub(crate) any_day: bool,
+    /// 0 for the visit of the week planned; `k` for the `k`-th visit after it, in a later
+    /// week of a plan over several weeks (`plan --weeks`): it shapes the routes of those weeks
+    /// and is not published.
+    pub(crate) occurrence: u32,
 }
 
 impl DueVisit {
@@ -466,6 +470,7 @@ impl DueVisit {
             due: week.monday(),
             tolerance: 0,
             any_day: false,
+            occurrence: 0,
         }
     }
 
@@ -490,13 +495,83 @@ impl DueVisit {
 
     /// Whether it may wait for a later week: its tolerance runs on past the Sunday.
     pub(crate) fn can_wait(&self, week: IsoWeek) -> bool {
-        !self.any_day && self.latest() > week.sunday()
+        self.can_wait_after(week.sunday())
+    }
+
+    /// Whether its tolerance runs on past `last`, the last day planned.
+    pub(crate) fn can_wait_after(&self, last: NaiveDate) -> bool {
+        !self.any_day && self.latest() > last
     }
 
     /// Days late if made on `date` (0 while on time).
     pub(crate) fn late_on(&self, date: NaiveDate) -> i64 {
         (date - self.latest()).num_days().max(0)
     }
+
+    /// Whether it is a later visit of a plan over several weeks (not the week's own).
+    pub(crate) fn is_later(&self) -> bool {
+        self.occurrence > 0
+    }
+
+    /// The days of the `weeks` weeks planned from `week` (0 = its Monday) it may be placed on,
+    /// `None` for every day. The week's own visit: from the day its window opens (today's
+    /// practice: any day) to the Sunday, or to the end of its tolerance when that is later (a
+    /// visit late already stays in the first week). A later visit: inside its tolerance.
+    pub(crate) fn days(&self, week: IsoWeek, weeks: usize) -> Option<Vec<usize>> {
+        let horizon = 7 * weeks.max(1) as i64;
+        let day = |date: NaiveDate| (date - week.monday()).num_days();
+        let from = if self.any_day {
+            0
+        } else {
+            day(self.earliest()).max(0)
+        };
+        let to = if self.is_later() {
+            day(self.latest())
+        } else if self.any_day {
+            6
+        } else {
+            day(self.latest()).max(6)
+        }
+        .min(horizon - 1);
+        if from == 0 && to == horizon - 1 {
+            return None;
+        }
+        Some((from..=to).map(|d| d as usize).collect())
+    }
+}
+
+/// The later visits of a plan over `weeks` weeks from `ctx.week`, after each of `due` (the
+/// week's visits): every interval after the first (from its due date, or the Monday when it is
+/// late already), while its tolerance opens inside the weeks planned. None for a family whose
+/// visit is fixed in the agenda of a later week (`fixed_later`).
+pub(crate) fn later_visits(
+    ctx: &Context<'_>,
+    due: &[DueVisit],
+    weeks: usize,
+    tolerance: Tolerance,
+    fixed_later: &std::collections::BTreeSet<usize>,
+) -> Vec<DueVisit> {
+    let last = ctx.week.monday() + chrono::Days::new(7 * weeks as u64 - 1);
+    let mut out = Vec::new();
+    for first in due.iter().filter(|d| !fixed_later.contains(&d.family)) {
+        let days = ctx.family(first.family).frequency.interval_days();
+        let (interval, tolerance) = (u64::from(days), tolerance.days(days));
+        let from = first.due.max(ctx.week.monday());
+        for k in 1.. {
+            let visit = DueVisit {
+                family: first.family,
+                due: from + chrono::Days::new(interval * u64::from(k)),
+                tolerance,
+                any_day: false,
+                occurrence: k,
+            };
+            if visit.earliest() > last {
+                break;
+            }
+            out.push(visit);
+        }
+    }
+    out
 }
 
 /// How far from its due date a visit still counts as on time: this share of its interval, in
@@ -552,6 +627,8 @@ fn days_of(ctx: &Context<'_>, weekly: &crate::domain::WeeklyAvailability) -> rot
 /// The week's raw calendar for the rota: référents with their hours and lunch, sites with their
 /// opening hours, closed days; and the working days the rota will make of them, with dates.
 pub(crate) struct Frame {
+    /// Weeks planned together, from `ctx.week`.
+    pub(crate) weeks: usize,
     pub(crate) referents: Vec<rota::Referent>,
     pub(crate) sites: Vec<rota::Site>,
     pub(crate) closed: Vec<rota::ClosedDay>,
@@ -566,6 +643,7 @@ pub(crate) fn frame(
     ctx: &Context<'_>,
     holidays: &Holidays,
     absences: &[(Code, NaiveDate)],
+    weeks: usize,
 ) -> Result<Frame, PlanError> {
     let referents: Vec<rota::Referent> = (0..ctx.referents.len())
         .map(|r| {
@@ -587,7 +665,7 @@ pub(crate) fn frame(
         })
         .collect();
     let mut closed = Vec::new();
-    for (d, date) in ctx.week.dates().enumerate() {
+    for (d, date) in horizon_dates(ctx.week, weeks).enumerate() {
         if holidays.public_holiday(date).is_some() {
             closed.push(rota::ClosedDay {
                 referent: None,
@@ -609,9 +687,9 @@ pub(crate) fn frame(
     }
     let monday = ctx.week.monday();
     let mut meta = Vec::new();
-    for w in rota::rules::working_days(&referents, &closed) {
+    for w in rota::rules::working_days(&referents, &closed, weeks) {
         let date = monday + chrono::Days::new(w.day as u64);
-        let hours = &referents[w.referent].hours[w.day];
+        let hours = &referents[w.referent].hours[w.day % rota::DAYS];
         let (start, end) = (hours[0].start.0, hours[hours.len() - 1].end.0);
         for probe in [start, end, 150] {
             if (start..=end).contains(&probe) {
@@ -624,6 +702,7 @@ pub(crate) fn frame(
         });
     }
     Ok(Frame {
+        weeks,
         referents,
         sites,
         closed,
@@ -631,18 +710,29 @@ pub(crate) fn frame(
     })
 }
 
+/// The dates of `weeks` weeks from `week`'s Monday.
+pub(crate) fn horizon_dates(week: IsoWeek, weeks: usize) -> impl Iterator<Item = NaiveDate> {
+    let monday = week.monday();
+    (0..7 * weeks.max(1) as u64).map(move |d| monday + chrono::Days::new(d))
+}
+
 /// Whether family `f` is due a visit this week: its window (due date ± tolerance) opens by
-/// the Sunday. A family never visited is due on the Monday.
+/// the Sunday. A family never visited is due this week, its tolerance closing on the Monday:
+/// it never waits for a later week (else a new family would wait forever, its due date moving
+/// with each week planned).
 pub(crate) fn due(ctx: &Context<'_>, f: usize, tolerance: Tolerance) -> Option<DueVisit> {
     let family = ctx.family(f);
     let interval = family.frequency.interval_days();
+    let tolerance = tolerance.days(interval);
     let visit = DueVisit {
         family: f,
-        due: family.last_visit.map_or(ctx.week.monday(), |d| {
-            d + chrono::Days::new(u64::from(interval))
-        }),
-        tolerance: tolerance.days(interval),
+        due: family.last_visit.map_or(
+            ctx.week.monday() - chrono::Days::new(tolerance as u64),
+            |d| d + chrono::Days::new(u64::from(interval)),
+        ),
+        tolerance,
         any_day: false,
+        occurrence: 0,
     };
     (visit.earliest() <= ctx.week.sunday()).then_some(visit)
 }
@@ -657,9 +747,18 @@ pub(crate) const LATE_DAY_MINUTES: i64 = 10;
 /// without leaving more families unseen.
 pub(crate) const ON_TIME_MINUTES: i64 = 400;
 
+/// Travel minutes a later visit of a plan over several weeks weighs (on top of the rota's
+/// [`rota::WAIT_MINUTES`]: it may always wait for the next plan): less than any visit of the
+/// week, so it never takes a visit's place in the week published, yet enough that the routes of
+/// the later weeks keep room for it, and the week's visits that may float go where it is.
+pub(crate) const LATER_MINUTES: i64 = 300;
+
 /// What leaving `due` out costs on top of the rota's base, in travel minutes: the days it
 /// would be late by the Sunday, and a bonus when this week is its last chance to be on time.
 fn priority(ctx: &Context<'_>, due: &DueVisit) -> i64 {
+    if due.is_later() {
+        return LATER_MINUTES;
+    }
     let late = LATE_DAY_MINUTES * due.late_on(ctx.week.sunday());
     let last_chance = due.late_on(ctx.week.monday()) == 0 && due.latest() <= ctx.week.sunday();
     late + if last_chance && !due.any_day {
@@ -691,6 +790,7 @@ pub(crate) fn rota_problem<'c>(
             .map(|(i, _)| i)
             .collect()
     });
+    let last_day = ctx.week.monday() + chrono::Days::new(7 * frame.weeks as u64 - 1);
     let visits: Vec<rota::Visit> = due_visits
         .iter()
         .map(|due| {
@@ -699,9 +799,17 @@ pub(crate) fn rota_problem<'c>(
             let fixed = agenda
                 .fixed_visits
                 .get(&f)
-                .filter(|fixed| fixed.referent == referent);
-            // A re-plan's exact keep (a visit the référent moved) wins over the agenda's time.
-            let keep = match (keeps(f), fixed) {
+                .filter(|fixed| fixed.referent == referent && !due.is_later());
+            // A re-plan's exact keep (a visit the référent moved) wins over the agenda's time;
+            // the later visits of a plan over several weeks are free.
+            let keep = match (
+                if due.is_later() {
+                    rota::Keep::Free
+                } else {
+                    keeps(f)
+                },
+                fixed,
+            ) {
                 (exact @ rota::Keep::Exact { .. }, _) => exact,
                 (_, Some(fixed)) => rota::Keep::Exact {
                     start: Minutes(fixed.start),
@@ -715,16 +823,16 @@ pub(crate) fn rota_problem<'c>(
                 }
                 MeetingPlace::Home => None,
             };
-            // Not before its window opens; a report's re-plan also keeps to its days.
-            let from = if due.any_day {
-                0
-            } else {
-                (due.earliest() - ctx.week.monday()).num_days().max(0) as usize
-            };
-            let days = match &open_days {
-                Some(open) => Some(open.iter().copied().filter(|&d| d >= from).collect()),
-                None if from > 0 => Some((from..7).collect()),
-                None => None,
+            // Inside its window; a report's re-plan also keeps to its days.
+            let days = match (due.days(ctx.week, frame.weeks), &open_days) {
+                (Some(window), Some(open)) => Some(
+                    open.iter()
+                        .copied()
+                        .filter(|d| window.contains(d))
+                        .collect(),
+                ),
+                (None, Some(open)) => Some(open.clone()),
+                (window, None) => window,
             };
             rota::Visit {
                 referent,
@@ -734,12 +842,13 @@ pub(crate) fn rota_problem<'c>(
                 site,
                 days,
                 priority: priority(ctx, due),
-                can_wait: due.can_wait(ctx.week),
+                can_wait: due.is_later() || due.can_wait_after(last_day),
                 keep,
             }
         })
         .collect();
     let week = rota::Week {
+        weeks: frame.weeks,
         referents: frame.referents.clone(),
         sites: frame.sites.clone(),
         visits,
@@ -837,22 +946,33 @@ pub(crate) struct WeekAgenda {
     pub(crate) fixed_off: BTreeMap<usize, String>,
     /// Entries of the week the plan cannot honour: (code, French reason).
     pub(crate) ignored: Vec<(String, String)>,
+    /// Families whose visit is fixed in a later week of a plan over several weeks.
+    pub(crate) fixed_later: std::collections::BTreeSet<usize>,
 }
 
 /// The agenda entries falling in the week, on the working days `meta`. An entry on a day its
 /// référent does not work (holiday, absence, day off) is reported and left out, and so is a
 /// visit fixed with a référent who no longer follows the family; the others become the rota's
 /// appointments (which stretch her day and move her lunch: `rota::rules`).
-pub(crate) fn week_agenda(ctx: &Context<'_>, meta: &[WorkDay]) -> Result<WeekAgenda, PlanError> {
+///
+/// Over several weeks (`weeks`, a plan over several weeks), the entries of the later weeks hold
+/// their référent's time too, fixed visits included (as appointments at the family's place:
+/// the family gets no other visit in those weeks, `fixed_later`); they are not reported.
+pub(crate) fn week_agenda(
+    ctx: &Context<'_>,
+    meta: &[WorkDay],
+    weeks: usize,
+) -> Result<WeekAgenda, PlanError> {
     let mut out = WeekAgenda::default();
     let monday = ctx
         .week
         .monday()
         .and_hms_opt(0, 0, 0)
         .expect("BUG: midnight exists");
+    let last = ctx.week.monday() + chrono::Days::new(7 * weeks.max(1) as u64 - 1);
     for (i, entry) in ctx.territory.agenda.iter().enumerate() {
         let local = to_paris(entry.start);
-        if !ctx.week.dates().any(|d| d == local.date()) {
+        if local.date() < ctx.week.monday() || local.date() > last {
             continue;
         }
         let Some(r) = ctx.referent_index(&entry.referent) else {
@@ -864,10 +984,40 @@ pub(crate) fn week_agenda(ctx: &Context<'_>, meta: &[WorkDay]) -> Result<WeekAge
         };
         let start = (local - monday).num_minutes();
         let when = local.format("%d/%m %H:%M");
-        let Some(day) = meta
+        let day = meta
             .iter()
-            .position(|w| w.referent == r && w.date == local.date())
-        else {
+            .position(|w| w.referent == r && w.date == local.date());
+        if !ctx.week.contains(local.date()) {
+            let Some(day) = day else { continue };
+            let family = entry
+                .family
+                .as_ref()
+                .and_then(|code| (0..ctx.families.len()).find(|&f| &ctx.family(f).code == code));
+            let location = match (&entry.kind, family, &entry.site) {
+                (AgendaKind::Visit, Some(f), _) => {
+                    out.fixed_later.insert(f);
+                    ctx.meeting[f]
+                }
+                (AgendaKind::Visit, None, _) => continue,
+                (_, _, Some(site)) => *ctx.site_location.get(site).ok_or_else(|| {
+                    PlanError::data(&entry.code, "lieu", format!("lieu {site} inconnu"))
+                })?,
+                (_, _, None) => ctx.base[r],
+            };
+            out.appointments.push((
+                i,
+                rota::Appointment {
+                    referent: r,
+                    location,
+                    start: Minutes(start),
+                    duration: Minutes(i64::from(entry.minutes)),
+                    is_visit: false,
+                },
+            ));
+            out.day.push(day);
+            continue;
+        }
+        let Some(day) = day else {
             let family = entry
                 .family
                 .as_ref()

@@ -102,6 +102,10 @@ pub struct PlanOptions {
     /// With `compare_baseline`, plan today's practice only (not the current assignment with
     /// optimised routes, nor Parcours on the same visits): a simulation of many weeks.
     pub baseline_only: bool,
+    /// Weeks planned together, from `week` (`plan --weeks N`, at least 1): the later weeks let
+    /// a visit whose tolerance runs into them float there, and hold the families' next visits
+    /// so that neighbours share a day. Only `week` is in the plan; the next plan rolls forward.
+    pub weeks: usize,
     /// Référents absent on a day: (code, date).
     pub absences: Vec<(Code, NaiveDate)>,
     /// The plan to re-plan: its assignment is kept; its confirmed visits, and those fixed in the
@@ -143,6 +147,7 @@ impl PlanOptions {
             tolerance: Tolerance::default(),
             compare_baseline: false,
             baseline_only: false,
+            weeks: 1,
             absences: Vec::new(),
             previous: None,
             travel: Vec::new(),
@@ -426,14 +431,37 @@ pub fn plan_week(
     let ctx = Context::new(territory, options.week, &options.travel)?;
     let holidays = Holidays::of(territory);
     // Planning on a day whose holidays are unknown could put a visit on one.
-    holidays
-        .check_week(options.week)
-        .map_err(|message| PlanError::data(options.week, "semaine", message))?;
+    if options.weeks == 0 {
+        return Err(PlanError::data(
+            options.week,
+            "semaines",
+            "au moins une semaine à planifier",
+        ));
+    }
+    let mut week = options.week;
+    for _ in 0..options.weeks {
+        holidays
+            .check_week(week)
+            .map_err(|message| PlanError::data(week, "semaine", message))?;
+        week = week.next();
+    }
     let nf = ctx.families.len();
     let current: Vec<Option<usize>> = (0..nf).map(|f| ctx.current(f)).collect();
-    let frame = build::frame(&ctx, &holidays, &options.absences)?;
+    let frame = build::frame(&ctx, &holidays, &options.absences, 1)?;
     let meta = &frame.meta;
-    let agenda = build::week_agenda(&ctx, meta)?;
+    let agenda = build::week_agenda(&ctx, meta, 1)?;
+    // A plan over several weeks: the rota of Parcours' plan sees them all.
+    let over_weeks = match options.weeks {
+        1 => None,
+        weeks => {
+            let frame = build::frame(&ctx, &holidays, &options.absences, weeks)?;
+            let agenda = build::week_agenda(&ctx, &frame.meta, weeks)?;
+            Some((frame, agenda))
+        }
+    };
+    let (plan_frame, plan_agenda) = over_weeks
+        .as_ref()
+        .map_or((&frame, &agenda), |(f, a)| (f, a));
 
     // Assignment: solved, or kept from the plan being re-planned.
     progress(PlanProgress {
@@ -608,26 +636,37 @@ pub fn plan_week(
                 }
             });
         }
+        // The next visits of each family in the later weeks of a plan over several weeks.
+        if options.weeks > 1 {
+            let later = build::later_visits(
+                &ctx,
+                &visits,
+                options.weeks,
+                options.tolerance,
+                &plan_agenda.fixed_later,
+            );
+            visits.extend(later);
+        }
         let problem = build::rota_problem(
             &ctx,
-            &frame,
+            plan_frame,
             &assignment,
             &visits,
-            &agenda,
+            plan_agenda,
             &keeps,
             open_dates,
         )?;
         let solution = solve_rota(&problem, &rota_params(options.seed), "tournées", progress);
         let mut agenda_unplaced = agenda.ignored.clone();
         agenda_unplaced.extend(solution.unmet.iter().filter_map(|&(item, reason)| {
-            let e = Engagement::of(&ctx, problem.offs(), problem.days(), &agenda, item)?;
+            let e = Engagement::of(&ctx, problem.offs(), problem.days(), plan_agenda, item)?;
+            let date = plan_frame.meta[e.day].date;
+            if !options.week.contains(date) {
+                return None;
+            }
             let what = match e.entry {
                 Some(i) => ctx.territory.agenda[i].code.to_string(),
-                None => format!(
-                    "{} {} (hors horaires)",
-                    ctx.referent(e.referent).code,
-                    meta[e.day].date
-                ),
+                None => format!("{} {} (hors horaires)", ctx.referent(e.referent).code, date),
             };
             Some((what, reason.to_string()))
         }));
@@ -644,9 +683,9 @@ pub fn plan_week(
             &problem,
             PlanMethod::Optimised,
             &assignment,
-            meta,
+            &plan_frame.meta,
             &visits,
-            &agenda,
+            plan_agenda,
             &solution,
             &unassigned,
             &unassigned_reason,
@@ -1063,7 +1102,11 @@ fn to_plan(
         let travel = ctx.travel(r);
         let mut days = Vec::new();
         let mut working_minutes = 0;
-        for (d, work) in meta.iter().enumerate().filter(|(_, w)| w.referent == r) {
+        for (d, work) in meta
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.referent == r && options.week.contains(w.date))
+        {
             let day = &solution.days[d];
             let mut stops = Vec::new();
             let mut at = ctx.base[r];
@@ -1125,7 +1168,7 @@ fn to_plan(
         .unmet
         .iter()
         .filter_map(|&(item, reason)| match item {
-            rota::Item::Visit(v) => Some((v, reason)),
+            rota::Item::Visit(v) if !visits[v].is_later() => Some((v, reason)),
             _ => None,
         })
         .map(|(v, reason)| {
@@ -1141,6 +1184,35 @@ fn to_plan(
             }
         })
         .collect();
+    // A plan over several weeks: the week's visits it places in a later week, inside their
+    // tolerance, wait for it.
+    for (d, day) in solution.days.iter().enumerate() {
+        if options.week.contains(meta[d].date) {
+            continue;
+        }
+        for (&item, &start) in day.items.iter().zip(&day.starts) {
+            let rota::Item::Visit(v) = item else { continue };
+            let due = &visits[v];
+            if due.is_later() {
+                continue;
+            }
+            let f = due.family;
+            let at = local(ctx, start.0);
+            unmet.push(UnmetVisit {
+                family: ctx.family(f).code.to_string(),
+                referent: assignment[f].map(|r| ctx.referent(r).code.to_string()),
+                reason: format!(
+                    "prévue {} (plan sur {} semaines), dans sa tolérance",
+                    when(at),
+                    options.weeks
+                ),
+                cause: UnmetCause::Later,
+                waits: true,
+                later: Some(at.date()),
+                ..unmet_details(ctx, options, due)
+            });
+        }
+    }
     unmet.extend(unassigned.iter().map(|due| UnmetVisit {
         family: ctx.family(due.family).code.to_string(),
         referent: None,

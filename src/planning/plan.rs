@@ -219,6 +219,9 @@ pub struct UnmetVisit {
     /// past the Sunday. Not counted among the visits due.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub waits: bool,
+    /// A plan over several weeks placed it in a later week, inside its tolerance: that day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub later: Option<NaiveDate>,
 }
 
 /// What stands in the way of a visit the plan does not make: who or what would have to change
@@ -246,6 +249,8 @@ pub enum UnmetCause {
     /// The rhythm of the visits: the family is free this week only before the visit's tolerance
     /// opens (too soon after the last one).
     Rhythm,
+    /// A plan over several weeks placed it in a later week, inside its tolerance: it waits.
+    Later,
     /// Anything else (a re-plan that left it as it was; plans stored before causes existed).
     #[default]
     Other,
@@ -253,7 +258,7 @@ pub enum UnmetCause {
 
 impl UnmetCause {
     /// Every cause, in report order.
-    pub const ALL: [UnmetCause; 9] = [
+    pub const ALL: [UnmetCause; 10] = [
         UnmetCause::Capacity,
         UnmetCause::Agenda,
         UnmetCause::Family,
@@ -262,6 +267,7 @@ impl UnmetCause {
         UnmetCause::Assignment,
         UnmetCause::Fixed,
         UnmetCause::Rhythm,
+        UnmetCause::Later,
         UnmetCause::Other,
     ];
 
@@ -300,6 +306,7 @@ impl UnmetCause {
             UnmetCause::Assignment => "aucune référente possible (langue, secteur, charge)",
             UnmetCause::Fixed => "rendez-vous fixé en conflit",
             UnmetCause::Rhythm => "rythme des visites (trop tôt après la précédente)",
+            UnmetCause::Later => "prévue une semaine suivante, dans sa tolérance",
             UnmetCause::Other => "autre",
         }
     }

@@ -70,6 +70,13 @@ impl IsoWeek {
     pub fn contains(self, date: NaiveDate) -> bool {
         self.monday <= date && date <= self.sunday()
     }
+
+    /// The week after.
+    pub fn next(self) -> IsoWeek {
+        IsoWeek {
+            monday: self.monday + Days::new(7),
+        }
+    }
 }
 
 impl fmt::Display for IsoWeek {

@@ -43,6 +43,8 @@ pub struct HorizonRun {
     pub method: Method,
     /// Weeks simulated.
     pub weeks: usize,
+    /// Weeks each of the method's plans looks at (`plan --weeks`; 1 for today's practice).
+    pub plan_weeks: usize,
     /// Families.
     pub families: usize,
     /// Visits made.
@@ -56,6 +58,9 @@ pub struct HorizonRun {
     /// Of those, families no référent can visit at all (the family's or the site's hours meet
     /// nobody's).
     pub unseen_twice_unvisitable: usize,
+    /// The families unseen for more than twice their interval: (code, interval, longest gap,
+    /// visits made), in code order.
+    pub unseen: Vec<(String, i64, i64, usize)>,
     /// Longest gap between two visits of a family (or from the last visit before the horizon,
     /// or until its end), days.
     pub longest_gap_days: i64,
@@ -196,6 +201,10 @@ pub fn simulate(
         };
         options.compare_baseline = method == Method::Today;
         options.baseline_only = true;
+        if method == Method::Today {
+            // Today's practice plans one week at a time.
+            options.weeks = 1;
+        }
         let outcome = plan_week(&t, &options, &mut |_| {}).map_err(|e| format!("{week}: {e}"))?;
         let plan = match method {
             Method::Parcours => &outcome.plan,
@@ -251,6 +260,7 @@ pub fn simulate(
     let end = week.monday() - chrono::Days::new(1);
     let (mut due, mut on_time, mut unseen_twice, mut unseen_unvisitable, mut longest) =
         (0, 0, 0, 0, 0);
+    let mut unseen = Vec::new();
     for family in &territory.families {
         let code = family.code.to_string();
         let interval = i64::from(family.frequency.interval_days());
@@ -269,6 +279,7 @@ pub fn simulate(
         longest = longest.max(gap);
         if gap > 2 * interval {
             unseen_twice += 1;
+            unseen.push((code.clone(), interval, gap, visits.len()));
             if visits.is_empty() && unreachable.contains(&code) {
                 unseen_unvisitable += 1;
             }
@@ -279,12 +290,17 @@ pub fn simulate(
         scale,
         method,
         weeks,
+        plan_weeks: match method {
+            Method::Today => 1,
+            Method::Parcours => template.weeks,
+        },
         families: territory.families.len(),
         visits: made.values().map(Vec::len).sum(),
         due,
         on_time,
         unseen_twice,
         unseen_twice_unvisitable: unseen_unvisitable,
+        unseen,
         longest_gap_days: longest,
         drive_minutes,
         week_seconds,
@@ -298,6 +314,17 @@ pub fn to_french(today: &HorizonRun, parcours: &HorizonRun) -> String {
         "{} semaines simulées (chaque semaine planifiée, ses visites faites, puis la suivante) :\n",
         parcours.weeks
     );
+    if parcours.plan_weeks > 1 {
+        let next = match parcours.plan_weeks {
+            2 => "la suivante".to_owned(),
+            n => format!("les {} suivantes", n - 1),
+        };
+        s.push_str(&format!(
+            "(Parcours planifie chaque semaine avec {next}, seule la première publiée : plan \
+             --weeks {})\n",
+            parcours.plan_weeks
+        ));
+    }
     s.push_str(&format!(
         "  {:<44} {:>18} {:>12}\n",
         "", "pratique actuelle", "Parcours"

@@ -52,6 +52,8 @@ pub struct PlanFigures {
     /// Visits this week could have made early, inside their tolerance, that wait for a later
     /// week (family codes): not due, not counted above.
     pub deferred: Vec<String>,
+    /// Of those, the ones a plan over several weeks placed in a later week: (family, day).
+    pub later: Vec<(String, chrono::NaiveDate)>,
 }
 
 /// Unmet visits that share a cause.
@@ -151,6 +153,11 @@ impl PlanFigures {
                 .iter()
                 .filter(|u| u.waits)
                 .map(|u| u.family.clone())
+                .collect(),
+            later: plan
+                .unmet
+                .iter()
+                .filter_map(|u| u.later.map(|day| (u.family.clone(), day)))
                 .collect(),
         }
     }
@@ -381,6 +388,20 @@ impl WeekReport {
                 p.deferred.len(),
                 p.deferred.join(", ")
             );
+            if !p.later.is_empty() {
+                let days: Vec<String> = p
+                    .later
+                    .iter()
+                    .map(|(f, d)| format!("{f} le {}", d.format("%d/%m")))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "  Le plan sur plusieurs semaines en a prévu {} la ou les semaines suivantes \
+                     (non publiées : le prochain plan les reprend) : {}.",
+                    p.later.len(),
+                    days.join(", ")
+                );
+            }
         }
         let c = &self.capacity;
         if c.minutes > 0 {

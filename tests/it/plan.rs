@@ -706,3 +706,92 @@ fn a_week_beyond_the_imported_calendar_is_refused_and_nothing_is_stored() {
     );
     assert_eq!(export.status.code(), Some(1), "a plan was stored");
 }
+
+/// Where each visit of `plan` is: (family, référent, start), sorted.
+fn placed(plan: &WeekPlan) -> Vec<(String, String, NaiveDateTime)> {
+    let mut out: Vec<_> = plan
+        .referents
+        .iter()
+        .flat_map(|r| {
+            r.days.iter().flat_map(move |d| {
+                d.stops.iter().filter_map(move |s| match &s.kind {
+                    StopKind::Visit { family } => Some((family.clone(), r.code.clone(), s.start)),
+                    StopKind::Fixed { .. } => None,
+                })
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_plan_over_three_weeks_publishes_its_first_week_and_what_waits_stays_inside_its_tolerance() {
+    let (_dir, url) = imported();
+    let report = plan_json(&url, &["--week", "2026-W49", "--weeks", "3"]);
+    let territory = load(&url);
+    let plan = latest(&url, "2026-W49", PlanMethod::Optimised);
+    let week = IsoWeek::parse("2026-W49").unwrap();
+    // Only the first week is in the plan.
+    assert!(plan.visits() > 0);
+    for r in &plan.referents {
+        for d in &r.days {
+            assert!(week.contains(d.date), "{} {}", r.code, d.date);
+        }
+    }
+    // Visits of the week the later weeks took: each after the Sunday, inside its tolerance
+    // (30 % of the interval after its due date), said so in French and not counted as due.
+    let later: Vec<_> = plan.unmet.iter().filter(|u| u.later.is_some()).collect();
+    assert!(!later.is_empty(), "no visit floated into a later week");
+    for u in &later {
+        let day = u.later.unwrap();
+        let f = territory
+            .families
+            .iter()
+            .find(|f| f.code.as_str() == u.family)
+            .unwrap();
+        let interval = u64::from(f.frequency.interval_days());
+        let close = f.last_visit.unwrap() + chrono::Days::new(interval + interval * 30 / 100);
+        assert!(u.waits && u.cause == UnmetCause::Later, "{u:?}");
+        assert!(
+            day > week.sunday() && day <= close,
+            "{} on {day}, closes {close}",
+            u.family
+        );
+        assert!(u.reason.starts_with("prévue le "), "{}", u.reason);
+    }
+    assert_eq!(
+        report["plan"]["later"].as_array().unwrap().len(),
+        later.len()
+    );
+    assert_eq!(
+        report["plan"]["visits_due"].as_u64().unwrap() as usize,
+        plan.visits() + plan.unmet.iter().filter(|u| !u.waits).count()
+    );
+
+    // A re-plan over the same weeks with nothing changed changes nothing.
+    let again = plan_json(&url, &["--week", "2026-W49", "--weeks", "3", "--replan"]);
+    let replanned = latest(&url, "2026-W49", PlanMethod::Optimised);
+    assert_eq!(placed(&replanned), placed(&plan));
+    assert_eq!(replanned.unmet, plan.unmet);
+    assert_eq!(
+        again["changes"]["referents"],
+        serde_json::json!([]),
+        "{}",
+        again["changes"]
+    );
+}
+
+#[test]
+fn a_number_of_weeks_outside_one_to_eight_is_refused_in_french() {
+    let (_dir, url) = imported();
+    for bad in ["0", "9", "deux"] {
+        let out = parcours(&["plan", "--week", "2026-W49", "--weeks", bad], &url);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("n'est pas un nombre de semaines entre 1 et 8"),
+            "{err}"
+        );
+    }
+}

@@ -136,6 +136,10 @@ pub enum BenchCommand {
         /// Weeks simulated.
         #[arg(long, default_value_t = 8)]
         weeks: usize,
+        /// Weeks each of Parcours' plans looks at (`plan --weeks`), comma-separated: one
+        /// Parcours run per value.
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        plan_weeks: Vec<usize>,
         /// Rota time limit of each week's plan, in seconds.
         #[arg(long, value_parser = parse_seconds, default_value = "20")]
         time_limit: Duration,
@@ -248,11 +252,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     scales,
                     week,
                     weeks,
+                    plan_weeks,
                     time_limit,
                 },
         } => {
             let table = tokio::task::spawn_blocking(move || {
-                bench::run_horizon_bench(&scales, week, weeks, time_limit)
+                bench::run_horizon_bench(&scales, week, weeks, &plan_weeks, time_limit)
             })
             .await
             .context("bench horizon")?;

@@ -181,7 +181,8 @@ pub enum Violation {
 
 /// Whether the référent `r` works on day `d` of `week`.
 fn works(week: &Week, r: usize, d: usize) -> bool {
-    !week.referents[r].hours[d].is_empty()
+    d < week.days()
+        && !week.referents[r].hours[d % DAYS].is_empty()
         && !week
             .closed
             .iter()
@@ -229,12 +230,12 @@ pub fn check(problem: &Problem<'_>, solution: &Solution) -> Result<Report, Vec<V
 
     // Working days.
     let expected: Vec<(usize, usize)> = (0..week.referents.len())
-        .flat_map(|r| (0..DAYS).map(move |d| (r, d)))
+        .flat_map(|r| (0..week.days()).map(move |d| (r, d)))
         .filter(|&(r, d)| works(week, r, d))
         .collect();
     for (index, plan) in solution.days.iter().enumerate() {
         if plan.referent >= week.referents.len()
-            || plan.day >= DAYS
+            || plan.day >= week.days()
             || !works(week, plan.referent, plan.day)
         {
             violations.push(Violation::NotAWorkingDay {
@@ -259,7 +260,7 @@ pub fn check(problem: &Problem<'_>, solution: &Solution) -> Result<Report, Vec<V
     let mut offs = Vec::new();
     for (k, &(r, d)) in expected.iter().enumerate() {
         let referent = &week.referents[r];
-        let hours = &referent.hours[d];
+        let hours = &referent.hours[d % DAYS];
         let gaps: Vec<(i64, i64)> = hours
             .windows(2)
             .map(|w| (w[0].end.0, w[1].start.0))
@@ -333,7 +334,7 @@ pub fn check(problem: &Problem<'_>, solution: &Solution) -> Result<Report, Vec<V
             });
             continue;
         }
-        let hours = &referent.hours[d];
+        let hours = &referent.hours[d % DAYS];
         let (first, last) = (at + hours[0].start.0, at + hours[hours.len() - 1].end.0);
         // Her day, stretched for her appointments of that day.
         let (mut lo, mut hi) = (first, last);
@@ -355,8 +356,10 @@ pub fn check(problem: &Problem<'_>, solution: &Solution) -> Result<Report, Vec<V
                     let visit = &week.visits[v];
                     let fixed = match visit.keep {
                         Keep::Exact { start } => {
-                            let kept = usize::try_from(start.0.div_euclid(DAY)).unwrap_or(DAYS);
-                            (kept < DAYS && works(week, visit.referent, kept)).then_some(start)
+                            let kept =
+                                usize::try_from(start.0.div_euclid(DAY)).unwrap_or(usize::MAX);
+                            (kept < week.days() && works(week, visit.referent, kept))
+                                .then_some(start)
                         }
                         // Whether its place holds is the problem's decision; held, it is at
                         // its start.
@@ -397,9 +400,9 @@ pub fn check(problem: &Problem<'_>, solution: &Solution) -> Result<Report, Vec<V
                     let in_site = visit.site.is_none_or(|s| {
                         week.sites
                             .get(s)
-                            .is_some_and(|site| covered(&site.opening[d], d, start.0, end))
+                            .is_some_and(|site| covered(&site.opening[d % DAYS], d, start.0, end))
                     });
-                    if !covered(&visit.available[d], d, start.0, end)
+                    if !covered(&visit.available[d % DAYS], d, start.0, end)
                         || !in_site
                         || start.0 < first
                         || end > last
@@ -529,7 +532,7 @@ pub fn check(problem: &Problem<'_>, solution: &Solution) -> Result<Report, Vec<V
                     let visit = &week.visits[v];
                     let exact = matches!(visit.keep, Keep::Exact { start }
                         if usize::try_from(start.0.div_euclid(DAY))
-                            .is_ok_and(|d| d < DAYS && works(week, visit.referent, d)))
+                            .is_ok_and(|d| d < week.days() && works(week, visit.referent, d)))
                         || problem.is_held(v);
                     if exact {
                         FIXED_UNMET_MINUTES

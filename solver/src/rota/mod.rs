@@ -32,7 +32,9 @@ use crate::travel::{Leg, TravelTimes};
 use crate::units::{Cost, Meters, Minutes};
 use crate::unmet::UnmetReason;
 
-/// Days in the week the rota plans; day 0 is the Monday.
+/// Days in a week; day 0 is the Monday. A rota plans [`Week::weeks`] weeks at once: its days
+/// are numbered from the first Monday, and the weekly patterns (hours, availability, opening)
+/// repeat every [`DAYS`] days.
 pub const DAYS: usize = 7;
 
 /// Minutes in a day.
@@ -182,9 +184,14 @@ pub struct ClosedDay {
     pub reason: Closure,
 }
 
-/// The week as the caller gives it: raw data, the rules not yet applied.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The week as the caller gives it: raw data, the rules not yet applied. It may hold several
+/// weeks planned together ([`Week::weeks`]): days, starts and closed days then run from the
+/// first Monday to the last Sunday, and each weekly pattern repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Week {
+    /// How many weeks are planned together, at least 1: a plan over several weeks lets a visit
+    /// due every fortnight or month float inside its window, and neighbours share a day.
+    pub weeks: usize,
     /// The référents.
     pub referents: Vec<Referent>,
     /// The neutral sites.
@@ -195,6 +202,26 @@ pub struct Week {
     pub appointments: Vec<Appointment>,
     /// The closed days.
     pub closed: Vec<ClosedDay>,
+}
+
+impl Default for Week {
+    fn default() -> Week {
+        Week {
+            weeks: 1,
+            referents: Vec::new(),
+            sites: Vec::new(),
+            visits: Vec::new(),
+            appointments: Vec::new(),
+            closed: Vec::new(),
+        }
+    }
+}
+
+impl Week {
+    /// Days planned: seven per week.
+    pub fn days(&self) -> usize {
+        DAYS * self.weeks.max(1)
+    }
 }
 
 /// What a stop of a day, or an item left out, is.
@@ -345,12 +372,21 @@ fn check_week(
         .try_for_each(|day| check_spans(day, item, index, field))
 }
 
-/// Whether `start` falls inside the week.
-fn in_week(start: Minutes) -> bool {
-    (0..DAYS as i64 * DAY).contains(&start.0)
+/// Whether `start` falls inside the weeks planned.
+fn in_week(week: &Week, start: Minutes) -> bool {
+    (0..week.days() as i64 * DAY).contains(&start.0)
 }
 
 fn validate(week: &Week, travels: &[&dyn TravelTimes]) -> Result<(), InputError> {
+    if week.weeks == 0 {
+        return Err(InputError::new(
+            "semaine",
+            0,
+            "semaines",
+            "au moins une semaine à planifier",
+        ));
+    }
+    let horizon = week.days();
     let locations = travels.iter().map(|t| t.len()).min().unwrap_or(0);
     let place = |item, index, field, at: LocationIdx| {
         if at.index() >= locations {
@@ -404,7 +440,7 @@ fn validate(week: &Week, travels: &[&dyn TravelTimes]) -> Result<(), InputError>
         }
         if v.days
             .as_ref()
-            .is_some_and(|d| d.iter().any(|&d| d >= DAYS))
+            .is_some_and(|d| d.iter().any(|&d| d >= horizon))
         {
             return Err(InputError::new(
                 "visite",
@@ -414,7 +450,7 @@ fn validate(week: &Week, travels: &[&dyn TravelTimes]) -> Result<(), InputError>
             ));
         }
         match v.keep {
-            Keep::Day(d) if d >= DAYS => {
+            Keep::Day(d) if d >= horizon => {
                 return Err(InputError::new(
                     "visite",
                     i,
@@ -422,7 +458,7 @@ fn validate(week: &Week, travels: &[&dyn TravelTimes]) -> Result<(), InputError>
                     "jour hors de la semaine",
                 ));
             }
-            Keep::Exact { start } | Keep::Still { start } if !in_week(start) => {
+            Keep::Exact { start } | Keep::Still { start } if !in_week(week, start) => {
                 return Err(InputError::new("visite", i, "début", "hors de la semaine"));
             }
             _ => {}
@@ -434,7 +470,7 @@ fn validate(week: &Week, travels: &[&dyn TravelTimes]) -> Result<(), InputError>
         if a.duration.is_negative() {
             return Err(InputError::new("rendez-vous", i, "durée", "négative"));
         }
-        if !in_week(a.start) {
+        if !in_week(week, a.start) {
             return Err(InputError::new(
                 "rendez-vous",
                 i,
@@ -444,7 +480,7 @@ fn validate(week: &Week, travels: &[&dyn TravelTimes]) -> Result<(), InputError>
         }
     }
     for (i, c) in week.closed.iter().enumerate() {
-        if c.day >= DAYS {
+        if c.day >= horizon {
             return Err(InputError::new(
                 "jour fermé",
                 i,
@@ -483,9 +519,9 @@ impl<'t> Problem<'t> {
         validate(&week, &travels)?;
         let mut days = Vec::new();
         let mut offs = Vec::new();
-        for w in rules::working_days(&week.referents, &week.closed) {
+        for w in rules::working_days(&week.referents, &week.closed, week.weeks) {
             let referent = &week.referents[w.referent];
-            let hours = &referent.hours[w.day];
+            let hours = &referent.hours[w.day % DAYS];
             let at = Minutes(w.day as i64 * DAY);
             let span = rules::working_span(hours).expect("BUG: a working day has hours");
             let (lunch, as_break) = rules::lunch_break(hours, referent.lunch);
@@ -540,6 +576,7 @@ impl<'t> Problem<'t> {
             }
         }
         let mut tasks = Vec::new();
+        let weeks = week.weeks;
         for (i, v) in week.visits.iter().enumerate() {
             let hold = match v.keep {
                 Keep::Free => Hold::Free,
@@ -550,17 +587,19 @@ impl<'t> Problem<'t> {
                 Keep::Still { .. } => Hold::Free,
             };
             let site = v.site.map(|s| &week.sites[s].opening);
-            let available =
-                rules::on_open_days(rules::family_windows(&v.available, site), v.days.as_deref());
+            let available = rules::on_open_days(
+                rules::family_windows(&v.available, site, weeks),
+                v.days.as_deref(),
+            );
             let family_only = match site {
                 Some(_) => rules::on_open_days(
-                    rules::family_windows(&v.available, None),
+                    rules::family_windows(&v.available, None, weeks),
                     v.days.as_deref(),
                 ),
                 None => Vec::new(),
             };
             let every_day = match v.days {
-                Some(_) => rules::family_windows(&v.available, site),
+                Some(_) => rules::family_windows(&v.available, site, weeks),
                 None => Vec::new(),
             };
             tasks.push(Task {

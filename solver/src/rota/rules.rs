@@ -11,25 +11,25 @@ use super::{Appointment, ClosedDay, DAY, DAYS, LunchRule, Referent, Span};
 use crate::routing::{Break, TimeWindow};
 use crate::units::Minutes;
 
-/// One day a référent works: whose, and which day of the week (0 = Monday).
+/// One day a référent works: whose, and which day (0 = the first Monday).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct WorkingDay {
     /// The référent (index into the week's référents).
     pub referent: usize,
-    /// The day of the week, 0 = Monday.
+    /// The day, 0 = the first Monday (day `d` is weekday `d % 7`).
     pub day: usize,
 }
 
-/// Closed days: a référent works on the days she has hours, except a day closed for everyone
-/// (a public holiday) or for her (an absence). Référent-major, then by day.
-pub fn working_days(referents: &[Referent], closed: &[ClosedDay]) -> Vec<WorkingDay> {
+/// Closed days: over `weeks` weeks, a référent works on the days she has hours, except a day
+/// closed for everyone (a public holiday) or for her (an absence). Référent-major, then by day.
+pub fn working_days(referents: &[Referent], closed: &[ClosedDay], weeks: usize) -> Vec<WorkingDay> {
     let mut out = Vec::new();
     for (r, referent) in referents.iter().enumerate() {
-        for day in 0..DAYS {
+        for day in 0..DAYS * weeks.max(1) {
             let is_closed = closed
                 .iter()
                 .any(|c| c.day == day && c.referent.is_none_or(|x| x == r));
-            if !referent.hours[day].is_empty() && !is_closed {
+            if !referent.hours[day % DAYS].is_empty() && !is_closed {
                 out.push(WorkingDay { referent: r, day });
             }
         }
@@ -122,21 +122,22 @@ pub fn lunch_fits_around(lunch: Break, busy: &[(Minutes, Minutes)]) -> bool {
 }
 
 /// Family availability and opening hours: a visit takes place while the family is available
-/// and, when it is met at a neutral site, while the site is open. Returns the week's windows
-/// (minutes from Monday), sorted; touching windows merge (the site closes at noon, the family
-/// is free until 12:30: one window).
+/// and, when it is met at a neutral site, while the site is open. Returns the windows of
+/// `weeks` weeks (minutes from the first Monday), sorted; touching windows merge (the site
+/// closes at noon, the family is free until 12:30: one window).
 pub fn family_windows(
     available: &[Vec<Span>; DAYS],
     opening: Option<&[Vec<Span>; DAYS]>,
+    weeks: usize,
 ) -> Vec<TimeWindow> {
     let mut out = Vec::new();
-    for day in 0..DAYS {
+    for day in 0..DAYS * weeks.max(1) {
         let at = Minutes(day as i64 * DAY);
-        for family in &available[day] {
+        for family in &available[day % DAYS] {
             match opening {
                 None => out.push(TimeWindow::new(at + family.start, at + family.end)),
                 Some(opening) => {
-                    for open in &opening[day] {
+                    for open in &opening[day % DAYS] {
                         let (s, e) = (family.start.max(open.start), family.end.min(open.end));
                         if s < e {
                             out.push(TimeWindow::new(at + s, at + e));
@@ -208,7 +209,7 @@ pub fn meets_closed_day(
         .filter(|c| c.referent.is_none_or(|x| x == r))
         .any(|c| {
             let at = Minutes(c.day as i64 * DAY);
-            referent.hours[c.day].iter().any(|h| {
+            referent.hours[c.day % DAYS].iter().any(|h| {
                 windows.iter().any(|w| {
                     let (s, e) = (w.start.max(at + h.start), w.end.min(at + h.end));
                     e - s >= duration
@@ -258,7 +259,7 @@ pub fn first_visit_start(
     to_minutes: Minutes,
     back_minutes: Minutes,
 ) -> Option<Minutes> {
-    let windows = family_windows(available, opening);
+    let windows = family_windows(available, opening, 1);
     for (day, ranges) in hours.iter().enumerate() {
         let at = Minutes(day as i64 * DAY);
         let (lunch_break, held_by) = lunch_break(ranges, lunch);
@@ -362,7 +363,7 @@ mod tests {
         family[1] = vec![span(10, 16)];
         let mut site: [Vec<Span>; DAYS] = Default::default();
         site[1] = vec![span(9, 12), span(14, 18)];
-        let windows = family_windows(&family, Some(&site));
+        let windows = family_windows(&family, Some(&site), 1);
         assert_eq!(
             windows,
             vec![
@@ -370,7 +371,7 @@ mod tests {
                 TimeWindow::new(Minutes(DAY + 840), Minutes(DAY + 960)),
             ]
         );
-        assert_eq!(family_windows(&family, None).len(), 1);
+        assert_eq!(family_windows(&family, None, 1).len(), 1);
         assert!(on_open_days(windows, Some(&[2])).is_empty());
     }
 
@@ -526,7 +527,7 @@ mod tests {
             },
         ];
         assert_eq!(
-            working_days(&referents, &closed),
+            working_days(&referents, &closed, 1),
             vec![WorkingDay {
                 referent: 0,
                 day: 1

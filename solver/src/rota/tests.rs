@@ -880,3 +880,61 @@ fn a_family_free_only_before_its_visit_opens_is_the_rhythms_cause() {
     .unwrap();
     assert!(plan(&problem).unmet.is_empty());
 }
+
+#[test]
+fn over_two_weeks_each_weekly_pattern_repeats_and_closed_days_of_the_second_week_hold() {
+    // She works Monday and Tuesday; the second week's Monday (day 7) is a public holiday.
+    let travel = Line(vec![0, 10]);
+    let mut week = week_of(
+        vec![referent(0, &[0, 1])],
+        vec![visit(0, 1, weekly(&[(0, 600, 900)]))],
+    );
+    week.weeks = 2;
+    week.closed = vec![ClosedDay {
+        referent: None,
+        day: 7,
+        reason: Closure::PublicHoliday,
+    }];
+    let problem = Problem::new(week.clone(), vec![&travel]).unwrap();
+    let days: Vec<usize> = problem.days().iter().map(|d| d.day).collect();
+    assert_eq!(days, vec![0, 1, 8]);
+    // The family is free on Mondays only: of the two Mondays, the first (the second is closed).
+    let solution = plan(&problem);
+    assert_eq!(start_of(&solution, 0).map(|(day, _)| day), Some(0));
+
+    // A week of one: the same closed day is outside it.
+    week.weeks = 1;
+    let error = Problem::new(week.clone(), vec![&travel]).unwrap_err();
+    assert_eq!((error.item, error.field), ("jour fermé", "jour"));
+    week.weeks = 0;
+    let error = Problem::new(week, vec![&travel]).unwrap_err();
+    assert_eq!(error.field, "semaines");
+}
+
+#[test]
+fn over_two_weeks_a_visit_free_to_float_joins_its_neighbour_in_the_second_week() {
+    // Two families next door to each other, far from her base: one can only be seen on the
+    // second Tuesday (day 8), the other on any of the four days. Together they cost one trip.
+    let travel = Line(vec![0, 30, 31]);
+    let mut fixed_day = visit(0, 1, all_week());
+    fixed_day.days = Some(vec![8]);
+    let mut floating = visit(0, 2, all_week());
+    floating.days = Some(vec![0, 1, 7, 8]);
+    let mut week = week_of(vec![referent(0, &[0, 1])], vec![fixed_day, floating]);
+    week.weeks = 2;
+    let problem = Problem::new(week.clone(), vec![&travel]).unwrap();
+    let solution = plan(&problem);
+    let day_of = |v| start_of(&solution, v).map(|(day, _)| day);
+    assert_eq!((day_of(0), day_of(1)), (Some(8), Some(8)));
+    assert_eq!(solution.travel_minutes(), Minutes(62));
+
+    // Where it does not bite: kept to the first week, it makes its own trip.
+    week.visits[1].days = Some(vec![0, 1]);
+    let problem = Problem::new(week, vec![&travel]).unwrap();
+    let solution = plan(&problem);
+    assert!(matches!(
+        start_of(&solution, 1).map(|(day, _)| day),
+        Some(0 | 1)
+    ));
+    assert_eq!(solution.travel_minutes(), Minutes(122));
+}

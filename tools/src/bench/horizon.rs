@@ -15,11 +15,13 @@ pub fn run_horizon_bench(
     scales: &[usize],
     start: IsoWeek,
     weeks: usize,
+    plan_weeks: &[usize],
     rota_time: Duration,
 ) -> Result<String, String> {
     let mut out = format!(
-        "{weeks} weeks from {start}, rota time limit {} s (work of a quarter of it), seed 1, \
-         tolerance {} % of the interval, other settings default.\n\n\
+        "{weeks} weeks from {start}; Parcours plans each week alone (`plan --weeks 1`) or with the \
+         next ones (`plan --weeks N`, the first week published); rota time limit {} s (work of a \
+         quarter of it), seed 1, tolerance {} % of the interval, other settings default.\n\n\
          | territory | method | visits made | due | within tolerance | families unseen > 2× interval (of them nobody can visit) | longest gap | drive | min per visit | s per week (median, max) |\n\
          |---|---|---|---|---|---|---|---|---|---|\n",
         rota_time.as_secs_f64(),
@@ -30,17 +32,36 @@ pub fn run_horizon_bench(
         let mut template = parcours::planning::PlanOptions::new(start);
         template.rota_time = rota_time;
         let mut runs = Vec::new();
-        for method in [Method::Today, Method::Parcours] {
-            eprintln!("×{scale}: {}", method.label());
+        eprintln!("×{scale}: {}", Method::Today.label());
+        runs.push(simulate(
+            &territory,
+            scale,
+            Method::Today,
+            start,
+            weeks,
+            &template,
+        )?);
+        for &n in plan_weeks {
+            eprintln!("×{scale}: Parcours, plans over {n} week(s)");
+            template.weeks = n;
             runs.push(simulate(
-                &territory, scale, method, start, weeks, &template,
+                &territory,
+                scale,
+                Method::Parcours,
+                start,
+                weeks,
+                &template,
             )?);
         }
+        let label = |r: &parcours::report::horizon::HorizonRun| match r.method {
+            Method::Today => r.method.label().to_owned(),
+            Method::Parcours => format!("Parcours, `--weeks {}`", r.plan_weeks),
+        };
         for r in &runs {
             out.push_str(&format!(
                 "| ×{} | {} | {} | {} | {} ({:.1} %) | {} ({}) | {} d | {} min | {:.1} | {:.1}, {:.1} |\n",
                 r.scale,
-                r.method.label(),
+                label(r),
                 r.visits,
                 r.due,
                 r.on_time,
@@ -54,9 +75,11 @@ pub fn run_horizon_bench(
                 r.max_seconds(),
             ));
         }
-        let (today, parcours) = (&runs[0], &runs[1]);
-        out.push_str(&format!(
-            "| ×{scale} | Parcours vs today | {:+} | | {:+.1} pts | {:+} | {:+} d | {:+.1} % | {:+.1} % | |\n",
+        let today = &runs[0];
+        for parcours in &runs[1..] {
+            out.push_str(&format!(
+            "| ×{scale} | {} vs today | {:+} | | {:+.1} pts | {:+} | {:+} d | {:+.1} % | {:+.1} % | |\n",
+            label(parcours),
             parcours.visits as i64 - today.visits as i64,
             parcours.on_time_percent() - today.on_time_percent(),
             parcours.unseen_twice as i64 - today.unseen_twice as i64,
@@ -64,6 +87,7 @@ pub fn run_horizon_bench(
             percent_change(parcours.drive_minutes as f64, today.drive_minutes as f64),
             percent_change(parcours.minutes_per_visit(), today.minutes_per_visit()),
         ));
+        }
     }
     Ok(out)
 }
