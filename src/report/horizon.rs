@@ -58,6 +58,12 @@ pub struct HorizonRun {
     /// Of those, families no référent can visit at all (the family's or the site's hours meet
     /// nobody's).
     pub unseen_twice_unvisitable: usize,
+    /// Of the others, families no référent may follow (language, sector, caseload: the
+    /// assignment leaves them without one).
+    pub unseen_twice_unfollowed: usize,
+    /// Of the others still, families left out for want of time at the hours they are free (her
+    /// week or her agenda full, as the capacity report counts them) in some week they were due.
+    pub unseen_twice_short: usize,
     /// The families unseen for more than twice their interval: (code, interval, longest gap,
     /// visits made), in code order.
     pub unseen: Vec<(String, i64, i64, usize)>,
@@ -193,6 +199,9 @@ pub fn simulate(
     let mut rota_stops = Vec::new();
     // Families no référent can see at all (availability, site hours).
     let mut unreachable: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    // Families no référent may follow, and families left out for want of time, some week.
+    let mut unfollowed = unreachable.clone();
+    let mut short = unreachable.clone();
     let mut week = start;
     for _ in 0..weeks {
         let mut options = PlanOptions {
@@ -224,6 +233,13 @@ pub fn simulate(
                 || (u.cause == UnmetCause::Assignment && u.reason.starts_with(NOBODY_CAN_SEE))
             {
                 unreachable.insert(u.family.clone());
+            } else if u.cause == UnmetCause::Assignment {
+                unfollowed.insert(u.family.clone());
+            }
+        }
+        for u in &plan.unmet {
+            if !u.waits && matches!(u.cause, UnmetCause::Capacity | UnmetCause::Agenda) {
+                short.insert(u.family.clone());
             }
         }
         // The week is done: its visits are the families' last visits, and whoever made them
@@ -261,6 +277,7 @@ pub fn simulate(
     let (mut due, mut on_time, mut unseen_twice, mut unseen_unvisitable, mut longest) =
         (0, 0, 0, 0, 0);
     let mut unseen = Vec::new();
+    let (mut unseen_unfollowed, mut unseen_short) = (0, 0);
     for family in &territory.families {
         let code = family.code.to_string();
         let interval = i64::from(family.frequency.interval_days());
@@ -282,6 +299,10 @@ pub fn simulate(
             unseen.push((code.clone(), interval, gap, visits.len()));
             if visits.is_empty() && unreachable.contains(&code) {
                 unseen_unvisitable += 1;
+            } else if unfollowed.contains(&code) {
+                unseen_unfollowed += 1;
+            } else if short.contains(&code) {
+                unseen_short += 1;
             }
         }
     }
@@ -300,6 +321,8 @@ pub fn simulate(
         on_time,
         unseen_twice,
         unseen_twice_unvisitable: unseen_unvisitable,
+        unseen_twice_unfollowed: unseen_unfollowed,
+        unseen_twice_short: unseen_short,
         unseen,
         longest_gap_days: longest,
         drive_minutes,
@@ -342,6 +365,13 @@ pub fn to_french(today: &HorizonRun, parcours: &HorizonRun) -> String {
     s.push_str(&row("  dont personne ne peut voir", &|r| {
         r.unseen_twice_unvisitable.to_string()
     }));
+    s.push_str(&row("  dont personne ne peut suivre", &|r| {
+        r.unseen_twice_unfollowed.to_string()
+    }));
+    s.push_str(&row(
+        "  dont faute d'heures quand elles sont libres",
+        &|r| r.unseen_twice_short.to_string(),
+    ));
     s.push_str(&row("plus long écart entre deux visites", &|r| {
         format!("{} j", r.longest_gap_days)
     }));

@@ -331,6 +331,15 @@ fn a_plan_is_a_job_a_coordinator_starts_follows_and_publishes_on(team: Team) {
     );
     assert_eq!(slow.status, 422, "{}", slow.body);
     assert_eq!(json(&slow)["fields"][0]["field"], "time_limit_seconds");
+    let far = call(
+        &server,
+        "POST",
+        plans,
+        &team.coordinator,
+        Some(r#"{"weeks": 9}"#),
+    );
+    assert_eq!(far.status, 422, "{}", far.body);
+    assert_eq!(json(&far)["fields"][0]["field"], "weeks");
     assert_eq!(
         call(&server, "GET", "/api/v1/jobs/999", &team.coordinator, None).status,
         404

@@ -63,7 +63,9 @@ fn the_demo_in_an_empty_directory_creates_the_database_and_prints_the_summary() 
         "Parcours",
         "dans la tolérance",
         "familles sans visite plus de 2 intervalles",
+        "dont faute d'heures quand elles sont libres",
         "trajet par visite",
+        "Parcours planifie chaque semaine avec la suivante",
     ] {
         assert!(
             weeks.contains(expected),

@@ -10,7 +10,10 @@
 //! caller's business; the rota only reads the list.
 //!
 //! Times are minutes from the Monday 00:00 of the week, local wall-clock time; times of one day
-//! ([`Span`]) are minutes from its midnight. Once families are assigned, référents share
+//! ([`Span`]) are minutes from its midnight. A rota may plan several weeks at once
+//! ([`Week::weeks`]): days then run from the first Monday (day 7 is the second Monday), the
+//! weekly patterns of hours, availability and opening repeat, and closed days, appointments and
+//! the days open to a visit ([`Visit::days`]) are given over the whole span. Once families are assigned, référents share
 //! nothing, so the week splits into one routing problem per référent: her working days are the
 //! vehicles, her visits the visits, her travel mode the matrix. Each gets a share of the time
 //! limit proportional to its visits and a seed derived from `(seed, référent)`.
@@ -130,7 +133,8 @@ pub struct Visit {
     /// The neutral site where the family is met (index into [`Week::sites`]), if it is: the
     /// visit also falls inside its opening hours.
     pub site: Option<usize>,
-    /// The days of the week it may be placed on, when not every day (a visit report's re-plan).
+    /// The days it may be placed on, when not every day: inside its due window, or the days a
+    /// visit report's re-plan reopens (0 = the first Monday).
     pub days: Option<Vec<usize>>,
     /// What leaving it out costs on top of [`UNMET_MINUTES`], in travel minutes: the larger,
     /// the harder the search tries (the planner adds the days it would be late).

@@ -22,8 +22,8 @@ pub fn run_horizon_bench(
         "{weeks} weeks from {start}; Parcours plans each week alone (`plan --weeks 1`) or with the \
          next ones (`plan --weeks N`, the first week published); rota time limit {} s (work of a \
          quarter of it), seed 1, tolerance {} % of the interval, other settings default.\n\n\
-         | territory | method | visits made | due | within tolerance | families unseen > 2× interval (of them nobody can visit) | longest gap | drive | min per visit | s per week (median, max) |\n\
-         |---|---|---|---|---|---|---|---|---|---|\n",
+         | territory | method | visits made | due | within tolerance | families unseen > 2× interval | of them: nobody can visit, nobody may follow, left for want of hours | longest gap | drive | min per visit | s per week (median, max) |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|\n",
         rota_time.as_secs_f64(),
         Tolerance::default().percent,
     );
@@ -59,7 +59,7 @@ pub fn run_horizon_bench(
         };
         for r in &runs {
             out.push_str(&format!(
-                "| ×{} | {} | {} | {} | {} ({:.1} %) | {} ({}) | {} d | {} min | {:.1} | {:.1}, {:.1} |\n",
+                "| ×{} | {} | {} | {} | {} ({:.1} %) | {} | {}, {}, {} | {} d | {} min | {:.1} | {:.1}, {:.1} |\n",
                 r.scale,
                 label(r),
                 r.visits,
@@ -68,6 +68,8 @@ pub fn run_horizon_bench(
                 r.on_time_percent(),
                 r.unseen_twice,
                 r.unseen_twice_unvisitable,
+                r.unseen_twice_unfollowed,
+                r.unseen_twice_short,
                 r.longest_gap_days,
                 r.drive_minutes,
                 r.minutes_per_visit(),
@@ -78,7 +80,7 @@ pub fn run_horizon_bench(
         let today = &runs[0];
         for parcours in &runs[1..] {
             out.push_str(&format!(
-            "| ×{scale} | {} vs today | {:+} | | {:+.1} pts | {:+} | {:+} d | {:+.1} % | {:+.1} % | |\n",
+            "| ×{scale} | {} vs today | {:+} | | {:+.1} pts | {:+} | | {:+} d | {:+.1} % | {:+.1} % | |\n",
             label(parcours),
             parcours.visits as i64 - today.visits as i64,
             parcours.on_time_percent() - today.on_time_percent(),
