@@ -620,7 +620,15 @@ pub fn plan_week(
                 &keeps,
                 open_dates,
             )?;
-            let changed = changed_referents(&ctx, previous, meta, &visits, &assignment, &problem);
+            let changed = changed_referents(
+                &ctx,
+                previous,
+                meta,
+                &agenda,
+                &visits,
+                &assignment,
+                &problem,
+            );
             visits.retain(|d| {
                 let r = assignment[d.family].expect("BUG: only assigned families are due");
                 let code = ctx.family(d.family).code.as_str();
@@ -939,10 +947,12 @@ fn confirmed_off(
 /// ([`rota::Problem::freed`]), her working days changed (an absence added or lifted), a visit
 /// of hers is newly due (neither placed nor unplaced in `previous`), or one `previous` placed
 /// is gone (its time is free).
+#[allow(clippy::too_many_arguments)]
 fn changed_referents(
     ctx: &Context<'_>,
     previous: &WeekPlan,
     meta: &[WorkDay],
+    agenda: &WeekAgenda,
     visits: &[DueVisit],
     assignment: &[Option<usize>],
     problem: &rota::Problem<'_>,
@@ -975,7 +985,36 @@ fn changed_referents(
                 .flat_map(|d| &d.stops)
                 .any(|s| matches!(&s.kind, StopKind::Visit { family } if !mine(family)))
         });
-        if days != days_before || gone {
+        // Her agenda of the week: an entry moved, added or taken out frees or takes time.
+        let mut entries_before: Vec<(&str, NaiveDateTime, NaiveDateTime)> = before
+            .map(|w| {
+                w.days
+                    .iter()
+                    .flat_map(|d| &d.stops)
+                    .filter_map(|s| match &s.kind {
+                        StopKind::Fixed { code, .. } if !code.is_empty() => {
+                            Some((code.as_str(), s.start, s.end))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut entries: Vec<(&str, NaiveDateTime, NaiveDateTime)> = agenda
+            .appointments
+            .iter()
+            .filter(|(_, a)| a.referent == r && !a.is_visit)
+            .map(|(i, a)| {
+                (
+                    ctx.territory.agenda[*i].code.as_str(),
+                    local(ctx, a.start.0),
+                    local(ctx, a.start.0 + a.duration.0),
+                )
+            })
+            .collect();
+        entries_before.sort();
+        entries.sort();
+        if days != days_before || gone || entries != entries_before {
             *changed = true;
         }
     }

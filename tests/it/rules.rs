@@ -851,6 +851,43 @@ fn in_a_week_without_the_meeting_the_family_it_displaced_is_visited() {
 }
 
 #[test]
+fn a_replan_after_the_meeting_moved_away_visits_the_family_it_displaced() {
+    // Arrange: W49 planned with the team meeting on Tuesday 09:00-10:30, when F-0003 is free
+    // (so it is left out); then the meeting moves to 15 December.
+    let (_dir, url) = imported(&["agenda"]);
+    let (_, before) = plan_week(&url, "2026-W49", &[]);
+    assert!(unmet_reason(&before, "F-0003").is_some());
+    let moved = fixture("cases/rules/agenda_moved");
+    let out = parcours(&["import", moved.to_str().unwrap()], &url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Act
+    let (report, after) = plan_week(&url, "2026-W49", &["--replan"]);
+
+    // Assert: the freed morning goes to F-0003; what was placed stays where it was.
+    assert!(engagement(&after, "AG-01").is_none());
+    let (day, stop) = visit(&after, "F-0003");
+    assert_eq!(day.date, date("2026-12-01"));
+    assert!(stop.end <= at("2026-12-01 10:30"), "{stop:?}");
+    assert_eq!(
+        visit(&after, "F-0002").1.start,
+        visit(&before, "F-0002").1.start
+    );
+    let added: Vec<&str> = report["changes"]["referents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["added"].as_array().unwrap())
+        .map(|v| v["family"].as_str().unwrap())
+        .collect();
+    assert_eq!(added, vec!["F-0003"], "{}", report["changes"]);
+}
+
+#[test]
 fn a_fixed_visit_lasts_as_long_as_its_agenda_entry() {
     // Arrange: the visit to F-0001 fixed on Wednesday at 10:00 for 90 min (the family's visits
     // last 60 min).
