@@ -284,9 +284,10 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
 /// A percentage, 0 to 100.
 fn parse_weeks(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
-        Ok(w) if (1..=8).contains(&w) => Ok(w),
+        Ok(w) if (1..=crate::planning::MAX_WEEKS).contains(&w) => Ok(w),
         _ => Err(format!(
-            "« {text} » n'est pas un nombre de semaines entre 1 et 8"
+            "« {text} » n'est pas un nombre de semaines entre 1 et {}",
+            crate::planning::MAX_WEEKS
         )),
     }
 }

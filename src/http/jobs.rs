@@ -162,7 +162,8 @@ pub(super) struct NewPlan {
     seed: Option<u64>,
     /// Time limit of the rota, seconds (default 5, at most 300).
     time_limit_seconds: Option<f64>,
-    /// Weeks planned together from this one, 1 to 8 (default 1): only this week is stored.
+    /// Weeks planned together from this one, 1 to 8 (`MAX_WEEKS`, default 1): only this week
+    /// is stored.
     weeks: Option<u32>,
 }
 
@@ -267,11 +268,12 @@ pub(super) async fn start(
         options.seed = seed;
     }
     if let Some(weeks) = settings.weeks {
-        if !(1..=8).contains(&weeks) {
+        let max = crate::planning::MAX_WEEKS;
+        if !(1..=max as u32).contains(&weeks) {
             return Err(ApiError::Invalid(vec![super::FieldIssue {
                 record: week.to_string(),
                 field: "weeks".into(),
-                message: format!("{weeks} : un nombre de semaines entre 1 et 8 est attendu"),
+                message: format!("{weeks} : un nombre de semaines entre 1 et {max} est attendu"),
             }]));
         }
         options.weeks = weeks as usize;

@@ -984,44 +984,19 @@ pub(crate) fn week_agenda(
         };
         let start = (local - monday).num_minutes();
         let when = local.format("%d/%m %H:%M");
-        let day = meta
+        let family = entry
+            .family
+            .as_ref()
+            .and_then(|code| (0..ctx.families.len()).find(|&f| &ctx.family(f).code == code));
+        // An entry of a later week of a plan over several weeks only holds her time.
+        let later = !ctx.week.contains(local.date());
+        let Some(day) = meta
             .iter()
-            .position(|w| w.referent == r && w.date == local.date());
-        if !ctx.week.contains(local.date()) {
-            let Some(day) = day else { continue };
-            let family = entry
-                .family
-                .as_ref()
-                .and_then(|code| (0..ctx.families.len()).find(|&f| &ctx.family(f).code == code));
-            let location = match (&entry.kind, family, &entry.site) {
-                (AgendaKind::Visit, Some(f), _) => {
-                    out.fixed_later.insert(f);
-                    ctx.meeting[f]
-                }
-                (AgendaKind::Visit, None, _) => continue,
-                (_, _, Some(site)) => *ctx.site_location.get(site).ok_or_else(|| {
-                    PlanError::data(&entry.code, "lieu", format!("lieu {site} inconnu"))
-                })?,
-                (_, _, None) => ctx.base[r],
-            };
-            out.appointments.push((
-                i,
-                rota::Appointment {
-                    referent: r,
-                    location,
-                    start: Minutes(start),
-                    duration: Minutes(i64::from(entry.minutes)),
-                    is_visit: false,
-                },
-            ));
-            out.day.push(day);
-            continue;
-        }
-        let Some(day) = day else {
-            let family = entry
-                .family
-                .as_ref()
-                .and_then(|code| (0..ctx.families.len()).find(|&f| &ctx.family(f).code == code));
+            .position(|w| w.referent == r && w.date == local.date())
+        else {
+            if later {
+                continue;
+            }
             if let Some(f) =
                 family.filter(|&f| entry.kind == AgendaKind::Visit && ctx.current(f) == Some(r))
             {
@@ -1044,15 +1019,14 @@ pub(crate) fn week_agenda(
             ));
             continue;
         };
-        let location =
-            if entry.kind == AgendaKind::Visit {
-                let Some(f) = entry.family.as_ref().and_then(|code| {
-                    (0..ctx.families.len()).find(|&f| &ctx.family(f).code == code)
-                }) else {
-                    return Err(PlanError::data(&entry.code, "famille", "famille inconnue"));
-                };
-                if ctx.current(f) != Some(r) {
-                    out.ignored.push((
+        let location = if entry.kind == AgendaKind::Visit {
+            let Some(f) = family else {
+                return Err(PlanError::data(&entry.code, "famille", "famille inconnue"));
+            };
+            if later {
+                out.fixed_later.insert(f);
+            } else if ctx.current(f) != Some(r) {
+                out.ignored.push((
                     entry.code.to_string(),
                     format!(
                         "la famille {} n'est plus suivie par {} : visite fixée du {} non reprise",
@@ -1061,8 +1035,8 @@ pub(crate) fn week_agenda(
                         when
                     ),
                 ));
-                    continue;
-                }
+                continue;
+            } else {
                 out.fixed_visits.insert(
                     f,
                     FixedVisit {
@@ -1073,15 +1047,16 @@ pub(crate) fn week_agenda(
                         minutes: i64::from(entry.minutes),
                     },
                 );
-                ctx.meeting[f]
-            } else {
-                match &entry.site {
-                    Some(site) => *ctx.site_location.get(site).ok_or_else(|| {
-                        PlanError::data(&entry.code, "lieu", format!("lieu {site} inconnu"))
-                    })?,
-                    None => ctx.base[r],
-                }
-            };
+            }
+            ctx.meeting[f]
+        } else {
+            match &entry.site {
+                Some(site) => *ctx.site_location.get(site).ok_or_else(|| {
+                    PlanError::data(&entry.code, "lieu", format!("lieu {site} inconnu"))
+                })?,
+                None => ctx.base[r],
+            }
+        };
         out.appointments.push((
             i,
             rota::Appointment {
@@ -1089,7 +1064,8 @@ pub(crate) fn week_agenda(
                 location,
                 start: Minutes(start),
                 duration: Minutes(i64::from(entry.minutes)),
-                is_visit: entry.kind == AgendaKind::Visit,
+                // A visit of a later week is placed by the rota at its time, as an appointment.
+                is_visit: entry.kind == AgendaKind::Visit && !later,
             },
         ));
         out.day.push(day);

@@ -164,6 +164,9 @@ impl PlanOptions {
 /// limit give the same plan unless the machine is more than this many times slower.
 pub const ROTA_WORK_SHARE: u32 = 4;
 
+/// The most weeks a plan looks at together ([`PlanOptions::weeks`]).
+pub const MAX_WEEKS: usize = 8;
+
 /// A family that changes référent, for the coordinator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reassignment {
@@ -431,11 +434,14 @@ pub fn plan_week(
     let ctx = Context::new(territory, options.week, &options.travel)?;
     let holidays = Holidays::of(territory);
     // Planning on a day whose holidays are unknown could put a visit on one.
-    if options.weeks == 0 {
+    if !(1..=MAX_WEEKS).contains(&options.weeks) {
         return Err(PlanError::data(
             options.week,
             "semaines",
-            "au moins une semaine à planifier",
+            format!(
+                "{} : entre 1 et {MAX_WEEKS} semaines à planifier",
+                options.weeks
+            ),
         ));
     }
     let mut week = options.week;

@@ -64,9 +64,6 @@ pub struct HorizonRun {
     /// Of the others still, families left out for want of time at the hours they are free (her
     /// week or her agenda full, as the capacity report counts them) in some week they were due.
     pub unseen_twice_short: usize,
-    /// The families unseen for more than twice their interval: (code, interval, longest gap,
-    /// visits made), in code order.
-    pub unseen: Vec<(String, i64, i64, usize)>,
     /// Longest gap between two visits of a family (or from the last visit before the horizon,
     /// or until its end), days.
     pub longest_gap_days: i64,
@@ -200,8 +197,8 @@ pub fn simulate(
     // Families no référent can see at all (availability, site hours).
     let mut unreachable: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     // Families no référent may follow, and families left out for want of time, some week.
-    let mut unfollowed = unreachable.clone();
-    let mut short = unreachable.clone();
+    let mut unfollowed = std::collections::BTreeSet::new();
+    let mut short = std::collections::BTreeSet::new();
     let mut week = start;
     for _ in 0..weeks {
         let mut options = PlanOptions {
@@ -276,7 +273,6 @@ pub fn simulate(
     let end = week.monday() - chrono::Days::new(1);
     let (mut due, mut on_time, mut unseen_twice, mut unseen_unvisitable, mut longest) =
         (0, 0, 0, 0, 0);
-    let mut unseen = Vec::new();
     let (mut unseen_unfollowed, mut unseen_short) = (0, 0);
     for family in &territory.families {
         let code = family.code.to_string();
@@ -296,7 +292,6 @@ pub fn simulate(
         longest = longest.max(gap);
         if gap > 2 * interval {
             unseen_twice += 1;
-            unseen.push((code.clone(), interval, gap, visits.len()));
             if visits.is_empty() && unreachable.contains(&code) {
                 unseen_unvisitable += 1;
             } else if unfollowed.contains(&code) {
@@ -323,7 +318,6 @@ pub fn simulate(
         unseen_twice_unvisitable: unseen_unvisitable,
         unseen_twice_unfollowed: unseen_unfollowed,
         unseen_twice_short: unseen_short,
-        unseen,
         longest_gap_days: longest,
         drive_minutes,
         week_seconds,

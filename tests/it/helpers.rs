@@ -88,3 +88,18 @@ pub(crate) fn latest_plan(
             .1
     })
 }
+
+/// Where each visit of `plan` is: family → (référent, start).
+pub(crate) fn visits(
+    plan: &parcours::planning::WeekPlan,
+) -> std::collections::BTreeMap<String, (String, chrono::NaiveDateTime)> {
+    let mut at = std::collections::BTreeMap::new();
+    for r in &plan.referents {
+        for s in r.days.iter().flat_map(|d| &d.stops) {
+            if let parcours::planning::StopKind::Visit { family } = &s.kind {
+                at.insert(family.clone(), (r.code.clone(), s.start));
+            }
+        }
+    }
+    at
+}

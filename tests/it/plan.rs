@@ -10,7 +10,7 @@ use parcours::domain::{AgendaKind, MeetingPlace, Territory, Weekday, to_paris};
 use parcours::planning::{IsoWeek, PlanMethod, ReferentWeek, Stop, StopKind, UnmetCause, WeekPlan};
 use serde_json::Value;
 
-use crate::helpers::{fixture, load, parcours};
+use crate::helpers::{fixture, load, parcours, visits};
 
 /// Enough rota iterations for a good plan in a debug build, and a deterministic one.
 const ITERATIONS: &str = "4000";
@@ -707,24 +707,6 @@ fn a_week_beyond_the_imported_calendar_is_refused_and_nothing_is_stored() {
     assert_eq!(export.status.code(), Some(1), "a plan was stored");
 }
 
-/// Where each visit of `plan` is: (family, référent, start), sorted.
-fn placed(plan: &WeekPlan) -> Vec<(String, String, NaiveDateTime)> {
-    let mut out: Vec<_> = plan
-        .referents
-        .iter()
-        .flat_map(|r| {
-            r.days.iter().flat_map(move |d| {
-                d.stops.iter().filter_map(move |s| match &s.kind {
-                    StopKind::Visit { family } => Some((family.clone(), r.code.clone(), s.start)),
-                    StopKind::Fixed { .. } => None,
-                })
-            })
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn a_plan_over_three_weeks_publishes_its_first_week_and_what_waits_stays_inside_its_tolerance() {
     let (_dir, url) = imported();
@@ -772,7 +754,7 @@ fn a_plan_over_three_weeks_publishes_its_first_week_and_what_waits_stays_inside_
     // A re-plan over the same weeks with nothing changed changes nothing.
     let again = plan_json(&url, &["--week", "2026-W49", "--weeks", "3", "--replan"]);
     let replanned = latest(&url, "2026-W49", PlanMethod::Optimised);
-    assert_eq!(placed(&replanned), placed(&plan));
+    assert_eq!(visits(&replanned), visits(&plan));
     assert_eq!(replanned.unmet, plan.unmet);
     assert_eq!(
         again["changes"]["referents"],

@@ -4,15 +4,13 @@
 //! holds for every later plan until it is lifted, a fixed visit never moves, and the move report
 //! is exactly the difference between the two stored versions.
 
-use std::collections::BTreeMap;
-
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use parcours::domain::{AgendaKind, to_paris};
-use parcours::planning::{IsoWeek, PlanMethod, StopKind, WeekPlan, changes};
+use parcours::planning::{IsoWeek, PlanMethod, WeekPlan, changes};
 use serde_json::Value;
 
 use crate::api::databases;
-use crate::helpers::{fixture, load, on_store, parcours};
+use crate::helpers::{fixture, load, on_store, parcours, visits};
 
 const WEEK: &str = "2026-W49";
 
@@ -72,19 +70,6 @@ fn version(url: &str, version: i64) -> WeekPlan {
             .unwrap()
             .expect("a stored version")
     })
-}
-
-/// Where each visit is: family → (référent, start).
-fn visits(plan: &WeekPlan) -> BTreeMap<String, (String, NaiveDateTime)> {
-    let mut at = BTreeMap::new();
-    for r in &plan.referents {
-        for s in r.days.iter().flat_map(|d| &d.stops) {
-            if let StopKind::Visit { family } = &s.kind {
-                at.insert(family.clone(), (r.code.clone(), s.start));
-            }
-        }
-    }
-    at
 }
 
 fn unplaced(plan: &WeekPlan) -> Vec<(String, Option<String>)> {

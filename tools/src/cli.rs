@@ -235,16 +235,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
             .await
             .context("bench week")?;
-            match table {
-                Ok(table) => {
-                    print!("{table}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(message) => {
-                    eprintln!("{message}");
-                    Ok(ExitCode::from(1))
-                }
-            }
+            Ok(print_table(table))
         }
         Command::Bench {
             command:
@@ -261,16 +252,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
             .await
             .context("bench horizon")?;
-            match table {
-                Ok(table) => {
-                    print!("{table}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(message) => {
-                    eprintln!("{message}");
-                    Ok(ExitCode::from(1))
-                }
-            }
+            Ok(print_table(table))
         }
         Command::Bench {
             command:
@@ -419,5 +401,19 @@ async fn bench_vrptw(options: VrptwOptions) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
         Err(err) => Err(err).context("bench vrptw"),
+    }
+}
+
+/// Prints a bench's table, or its error on standard error with exit code 1.
+fn print_table(table: Result<String, String>) -> ExitCode {
+    match table {
+        Ok(table) => {
+            print!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
     }
 }
