@@ -762,16 +762,32 @@ fn unknown_referents(territory: &Territory, absences: &[(Code, NaiveDate)]) -> V
 }
 
 /// `parcours absence …`
+/// Whether every référent of `absences` is known; else says which are not, and that no absence
+/// was `done` (« enregistrée », « levée »): nothing is written.
+async fn known_referents(
+    store: &Store,
+    absences: &[(Code, NaiveDate)],
+    done: &str,
+) -> anyhow::Result<bool> {
+    let territory = store
+        .load_territory()
+        .await
+        .context("reading the database")?;
+    let unknown = unknown_referents(&territory, absences);
+    for line in &unknown {
+        eprintln!("{line}");
+    }
+    if !unknown.is_empty() {
+        eprintln!("Aucune absence n'a été {done}.");
+    }
+    Ok(unknown.is_empty())
+}
+
 async fn absence(settings: &Settings, command: AbsenceCommand) -> anyhow::Result<ExitCode> {
     let store = open(settings).await?;
     let code = match command {
         AbsenceCommand::Add { absences } => {
-            let territory = store
-                .load_territory()
-                .await
-                .context("reading the database")?;
-            let unknown = unknown_referents(&territory, &absences);
-            if unknown.is_empty() {
+            if known_referents(&store, &absences, "enregistrée").await? {
                 for (who, day) in &absences {
                     let added = store
                         .add_absence(who, *day)
@@ -791,20 +807,11 @@ async fn absence(settings: &Settings, command: AbsenceCommand) -> anyhow::Result
                 );
                 ExitCode::SUCCESS
             } else {
-                for line in unknown {
-                    eprintln!("{line}");
-                }
-                eprintln!("Aucune absence n'a été enregistrée.");
                 ExitCode::from(1)
             }
         }
         AbsenceCommand::Lift { absences } => {
-            let territory = store
-                .load_territory()
-                .await
-                .context("reading the database")?;
-            let unknown = unknown_referents(&territory, &absences);
-            if unknown.is_empty() {
+            if known_referents(&store, &absences, "levée").await? {
                 for (who, day) in &absences {
                     let lifted = store
                         .lift_absence(who, *day)
@@ -821,10 +828,6 @@ async fn absence(settings: &Settings, command: AbsenceCommand) -> anyhow::Result
                 }
                 ExitCode::SUCCESS
             } else {
-                for line in unknown {
-                    eprintln!("{line}");
-                }
-                eprintln!("Aucune absence n'a été levée.");
                 ExitCode::from(1)
             }
         }

@@ -481,6 +481,7 @@ pub fn plan_week(
     let problem = build::assignment_problem(&ctx, options.sectors, &|f| {
         agenda.fixed_visits.contains_key(&f)
     })?;
+    let nobody_can_see = |f: usize| !(0..ctx.referents.len()).any(|r| problem.can_visit(r, f));
     let (assignment, report) = match &options.previous {
         Some(previous) => {
             let kept: Vec<Option<usize>> = (0..nf)
@@ -685,12 +686,20 @@ pub fn plan_week(
             Some((what, reason.to_string()))
         }));
         agenda_unplaced.sort();
+        // No référent's hours ever meet the family's: the family's availability is the cause,
+        // not the rules of who may follow whom.
         let unassigned_reason = |f: usize| {
-            report
+            let cause = if nobody_can_see(f) {
+                UnmetCause::Family
+            } else {
+                UnmetCause::Assignment
+            };
+            let reason = report
                 .unassigned
                 .iter()
                 .find(|(code, _)| code == ctx.family(f).code.as_str())
-                .map_or_else(|| "aucun référent".to_owned(), |(_, r)| r.clone())
+                .map_or_else(|| "aucun référent".to_owned(), |(_, r)| r.clone());
+            (cause, reason)
         };
         let mut plan = to_plan(
             &ctx,
@@ -727,7 +736,12 @@ pub fn plan_week(
             let no_keep = |_f: usize| rota::Keep::Free;
             let problem =
                 build::rota_problem(&ctx, &frame, &current, &visits, &agenda, &no_keep, None)?;
-            let none_today = |_f: usize| "pas de référent aujourd'hui".to_owned();
+            let none_today = |_f: usize| {
+                (
+                    UnmetCause::Assignment,
+                    "pas de référent aujourd'hui".to_owned(),
+                )
+            };
             let first_fit = rota::baseline::solve(&problem);
             let baseline = to_plan(
                 &ctx,
@@ -1138,7 +1152,7 @@ fn to_plan(
     agenda: &WeekAgenda,
     solution: &rota::Solution,
     unassigned: &[DueVisit],
-    unassigned_reason: &dyn Fn(usize) -> String,
+    unassigned_reason: &dyn Fn(usize) -> (UnmetCause, String),
     options: &PlanOptions,
 ) -> WeekPlan {
     let mut referents = Vec::new();
@@ -1258,12 +1272,15 @@ fn to_plan(
             });
         }
     }
-    unmet.extend(unassigned.iter().map(|due| UnmetVisit {
-        family: ctx.family(due.family).code.to_string(),
-        referent: None,
-        reason: unassigned_reason(due.family),
-        cause: UnmetCause::Assignment,
-        ..unmet_details(ctx, options, due)
+    unmet.extend(unassigned.iter().map(|due| {
+        let (cause, reason) = unassigned_reason(due.family);
+        UnmetVisit {
+            family: ctx.family(due.family).code.to_string(),
+            referent: None,
+            reason,
+            cause,
+            ..unmet_details(ctx, options, due)
+        }
     }));
     unmet.sort_by(|a, b| a.family.cmp(&b.family));
     let assignment = (0..ctx.families.len())

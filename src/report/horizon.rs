@@ -158,9 +158,6 @@ impl Record {
     }
 }
 
-/// How the assignment says that no référent at all can see a family.
-const NOBODY_CAN_SEE: &str = "aucune référente ne peut la voir";
-
 /// The visits a plan makes: (family code, date).
 fn visits_of(plan: &WeekPlan) -> Vec<(String, NaiveDate)> {
     plan.referents
@@ -226,9 +223,7 @@ pub fn simulate(
         rota_stops.push(outcome.rota_stop.clone());
         drive_minutes += plan.travel_minutes();
         for u in &outcome.plan.unmet {
-            if matches!(u.cause, UnmetCause::Family | UnmetCause::Site)
-                || (u.cause == UnmetCause::Assignment && u.reason.starts_with(NOBODY_CAN_SEE))
-            {
+            if matches!(u.cause, UnmetCause::Family | UnmetCause::Site) {
                 unreachable.insert(u.family.clone());
             } else if u.cause == UnmetCause::Assignment {
                 unfollowed.insert(u.family.clone());

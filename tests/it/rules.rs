@@ -7,7 +7,7 @@
 //! outcome follows; the car times quoted below are Parcours' estimate between those points.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use parcours::planning::{DayRoute, PlaceKind, PlanMethod, Stop, StopKind, WeekPlan};
+use parcours::planning::{DayRoute, PlaceKind, PlanMethod, Stop, StopKind, UnmetCause, WeekPlan};
 use serde_json::Value;
 
 use crate::helpers::{fixture, parcours};
@@ -207,6 +207,8 @@ fn a_new_family_nobody_has_room_for_is_reported_without_a_referent() {
     let unmet = plan.unmet.iter().find(|u| u.family == "F-0003").unwrap();
     assert_eq!(unmet.referent, None);
     assert!(unmet.reason.contains("charge maximale"), "{}", unmet.reason);
+    // Someone could see it: the rules of who may follow whom are the cause, not its hours.
+    assert_eq!(unmet.cause, UnmetCause::Assignment);
     assert_eq!(report["assignment"]["unassigned"][0][0], "F-0003");
     // The families already followed keep their référent.
     assert_eq!(referent_of(&plan, "F-0001"), Some("R-01"));
@@ -431,6 +433,14 @@ fn a_family_free_only_when_its_referent_does_not_work_moves_to_the_one_who_does_
             && reason.contains("samedi 10:00-12:00"),
         "{reason}"
     );
+    // Grouped under the family's availability, which is what would have to change.
+    let cause = plan
+        .unmet
+        .iter()
+        .find(|u| u.family == "F-0003")
+        .unwrap()
+        .cause;
+    assert_eq!(cause, UnmetCause::Family);
     // Where the rule does not bite: R-01 keeps the families she can see, in sector or not.
     assert_eq!(referent_of(&plan, "F-0004"), Some("R-01"));
     assert_eq!(referent_of(&plan, "F-0005"), Some("R-01"));
@@ -502,15 +512,20 @@ fn the_french_report_lists_the_family_nobody_can_visit_and_the_one_outside_her_s
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    // In the unplaced visits, under the assignment's cause.
+    // In the unplaced visits, under the family's availability (what would have to change), not
+    // under the rules of who may follow whom: nobody's hours ever meet its own.
     assert!(
-        text.contains(
-            "aucune référente possible (langue, secteur, charge) — 1 visite(s), 1 h 00 sur place \
-             : aucune référente ne peut la voir"
-        ),
+        text.contains("disponibilités de la famille — 2 visite(s), 2 h 00 sur place\n"),
         "{text}"
     );
-    assert!(text.contains("    sans référent : F-0003\n"), "{text}");
+    assert!(
+        text.contains("    F-0003 (sans référent) : aucune référente ne peut la voir"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("aucune référente possible (langue"),
+        "{text}"
+    );
     assert!(
         text.contains(
             "F-0003 sans référent : aucune référente ne peut la voir : ses disponibilités ne \
