@@ -761,7 +761,6 @@ fn unknown_referents(territory: &Territory, absences: &[(Code, NaiveDate)]) -> V
         .collect()
 }
 
-/// `parcours absence …`
 /// Whether every référent of `absences` is known; else says which are not, and that no absence
 /// was `done` (« enregistrée », « levée »): nothing is written.
 async fn known_referents(
@@ -783,6 +782,7 @@ async fn known_referents(
     Ok(unknown.is_empty())
 }
 
+/// `parcours absence …`
 async fn absence(settings: &Settings, command: AbsenceCommand) -> anyhow::Result<ExitCode> {
     let store = open(settings).await?;
     let code = match command {

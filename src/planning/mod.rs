@@ -481,8 +481,8 @@ pub fn plan_week(
     let problem = build::assignment_problem(&ctx, options.sectors, &|f| {
         agenda.fixed_visits.contains_key(&f)
     })?;
-    let nobody_can_see = |f: usize| !(0..ctx.referents.len()).any(|r| problem.can_visit(r, f));
-    let (assignment, report) = match &options.previous {
+    // The assignment's report, and why each family it leaves without a référent is so.
+    let (assignment, report, unassigned_why) = match &options.previous {
         Some(previous) => {
             let kept: Vec<Option<usize>> = (0..nf)
                 .map(|f| {
@@ -501,7 +501,7 @@ pub fn plan_week(
             let mut report = assignment_report(&ctx, &problem, &solution, assign_started);
             report.stop = "kept".into();
             report.gap_percent = None;
-            (kept, report)
+            (kept, report, solution.unmet)
         }
         None => {
             let mut limits = Limits::new(options.assign_time);
@@ -509,7 +509,7 @@ pub fn plan_week(
             let params = Params::new(options.seed, limits);
             let solution = assign::solve(&problem, &params);
             let report = assignment_report(&ctx, &problem, &solution, assign_started);
-            (solution.assignment, report)
+            (solution.assignment, report, solution.unmet)
         }
     };
 
@@ -686,14 +686,11 @@ pub fn plan_week(
             Some((what, reason.to_string()))
         }));
         agenda_unplaced.sort();
-        // No référent's hours ever meet the family's: the family's availability is the cause,
-        // not the rules of who may follow whom.
         let unassigned_reason = |f: usize| {
-            let cause = if nobody_can_see(f) {
-                UnmetCause::Family
-            } else {
-                UnmetCause::Assignment
-            };
+            let cause = unassigned_why
+                .iter()
+                .find(|&&(g, _)| g == f)
+                .map_or(UnmetCause::Assignment, |&(_, why)| UnmetCause::of(why));
             let reason = report
                 .unassigned
                 .iter()

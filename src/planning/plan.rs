@@ -286,8 +286,10 @@ impl UnmetCause {
             | R::NoSector
             | R::NoLanguageInSector
             | R::Capacity
-            | R::NoVisitPossible
             | R::NoVisitAllowed => UnmetCause::Assignment,
+            // No référent's hours ever meet the family's (and its site's): its availability is
+            // what would have to change, not the rules of who may follow whom.
+            R::NoVisitPossible => UnmetCause::Family,
             R::FixedClash => UnmetCause::Fixed,
             R::NotOnOpenDays => UnmetCause::Rhythm,
         }
