@@ -322,24 +322,14 @@ fn a_plan_is_a_job_a_coordinator_starts_follows_and_publishes_on(team: Team) {
         call(&server, "POST", plans, &team.coordinator, Some("{")).status,
         400
     );
-    let slow = call(
-        &server,
-        "POST",
-        plans,
-        &team.coordinator,
-        Some(r#"{"time_limit_seconds": 1000}"#),
-    );
-    assert_eq!(slow.status, 422, "{}", slow.body);
-    assert_eq!(json(&slow)["fields"][0]["field"], "time_limit_seconds");
-    let far = call(
-        &server,
-        "POST",
-        plans,
-        &team.coordinator,
-        Some(r#"{"weeks": 9}"#),
-    );
-    assert_eq!(far.status, 422, "{}", far.body);
-    assert_eq!(json(&far)["fields"][0]["field"], "weeks");
+    for (body, field) in [
+        (r#"{"time_limit_seconds": 1000}"#, "time_limit_seconds"),
+        (r#"{"weeks": 9}"#, "weeks"),
+    ] {
+        let refused = call(&server, "POST", plans, &team.coordinator, Some(body));
+        assert_eq!(refused.status, 422, "{body}: {}", refused.body);
+        assert_eq!(json(&refused)["fields"][0]["field"], field, "{body}");
+    }
     assert_eq!(
         call(&server, "GET", "/api/v1/jobs/999", &team.coordinator, None).status,
         404
