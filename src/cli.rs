@@ -281,7 +281,7 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// A percentage, 0 to 100.
+/// Weeks planned together, 1 to `MAX_WEEKS`.
 fn parse_weeks(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(w) if (1..=crate::planning::MAX_WEEKS).contains(&w) => Ok(w),
@@ -292,6 +292,7 @@ fn parse_weeks(text: &str) -> Result<usize, String> {
     }
 }
 
+/// A percentage, 0 to 100.
 fn parse_percent(text: &str) -> Result<u32, String> {
     match text.parse::<u32>() {
         Ok(p) if p <= 100 => Ok(p),
