@@ -14,8 +14,9 @@ most one interval before the first Monday, each stretch of twice the interval ho
 
 What it leaves out, so that with `--travel none` it is a lower bound for that assignment: the
 order of the visits in a day (a visit's minutes may fill any free part of its window), travel,
-the agenda, absences. With `--travel plan` each visit also takes the référent's average drive
-per visit in the plan given: an estimate, not a bound.
+the agenda unless `--agenda` (then her meetings, trainings and personal appointments take their
+minutes of her slots; fixed visits stay left out), absences. With `--travel plan` each visit
+also takes the référent's average drive per visit in the plan given: an estimate, not a bound.
 
     pip install highspy numpy
     parcours import fixtures/territory
@@ -119,8 +120,24 @@ def forced_referent(family, referents, sites):
     return may[0]["code"] if len(may) == 1 else None
 
 
-def bound_for(referent, families, days, start, end, sites, travel, time_limit):
-    """(families that must go unseen, whether HiGHS proved it, their codes)."""
+def busy_of(rows, code):
+    """Référent `code`'s agenda entries other than fixed visits: {date: [(start, end)]},
+    minutes of the day. Fixed visits are left out (their time is the family's visit, which this
+    model would not credit), so the bound stays a bound."""
+    out = collections.defaultdict(list)
+    for row in rows:
+        if row["referent"] != code or row["type"] == "visite":
+            continue
+        when = dt.datetime.strptime(row["debut"], "%Y-%m-%d %H:%M")
+        begin = when.hour * 60 + when.minute
+        out[when.date()].append((begin, begin + int(row["duree_min"])))
+    return out
+
+
+def bound_for(referent, families, days, start, end, sites, travel, time_limit, busy=None):
+    """(families that must go unseen, whether HiGHS proved it, their codes). With `busy`
+    ({date: [(start, end)]}), the référent's agenda takes those minutes of her slots."""
+    busy = busy or {}
     hours = weekly(referent["horaires"])
     p0, p1 = (minutes(x) for x in referent["pause"].split("-"))
     pause = int(referent["pause_min"])
@@ -181,8 +198,9 @@ def bound_for(referent, families, days, start, end, sites, travel, time_limit):
             window = [x for d, x in visit.items() if x0 < d <= x0 + dt.timedelta(days=2 * interval)]
             rows.append((1, np.inf, window + [u], [1] * len(window) + [1]))
             x0 += dt.timedelta(days=1)
-    for ys in used.values():
-        rows.append((-np.inf, SLOT, ys, [1] * len(ys)))
+    for (di, t), ys in used.items():
+        taken = sum(max(0, min(b, t + SLOT) - max(a, t)) for a, b in busy.get(days[di], []))
+        rows.append((-np.inf, max(0, SLOT - taken), ys, [1] * len(ys)))
     # Lunch: the break lies in its window; of the slots wholly inside it, visits take at most
     # what the break leaves.
     inside = [t for t in range(p0 - p0 % SLOT, p1, SLOT) if t >= p0 and t + SLOT <= p1]
@@ -226,6 +244,12 @@ def main():
         help="instead of the plan's assignment, each référent with only the families every "
         "assignment under hard sectors gives her: a bound for every assignment",
     )
+    p.add_argument(
+        "--agenda",
+        action="store_true",
+        help="the référents' meetings, trainings and personal appointments (agenda.csv, fixed "
+        "visits aside) take their time: still a lower bound",
+    )
     a = p.parse_args()
     t = a.territory.rstrip("/") + "/"
     with open(a.plan, encoding="utf-8") as f:
@@ -267,6 +291,7 @@ def main():
     )
     print(
         f"{a.weeks} weeks from {start}, {whose}, "
+        f"agenda: {'meetings, trainings and personal appointments hold their time' if a.agenda else 'left out'}, "
         f"travel: {'none (a lower bound)' if a.travel == 'none' else 'each référent’s average drive per visit in that plan (an estimate)'}"
     )
     print()
@@ -276,8 +301,9 @@ def main():
     for r in referents:
         mine = [families[c] for c, who in assignment.items() if who == r["code"]]
         travel = round(drive.get(r["code"], 0.0)) if a.travel == "plan" else 0
+        busy = busy_of(rows_of(t + "agenda.csv"), r["code"]) if a.agenda else None
         proved, optimal, codes = bound_for(
-            r, mine, days, start, end, sites, travel, a.time_limit
+            r, mine, days, start, end, sites, travel, a.time_limit, busy
         )
         total += proved
         print(
