@@ -206,6 +206,14 @@ def bound_for(referent, families, days, start, end, sites, travel, time_limit, b
     inside = [t for t in range(p0 - p0 % SLOT, p1, SLOT) if t >= p0 and t + SLOT <= p1]
     room = len(inside) * SLOT - max(0, pause - ((p1 - p0) - len(inside) * SLOT))
     for di in range(len(days)):
+        # A day whose agenda leaves no free stretch of her lunch's length in its window has no
+        # break (she eats at the meeting, `rules::lunch_fits_around`): no lunch row then.
+        at, longest = p0, 0
+        for a_, b_ in sorted(busy.get(days[di], [])):
+            longest = max(longest, min(a_, p1) - at)
+            at = max(at, b_)
+        if max(longest, p1 - at) < pause:
+            continue
         ys = [y for t in inside for y in used.get((di, t), [])]
         if ys:
             rows.append((-np.inf, room, ys, [1] * len(ys)))
@@ -298,10 +306,11 @@ def main():
     print("| référent | families | drive per visit (min) | must go unseen > 2× interval | proved optimal | families |")
     print("|---|---|---|---|---|---|")
     total = 0
+    agenda = rows_of(t + "agenda.csv") if a.agenda else []
     for r in referents:
         mine = [families[c] for c, who in assignment.items() if who == r["code"]]
         travel = round(drive.get(r["code"], 0.0)) if a.travel == "plan" else 0
-        busy = busy_of(rows_of(t + "agenda.csv"), r["code"]) if a.agenda else None
+        busy = busy_of(agenda, r["code"]) if a.agenda else None
         proved, optimal, codes = bound_for(
             r, mine, days, start, end, sites, travel, a.time_limit, busy
         )
