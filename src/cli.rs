@@ -181,7 +181,9 @@ pub enum Command {
 /// `parcours user …`
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Create an API user and print its token, once (only its hash is stored).
+    /// Create an API user and print its token, once (only its hash is stored); with
+    /// `--login`, a sign-in to the web app instead, whose password is asked for (or read from
+    /// standard input when it is not a terminal) and stored only as its Argon2id hash.
     Add {
         /// `coordinator`, `referent` or `logistics`.
         #[arg(long, value_parser = parse_role)]
@@ -189,8 +191,12 @@ pub enum UserCommand {
         /// The person's code (`R-01`, `C-01`, …).
         #[arg(long, value_parser = parse_code)]
         person: Code,
+        /// What she types to sign in to the web app (letters, digits, `.`, `-`, `_`, `@`).
+        #[arg(long, value_parser = parse_login)]
+        login: Option<String>,
     },
-    /// Revoke a user by number, or every user of a person.
+    /// Revoke a user by number, or every user of a person (her web sign-ins and their
+    /// sessions too).
     Revoke {
         /// The user's number, as printed by `user add`.
         #[arg(long, required_unless_present = "person", conflicts_with = "person")]
@@ -256,6 +262,21 @@ fn parse_week(text: &str) -> Result<IsoWeek, String> {
 /// `R-03:2026-12-03`.
 fn parse_code(text: &str) -> Result<Code, String> {
     Code::parse(text).map_err(|e| e.to_string())
+}
+
+/// A login: 2 to 64 letters, digits, `.`, `-`, `_` or `@`.
+fn parse_login(text: &str) -> Result<String, String> {
+    let ok = (2..=64).contains(&text.chars().count())
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'));
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "« {text} » : un identifiant de 2 à 64 lettres, chiffres, « . », « - », « _ » ou « @ » est attendu"
+        ))
+    }
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -682,7 +703,38 @@ async fn publish(
 async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitCode> {
     let store = open(settings).await?;
     let code = match command {
-        UserCommand::Add { role, person } => {
+        UserCommand::Add {
+            role,
+            person,
+            login: Some(login),
+        } => {
+            let password = read_password()?;
+            if let Err(message) = crate::http::password::check(&password) {
+                eprintln!("{message} : rien n'a été créé.");
+                store.close().await;
+                return Ok(ExitCode::from(1));
+            }
+            let hash = crate::http::password::hash(&password)
+                .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+            match store.add_login(&person, role, &login, &hash).await {
+                Err(crate::store::StoreError::Conflict { message, .. }) => {
+                    eprintln!("{message} : rien n'a été créé.");
+                    ExitCode::from(1)
+                }
+                added => created(added, "creating the sign-in", |id| {
+                    format!(
+                        "Connexion n° {id} créée : {person}, rôle {role}, identifiant « {} ». \
+                         Elle se connecte à l'application web (parcours serve, page /connexion).",
+                        login.to_lowercase()
+                    )
+                })?,
+            }
+        }
+        UserCommand::Add {
+            role,
+            person,
+            login: None,
+        } => {
             let raw = crate::feeds::token::generate().context("drawing a random token")?;
             let added = store
                 .add_user(&person, role, &crate::feeds::token::hash(&raw))
@@ -698,7 +750,9 @@ async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitC
         UserCommand::Revoke { id, person } => {
             let revoked = match (id, &person) {
                 (Some(id), _) => u64::from(store.revoke_user(id).await?),
-                (None, Some(person)) => store.revoke_users_of(person).await?,
+                (None, Some(person)) => {
+                    store.revoke_users_of(person).await? + store.revoke_logins_of(person).await?
+                }
                 (None, None) => 0,
             };
             revoked_message(revoked, "jeton")
@@ -706,6 +760,29 @@ async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitC
     };
     store.close().await;
     Ok(code)
+}
+
+/// A new password: asked twice, without echo, on a terminal; the first line of standard input
+/// otherwise (a script, `echo … | parcours user add …`).
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead as _, IsTerminal as _};
+    if std::io::stdin().is_terminal() {
+        let first =
+            rpassword::prompt_password("Mot de passe : ").context("reading the password")?;
+        let again = rpassword::prompt_password("Mot de passe (encore) : ")
+            .context("reading the password")?;
+        if first != again {
+            anyhow::bail!("les deux mots de passe saisis diffèrent : rien n'a été créé");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
 }
 
 /// `parcours feed …`.

@@ -214,11 +214,11 @@ impl IntoResponse for ApiError {
 /// body (the body limit's 413, the router's 405, the timeout's 503, an extractor's 400) gets
 /// one; everything else, a bare 404 included, is kept as it is.
 pub(super) fn json_error(status: StatusCode, headers: &HeaderMap) -> Option<Response> {
-    let is_json = headers
+    let has_body = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if status.as_u16() < 400 || status == StatusCode::NOT_FOUND || is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if status.as_u16() < 400 || status == StatusCode::NOT_FOUND || has_body {
         return None;
     }
     let error = match status {

@@ -68,7 +68,7 @@ impl JobStatus {
 }
 
 #[derive(Debug, Clone)]
-struct Job {
+pub(super) struct Job {
     kind: PlanKind,
     horizon: Horizon,
     status: JobStatus,
@@ -82,6 +82,37 @@ struct Job {
     version: Option<i64>,
     report: Option<serde_json::Value>,
     error: Option<String>,
+    /// When its solve started (again from the start after giving way to a report).
+    started: Option<Instant>,
+    /// What the solve last said of itself.
+    progress: Option<JobProgress>,
+}
+
+/// How far a running plan has got, as its solver says it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub(super) struct JobProgress {
+    /// What is being solved, in French: `affectation`, `tournées`, `pratique actuelle`.
+    pub(super) stage: &'static str,
+    /// Référents done in this stage.
+    pub(super) done: usize,
+    /// Référents in all.
+    pub(super) total: usize,
+    /// Travel minutes of the référents done: the best plan's so far.
+    pub(super) travel_minutes: i64,
+    /// Visits of the référents done left unplaced.
+    pub(super) unmet: usize,
+}
+
+impl From<crate::planning::PlanProgress> for JobProgress {
+    fn from(p: crate::planning::PlanProgress) -> JobProgress {
+        JobProgress {
+            stage: p.stage,
+            done: p.done,
+            total: p.total,
+            travel_minutes: p.travel_minutes,
+            unmet: p.unmet,
+        }
+    }
 }
 
 /// The server's jobs.
@@ -123,7 +154,7 @@ impl Jobs {
         Some(out)
     }
 
-    fn get(&self, id: u64) -> Option<Job> {
+    pub(super) fn get(&self, id: u64) -> Option<Job> {
         self.prune(Instant::now());
         self.jobs.lock().expect("jobs lock").get(&id).cloned()
     }
@@ -157,44 +188,54 @@ impl Jobs {
 pub(super) struct NewPlan {
     /// Also plan today's practice and report the saving.
     #[serde(default)]
-    compare_baseline: bool,
+    pub(super) compare_baseline: bool,
     /// Seed of the solves (default 1).
-    seed: Option<u64>,
+    pub(super) seed: Option<u64>,
     /// Time limit of the rota, seconds (default 5, at most 300).
-    time_limit_seconds: Option<f64>,
+    pub(super) time_limit_seconds: Option<f64>,
     /// Weeks planned together from this one, 1 to 8 (`MAX_WEEKS`, default 1): only this week
     /// is stored.
-    weeks: Option<u32>,
+    pub(super) weeks: Option<u32>,
 }
 
 /// A job, as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct JobDto {
-    id: u64,
+    pub(super) id: u64,
     /// What it plans: `rota`.
-    kind: &'static str,
+    pub(super) kind: &'static str,
     /// The period it plans: an ISO week (`2026-W49`), a range of dates
     /// (`2026-09-01/2026-10-16`) or a school year (`2026-2027`).
-    horizon: String,
+    pub(super) horizon: String,
     /// The ISO week, for a plan of a week.
-    week: Option<String>,
-    status: JobStatus,
+    pub(super) week: Option<String>,
+    pub(super) status: JobStatus,
+    /// Seconds since its solve started (until it finished), once it has started.
+    pub(super) elapsed_seconds: Option<f64>,
+    /// How far its solve has got, once it has started.
+    pub(super) progress: Option<JobProgress>,
     /// The stored plan's version, once done.
-    version: Option<i64>,
+    pub(super) version: Option<i64>,
     /// The plan's figures (as `parcours plan --json`), once done.
     #[schema(value_type = Option<Object>)]
-    report: Option<serde_json::Value>,
+    pub(super) report: Option<serde_json::Value>,
     /// Why it failed, in French.
-    error: Option<String>,
+    pub(super) error: Option<String>,
 }
 
-fn dto(id: u64, job: &Job) -> JobDto {
+pub(super) fn dto(id: u64, job: &Job) -> JobDto {
+    let elapsed = job.started.map(|started| {
+        let until = job.finished.unwrap_or_else(Instant::now);
+        until.saturating_duration_since(started).as_secs_f64()
+    });
     JobDto {
         id,
         kind: job.kind.key(),
         horizon: job.horizon.to_string(),
         week: job.horizon.week().map(|w| w.to_string()),
         status: job.status.clone(),
+        elapsed_seconds: elapsed,
+        progress: job.progress.clone(),
         version: job.version,
         report: job.report.clone(),
         error: job.error.clone(),
@@ -262,6 +303,30 @@ pub(super) async fn start(
     } else {
         super::extract::json_body(&body)?
     };
+    let shown = start_plan(state, week, settings)?;
+    let id = shown.id;
+    Ok((
+        StatusCode::ACCEPTED,
+        [(LOCATION, format!("/api/v1/jobs/{id}"))],
+        Json(shown),
+    )
+        .into_response())
+}
+
+/// The week of a plan to make, as [`start`] reads it: 422 naming `week` when it cannot be
+/// planned.
+pub(super) async fn plannable_week(state: &AppState, text: &str) -> Result<IsoWeek, ApiError> {
+    let calendar = state.store.load_calendar().await?;
+    plannable(text, &Holidays::of(&calendar))
+}
+
+/// Queues the plan of `week` with `settings` and starts it: what `POST
+/// /api/v1/weeks/{week}/plans` and the web app's « Planifier » do.
+pub(super) fn start_plan(
+    state: AppState,
+    week: IsoWeek,
+    settings: NewPlan,
+) -> Result<JobDto, ApiError> {
     let mut options = PlanOptions::new(week);
     options.compare_baseline = settings.compare_baseline;
     if let Some(seed) = settings.seed {
@@ -300,6 +365,8 @@ pub(super) async fn start(
         version: None,
         report: None,
         error: None,
+        started: None,
+        progress: None,
     };
     let id = jobs.admit(job.clone())?;
     let shown = dto(id, &job);
@@ -311,12 +378,7 @@ pub(super) async fn start(
         horizon = %plan.horizon()
     );
     tokio::spawn(tracing::Instrument::instrument(run(state, id, plan), span));
-    Ok((
-        StatusCode::ACCEPTED,
-        [(LOCATION, format!("/api/v1/jobs/{id}"))],
-        Json(shown),
-    )
-        .into_response())
+    Ok(shown)
 }
 
 /// Runs job `id`: reads the territory, solves in the slot (again from the start each time a
@@ -418,10 +480,15 @@ async fn solve_in_slot(
                     }
                     j.stop = flag;
                     j.status = JobStatus::Running;
+                    j.started = Some(Instant::now());
+                    j.progress = None;
                     true
                 })
                 .unwrap_or(false);
-            go.then(|| crate::planning::solve(&request, &territory, &mut |_| {}))
+            let mut progress = |p: crate::planning::PlanProgress| {
+                jobs_in_slot.update(id, |j| j.progress = Some(p.into()));
+            };
+            go.then(|| crate::planning::solve(&request, &territory, &mut progress))
         })
         .await;
     match solved {
@@ -504,6 +571,8 @@ mod tests {
             version: None,
             report: None,
             error: None,
+            started: None,
+            progress: None,
         }
     }
 

@@ -9,6 +9,7 @@
 //! logs carry no personal data and no secret.
 
 mod absences;
+mod app;
 mod error;
 mod extract;
 mod families;
@@ -52,6 +53,7 @@ use tracing::Level;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
+pub use app::{SESSION_LIFETIME, password, throttle};
 pub use error::{ApiError, ErrorBody, FieldIssue};
 pub use extract::{AppJson, AppQuery, Caller};
 pub use feeds::FeedCache;
@@ -121,6 +123,8 @@ pub struct AppState {
     /// Held while a visit report is applied: this server applies a week's reports one at a
     /// time (another server's are caught by the store's check of the published version).
     pub reports: Arc<tokio::sync::Mutex<()>>,
+    /// The web app's failed sign-ins, per login.
+    pub signins: Arc<throttle::SignInThrottle>,
 }
 
 impl AppState {
@@ -139,6 +143,7 @@ impl AppState {
             solve_slot: Arc::default(),
             feeds: Arc::new(FeedCache::new(ttl)),
             reports: Arc::default(),
+            signins: Arc::default(),
         }
     }
 }
@@ -166,8 +171,10 @@ pub fn router(state: AppState) -> Router {
     let api = api
         .route_layer(middleware::from_fn_with_state(guard, extract::guard))
         .route("/api/openapi.json", openapi::served(&doc));
+    let pages = traced(app::router(), Level::INFO, counter.clone());
     feeds
         .merge(traced(api, Level::INFO, counter))
+        .merge(pages)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -103,6 +103,30 @@ pub struct ApiUser {
     pub role: Role,
 }
 
+/// A person's sign-in to the web app, as stored: her password only as its Argon2id hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebLogin {
+    /// `web_login_id`.
+    pub id: i64,
+    /// Code of the person.
+    pub person: Code,
+    /// What she may do.
+    pub role: Role,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for WebLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The hash stays out of logs.
+        f.debug_struct("WebLogin")
+            .field("id", &self.id)
+            .field("person", &self.person)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
 /// What a publication did to the feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Publication {
@@ -554,6 +578,118 @@ impl Store {
         on_backend!(self, user_by_token(token_hash))
     }
 
+    /// Creates a web login for `person` with `role` (the same people as [`Store::add_user`]):
+    /// `login` (stored lowercase) and the Argon2id hash of her password. Returns its id.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownPerson`] naming the code when it is not such a person;
+    /// [`StoreError::Conflict`] when the login is taken; [`StoreError::Database`]. Nothing is
+    /// written on an error.
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), person = %person, role = %role))]
+    pub async fn add_login(
+        &self,
+        person: &Code,
+        role: Role,
+        login: &str,
+        password_hash: &str,
+    ) -> Result<i64, StoreError> {
+        let (exists, wanted) = match role {
+            Role::Referent => (queries::REFERENT_EXISTS, "référent"),
+            Role::Coordinator => (queries::COORDINATOR_EXISTS, "coordinateur"),
+            Role::Logistics => (queries::PERSON_EXISTS, ANY_PERSON),
+        };
+        let login = login.to_lowercase();
+        let id = on_backend!(
+            self,
+            add_login(
+                person.as_str(),
+                role.key(),
+                exists,
+                &login,
+                password_hash,
+                Utc::now()
+            )
+        )
+        .map_err(|e| match &e {
+            StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                StoreError::Conflict {
+                    table: "web_login",
+                    code: login.clone(),
+                    message: format!("l'identifiant « {login} » est déjà pris"),
+                }
+            }
+            _ => e,
+        })?;
+        id.ok_or_else(|| StoreError::UnknownPerson {
+            code: person.to_string(),
+            wanted,
+        })
+    }
+
+    /// The valid login named `login` (any case).
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when its stored role or code does not parse back;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn login_named(&self, login: &str) -> Result<Option<WebLogin>, StoreError> {
+        on_backend!(self, login_named(&login.to_lowercase()))
+    }
+
+    /// Revokes every valid web login of `person`, and so their sessions; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), person = %person))]
+    pub async fn revoke_logins_of(&self, person: &Code) -> Result<u64, StoreError> {
+        on_backend!(
+            self,
+            revoke_all(queries::REVOKE_LOGINS_OF, person.as_str(), Utc::now())
+        )
+    }
+
+    /// Opens a session of login `login_id` until `expires`; only its token's hash is stored.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] (also when the hash is already stored).
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), login_id))]
+    pub async fn add_session(
+        &self,
+        login_id: i64,
+        token_hash: &str,
+        expires: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        on_backend!(self, add_session(login_id, token_hash, expires, now))
+    }
+
+    /// The person of the open, unexpired session whose token has this hash (its login not
+    /// revoked), as an [`ApiUser`] whose id is the login's.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`], [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ApiUser>, StoreError> {
+        on_backend!(self, session_user(token_hash, now))
+    }
+
+    /// Ends the session whose token has this hash; `false` when none was open.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn end_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        on_backend!(self, end_session(token_hash, now))
+    }
+
     /// Creates a feed subscription for `person` (a coordinator, référent, driver or
     /// professional); only the token's hash is stored. Returns its id.
     ///
@@ -968,6 +1104,10 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
         "0008_absence.sql",
         include_str!("../../migrations/sqlite/0008_absence.sql"),
     ),
+    (
+        "0009_web_login.sql",
+        include_str!("../../migrations/sqlite/0009_web_login.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
@@ -1001,6 +1141,10 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0008_absence.sql",
         include_str!("../../migrations/postgres/0008_absence.sql"),
+    ),
+    (
+        "0009_web_login.sql",
+        include_str!("../../migrations/postgres/0009_web_login.sql"),
     ),
 ];
 

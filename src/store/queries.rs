@@ -6,7 +6,7 @@
 //! needs the ids of the rows it references.
 
 /// Every table, in the order of the migrations (referenced tables first).
-pub(super) const TABLES: [&str; 25] = [
+pub(super) const TABLES: [&str; 27] = [
     "commune",
     "qpv",
     "school",
@@ -32,6 +32,8 @@ pub(super) const TABLES: [&str; 25] = [
     "plan",
     "published_plan",
     "absence",
+    "web_login",
+    "web_session",
 ];
 
 // Every select names its columns as the fields of its `rows::…Row` (a joined code is aliased
@@ -440,6 +442,28 @@ pub(super) const REVOKE_USERS_OF: &str = "update api_user set revoked_at = $2, u
 pub(super) const SELECT_USER_BY_TOKEN: &str = "select api_user_id, person_code, role \
      from api_user where token_hash = $1 and revoked_at is null";
 
+/// A new web login (`$1` person, `$2` role, `$3` login, `$4` password hash, `$5` now) when
+/// `person_exists` holds for `$1`; no row otherwise.
+pub(super) fn insert_login(person_exists: &str) -> String {
+    format!(
+        "insert into web_login (person_code, role, login, password_hash, created_at, updated_at) \
+         select $1, $2, $3, $4, $5, $5 where {person_exists} returning web_login_id"
+    )
+}
+pub(super) const SELECT_LOGIN: &str = "select web_login_id, person_code, role, password_hash \
+     from web_login where login = $1 and revoked_at is null";
+pub(super) const INSERT_SESSION: &str = "insert into web_session (web_login_id, token_hash, \
+     expires_at, created_at, updated_at) values ($1, $2, $3, $4, $4) returning web_session_id";
+/// The person of an open session (`$1` its token hash, `$2` now) whose login is not revoked,
+/// as an `ApiUserRow` (its id the login's).
+pub(super) const SELECT_SESSION_USER: &str = "select l.web_login_id as api_user_id, \
+     l.person_code, l.role from web_session s join web_login l \
+     on l.web_login_id = s.web_login_id where s.token_hash = $1 and s.ended_at is null \
+     and s.expires_at > $2 and l.revoked_at is null";
+pub(super) const END_SESSION: &str = "update web_session set ended_at = $2, updated_at = $2 where token_hash = $1 and ended_at is null";
+pub(super) const REVOKE_LOGINS_OF: &str = "update web_login set revoked_at = $2, \
+     updated_at = $2 where person_code = $1 and revoked_at is null";
+
 pub(super) const REVOKE_FEED: &str = "update feed_subscription set revoked_at = $2, \
      updated_at = $2 where feed_subscription_id = $1 and revoked_at is null";
 pub(super) const REVOKE_FEEDS_OF: &str = "update feed_subscription set revoked_at = $2, \
@@ -790,6 +814,77 @@ macro_rules! backend_queries {
                 .fetch_optional(pool)
                 .await?;
             row.map(rows::api_user).transpose()
+        }
+
+        pub(super) async fn add_login(
+            pool: &Pool<$db>,
+            person: &str,
+            role: &str,
+            person_exists: &str,
+            login: &str,
+            password_hash: &str,
+            now: DateTime<Utc>,
+        ) -> Result<Option<i64>, StoreError> {
+            insert_token(
+                pool,
+                q::insert_login(person_exists),
+                &[person, role, login, password_hash],
+                now,
+            )
+            .await
+        }
+
+        pub(super) async fn login_named(
+            pool: &Pool<$db>,
+            login: &str,
+        ) -> Result<Option<$crate::store::WebLogin>, StoreError> {
+            let row: Option<rows::LoginRow> = sqlx::query_as(q::SELECT_LOGIN)
+                .bind(login)
+                .fetch_optional(pool)
+                .await?;
+            row.map(rows::web_login).transpose()
+        }
+
+        pub(super) async fn add_session(
+            pool: &Pool<$db>,
+            login_id: i64,
+            token_hash: &str,
+            expires: DateTime<Utc>,
+            now: DateTime<Utc>,
+        ) -> Result<i64, StoreError> {
+            Ok(sqlx::query_scalar(q::INSERT_SESSION)
+                .bind(login_id)
+                .bind(token_hash)
+                .bind(stamp(expires))
+                .bind(stamp(now))
+                .fetch_one(pool)
+                .await?)
+        }
+
+        pub(super) async fn session_user(
+            pool: &Pool<$db>,
+            token_hash: &str,
+            now: DateTime<Utc>,
+        ) -> Result<Option<ApiUser>, StoreError> {
+            let row: Option<rows::ApiUserRow> = sqlx::query_as(q::SELECT_SESSION_USER)
+                .bind(token_hash)
+                .bind(stamp(now))
+                .fetch_optional(pool)
+                .await?;
+            row.map(rows::api_user).transpose()
+        }
+
+        pub(super) async fn end_session(
+            pool: &Pool<$db>,
+            token_hash: &str,
+            now: DateTime<Utc>,
+        ) -> Result<bool, StoreError> {
+            let done = sqlx::query(q::END_SESSION)
+                .bind(token_hash)
+                .bind(stamp(now))
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() > 0)
         }
 
         pub(super) async fn feed_person(

@@ -900,6 +900,15 @@ pub(super) struct ApiUserRow {
     role: String,
 }
 
+/// A `web_login` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct LoginRow {
+    web_login_id: i64,
+    person_code: String,
+    role: String,
+    password_hash: String,
+}
+
 /// A `feed_event` row.
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct FeedEventRow {
@@ -976,6 +985,19 @@ pub(super) fn api_user(row: ApiUserRow) -> Result<ApiUser, StoreError> {
         id: row.api_user_id,
         person: cx.code("person_code", &row.person_code)?,
         role: cx.parse("role", &row.role, Role::parse)?,
+    })
+}
+
+pub(super) fn web_login(row: LoginRow) -> Result<super::WebLogin, StoreError> {
+    let cx = Cx {
+        table: "web_login",
+        code: &row.person_code,
+    };
+    Ok(super::WebLogin {
+        id: row.web_login_id,
+        person: cx.code("person_code", &row.person_code)?,
+        role: cx.parse("role", &row.role, Role::parse)?,
+        password_hash: row.password_hash,
     })
 }
 

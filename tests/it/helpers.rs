@@ -30,6 +30,25 @@ pub(crate) fn parcours(args: &[&str], url: &str) -> Output {
     run(cmd)
 }
 
+/// Runs `parcours --database-url <url> <args…>` with `input` on its standard input.
+pub(crate) fn parcours_with_input(args: &[&str], url: &str, input: &str) -> Output {
+    use std::io::Write as _;
+    let mut cmd = command();
+    cmd.args(["--database-url", url])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("the parcours binary should start");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(input.as_bytes())
+        .expect("writing its standard input");
+    child.wait_with_output().expect("waiting for parcours")
+}
+
 /// Runs `parcours <args…>` in `dir`, with `--database-url <url>` when given (otherwise the
 /// default `sqlite://parcours.db`, relative to `dir`).
 pub(crate) fn parcours_in(dir: &Path, args: &[&str], url: Option<&str>) -> Output {

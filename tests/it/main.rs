@@ -15,3 +15,4 @@ mod reports;
 mod rules;
 mod serve;
 pub(crate) mod store;
+mod web;

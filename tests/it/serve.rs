@@ -205,10 +205,18 @@ fn reply(raw: Vec<u8>) -> Reply {
         .unwrap()
         .parse()
         .unwrap();
-    let headers: BTreeMap<String, String> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
+    // A header sent twice (`set-cookie`) keeps each value, one per line.
+    let mut headers: BTreeMap<String, String> = BTreeMap::new();
+    for (name, value) in lines.filter_map(|l| l.split_once(':')) {
+        let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
+        headers
+            .entry(name)
+            .and_modify(|v| {
+                v.push('\n');
+                v.push_str(value);
+            })
+            .or_insert_with(|| value.to_owned());
+    }
     assert_ne!(
         headers.get("transfer-encoding").map(String::as_str),
         Some("chunked"),

@@ -1,0 +1,230 @@
+// The web app in a real browser (issue 16): Debian's Chromium, headless, driven by
+// playwright-core. Each step is what a coordinator or a référent does; each check is what she
+// would see. Run by .ci/run:
+//
+//   PARCOURS_BIN=target/debug/parcours node tests/browser/run.mjs [--screenshots DIR]
+//
+// It makes its own database (the reference territory, from fixtures/territory) in a temporary
+// folder, its sign-ins, a bearer token to read the API and R-01's calendar feed, starts
+// `parcours serve` on a free port, and stops it at the end. Fails (exit 1) at the first check
+// that does not hold, or on any console error of any page.
+
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..", "..");
+const bin = resolve(process.env.PARCOURS_BIN ?? join(root, "target", "debug", "parcours"));
+const shotsAt = process.argv.indexOf("--screenshots");
+const shots = shotsAt > 0 ? resolve(process.argv[shotsAt + 1]) : null;
+const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const WEEK = "2026-W49";
+const COORDINATOR = { login: "claire", password: "une phrase de passe" };
+const REFERENT = { login: "amina", password: "mot de passe de R-01" };
+
+const work = mkdtempSync(join(tmpdir(), "parcours-browser-"));
+const db = `sqlite://${join(work, "parcours.db")}`;
+
+/** Runs the CLI on the test database; its standard output. */
+function cli(args, input) {
+  const out = spawnSync(bin, ["--database-url", db, ...args], {
+    input: input ?? "",
+    encoding: "utf8",
+    env: { ...process.env, RUST_LOG: "warn" },
+  });
+  if (out.status !== 0) {
+    throw new Error(`parcours ${args.join(" ")}: exit ${out.status}\n${out.stdout}${out.stderr}`);
+  }
+  return out.stdout;
+}
+
+function step(text) {
+  console.log(`browser: ${text}`);
+}
+
+step(`setting up ${work}`);
+cli(["import", join(root, "fixtures", "territory")]);
+cli(["user", "add", "--role", "coordinator", "--person", "C-01", "--login", COORDINATOR.login], `${COORDINATOR.password}\n`);
+cli(["user", "add", "--role", "referent", "--person", "R-01", "--login", REFERENT.login], `${REFERENT.password}\n`);
+const apiToken = cli(["user", "add", "--role", "coordinator", "--person", "C-01"]).trim().split("\n").pop().trim();
+const feedPrinted = cli(["feed", "add", "--person", "R-01", "--base-url", "http://feeds.invalid"]);
+const feedPath = feedPrinted.match(/http:\/\/feeds\.invalid(\/feeds\/[0-9a-f]{64}\.ics)/)[1];
+
+// The server, on a port the system picks; its address is on its first line of stderr.
+const server = spawn(bin, ["--database-url", db, "serve", "--listen", "127.0.0.1:0"], {
+  env: { ...process.env, RUST_LOG: "info" },
+  stdio: ["ignore", "ignore", "pipe"],
+});
+let serverLog = "";
+const base = await new Promise((ok, fail) => {
+  const timer = setTimeout(() => fail(new Error(`the server did not start:\n${serverLog}`)), 30000);
+  server.stderr.setEncoding("utf8");
+  server.stderr.on("data", (chunk) => {
+    serverLog += chunk;
+    const m = serverLog.match(/écoute sur (http:\/\/[0-9.:]+)/);
+    if (m) {
+      clearTimeout(timer);
+      ok(m[1]);
+    }
+  });
+  server.on("exit", (code) => fail(new Error(`the server exited (${code}):\n${serverLog}`)));
+});
+step(`server at ${base}`);
+
+async function api(path) {
+  const r = await fetch(base + path, { headers: { Authorization: `Bearer ${apiToken}` } });
+  assert.equal(r.status, 200, `${path}: ${r.status}`);
+  return r.json();
+}
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+const consoleErrors = [];
+// Set around a step that asks for a refusal on purpose (a wrong password's 401): the browser
+// logs the refused document's status as a console error.
+let refusalExpected = false;
+async function newPage(viewport) {
+  const context = await browser.newContext({ viewport, locale: "fr-FR" });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error" && !refusalExpected) consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+async function shot(page, name) {
+  if (shots) {
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  }
+}
+/** Tabs until the focused element matches `test` (at most `max` presses); fails otherwise. */
+async function tabTo(page, what, test, max = 200) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    const hit = await page.evaluate(test);
+    if (hit) return;
+  }
+  throw new Error(`the keyboard never reached ${what}`);
+}
+
+let failed = false;
+try {
+  // --- A coordinator, from the keyboard only: sign in, plan, wait, read the grid, publish.
+  const page = await newPage({ width: 1400, height: 900 });
+  await page.goto(base + "/");
+  assert.match(page.url(), /\/connexion$/, "signed out, / shows the sign-in page");
+  await shot(page, "connexion");
+  step("signing in as the coordinator, from the keyboard");
+  await page.keyboard.type(COORDINATOR.login); // the login field has the focus
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("pas le bon");
+  refusalExpected = true;
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[role=alert]");
+  refusalExpected = false;
+  assert.match(await page.textContent("[role=alert]"), /Identifiant ou mot de passe incorrect/);
+  await page.fill("#password", COORDINATOR.password);
+  await page.keyboard.press("Enter");
+  await page.waitForURL(new RegExp(`/semaine/${WEEK}$`));
+  assert.match(await page.textContent("main"), /Aucun plan n'a encore été calculé/);
+
+  step("planning the week (one week, with today's practice) from the keyboard");
+  await tabTo(page, "the week count", () => document.activeElement?.id === "weeks");
+  await page.selectOption("#weeks", "1");
+  await tabTo(page, "« Planifier »", () => document.activeElement?.textContent?.startsWith("Planifier la semaine"));
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/calcul\/\d+$/);
+  const progress = await page.textContent("dl.progress");
+  assert.match(progress, /État/);
+  await shot(page, "calcul");
+  await page.waitForURL(new RegExp(`/semaine/${WEEK}\\?plan=1$`), { timeout: 240000 });
+  assert.match(await page.textContent("[role=status]"), /Plan calculé et enregistré : version 1/);
+
+  step("the grid against the API's plan");
+  const plan = await api(`/api/v1/weeks/${WEEK}/plan`);
+  assert.equal(plan.version, 1);
+  for (const her of plan.figures.referents) {
+    const blocks = await page.locator(`tr[data-referent="${her.referent}"] li.visit`).count();
+    assert.equal(blocks, her.visits, `${her.referent}: ${blocks} blocks, ${her.visits} visits planned`);
+  }
+  assert.ok(plan.figures.visits_placed > 0);
+  assert.equal(
+    await page.textContent("[data-figure=visits]"),
+    String(plan.figures.visits_placed),
+  );
+  // Unplaced visits grouped by cause, today's practice beside it.
+  const unmet = plan.figures.unmet_by_cause.reduce((n, g) => n + g.visits.length, 0);
+  assert.match(await page.textContent("#non-placees"), new RegExp(`\\(${unmet}\\)`));
+  assert.equal(await page.locator("#non-placees ~ details").count(), plan.figures.unmet_by_cause.length);
+  assert.match(await page.textContent("section[aria-labelledby=pratique]"), /pratique actuelle : \d+ visites/);
+  await shot(page, "semaine");
+
+  step("publishing, and R-01's feed follows");
+  const before = await (await fetch(base + feedPath)).text();
+  assert.doesNotMatch(before, /BEGIN:VEVENT/, "nothing published yet");
+  await tabTo(page, "« Publier »", () => document.activeElement?.textContent?.startsWith("Publier la version"));
+  await page.keyboard.press("Enter");
+  await page.waitForURL(new RegExp(`/semaine/${WEEK}\\?publie=1$`));
+  assert.match(await page.textContent("[role=status]"), /Version 1 publiée/);
+  const after = await (await fetch(base + feedPath)).text();
+  const r01 = plan.figures.referents.find((r) => r.referent === "R-01");
+  assert.equal((after.match(/BEGIN:VEVENT/g) ?? []).length >= r01.visits, true, "her visits are in her feed");
+  assert.match(after, /SUMMARY:Visite F-\d{4}/);
+
+  step("the visit blocks are reachable from the keyboard");
+  await page.goto(`${base}/semaine/${WEEK}`);
+  await tabTo(page, "a visit block", () => document.activeElement?.classList.contains("visit"));
+  const focused = await page.evaluate(() => document.activeElement.textContent);
+  assert.match(focused, /F-\d{4}/);
+
+  step("signing out");
+  await page.click("text=Se déconnecter");
+  await page.waitForURL(/\/connexion$/);
+  await page.goto(`${base}/semaine/${WEEK}`);
+  assert.match(page.url(), /\/connexion$/, "signed out, the week is closed");
+
+  // --- A référent on a phone-sized screen: her own week only.
+  step("signing in as R-01 on a phone-sized screen");
+  const phone = await newPage({ width: 390, height: 844 });
+  await phone.goto(base + "/connexion");
+  await phone.fill("#login", REFERENT.login);
+  await phone.fill("#password", REFERENT.password);
+  await phone.click("button[type=submit]");
+  await phone.waitForURL(new RegExp(`/semaine/${WEEK}$`));
+  assert.equal(await phone.locator("tr[data-referent]").count(), 1);
+  assert.equal(await phone.locator('tr[data-referent="R-01"] li.visit').count(), r01.visits);
+  assert.equal(await phone.locator("form[action$='/publier'], form[action$='/planifier']").count(), 0);
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390 + 1, `the page fits a phone's width (${width}px): only the grid scrolls`);
+  await shot(phone, "ma-semaine-telephone");
+  refusalExpected = true;
+  const other = await phone.goto(`${base}/api/v1/weeks/${WEEK}/referents/R-02`);
+  assert.equal(other.status(), 401, "her session opens no API call");
+  refusalExpected = false;
+
+  assert.deepEqual(consoleErrors, [], "no console error on any page");
+  // Nothing secret or personal in the server's log.
+  for (const secret of [COORDINATOR.password, REFERENT.password, apiToken, feedPath.slice(7, 71)]) {
+    assert.ok(!serverLog.includes(secret), "a secret reached the server's log");
+  }
+  const sessionCookies = serverLog.match(/[0-9a-f]{64}/g) ?? [];
+  assert.deepEqual(sessionCookies, [], "no token-like value in the server's log");
+  step("ok");
+} catch (e) {
+  failed = true;
+  console.error(e);
+  console.error(`--- server log ---\n${serverLog.slice(-4000)}`);
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,402 @@
+//! The web app as a browser uses it, over HTTP, on SQLite and PostgreSQL: sign-in with a login
+//! and password, the session cookie's flags, forms refused without their token, a référent who
+//! sees her own week only, failed sign-ins slowed down, sessions that end; and the week a
+//! coordinator plans and publishes from the pages. (The same in a real browser: `tests/browser`.)
+
+use std::collections::BTreeMap;
+
+use crate::api::{Database, databases};
+use crate::helpers::{latest_plan, on_store, parcours_with_input};
+use crate::serve::{Reply, ServerOptions, TestServer, planned_mini};
+
+const COORDINATOR_PASSWORD: &str = "une phrase de passe";
+const REFERENT_PASSWORD: &str = "mot de passe de R-01";
+
+/// `mini` planned for W49, with a sign-in for C-01 (`claire`) and R-01 (`amina`).
+fn web_team(database: Option<Database>, url: String) -> (Option<Database>, String) {
+    planned_mini(&url);
+    for (role, person, login, password) in [
+        ("coordinator", "C-01", "claire", COORDINATOR_PASSWORD),
+        ("referent", "R-01", "amina", REFERENT_PASSWORD),
+    ] {
+        let out = parcours_with_input(
+            &[
+                "user", "add", "--role", role, "--person", person, "--login", login,
+            ],
+            &url,
+            &format!("{password}\n"),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    (database, url)
+}
+
+/// A browser: its cookies, sent back with every request.
+struct Browser<'s> {
+    server: &'s TestServer,
+    cookies: BTreeMap<String, String>,
+    /// Extra headers of every request (`X-Forwarded-Proto`).
+    extra: Vec<(&'static str, &'static str)>,
+}
+
+impl<'s> Browser<'s> {
+    fn new(server: &'s TestServer) -> Browser<'s> {
+        Browser {
+            server,
+            cookies: BTreeMap::new(),
+            extra: Vec::new(),
+        }
+    }
+
+    fn send(&mut self, method: &str, path: &str, form: Option<&str>) -> Reply {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut headers: Vec<(&str, &str)> = self.extra.clone();
+        if !cookie.is_empty() {
+            headers.push(("Cookie", &cookie));
+        }
+        if form.is_some() {
+            headers.push(("Content-Type", "application/x-www-form-urlencoded"));
+        }
+        let reply = self.server.request(method, path, &headers, form);
+        for line in reply
+            .headers
+            .get("set-cookie")
+            .into_iter()
+            .flat_map(|v| v.lines())
+        {
+            let pair = line.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        reply
+    }
+
+    fn get(&mut self, path: &str) -> Reply {
+        self.send("GET", path, None)
+    }
+
+    fn post(&mut self, path: &str, form: &str) -> Reply {
+        self.send("POST", path, Some(form))
+    }
+
+    /// Signs in through the form; the answer to the form.
+    fn sign_in(&mut self, login: &str, password: &str) -> Reply {
+        let page = self.get("/connexion");
+        assert_eq!(page.status, 200, "{}", page.body);
+        let token = form_token(&page.body);
+        let form = format!(
+            "csrf={token}&login={login}&password={}",
+            password.replace(' ', "+")
+        );
+        self.post("/connexion", &form)
+    }
+}
+
+/// The form token of the first form of `html`.
+fn form_token(html: &str) -> String {
+    let at = html
+        .find(r#"name="csrf" value=""#)
+        .expect("a form with its token");
+    html[at + 19..at + 19 + 64].to_owned()
+}
+
+fn location(reply: &Reply) -> &str {
+    reply.headers.get("location").map_or("", String::as_str)
+}
+
+#[test]
+fn a_coordinator_signs_in_sees_the_week_and_publishes_it_from_the_page() {
+    for (database, url) in databases() {
+        let (_db, url) = web_team(Some(database), url);
+        coordinator_on(&url);
+    }
+}
+
+fn coordinator_on(url: &str) {
+    let server = TestServer::start(url);
+    let mut browser = Browser::new(&server);
+    // Not signed in: every page leads to the sign-in form.
+    let home = browser.get("/semaine/2026-W49");
+    assert_eq!((home.status, location(&home)), (303, "/connexion"));
+
+    let wrong = browser.sign_in("claire", "pas le bon mot de passe");
+    assert_eq!(wrong.status, 401);
+    assert!(
+        wrong.body.contains("Identifiant ou mot de passe incorrect"),
+        "{}",
+        wrong.body
+    );
+    assert!(
+        !wrong.body.contains("pas le bon mot de passe"),
+        "the password is never echoed"
+    );
+
+    let signed = browser.sign_in("Claire", COORDINATOR_PASSWORD);
+    assert_eq!((signed.status, location(&signed)), (303, "/"));
+    let cookie = signed.headers["set-cookie"]
+        .lines()
+        .find(|c| c.starts_with("parcours_session="))
+        .expect("a session cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain http: {cookie}");
+
+    let home = browser.get("/");
+    assert_eq!(home.status, 303);
+    let week = browser.get("/semaine/2026-W49");
+    assert_eq!(week.status, 200, "{}", week.body);
+    assert_eq!(week.headers["cache-control"], "no-store");
+    assert!(week.headers["content-security-policy"].contains("default-src 'none'"));
+    // The grid shows each référent's visits of the stored plan, and the plan's figures.
+    let plan = latest_plan(url, "2026-W49", parcours::planning::PlanMethod::Optimised);
+    for her in &plan.referents {
+        let row_at = week
+            .body
+            .find(&format!(r#"<tr data-referent="{}">"#, her.code))
+            .unwrap_or_else(|| panic!("a row for {}", her.code));
+        let row = &week.body[row_at..week.body[row_at..].find("</tr>").unwrap() + row_at];
+        assert_eq!(
+            row.matches(r#"class="visit""#).count(),
+            her.visits(),
+            "{}",
+            her.code
+        );
+    }
+    assert!(week.body.contains(&format!(
+        r#"<b data-figure="visits">{}</b> visites placées"#,
+        plan.visits()
+    )));
+    assert!(week.body.contains("rien n'est encore publié"));
+
+    // Publishing without the form's token: 403, nothing published.
+    let forged = browser.post("/semaine/2026-W49/publier", "version=1");
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    let published = |url: &str| {
+        on_store(url, |store| async move {
+            store
+                .published_version(
+                    parcours::planning::PlanKind::Rota,
+                    parcours::planning::IsoWeek::parse("2026-W49").unwrap(),
+                )
+                .await
+                .unwrap()
+        })
+    };
+    assert_eq!(published(url), None);
+    // Another session's token is no better.
+    let mut other = Browser::new(&server);
+    other.sign_in("claire", COORDINATOR_PASSWORD);
+    let other_token = form_token(&other.get("/semaine/2026-W49").body);
+    let forged = browser.post(
+        "/semaine/2026-W49/publier",
+        &format!("csrf={other_token}&version=1"),
+    );
+    assert_eq!(forged.status, 403);
+    assert_eq!(published(url), None);
+
+    let token = form_token(&week.body);
+    let done = browser.post(
+        "/semaine/2026-W49/publier",
+        &format!("csrf={token}&version=1"),
+    );
+    assert_eq!(
+        (done.status, location(&done)),
+        (303, "/semaine/2026-W49?publie=1")
+    );
+    assert_eq!(published(url), Some(1));
+    let after = browser.get(location(&done));
+    assert!(after.body.contains("Version 1 publiée"), "{}", after.body);
+    assert!(
+        after
+            .body
+            .contains("La version 1 est celle que montrent les calendriers")
+    );
+
+    // Signing out ends the session: its cookie opens nothing any more.
+    let session = browser.cookies["parcours_session"].clone();
+    let out = browser.post("/deconnexion", &format!("csrf={token}"));
+    assert_eq!((out.status, location(&out)), (303, "/connexion"));
+    let mut replay = Browser::new(&server);
+    replay.cookies.insert("parcours_session".into(), session);
+    let refused = replay.get("/semaine/2026-W49");
+    assert_eq!((refused.status, location(&refused)), (303, "/connexion"));
+}
+
+#[test]
+fn a_referent_sees_her_own_published_week_and_nothing_else() {
+    for (database, url) in databases() {
+        let (_db, url) = web_team(Some(database), url);
+        referent_on(&url);
+    }
+}
+
+fn referent_on(url: &str) {
+    let server = TestServer::start(url);
+    let mut amina = Browser::new(&server);
+    assert_eq!(amina.sign_in("amina", REFERENT_PASSWORD).status, 303);
+    let week = amina.get("/semaine/2026-W49");
+    assert_eq!(week.status, 200);
+    assert!(
+        week.body.contains("pas encore publiée"),
+        "a draft is not hers to see"
+    );
+    assert!(!week.body.contains("data-referent"));
+
+    crate::serve::run_ok(&["publish", "--week", "2026-W49"], url);
+    let week = amina.get("/semaine/2026-W49");
+    assert!(
+        week.body.contains(r#"<tr data-referent="R-01">"#),
+        "{}",
+        week.body
+    );
+    assert_eq!(
+        week.body.matches("<tr data-referent=").count(),
+        1,
+        "only her row"
+    );
+    assert!(!week.body.contains("/publier") && !week.body.contains("/planifier"));
+    // Her session opens no coordinator's form and no API call.
+    let token = form_token(&week.body);
+    let plan = amina.post(
+        "/semaine/2026-W49/planifier",
+        &format!("csrf={token}&weeks=1"),
+    );
+    assert_eq!(plan.status, 403);
+    let publish = amina.post("/semaine/2026-W49/publier", &format!("csrf={token}"));
+    assert_eq!(publish.status, 403);
+    for path in [
+        "/api/v1/weeks/2026-W49/referents/R-02",
+        "/api/v1/weeks/2026-W49/plan",
+    ] {
+        assert_eq!(
+            amina.get(path).status,
+            401,
+            "{path}: the API wants a bearer token"
+        );
+    }
+}
+
+#[test]
+fn failed_sign_ins_slow_the_next_attempts_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let (_db, url) = web_team(None, url);
+    // A server whose clock stands still: the wait never runs out during the test.
+    let now = chrono::Utc::now();
+    let server = TestServer::start_configured(
+        &url,
+        ServerOptions {
+            now: Some(now),
+            ..ServerOptions::default()
+        },
+    );
+    let mut b = Browser::new(&server);
+    for _ in 0..parcours::http::throttle::FREE_ATTEMPTS {
+        assert_eq!(b.sign_in("claire", "mauvais mot de passe").status, 401);
+    }
+    // Now even the right password waits, and the page says how long.
+    let slowed = b.sign_in("claire", COORDINATOR_PASSWORD);
+    assert_eq!(slowed.status, 429, "{}", slowed.body);
+    assert_eq!(slowed.headers["retry-after"], "1");
+    assert!(
+        slowed.body.contains("réessayez dans 1 s"),
+        "{}",
+        slowed.body
+    );
+    assert!(!b.cookies.contains_key("parcours_session"));
+    // An unknown login is slowed the same way: the answers do not tell which logins exist.
+    for _ in 0..parcours::http::throttle::FREE_ATTEMPTS {
+        assert_eq!(b.sign_in("personne", "mauvais mot de passe").status, 401);
+    }
+    assert_eq!(b.sign_in("personne", "mauvais mot de passe").status, 429);
+    // Another login is not slowed.
+    assert_eq!(b.sign_in("amina", REFERENT_PASSWORD).status, 303);
+}
+
+#[test]
+fn a_session_ends_when_its_time_is_up_and_its_cookie_is_secure_over_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let (_db, url) = web_team(None, url);
+    let now = chrono::Utc::now();
+    let cookie = {
+        let server = TestServer::start_configured(
+            &url,
+            ServerOptions {
+                now: Some(now),
+                ..ServerOptions::default()
+            },
+        );
+        let mut b = Browser::new(&server);
+        b.extra.push(("X-Forwarded-Proto", "https"));
+        let signed = b.sign_in("claire", COORDINATOR_PASSWORD);
+        assert!(
+            signed.headers["set-cookie"]
+                .lines()
+                .all(|c| c.ends_with("; Secure")),
+            "{:?}",
+            signed.headers["set-cookie"]
+        );
+        b.cookies["parcours_session"].clone()
+    };
+    let at = |offset: chrono::Duration| {
+        let server = TestServer::start_configured(
+            &url,
+            ServerOptions {
+                now: Some(now + offset),
+                ..ServerOptions::default()
+            },
+        );
+        let mut b = Browser::new(&server);
+        b.cookies.insert("parcours_session".into(), cookie.clone());
+        b.get("/semaine/2026-W49").status
+    };
+    let lifetime = parcours::http::SESSION_LIFETIME;
+    assert_eq!(at(lifetime - chrono::Duration::minutes(1)), 200);
+    assert_eq!(at(lifetime + chrono::Duration::minutes(1)), 303);
+}
+
+#[test]
+fn a_password_too_short_or_a_login_taken_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let (_db, url) = web_team(None, url);
+    let add = |login: &str, password: &str| {
+        parcours_with_input(
+            &[
+                "user", "add", "--role", "referent", "--person", "R-02", "--login", login,
+            ],
+            &url,
+            &format!("{password}\n"),
+        )
+    };
+    let short = add("nadia", "court");
+    assert_eq!(short.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("au moins 10 caractères"));
+    let taken = add("AMINA", "un mot de passe assez long");
+    assert_eq!(taken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("« amina » est déjà pris"));
+    let server = TestServer::start(&url);
+    let mut b = Browser::new(&server);
+    assert_eq!(b.sign_in("nadia", "court").status, 401);
+    // Revoking her person ends her sign-in.
+    assert_eq!(b.sign_in("amina", REFERENT_PASSWORD).status, 303);
+    crate::serve::run_ok(&["user", "revoke", "--person", "R-01"], &url);
+    assert_eq!(b.get("/semaine/2026-W49").status, 303);
+}
