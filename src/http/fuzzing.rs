@@ -16,7 +16,7 @@ use axum::http::header::CONTENT_TYPE;
 use serde::de::DeserializeOwned;
 
 use super::extract::AppJson;
-use super::{families, jobs, subscriptions, visits};
+use super::{families, jobs, pins, subscriptions, visits};
 use crate::domain::{Code, Territory};
 use crate::import::{self, Source};
 
@@ -31,15 +31,18 @@ pub enum Body {
     PlanSettings,
     /// What became of a visit.
     VisitReport,
+    /// Where a coordinator fixes a visit of the week's plan.
+    Pin,
 }
 
 impl Body {
     /// Every body, in route order.
-    pub const ALL: [Body; 4] = [
+    pub const ALL: [Body; 5] = [
         Body::Family,
         Body::Subscription,
         Body::PlanSettings,
         Body::VisitReport,
+        Body::Pin,
     ];
 
     /// The operation that reads it: method and path, as the OpenAPI document names them.
@@ -49,6 +52,7 @@ impl Body {
             Body::Subscription => ("post", "/api/v1/feed-subscriptions"),
             Body::PlanSettings => ("post", "/api/v1/weeks/{week}/plans"),
             Body::VisitReport => ("post", "/api/v1/weeks/{week}/visits/{family}"),
+            Body::Pin => ("put", "/api/v1/weeks/{week}/plan/pins/{family}"),
         }
     }
 }
@@ -94,6 +98,11 @@ pub fn read_body(body: Body, bytes: &[u8], existing: &Territory) -> Result<(), S
             if let Some(to) = update.to.as_deref() {
                 visits::local_time(to)?;
             }
+            Ok(())
+        }
+        Body::Pin => {
+            let pin: pins::Pin = extract(bytes)?;
+            visits::local_time(&pin.start)?;
             Ok(())
         }
     }
@@ -175,6 +184,7 @@ mod tests {
             (Body::PlanSettings, "plan_settings.json"),
             (Body::VisitReport, "visit_moved.json"),
             (Body::VisitReport, "visit_done.json"),
+            (Body::Pin, "pin.json"),
         ] {
             assert_eq!(read_body(body, &seed(file), &territory), Ok(()), "{file}");
         }

@@ -27,9 +27,11 @@ use super::solve_slot::{SolveSlot, Solved};
 use super::{ApiError, AppState};
 use crate::domain::Role;
 use crate::planning::{
-    Holidays, Horizon, IsoWeek, PlanError, PlanKind, PlanOptions, PlanOutcome, PlanRequest,
+    AnyPlan, Holidays, Horizon, IsoWeek, PlanError, PlanKind, PlanMethod, PlanOptions, PlanOutcome,
+    PlanRequest, WeekPlan,
 };
 use crate::report::week::WeekReport;
+use crate::store::StoreError;
 
 /// Where a job stands.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -57,6 +59,9 @@ pub const JOB_RETENTION: Duration = Duration::from_secs(60 * 60);
 
 /// What a client beyond [`PLAN_QUEUE_LIMIT`] is told to wait before trying again.
 const RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// How many times a re-plan overtaken by another change of the week is made again.
+const REPLAN_ATTEMPTS: usize = 3;
 
 impl JobStatus {
     fn is_finished(&self) -> bool {
@@ -196,6 +201,11 @@ pub(super) struct NewPlan {
     /// Weeks planned together from this one, 1 to 8 (`MAX_WEEKS`, default 1): only this week
     /// is stored.
     pub(super) weeks: Option<u32>,
+    /// Re-plan the week's last plan (as `parcours plan --replan`): every visit that still
+    /// holds stays where it is, fixed and confirmed visits never move. Stored only if no other
+    /// version came meanwhile (else made again from it).
+    #[serde(default)]
+    pub(super) replan: bool,
 }
 
 /// A job, as the API shows it.
@@ -327,6 +337,7 @@ pub(super) fn start_plan(
     week: IsoWeek,
     settings: NewPlan,
 ) -> Result<JobDto, ApiError> {
+    let settings_replan = settings.replan;
     let mut options = PlanOptions::new(week);
     options.compare_baseline = settings.compare_baseline;
     if let Some(seed) = settings.seed {
@@ -377,13 +388,16 @@ pub(super) fn start_plan(
         kind = %plan.kind(),
         horizon = %plan.horizon()
     );
-    tokio::spawn(tracing::Instrument::instrument(run(state, id, plan), span));
+    tokio::spawn(tracing::Instrument::instrument(
+        run(state, id, plan, settings_replan),
+        span,
+    ));
     Ok(shown)
 }
 
 /// Runs job `id`: reads the territory, solves in the slot (again from the start each time a
 /// report made it give way), stores the plans and the report.
-async fn run(state: AppState, id: u64, request: PlanRequest) {
+async fn run(state: AppState, id: u64, request: PlanRequest, replan: bool) {
     let jobs = state.jobs.clone();
     let fail = |message: String| {
         jobs.update(id, |j| {
@@ -409,9 +423,58 @@ async fn run(state: AppState, id: u64, request: PlanRequest) {
     };
     let seed = request.seed();
     let mut again = false;
-    let solved = loop {
+    // A re-plan starts from the week's last plan, and is stored only if that plan is still the
+    // last: one overtaken by another change (a visit fixed meanwhile) is made again from it.
+    let mut overtaken = 0;
+    let (solved, after) = loop {
+        let (request, after) = match (replan, request.horizon()) {
+            (true, Horizon::Week(week)) => {
+                match state
+                    .store
+                    .latest_plan::<WeekPlan>(week, PlanMethod::Optimised)
+                    .await
+                {
+                    Ok(Some((v, previous))) => (
+                        request.clone().with_previous(AnyPlan::Rota(previous)),
+                        Some(v),
+                    ),
+                    Ok(None) => {
+                        return fail(format!(
+                            "aucun plan enregistré pour la semaine {week} : planifiez-la d'abord sans re-planification"
+                        ));
+                    }
+                    Err(e) => return fail(format!("lecture du dernier plan : {e}")),
+                }
+            }
+            _ => (request.clone(), None),
+        };
         match solve_in_slot(&state.solve_slot, &jobs, id, &request, &territory, again).await {
-            Some(Solved::Done(solved)) => break solved,
+            Some(Solved::Done(Ok(Ok(outcome)))) if replan => {
+                if jobs.update(id, |j| j.cancel).unwrap_or(true) {
+                    jobs.update(id, |j| j.status = JobStatus::Cancelled);
+                    return;
+                }
+                match state
+                    .store
+                    .save_plans_after(&outcome.envelopes(), seed, after)
+                    .await
+                {
+                    Ok(versions) => break (Ok(Ok(outcome)), Some(versions)),
+                    Err(StoreError::Overtaken { .. }) if overtaken < REPLAN_ATTEMPTS => {
+                        tracing::debug!("the week's plan changed during the re-plan: made again");
+                        overtaken += 1;
+                        again = true;
+                    }
+                    Err(StoreError::Overtaken { .. }) => {
+                        return fail(
+                            "le plan de la semaine a changé plusieurs fois pendant le calcul : relancez-le"
+                                .into(),
+                        );
+                    }
+                    Err(e) => return fail(format!("enregistrement du plan : {e}")),
+                }
+            }
+            Some(Solved::Done(solved)) => break (solved, None),
             Some(Solved::GaveWay) => {
                 tracing::debug!("plan job gave way to a report: solving again from the start");
                 again = true;
@@ -432,13 +495,17 @@ async fn run(state: AppState, id: u64, request: PlanRequest) {
         Ok(Err(e)) => return fail(e.to_string()),
         Err(e) => return fail(format!("le calcul s'est interrompu : {e}")),
     };
-    if jobs.update(id, |j| j.cancel).unwrap_or(true) {
+    // A re-plan checked this before it was stored.
+    if after.is_none() && jobs.update(id, |j| j.cancel).unwrap_or(true) {
         jobs.update(id, |j| j.status = JobStatus::Cancelled);
         return;
     }
-    let versions = match state.store.save_plans(&outcome.envelopes(), seed).await {
-        Ok(v) => v,
-        Err(e) => return fail(format!("enregistrement du plan : {e}")),
+    let versions = match after {
+        Some(versions) => versions,
+        None => match state.store.save_plans(&outcome.envelopes(), seed).await {
+            Ok(v) => v,
+            Err(e) => return fail(format!("enregistrement du plan : {e}")),
+        },
     };
     let version = *versions.first().expect("BUG: an outcome holds its plan");
     let report = match &outcome {

@@ -19,6 +19,7 @@ mod health;
 mod jobs;
 mod me;
 mod openapi;
+mod pins;
 mod rides;
 mod solve_slot;
 mod subscriptions;
@@ -198,6 +199,7 @@ fn operations() -> OpenApiRouter<AppState> {
         .merge(rides::router())
         .merge(families::router())
         .merge(weeks::router())
+        .merge(pins::router())
         .merge(jobs::router())
         .merge(visits::router())
         .merge(subscriptions::router())

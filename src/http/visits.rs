@@ -24,7 +24,7 @@ use crate::planning::{
 use crate::store::StoreError;
 
 /// The rota's time limit when a report re-plans the week (its search does a quarter of it).
-const REPORT_ROTA_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+pub(super) const REPORT_ROTA_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How many times a report overtaken by another publication is applied again before the
 /// caller is asked to retry.
@@ -67,7 +67,7 @@ pub(super) struct VisitChange {
     unmet: Vec<(String, String)>,
 }
 
-fn invalid(family: &str, field: &str, message: impl Into<String>) -> ApiError {
+pub(super) fn invalid(family: &str, field: &str, message: impl Into<String>) -> ApiError {
     ApiError::Invalid(vec![FieldIssue {
         record: family.to_owned(),
         field: field.to_owned(),
@@ -224,25 +224,7 @@ pub(super) async fn update(
         } else {
             apply()
         };
-        let (reported, published) = match applied {
-            Ok(done) => done,
-            Err(ReportError::NoVisit) => return Err(ApiError::NotFound),
-            Err(ReportError::Gone(message)) => return Err(ApiError::Refused(message)),
-            Err(ReportError::Move(message)) => return Err(invalid(code, "to", message)),
-            Err(ReportError::NotYet(message)) => return Err(invalid(code, "status", message)),
-            Err(ReportError::Plan(PlanError::Data {
-                record,
-                field,
-                message,
-            })) => {
-                return Err(ApiError::Invalid(vec![FieldIssue {
-                    record,
-                    field,
-                    message,
-                }]));
-            }
-            Err(ReportError::Plan(e)) => return Err(ApiError::Internal(e.to_string())),
-        };
+        let (reported, published) = applied.map_err(|e| report_error(code, "to", e))?;
         let recorded = state
             .store
             .record_report(
@@ -277,6 +259,27 @@ pub(super) async fn update(
     Err(ApiError::Refused(
         "la semaine a été republiée plusieurs fois pendant l'enregistrement : réessayez".into(),
     ))
+}
+
+/// What a report that cannot be applied answers: 404 for no such visit, 409 for one called
+/// off, 422 naming `move_field` for a move that conflicts, `status` for a visit not yet due.
+pub(super) fn report_error(code: &str, move_field: &str, e: ReportError) -> ApiError {
+    match e {
+        ReportError::NoVisit => ApiError::NotFound,
+        ReportError::Gone(message) => ApiError::Refused(message),
+        ReportError::Move(message) => invalid(code, move_field, message),
+        ReportError::NotYet(message) => invalid(code, "status", message),
+        ReportError::Plan(PlanError::Data {
+            record,
+            field,
+            message,
+        }) => ApiError::Invalid(vec![FieldIssue {
+            record,
+            field,
+            message,
+        }]),
+        ReportError::Plan(e) => ApiError::Internal(e.to_string()),
+    }
 }
 
 #[cfg(test)]

@@ -60,6 +60,17 @@ impl PlanRequest {
         self
     }
 
+    /// The same request as a re-plan of `previous`, the horizon's last stored plan: what
+    /// still holds in it stays (a rota's [`PlanOptions::previous`]).
+    pub fn with_previous(mut self, previous: super::AnyPlan) -> PlanRequest {
+        match (&mut self, previous) {
+            (PlanRequest::Rota(options), super::AnyPlan::Rota(plan)) => {
+                options.previous = Some(plan);
+            }
+        }
+        self
+    }
+
     /// The same request, with the référents' absences recorded over its horizon (the store's):
     /// their days are closed.
     pub fn with_absences(mut self, absences: Vec<(Code, NaiveDate)>) -> PlanRequest {

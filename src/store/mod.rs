@@ -251,6 +251,17 @@ pub enum StoreError {
         /// Why it does not open.
         reason: BodyError,
     },
+    /// Another version of the plan was stored since the one a change was made from: read the
+    /// last one again and redo the change on it.
+    #[error("plan {horizon}: version {latest:?} was stored since version {after:?} was read")]
+    Overtaken {
+        /// The plan's horizon (`2026-W49`).
+        horizon: String,
+        /// The version the change was made from.
+        after: Option<i64>,
+        /// The version now last.
+        latest: Option<i64>,
+    },
     /// The week was published again since the caller read it: read it again and retry.
     #[error("the published version of {week} changed since it was read")]
     Stale {
@@ -442,6 +453,24 @@ impl Store {
     ) -> Result<Vec<i64>, StoreError> {
         let records: Vec<PlanRecord> = plans.iter().map(|p| PlanRecord::of(p, seed)).collect();
         on_backend!(self, insert_plans(&records))
+    }
+
+    /// As [`Store::save_plans`], only if the last stored version of the first plan's kind,
+    /// horizon and method is still `after` (`None`: there is none yet): a change made from a
+    /// version that another change has overtaken is never stored over it.
+    ///
+    /// # Errors
+    /// [`StoreError::Overtaken`] with the version now last, nothing written;
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), plans = plans.len(), after))]
+    pub async fn save_plans_after(
+        &self,
+        plans: &[PlanEnvelope],
+        seed: u64,
+        after: Option<i64>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let records: Vec<PlanRecord> = plans.iter().map(|p| PlanRecord::of(p, seed)).collect();
+        on_backend!(self, insert_plans_after(&records, after))
     }
 
     /// Stores `plan` as the next version of its kind, horizon and method; returns that version

@@ -356,6 +356,8 @@ pub(super) fn insert_list_item(list_table: &str, owner_table: &str, member_table
 
 /// A new version of a plan of one kind, horizon and method: one more than the last. `$1` kind,
 /// `$2` horizon, `$3` method, `$4` format, `$5` seed, `$6` body, `$7`–`$10` figures.
+pub(super) const SELECT_LATEST_VERSION: &str = "select max(version) from plan \
+     where kind = $1 and horizon = $2 and method = $3";
 pub(super) const INSERT_PLAN: &str = "insert into plan (kind, horizon, method, version, format, \
      seed, body, placed, unmet, travel_minutes, travel_meters) values ($1, $2, $3, \
      (select coalesce(max(version), 0) + 1 from plan \
@@ -663,6 +665,36 @@ macro_rules! backend_queries {
             plans: &[PlanRecord],
         ) -> Result<Vec<i64>, StoreError> {
             let mut tx = begin(pool).await?;
+            let mut versions = Vec::with_capacity(plans.len());
+            for plan in plans {
+                versions.push(insert_plan_in(&mut tx, plan).await?);
+            }
+            tx.commit().await?;
+            Ok(versions)
+        }
+
+        pub(super) async fn insert_plans_after(
+            pool: &Pool<$db>,
+            plans: &[PlanRecord],
+            after: Option<i64>,
+        ) -> Result<Vec<i64>, StoreError> {
+            let mut tx = begin(pool).await?;
+            if let Some(first) = plans.first() {
+                let latest: Option<i64> = sqlx::query_scalar(q::SELECT_LATEST_VERSION)
+                    .bind(first.kind)
+                    .bind(first.horizon.as_str())
+                    .bind(first.method)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if latest != after {
+                    tx.rollback().await?;
+                    return Err(StoreError::Overtaken {
+                        horizon: first.horizon.clone(),
+                        after,
+                        latest,
+                    });
+                }
+            }
             let mut versions = Vec::with_capacity(plans.len());
             for plan in plans {
                 versions.push(insert_plan_in(&mut tx, plan).await?);

@@ -66,7 +66,7 @@ const base = await new Promise((ok, fail) => {
   server.stderr.setEncoding("utf8");
   server.stderr.on("data", (chunk) => {
     serverLog += chunk;
-    const m = serverLog.match(/écoute sur (http:\/\/[0-9.:]+)/);
+    const m = serverLog.match(/écoute sur (http:\/\/[0-9.:]+) /);
     if (m) {
       clearTimeout(timer);
       ok(m[1]);
@@ -167,15 +167,58 @@ try {
   assert.match(await page.textContent("section[aria-labelledby=pratique]"), /pratique actuelle : \d+ visites/);
   await shot(page, "semaine");
 
+  step("fixing a visit by dragging it to another day, the rest planned again around it");
+  const mine = plan.referents.find((r) => r.referent === "R-01");
+  const hhmm = (t) => t.slice(11, 16);
+  let pick = null;
+  for (const day of mine.days) {
+    for (const v of day.stops.filter((s) => s.kind === "visit" && hhmm(s.start) >= "09:30" && hhmm(s.start) <= "11:00")) {
+      const target = mine.days.find((d) => d.date !== day.date && d.stops.length > 0 &&
+        !d.stops.some((s) => s.kind === "fixed" && hhmm(s.start) < hhmm(v.end) && hhmm(v.start) < hhmm(s.end)));
+      if (target && !pick) pick = { family: v.family, from: day.date, to: target.date, start: hhmm(v.start) };
+    }
+  }
+  assert.ok(pick, "R-01 has a visit that can go to another of her days");
+  // Her whole row in view, so that nothing scrolls between picking the block up and dropping
+  // it (the pointer would then pick up whichever block came under it).
+  await page.setViewportSize({ width: 1400, height: 2400 });
+  await page.dragAndDrop(
+    `tr[data-referent="R-01"] li.visit[data-family="${pick.family}"]`,
+    `tr[data-referent="R-01"] td[data-date="${pick.to}"]`,
+  );
+  // (A navigation started by a drop escapes Playwright's navigation waits: poll the URL.)
+  for (let i = 0; i < 240 && !page.url().endsWith(`?fixe=${pick.family}&version=2`); i++) {
+    await page.waitForTimeout(250);
+  }
+  assert.ok(page.url().endsWith(`?fixe=${pick.family}&version=2`), `pinned: ${page.url()}`);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  assert.match(await page.textContent("[role=status]"), new RegExp(`Visite ${pick.family} fixée`));
+  const pinned = await api(`/api/v1/weeks/${WEEK}/plan`);
+  assert.equal(pinned.version, 2);
+  const findVisit = (p) => p.referents.flatMap((r) => r.days.flatMap((d) => d.stops.map((s) => ({ ...s, date: d.date, referent: r.referent }))))
+    .find((s) => s.family === pick.family);
+  const there = findVisit(pinned);
+  assert.deepEqual([there.referent, there.date, hhmm(there.start), there.confirmed], ["R-01", pick.to, pick.start, true]);
+  assert.equal(await page.locator(`td[data-date="${pick.to}"] li.visit[data-family="${pick.family}"]`).count(), 1);
+
+  step("re-planning the week from the keyboard: the fixed visit holds");
+  assert.equal(await page.isChecked("#replan"), true, "a re-plan keeps what holds, by default");
+  await tabTo(page, "« Planifier »", () => document.activeElement?.textContent?.startsWith("Planifier la semaine"));
+  await page.keyboard.press("Enter");
+  await page.waitForURL(new RegExp(`/semaine/${WEEK}\\?plan=3$`), { timeout: 240000 });
+  const replanned = await api(`/api/v1/weeks/${WEEK}/plan`);
+  const still = findVisit(replanned);
+  assert.deepEqual([still.referent, still.date, hhmm(still.start)], ["R-01", pick.to, pick.start]);
+
   step("publishing, and R-01's feed follows");
   const before = await (await fetch(base + feedPath)).text();
   assert.doesNotMatch(before, /BEGIN:VEVENT/, "nothing published yet");
   await tabTo(page, "« Publier »", () => document.activeElement?.textContent?.startsWith("Publier la version"));
   await page.keyboard.press("Enter");
-  await page.waitForURL(new RegExp(`/semaine/${WEEK}\\?publie=1$`));
-  assert.match(await page.textContent("[role=status]"), /Version 1 publiée/);
+  await page.waitForURL(new RegExp(`/semaine/${WEEK}\\?publie=3$`));
+  assert.match(await page.textContent("[role=status]"), /Version 3 publiée/);
   const after = await (await fetch(base + feedPath)).text();
-  const r01 = plan.figures.referents.find((r) => r.referent === "R-01");
+  const r01 = replanned.figures.referents.find((r) => r.referent === "R-01");
   assert.equal((after.match(/BEGIN:VEVENT/g) ?? []).length >= r01.visits, true, "her visits are in her feed");
   assert.match(after, /SUMMARY:Visite F-\d{4}/);
 

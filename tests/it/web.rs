@@ -400,3 +400,118 @@ fn a_password_too_short_or_a_login_taken_creates_nothing() {
     crate::serve::run_ok(&["user", "revoke", "--person", "R-01"], &url);
     assert_eq!(b.get("/semaine/2026-W49").status, 303);
 }
+
+#[test]
+fn visits_fixed_at_once_by_two_coordinators_are_both_kept_and_a_replan_keeps_them() {
+    for (database, url) in databases() {
+        let team = crate::api::team_on(Some(database), url);
+        pins_on(&team);
+    }
+}
+
+fn pins_on(team: &crate::api::Team) {
+    use crate::api::{call, finished, json};
+    let server = TestServer::start(&team.url);
+    let before = latest_plan(
+        &team.url,
+        "2026-W49",
+        parcours::planning::PlanMethod::Optimised,
+    );
+    let at = crate::helpers::visits(&before);
+    // One visit of each of two référents, each fixed at its own start by its own request.
+    let chosen: Vec<(String, chrono::NaiveDateTime)> = ["R-01", "R-02"]
+        .iter()
+        .map(|r| {
+            let (family, (_, start)) = at.iter().find(|(_, (who, _))| who == r).unwrap();
+            (family.clone(), *start)
+        })
+        .collect();
+    let replies: Vec<crate::serve::Reply> = std::thread::scope(|s| {
+        let handles: Vec<_> = chosen
+            .iter()
+            .map(|(family, start)| {
+                let server = &server;
+                let token = team.coordinator.as_str();
+                s.spawn(move || {
+                    let body = format!(r#"{{"start": "{}"}}"#, start.format("%Y-%m-%dT%H:%M"));
+                    call(
+                        server,
+                        "PUT",
+                        &format!("/api/v1/weeks/2026-W49/plan/pins/{family}"),
+                        token,
+                        Some(&body),
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for reply in &replies {
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    let confirmed = |plan: &parcours::planning::WeekPlan, family: &str| {
+        plan.referents
+            .iter()
+            .flat_map(|r| r.days.iter().flat_map(|d| &d.stops))
+            .find(|s| matches!(&s.kind, parcours::planning::StopKind::Visit { family: f } if f == family))
+            .map(|s| (s.start, s.confirmed))
+    };
+    let after = latest_plan(
+        &team.url,
+        "2026-W49",
+        parcours::planning::PlanMethod::Optimised,
+    );
+    for (family, start) in &chosen {
+        assert_eq!(
+            confirmed(&after, family),
+            Some((*start, true)),
+            "{family}: neither pin is lost"
+        );
+    }
+    // A pin to a time outside the week is refused, naming the field; nothing is stored.
+    let refused = call(
+        &server,
+        "PUT",
+        &format!("/api/v1/weeks/2026-W49/plan/pins/{}", chosen[0].0),
+        &team.coordinator,
+        Some(r#"{"start": "2026-12-14T10:00"}"#),
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(json(&refused)["fields"][0]["field"] == "start");
+    // A référent may not fix visits in the draft.
+    let forbidden = call(
+        &server,
+        "PUT",
+        &format!("/api/v1/weeks/2026-W49/plan/pins/{}", chosen[0].0),
+        &team.r01,
+        Some(r#"{"start": "2026-12-01T10:00"}"#),
+    );
+    assert_eq!(forbidden.status, 403);
+    // A re-plan keeps both where they were fixed.
+    let started = call(
+        &server,
+        "POST",
+        "/api/v1/weeks/2026-W49/plans",
+        &team.coordinator,
+        Some(r#"{"replan": true}"#),
+    );
+    assert_eq!(started.status, 202, "{}", started.body);
+    let job = finished(
+        &server,
+        &team.coordinator,
+        json(&started)["id"].as_u64().unwrap(),
+    );
+    assert_eq!(job["status"], "done", "{job}");
+    let replanned = latest_plan(
+        &team.url,
+        "2026-W49",
+        parcours::planning::PlanMethod::Optimised,
+    );
+    for (family, start) in &chosen {
+        assert_eq!(
+            confirmed(&replanned, family),
+            Some((*start, true)),
+            "{family}"
+        );
+    }
+}

@@ -47,6 +47,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/semaine/{week}/planifier", post(week::plan))
         .route("/semaine/{week}/calcul/{id}", get(week::job))
         .route("/semaine/{week}/publier", post(week::publish))
+        .route("/semaine/{week}/fixer", post(week::pin))
         .layer(middleware::from_fn(page_headers))
         .route("/static/{file}", get(assets::serve))
 }

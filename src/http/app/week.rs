@@ -22,6 +22,7 @@ use crate::domain::{Code, Role};
 use crate::http::ApiError;
 use crate::http::AppState;
 use crate::http::jobs::{self, JobDto, JobStatus, NewPlan};
+use crate::http::pins;
 use crate::http::weeks::{self, DayDto, ReferentWeekDto, StopDto, WeekPlanDto};
 use crate::planning::{IsoWeek, MAX_WEEKS};
 use crate::report::week::PlanFigures;
@@ -80,6 +81,15 @@ pub(super) async fn page(
 fn notice(query: Option<&str>) -> Option<String> {
     let query = query?;
     let (key, value) = form_urlencoded::parse(query.as_bytes()).next()?;
+    if key == "fixe" {
+        let family = Code::parse(&value).ok()?;
+        let version = form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "version")
+            .and_then(|(_, v)| v.parse::<i64>().ok())?;
+        return Some(format!(
+            "Visite {family} fixée ; ses jours touchés sont replanifiés autour d'elle : version {version} (non publiée)."
+        ));
+    }
     let n: i64 = value.parse().ok()?;
     match key.as_ref() {
         "publie" => Some(format!(
@@ -129,7 +139,7 @@ fn coordinator_week(
         @match plan {
             None => {
                 p { "Aucun plan n'a encore été calculé pour cette semaine." }
-                (plan_form(session, week))
+                (plan_form(session, week, false))
             }
             Some(plan) => {
                 (headline(plan))
@@ -139,7 +149,8 @@ fn coordinator_week(
                         (grid(week, &plan.referents, Some(&plan.figures)))
                     }
                     aside aria-label="Actions et visites non placées" {
-                        (plan_form(session, week))
+                        (pin_form(session, week, plan))
+                        (plan_form(session, week, true))
                         (publish_form(session, week, plan))
                         (comparison(&plan.figures, plan.baseline.as_ref()))
                         (unmet(&plan.figures))
@@ -168,7 +179,7 @@ fn headline(plan: &WeekPlanDto) -> Markup {
     }
 }
 
-fn plan_form(session: &Session, week: IsoWeek) -> Markup {
+fn plan_form(session: &Session, week: IsoWeek, has_plan: bool) -> Markup {
     html! {
         section.card aria-labelledby="planifier" {
             h2 id="planifier" { "Planifier" }
@@ -186,7 +197,50 @@ fn plan_form(session: &Session, week: IsoWeek) -> Markup {
                     input type="checkbox" id="compare" name="compare" value="1" checked;
                     " " label for="compare" { "Comparer à la pratique actuelle" }
                 }
+                @if has_plan {
+                    p.inline {
+                        input type="checkbox" id="replan" name="replan" value="1" checked;
+                        " " label for="replan" { "Garder ce qui tient (visites fixées, confirmées, inchangées)" }
+                    }
+                }
                 p { button type="submit" { "Planifier la semaine " (week) } }
+            }
+        }
+    }
+}
+
+/// « Fixer une visite »: the keyboard's way to do what dragging a block does.
+fn pin_form(session: &Session, week: IsoWeek, plan: &WeekPlanDto) -> Markup {
+    let mut visits: Vec<(&str, &str, &StopDto)> = plan
+        .referents
+        .iter()
+        .flat_map(|r| {
+            r.days
+                .iter()
+                .flat_map(|d| &d.stops)
+                .filter_map(move |s| Some((s.family.as_deref()?, r.referent.as_str(), s)))
+        })
+        .collect();
+    visits.sort_by_key(|(family, _, _)| *family);
+    html! {
+        section.card aria-labelledby="fixer" {
+            h2 id="fixer" { "Fixer une visite" }
+            p { "Glissez une visite vers un autre jour de sa référente, ou choisissez-la ici : elle est fixée à ce moment, et les jours touchés sont replanifiés autour d'elle." }
+            form #pin-form method="post" action={ "/semaine/" (week) "/fixer" } {
+                input type="hidden" name="csrf" value=(session.form_token);
+                label for="pin-family" { "Visite" }
+                select id="pin-family" name="family" required {
+                    @for (family, referent, stop) in &visits {
+                        option value=(family) { (family) " — " (referent) ", " (day_label(stop.start.date_naive())) " " (stop.start.format("%H:%M")) }
+                    }
+                }
+                label for="pin-date" { "Jour" }
+                select id="pin-date" name="date" required {
+                    @for d in week.dates() { option value=(d) { (day_label(d)) } }
+                }
+                label for="pin-time" { "Heure de début" }
+                input type="time" id="pin-time" name="time" required step="60" value="09:00";
+                p { button type="submit" { "Fixer la visite" } }
             }
         }
     }
@@ -373,7 +427,8 @@ fn stop_block(stop: &StopDto) -> Markup {
     let time = html! { span.time { (stop.start.format("%H:%M")) "–" (stop.end.format("%H:%M")) } };
     match stop.kind.as_str() {
         "visit" => html! {
-            li.visit id=(stop.id) data-family=[stop.family.as_deref()] tabindex="0" {
+            li.visit id=(stop.id) data-family=[stop.family.as_deref()] data-start=(stop.start.format("%H:%M"))
+                tabindex="0" draggable="true" title="Glisser vers un autre jour pour la fixer" {
                 (time) " " b { (stop.family.as_deref().unwrap_or("?")) }
                 br; small { (stop.commune_name) " · " (stop.place) }
                 @if stop.confirmed { " " span.pin { "fixée" } }
@@ -439,6 +494,7 @@ pub(super) async fn plan(
         seed: None,
         time_limit_seconds: None,
         weeks,
+        replan: fields.contains_key("replan"),
     };
     match jobs::start_plan(state, week, settings) {
         Ok(job) => see_other(&format!("/semaine/{week}/calcul/{}", job.id)),
@@ -540,6 +596,36 @@ pub(super) async fn publish(
     let version = fields.get("version").and_then(|v| v.parse::<i64>().ok());
     match weeks::publish_week(&state, week, version).await {
         Ok(p) => see_other(&format!("/semaine/{week}?publie={}", p.version)),
+        Err(e) => error_page(Some(&session), e),
+    }
+}
+
+/// `POST /semaine/{week}/fixer`: fixes the visit at the day and time given, her touched days
+/// planned again around it (a new version, not published).
+pub(super) async fn pin(
+    State(state): State<AppState>,
+    Path(week): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (session, fields) = match signed_form(&state, &headers, &body).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(week) = IsoWeek::parse(&week) else {
+        return error_page(Some(&session), ApiError::NotFound);
+    };
+    let field = |name: &str| fields.get(name).map_or("", |v| v.trim());
+    let Ok(family) = Code::parse(field("family")) else {
+        return error_page(Some(&session), ApiError::NotFound);
+    };
+    let start = format!("{}T{}", field("date"), field("time"));
+    match pins::pin_visit(&state, &session.caller, week, &family, &start).await {
+        Ok(p) => see_other(&format!(
+            "/semaine/{week}?fixe={}&version={}",
+            family.as_str(),
+            p.version
+        )),
         Err(e) => error_page(Some(&session), e),
     }
 }
