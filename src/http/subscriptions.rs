@@ -26,16 +26,23 @@ pub(super) struct NewSubscription {
 /// A created subscription.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct Subscription {
-    id: i64,
-    person: String,
+    pub(super) id: i64,
+    pub(super) person: String,
     /// The feed's path on this server (`/feeds/<token>.ics`): shown once, never again.
-    path: String,
+    pub(super) path: String,
+}
+
+/// A subscription not revoked, as the list shows it: never its address.
+#[derive(Debug, Serialize, ToSchema)]
+pub(super) struct ActiveSubscription {
+    pub(super) id: i64,
+    pub(super) person: String,
 }
 
 /// `POST /api/v1/feed-subscriptions`, `DELETE /api/v1/feed-subscriptions/{id}`.
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
-        .routes(routes!(create))
+        .routes(routes!(create, list))
         .routes(routes!(revoke))
 }
 
@@ -58,7 +65,21 @@ pub(super) async fn create(
     caller: Caller,
     AppJson(new): AppJson<NewSubscription>,
 ) -> Result<(StatusCode, Json<Subscription>), ApiError> {
+    create_for(&state, &caller, &new.person)
+        .await
+        .map(|s| (StatusCode::CREATED, Json(s)))
+}
+
+/// Creates `person`'s subscription: what the API's `POST` and the web app's « Abonnements » do.
+pub(super) async fn create_for(
+    state: &AppState,
+    caller: &Caller,
+    person: &str,
+) -> Result<Subscription, ApiError> {
     caller.require(&[Role::Coordinator])?;
+    let new = NewSubscription {
+        person: person.to_owned(),
+    };
     let person = Code::parse(&new.person).map_err(|e| {
         ApiError::Invalid(vec![FieldIssue {
             record: echo(&new.person),
@@ -68,14 +89,48 @@ pub(super) async fn create(
     })?;
     let raw = token::generate().map_err(|e| ApiError::Internal(e.to_string()))?;
     let id = state.store.add_feed(&person, &token::hash(&raw)).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Subscription {
+    Ok(Subscription {
+        id,
+        person: person.to_string(),
+        path: format!("/feeds/{raw}.ics"),
+    })
+}
+
+/// The subscriptions not revoked, by number (never their addresses: only their hashes are
+/// stored).
+#[utoipa::path(
+    get,
+    path = "/api/v1/feed-subscriptions",
+    security(("bearer" = ["coordinator"])),
+    responses(
+        (status = 200, description = "Active subscriptions", body = [ActiveSubscription]),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<ActiveSubscription>>, ApiError> {
+    active(&state, &caller).await.map(Json)
+}
+
+/// What `GET /api/v1/feed-subscriptions` answers.
+pub(super) async fn active(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<ActiveSubscription>, ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    Ok(state
+        .store
+        .feeds()
+        .await?
+        .into_iter()
+        .map(|(id, person)| ActiveSubscription {
             id,
             person: person.to_string(),
-            path: format!("/feeds/{raw}.ics"),
-        }),
-    ))
+        })
+        .collect())
 }
 
 /// Revoke a subscription: its address answers 404 from now on.
@@ -96,8 +151,17 @@ pub(super) async fn revoke(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(&[Role::Coordinator])?;
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    revoke_one(&state, &caller, id).await
+}
+
+/// Revokes subscription `id`: what the API's `DELETE` and the web app's « Révoquer » do.
+pub(super) async fn revoke_one(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<StatusCode, ApiError> {
+    caller.require(&[Role::Coordinator])?;
     if state.store.revoke_feed(id).await? {
         state.feeds.clear();
         Ok(StatusCode::NO_CONTENT)

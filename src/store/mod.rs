@@ -736,6 +736,16 @@ impl Store {
         })
     }
 
+    /// The subscriptions not revoked, by number: (number, person). Never their tokens, which
+    /// are not stored.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`], [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name()))]
+    pub async fn feeds(&self) -> Result<Vec<(i64, Code)>, StoreError> {
+        on_backend!(self, feeds())
+    }
+
     /// Revokes feed subscription `id`; `false` when there is none or it was already revoked.
     ///
     /// # Errors

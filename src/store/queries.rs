@@ -466,6 +466,8 @@ pub(super) const END_SESSION: &str = "update web_session set ended_at = $2, upda
 pub(super) const REVOKE_LOGINS_OF: &str = "update web_login set revoked_at = $2, \
      updated_at = $2 where person_code = $1 and revoked_at is null";
 
+pub(super) const SELECT_FEEDS: &str = "select feed_subscription_id, person_code \
+     from feed_subscription where revoked_at is null order by feed_subscription_id";
 pub(super) const REVOKE_FEED: &str = "update feed_subscription set revoked_at = $2, \
      updated_at = $2 where feed_subscription_id = $1 and revoked_at is null";
 pub(super) const REVOKE_FEEDS_OF: &str = "update feed_subscription set revoked_at = $2, \
@@ -917,6 +919,13 @@ macro_rules! backend_queries {
                 .execute(pool)
                 .await?;
             Ok(done.rows_affected() > 0)
+        }
+
+        pub(super) async fn feeds(pool: &Pool<$db>) -> Result<Vec<(i64, Code)>, StoreError> {
+            let rows: Vec<(i64, String)> = sqlx::query_as(q::SELECT_FEEDS).fetch_all(pool).await?;
+            rows.into_iter()
+                .map(|(id, person)| Ok((id, rows::person("feed_subscription", &person)?)))
+                .collect()
         }
 
         pub(super) async fn feed_person(

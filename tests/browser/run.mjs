@@ -222,6 +222,25 @@ try {
   assert.equal((after.match(/BEGIN:VEVENT/g) ?? []).length >= r01.visits, true, "her visits are in her feed");
   assert.match(after, /SUMMARY:Visite F-\d{4}/);
 
+  step("creating R-02's calendar feed: its links once, a QR code; revoking it");
+  await page.click("nav >> text=Abonnements");
+  await page.waitForURL(/\/abonnements$/);
+  await page.fill("#person", "R-02");
+  await page.click("text=Créer l'abonnement");
+  await page.waitForSelector("[data-feed=https]");
+  const link = await page.textContent("[data-feed=https]");
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/feeds\/[0-9a-f]{64}\.ics$/);
+  assert.match(await page.getAttribute("[data-feed=webcal]", "href"), /^webcal:\/\/127\.0\.0\.1:\d+\/feeds\//);
+  assert.equal(await page.locator("figure.qr svg").count(), 1);
+  assert.equal((await fetch(link)).status, 200);
+  await shot(page, "abonnements");
+  await page.goto(`${base}/abonnements`);
+  assert.equal(await page.locator(`text=${link.slice(-20)}`).count(), 0, "the address is shown once only");
+  const subscription = await page.locator("tr[data-subscription]").last().getAttribute("data-subscription");
+  await page.click(`tr[data-subscription="${subscription}"] button`);
+  await page.waitForURL(new RegExp(`/abonnements\\?revoque=${subscription}$`));
+  assert.equal((await fetch(link)).status, 404, "a revoked feed answers 404");
+
   step("the visit blocks are reachable from the keyboard");
   await page.goto(`${base}/semaine/${WEEK}`);
   await tabTo(page, "a visit block", () => document.activeElement?.classList.contains("visit"));

@@ -12,6 +12,8 @@ use crate::domain::Role;
 pub(super) enum Nav {
     /// La semaine.
     Week,
+    /// Abonnements.
+    Subscriptions,
     /// No entry of the navigation (sign-in, an error).
     None,
 }
@@ -43,6 +45,9 @@ pub(super) fn page(title: &str, session: Option<&Session>, nav: Nav, body: Marku
                                         } }
                                     }
                                     Role::Logistics => {}
+                                }
+                                @if s.caller.role == Role::Coordinator {
+                                    li { a href="/abonnements" aria-current=[(nav == Nav::Subscriptions).then_some("page")] { "Abonnements" } }
                                 }
                             }
                         }

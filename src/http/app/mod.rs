@@ -13,6 +13,7 @@ mod assets;
 mod layout;
 pub mod password;
 mod session;
+mod subscriptions;
 pub mod throttle;
 mod week;
 
@@ -48,6 +49,11 @@ pub(super) fn router() -> Router<AppState> {
         .route("/semaine/{week}/calcul/{id}", get(week::job))
         .route("/semaine/{week}/publier", post(week::publish))
         .route("/semaine/{week}/fixer", post(week::pin))
+        .route(
+            "/abonnements",
+            get(subscriptions::page).post(subscriptions::create),
+        )
+        .route("/abonnements/{id}/revoquer", post(subscriptions::revoke))
         .layer(middleware::from_fn(page_headers))
         .route("/static/{file}", get(assets::serve))
 }
