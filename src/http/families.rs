@@ -25,24 +25,24 @@ use crate::store::StoreError;
 /// A family (pseudonymous code), in the formats of `familles.csv`.
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct FamilyDto {
-    code: String,
+    pub(super) code: String,
     /// INSEE code of its commune.
-    commune: String,
-    qpv: Option<String>,
-    latitude: f64,
-    longitude: f64,
+    pub(super) commune: String,
+    pub(super) qpv: Option<String>,
+    pub(super) latitude: f64,
+    pub(super) longitude: f64,
     /// When it can be visited (`mardi 14:00-16:30, …`).
-    availability: String,
+    pub(super) availability: String,
     /// `domicile` or a neutral site's code.
-    meeting_place: String,
-    language: String,
-    referent: Option<String>,
+    pub(super) meeting_place: String,
+    pub(super) language: String,
+    pub(super) referent: Option<String>,
     /// Followed by its référent since.
-    referent_since: Option<NaiveDate>,
-    referent_pinned: bool,
-    frequency: String,
-    last_visit: Option<NaiveDate>,
-    visit_minutes: u32,
+    pub(super) referent_since: Option<NaiveDate>,
+    pub(super) referent_pinned: bool,
+    pub(super) frequency: String,
+    pub(super) last_visit: Option<NaiveDate>,
+    pub(super) visit_minutes: u32,
 }
 
 pub(super) fn dto(f: &Family) -> FamilyDto {
@@ -68,7 +68,7 @@ pub(super) fn dto(f: &Family) -> FamilyDto {
 }
 
 /// The version of a stored family, for `ETag` and `If-Match`.
-fn etag(f: &Family) -> String {
+pub(super) fn etag(f: &Family) -> String {
     format!("\"{}\"", &token::hash(&format!("{f:?}"))[..32])
 }
 
@@ -77,27 +77,27 @@ fn etag(f: &Family) -> String {
 #[serde(deny_unknown_fields)]
 pub(super) struct FamilyInput {
     /// INSEE code of its commune (`59606`).
-    commune: String,
-    qpv: Option<String>,
-    latitude: f64,
-    longitude: f64,
+    pub(super) commune: String,
+    pub(super) qpv: Option<String>,
+    pub(super) latitude: f64,
+    pub(super) longitude: f64,
     /// `mardi 14:00-16:30, jeudi 09:00-12:00`.
-    availability: String,
+    pub(super) availability: String,
     /// `domicile` (default) or a neutral site's code.
-    meeting_place: Option<String>,
+    pub(super) meeting_place: Option<String>,
     /// Default French.
-    language: Option<String>,
-    referent: Option<String>,
+    pub(super) language: Option<String>,
+    pub(super) referent: Option<String>,
     /// `YYYY-MM-DD`, with `referent`.
     #[schema(format = Date)]
-    referent_since: Option<String>,
-    referent_pinned: Option<bool>,
+    pub(super) referent_since: Option<String>,
+    pub(super) referent_pinned: Option<bool>,
     /// `hebdomadaire`, `quinzaine` or `mensuelle`.
-    frequency: String,
+    pub(super) frequency: String,
     /// `YYYY-MM-DD`.
     #[schema(format = Date)]
-    last_visit: Option<String>,
-    visit_minutes: Option<u32>,
+    pub(super) last_visit: Option<String>,
+    pub(super) visit_minutes: Option<u32>,
 }
 
 /// `familles.csv` columns and the API's names for them.
@@ -160,7 +160,9 @@ fn code_of(code: &str) -> Result<Code, ApiError> {
 
 /// `GET` and `PUT /api/v1/families/{code}`.
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::default().routes(routes!(get, put))
+    OpenApiRouter::default()
+        .routes(routes!(get, put))
+        .routes(routes!(list))
 }
 
 /// A family's record and its version.
@@ -227,16 +229,35 @@ pub(super) async fn put(
     headers: HeaderMap,
     AppJson(input): AppJson<FamilyInput>,
 ) -> Result<Response, ApiError> {
-    caller.require(&[Role::Coordinator])?;
     let code = code_of(&code)?;
     let if_match = headers
         .get(IF_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().trim_start_matches("W/").to_owned());
+    let (status, family) = save(&state, &caller, &code, &input, if_match).await?;
+    Ok(with_etag(status, &family))
+}
+
+/// Creates `code` from `input`, or updates it from the version `if_match` (its `ETag`): what
+/// `PUT /api/v1/families/{code}` and the web app's family form do. The family as stored, and
+/// whether it was created (201) or updated (200).
+///
+/// # Errors
+/// 422 listing each field the import's validation refuses; 428 for an update without its
+/// version; 409 when it changed since that version (checked inside the write).
+pub(super) async fn save(
+    state: &AppState,
+    caller: &Caller,
+    code: &Code,
+    input: &FamilyInput,
+    if_match: Option<String>,
+) -> Result<(StatusCode, Family), ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    let code = code.clone();
     let existing = state.store.load_territory().await?;
     let source = Source::from_files(vec![(
         crate::domain::files::FAMILIES.to_owned(),
-        csv(code.as_str(), &input).into_bytes(),
+        csv(code.as_str(), input).into_bytes(),
     )]);
     let today = to_paris((state.clock)()).date();
     let validation = import::validate(&source, &existing, today);
@@ -294,5 +315,77 @@ pub(super) async fn put(
     } else {
         StatusCode::CREATED
     };
-    Ok(with_etag(status, family))
+    Ok((status, family.clone()))
+}
+
+/// Which families to list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct FamilyQuery {
+    /// Part of the code (`F-00`), any case.
+    pub(super) q: Option<String>,
+    /// INSEE code of the commune.
+    pub(super) commune: Option<String>,
+    /// The référent's code; `aucun` for the families without one.
+    pub(super) referent: Option<String>,
+}
+
+/// The families matching `query`, by code: what `GET /api/v1/families` and the web app's
+/// « Familles » list.
+pub(super) async fn matching(
+    state: &AppState,
+    caller: &Caller,
+    query: &FamilyQuery,
+) -> Result<Vec<FamilyDto>, ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    let territory = state.store.load_territory().await?;
+    let q = query
+        .q
+        .as_deref()
+        .map(|q| q.trim().to_uppercase())
+        .filter(|q| !q.is_empty());
+    fn wanted(v: Option<&str>) -> Option<&str> {
+        v.map(str::trim).filter(|v| !v.is_empty())
+    }
+    let (commune, referent) = (
+        wanted(query.commune.as_deref()),
+        wanted(query.referent.as_deref()),
+    );
+    Ok(territory
+        .families
+        .iter()
+        .filter(|f| {
+            q.as_ref()
+                .is_none_or(|q| f.code.as_str().contains(q.as_str()))
+        })
+        .filter(|f| commune.is_none_or(|c| f.commune.as_str() == c))
+        .filter(|f| {
+            referent.is_none_or(|r| match &f.referent {
+                Some((code, _)) => code.as_str() == r,
+                None => r == "aucun",
+            })
+        })
+        .map(dto)
+        .collect())
+}
+
+/// The families, by code, filtered by part of their code, their commune, their référent.
+#[utoipa::path(
+    get,
+    path = "/api/v1/families",
+    params(FamilyQuery),
+    security(("bearer" = ["coordinator"])),
+    responses(
+        (status = 200, description = "The families matching", body = [FamilyDto]),
+        (status = 400, description = "A query parameter that cannot be read", body = super::error::ErrorBody),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
+    )
+)]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    super::extract::AppQuery(query): super::extract::AppQuery<FamilyQuery>,
+) -> Result<Json<Vec<FamilyDto>>, ApiError> {
+    matching(&state, &caller, &query).await.map(Json)
 }

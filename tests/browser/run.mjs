@@ -241,6 +241,31 @@ try {
   await page.waitForURL(new RegExp(`/abonnements\\?revoque=${subscription}$`));
   assert.equal((await fetch(link)).status, 404, "a revoked feed answers 404");
 
+  step("a family's form: a bad value is refused next to its field, nothing saved");
+  await page.click("nav >> text=Familles");
+  await page.waitForURL(/\/familles$/);
+  await page.selectOption("#referent", "R-01");
+  await page.click("text=Rechercher");
+  await page.waitForURL(/referent=R-01/);
+  const listed = await page.locator("tr[data-family]").count();
+  assert.ok(listed > 0 && listed < 120, `R-01's families listed (${listed})`);
+  const family = await page.locator("tr[data-family]").first().getAttribute("data-family");
+  await page.click(`tr[data-family="${family}"] a`);
+  await page.waitForURL(new RegExp(`/familles/${family}$`));
+  const availability = await page.inputValue("#f-availability");
+  await page.fill("#f-availability", "lundi 25:00-26:00");
+  refusalExpected = true;
+  await page.click("text=Enregistrer");
+  await page.waitForSelector("[role=alert]");
+  refusalExpected = false;
+  const error = await page.textContent("[data-field=availability] .error");
+  assert.ok(error && error.length > 5, "the error is next to the availability field");
+  assert.equal(await page.getAttribute("#f-availability", "aria-invalid"), "true");
+  assert.equal(await page.inputValue("#f-availability"), "lundi 25:00-26:00", "what she typed stays");
+  await shot(page, "famille-erreur");
+  const unchanged = await (await fetch(`${base}/api/v1/families/${family}`, { headers: { Authorization: `Bearer ${apiToken}` } })).json();
+  assert.equal(unchanged.availability, availability, "nothing was saved");
+
   step("the visit blocks are reachable from the keyboard");
   await page.goto(`${base}/semaine/${WEEK}`);
   await tabTo(page, "a visit block", () => document.activeElement?.classList.contains("visit"));

@@ -515,3 +515,115 @@ fn pins_on(team: &crate::api::Team) {
         );
     }
 }
+
+/// The form of a family page as the browser would send it, with `changes`.
+fn family_form(html: &str, changes: &[(&str, &str)]) -> String {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for name in [
+        "csrf",
+        "version",
+        "commune",
+        "qpv",
+        "latitude",
+        "longitude",
+        "availability",
+        "meeting_place",
+        "language",
+        "referent",
+        "referent_since",
+        "last_visit",
+        "visit_minutes",
+    ] {
+        let needle = format!(r#"name="{name}" value=""#);
+        let at = html
+            .find(&needle)
+            .unwrap_or_else(|| panic!("{name} in the form"))
+            + needle.len();
+        let value = &html[at..at + html[at..].find('"').unwrap()];
+        fields.push((
+            name.to_owned(),
+            value.replace("&quot;", "\"").replace("&amp;", "&"),
+        ));
+    }
+    let select = &html[html.find(r#"name="frequency""#).unwrap()..];
+    let selected = select.find(" selected").unwrap();
+    let option = &select[..selected];
+    let value = &option[option.rfind(r#"value=""#).unwrap() + 7..];
+    fields.push((
+        "frequency".into(),
+        value[..value.find('"').unwrap()].to_owned(),
+    ));
+    for (k, v) in changes {
+        fields.retain(|(name, _)| name != k);
+        fields.push(((*k).to_owned(), (*v).to_owned()));
+    }
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
+}
+
+#[test]
+fn of_two_coordinators_editing_a_family_the_second_sees_both_versions_and_loses_neither() {
+    for (database, url) in databases() {
+        let (_db, url) = web_team(Some(database), url);
+        let server = TestServer::start(&url);
+        let (mut a, mut b) = (Browser::new(&server), Browser::new(&server));
+        a.sign_in("claire", COORDINATOR_PASSWORD);
+        b.sign_in("claire", COORDINATOR_PASSWORD);
+        let (page_a, page_b) = (a.get("/familles/F-0001"), b.get("/familles/F-0001"));
+        assert_eq!(page_a.status, 200, "{}", page_a.body);
+        let saved = a.post(
+            "/familles/F-0001",
+            &family_form(&page_a.body, &[("visit_minutes", "50")]),
+        );
+        assert_eq!(
+            (saved.status, location(&saved)),
+            (303, "/familles/F-0001?enregistre=1")
+        );
+        let late = b.post(
+            "/familles/F-0001",
+            &family_form(&page_b.body, &[("visit_minutes", "70")]),
+        );
+        assert_eq!(late.status, 409, "{}", late.body);
+        assert!(
+            late.body
+                .contains("Modifiée entre-temps par quelqu'un d'autre")
+        );
+        assert!(
+            late.body.contains(r#"name="visit_minutes" value="70""#),
+            "hers stays in the form"
+        );
+        assert!(
+            late.body
+                .contains(r#"<dd data-field="visit_minutes">50</dd>"#),
+            "theirs is shown"
+        );
+        let stored = |url: &str| {
+            crate::helpers::load(url)
+                .families
+                .iter()
+                .find(|f| f.code.as_str() == "F-0001")
+                .unwrap()
+                .visit_minutes
+        };
+        assert_eq!(stored(&url), 50, "the first edit is kept");
+        // Sending hers again, now from the version she has seen, replaces it knowingly.
+        let again = b.post("/familles/F-0001", &family_form(&late.body, &[]));
+        assert_eq!(again.status, 303, "{}", again.body);
+        assert_eq!(stored(&url), 70);
+        // A bad value: 422, the message next to its field, nothing written.
+        let page = b.get("/familles/F-0001");
+        let bad = b.post(
+            "/familles/F-0001",
+            &family_form(&page.body, &[("latitude", "nord")]),
+        );
+        assert_eq!(bad.status, 422);
+        assert!(
+            bad.body.contains(r#"id="f-latitude-erreur""#),
+            "{}",
+            bad.body
+        );
+        assert!(bad.body.contains("« nord » : un nombre est attendu"));
+        assert_eq!(stored(&url), 70);
+    }
+}

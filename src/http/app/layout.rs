@@ -14,6 +14,8 @@ pub(super) enum Nav {
     Week,
     /// Abonnements.
     Subscriptions,
+    /// Familles.
+    Families,
     /// No entry of the navigation (sign-in, an error).
     None,
 }
@@ -47,6 +49,7 @@ pub(super) fn page(title: &str, session: Option<&Session>, nav: Nav, body: Marku
                                     Role::Logistics => {}
                                 }
                                 @if s.caller.role == Role::Coordinator {
+                                    li { a href="/familles" aria-current=[(nav == Nav::Families).then_some("page")] { "Familles" } }
                                     li { a href="/abonnements" aria-current=[(nav == Nav::Subscriptions).then_some("page")] { "Abonnements" } }
                                 }
                             }

@@ -10,6 +10,7 @@
 //! ([`throttle::SignInThrottle`]). Roles as in the API: a référent sees her own week only.
 
 mod assets;
+mod families;
 mod layout;
 pub mod password;
 mod session;
@@ -49,6 +50,8 @@ pub(super) fn router() -> Router<AppState> {
         .route("/semaine/{week}/calcul/{id}", get(week::job))
         .route("/semaine/{week}/publier", post(week::publish))
         .route("/semaine/{week}/fixer", post(week::pin))
+        .route("/familles", get(families::list))
+        .route("/familles/{code}", get(families::edit).post(families::save))
         .route(
             "/abonnements",
             get(subscriptions::page).post(subscriptions::create),
