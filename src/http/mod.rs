@@ -54,7 +54,7 @@ use tracing::Level;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use app::{SESSION_LIFETIME, password, throttle};
+pub use app::{IMPORT_LIMIT_BYTES, SESSION_LIFETIME, password, throttle};
 pub use error::{ApiError, ErrorBody, FieldIssue};
 pub use extract::{AppJson, AppQuery, Caller};
 pub use feeds::FeedCache;
@@ -173,11 +173,15 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(guard, extract::guard))
         .route("/api/openapi.json", openapi::served(&doc));
     let pages = traced(app::router(), Level::INFO, counter.clone());
+    // The import page takes the folder's files: a limit of its own.
+    let import = traced(app::import_router(), Level::INFO, counter.clone())
+        .layer(RequestBodyLimitLayer::new(app::IMPORT_LIMIT_BYTES));
     feeds
         .merge(traced(api, Level::INFO, counter))
         .merge(pages)
-        .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .merge(import)
+        .with_state(state)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,

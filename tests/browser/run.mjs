@@ -10,7 +10,7 @@
 // that does not hold, or on any console error of any page.
 
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -265,6 +265,33 @@ try {
   await shot(page, "famille-erreur");
   const unchanged = await (await fetch(`${base}/api/v1/families/${family}`, { headers: { Authorization: `Bearer ${apiToken}` } })).json();
   assert.equal(unchanged.availability, availability, "nothing was saved");
+
+  step("an import with a bad file is refused with its line and column, nothing written");
+  await page.click("nav >> text=Import");
+  await page.waitForURL(/\/import$/);
+  const header = readFileSync(join(root, "fixtures", "territory", "familles.csv"), "utf8").split(/\r?\n/)[0];
+  const good = readFileSync(join(root, "fixtures", "territory", "familles.csv"), "utf8").split(/\r?\n/)[1];
+  const cells = good.split(";");
+  const column = header.split(";").indexOf("disponibilites");
+  cells[column] = "lundi 18:00-09:00";
+  await page.setInputFiles("#files", {
+    name: "familles.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(`${header}\n${cells.join(";")}\n`),
+  });
+  refusalExpected = true;
+  await page.click("text=Vérifier et importer");
+  await page.waitForSelector("table.issues");
+  refusalExpected = false;
+  const row = page.locator("table.issues tbody tr").first();
+  assert.equal(await row.getAttribute("data-file"), "familles.csv");
+  assert.equal(await row.getAttribute("data-line"), "2");
+  assert.equal(await row.getAttribute("data-column"), "disponibilites");
+  assert.match(await page.textContent("[role=alert]"), /rien n'a été modifié/);
+  await shot(page, "import-erreur");
+  const code = cells[0];
+  const kept = await (await fetch(`${base}/api/v1/families/${code}`, { headers: { Authorization: `Bearer ${apiToken}` } })).json();
+  assert.notEqual(kept.availability, "lundi 18:00-09:00", "nothing was written");
 
   step("the visit blocks are reachable from the keyboard");
   await page.goto(`${base}/semaine/${WEEK}`);

@@ -627,3 +627,92 @@ fn of_two_coordinators_editing_a_family_the_second_sees_both_versions_and_loses_
         assert_eq!(stored(&url), 70);
     }
 }
+
+/// A `multipart/form-data` body of `fields` and `files`, and its content type.
+fn multipart(fields: &[(&str, &str)], files: &[(&str, String)]) -> (String, String) {
+    let boundary = "----parcours-test-boundary";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    for (file, content) in files {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (body, format!("multipart/form-data; boundary={boundary}"))
+}
+
+#[test]
+fn an_import_uploaded_is_written_whole_or_not_at_all_and_never_without_its_form_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let (_db, url) = web_team(None, url);
+    let server = TestServer::start(&url);
+    let mut b = Browser::new(&server);
+    b.sign_in("claire", COORDINATOR_PASSWORD);
+    let token = form_token(&b.get("/import").body);
+    let families =
+        std::fs::read_to_string(crate::helpers::fixture("cases/mini/familles.csv")).unwrap();
+    let minutes = |url: &str| {
+        crate::helpers::load(url)
+            .families
+            .iter()
+            .map(|f| f.visit_minutes)
+            .collect::<Vec<_>>()
+    };
+    let before = minutes(&url);
+    // Every family's visit now lasts 55 minutes, and one line is wrong: nothing is written.
+    let header = families.lines().next().unwrap();
+    let column = header
+        .split(';')
+        .position(|c| c == "duree_visite_min")
+        .unwrap();
+    let mut lines: Vec<String> = families
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(';').collect();
+            cells[column] = "55";
+            cells.join(";")
+        })
+        .collect();
+    let good = format!("{header}\n{}\n", lines.join("\n"));
+    lines[1] = lines[1].replacen(";55", ";beaucoup", 1);
+    let bad = format!("{header}\n{}\n", lines.join("\n"));
+    let send = |b: &mut Browser, fields: &[(&str, &str)], content: &str| {
+        let (body, content_type) = multipart(fields, &[("familles.csv", content.to_owned())]);
+        let cookie = b
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        server.request(
+            "POST",
+            "/import",
+            &[("Cookie", &cookie), ("Content-Type", &content_type)],
+            Some(&body),
+        )
+    };
+    let refused = send(&mut b, &[("csrf", &token)], &bad);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains(r#"data-file="familles.csv" data-line="3" data-column="duree_visite_min""#),
+        "{}",
+        refused.body
+    );
+    assert_eq!(minutes(&url), before);
+    let forged = send(&mut b, &[], &good);
+    assert_eq!(forged.status, 403);
+    assert_eq!(minutes(&url), before);
+    let written = send(&mut b, &[("csrf", &token)], &good);
+    assert_eq!(written.status, 200, "{}", written.body);
+    assert!(written.body.contains("Import enregistré"));
+    assert!(minutes(&url).iter().all(|m| *m == 55));
+}

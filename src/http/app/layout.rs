@@ -16,6 +16,8 @@ pub(super) enum Nav {
     Subscriptions,
     /// Familles.
     Families,
+    /// Import.
+    Import,
     /// No entry of the navigation (sign-in, an error).
     None,
 }
@@ -50,6 +52,7 @@ pub(super) fn page(title: &str, session: Option<&Session>, nav: Nav, body: Marku
                                 }
                                 @if s.caller.role == Role::Coordinator {
                                     li { a href="/familles" aria-current=[(nav == Nav::Families).then_some("page")] { "Familles" } }
+                                    li { a href="/import" aria-current=[(nav == Nav::Import).then_some("page")] { "Import" } }
                                     li { a href="/abonnements" aria-current=[(nav == Nav::Subscriptions).then_some("page")] { "Abonnements" } }
                                 }
                             }

@@ -11,6 +11,7 @@
 
 mod assets;
 mod families;
+mod import;
 mod layout;
 pub mod password;
 mod session;
@@ -37,6 +38,7 @@ use super::{ApiError, AppState};
 use crate::domain::Role;
 use crate::planning::IsoWeek;
 
+pub use import::IMPORT_LIMIT_BYTES;
 pub use session::SESSION_LIFETIME;
 
 /// The pages, their forms and their assets.
@@ -59,6 +61,14 @@ pub(super) fn router() -> Router<AppState> {
         .route("/abonnements/{id}/revoquer", post(subscriptions::revoke))
         .layer(middleware::from_fn(page_headers))
         .route("/static/{file}", get(assets::serve))
+}
+
+/// The import page, whose upload may be larger than any other request
+/// ([`IMPORT_LIMIT_BYTES`]).
+pub(super) fn import_router() -> Router<AppState> {
+    Router::new()
+        .route("/import", get(import::page).post(import::upload))
+        .layer(middleware::from_fn(page_headers))
 }
 
 /// Every page: never cached (it shows personal work data), never framed, scripts and styles
