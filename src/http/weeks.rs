@@ -46,6 +46,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(publish))
         .routes(routes!(week_plan))
+        .routes(routes!(week_map))
         .routes(routes!(referent_week))
 }
 
@@ -370,4 +371,72 @@ fn stop_dto(s: &Stop) -> StopDto {
         travel_minutes: s.travel_minutes,
         confirmed: s.confirmed,
     }
+}
+
+/// The map of a week's last plan beside today's practice (its last comparison), each visit
+/// labelled with its family's code on hover and focus, each visit not placed drawn at the
+/// family's home: coordinators only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/weeks/{week}/map",
+    params(("week" = String, Path, description = "ISO week, `2026-W49` (another text: no such week, 404)", pattern = r"^[0-9]{4}-W[0-9]{2}$", example = "2026-W49")),
+    security(("bearer" = ["coordinator"])),
+    responses(
+        (status = 200, description = "The map, SVG", content_type = "image/svg+xml", body = String),
+        (status = 401, description = "No valid token", body = super::error::ErrorBody),
+        (status = 403, description = "Not a coordinator", body = super::error::ErrorBody),
+        (status = 404, description = "No such week or plan"),
+    )
+)]
+pub(super) async fn week_map(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(week): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse as _;
+    let week = week_of(&week)?;
+    let svg = map_of(&state, &caller, week).await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("image/svg+xml"),
+        )],
+        svg,
+    )
+        .into_response())
+}
+
+/// What `GET /api/v1/weeks/{week}/map` answers, and the web app's « La carte » shows.
+pub(super) async fn map_of(
+    state: &AppState,
+    caller: &Caller,
+    week: IsoWeek,
+) -> Result<String, ApiError> {
+    caller.require(&[Role::Coordinator])?;
+    let store = &state.store;
+    let (_, plan) = store
+        .latest_plan::<WeekPlan>(week, PlanMethod::Optimised)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let baseline = store
+        .latest_plan::<WeekPlan>(week, PlanMethod::Baseline)
+        .await?
+        .map(|(_, b)| b);
+    let territory = store.load_territory().await?;
+    let communes: Vec<(String, f64, f64)> = territory
+        .communes
+        .iter()
+        .map(|c| (c.name.clone(), c.location.lat(), c.location.lon()))
+        .collect();
+    let homes = territory
+        .families
+        .iter()
+        .map(|f| (f.code.to_string(), (f.location.lat(), f.location.lon())))
+        .collect();
+    Ok(crate::report::map::week_map_labelled(
+        &plan,
+        baseline.as_ref(),
+        &communes,
+        &homes,
+    ))
 }

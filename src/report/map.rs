@@ -49,6 +49,28 @@ pub fn week_map(
     baseline: Option<&WeekPlan>,
     communes: &[(String, f64, f64)],
 ) -> String {
+    draw(plan, baseline, communes, None)
+}
+
+/// The same map for the coordinators' web app, which shows family codes to coordinators only:
+/// each visit is labelled (family code, référent, day and time, commune, place) on hover and
+/// on keyboard focus, and each visit left unplaced is drawn at its family's home
+/// (`homes`: family code → latitude and longitude) as a hollow red ring labelled with why.
+pub fn week_map_labelled(
+    plan: &WeekPlan,
+    baseline: Option<&WeekPlan>,
+    communes: &[(String, f64, f64)],
+    homes: &std::collections::BTreeMap<String, (f64, f64)>,
+) -> String {
+    draw(plan, baseline, communes, Some(homes))
+}
+
+fn draw(
+    plan: &WeekPlan,
+    baseline: Option<&WeekPlan>,
+    communes: &[(String, f64, f64)],
+    labels: Option<&std::collections::BTreeMap<String, (f64, f64)>>,
+) -> String {
     let plans: Vec<&WeekPlan> = std::iter::once(plan).chain(baseline).collect();
     let projection = Projection::fit(
         plans
@@ -95,7 +117,7 @@ pub fn week_map(
     );
     for (i, p) in plans.iter().enumerate() {
         let x = PAD + i as f64 * (MAP_W + GAP);
-        write_panel(&mut svg, p, x, &projection, communes, &colour);
+        write_panel(&mut svg, p, x, &projection, communes, &colour, labels);
     }
     svg.push_str(&legend);
     svg.push_str("</svg>\n");
@@ -177,6 +199,7 @@ fn write_panel(
     proj: &Projection,
     communes: &[(String, f64, f64)],
     colour: &dyn Fn(&str) -> &'static str,
+    labels: Option<&std::collections::BTreeMap<String, (f64, f64)>>,
 ) {
     let title = match plan.method {
         PlanMethod::Optimised => "Parcours (optimisé)",
@@ -208,7 +231,23 @@ fn write_panel(
         );
     }
     for r in &plan.referents {
-        write_routes(svg, r, proj, colour(&r.code));
+        write_routes(svg, r, proj, colour(&r.code), labels.is_some());
+    }
+    if let Some(homes) = labels {
+        for u in plan.unmet.iter().filter(|u| !u.waits) {
+            let Some(home) = homes.get(&u.family) else {
+                continue;
+            };
+            let (x, y) = proj.xy(*home);
+            let _ = writeln!(
+                svg,
+                r##"<circle class="unplaced" cx="{}" cy="{}" r="4.5" fill="none" stroke="#c0392b" stroke-width="1.8" tabindex="0"><title>{} non placée : {}</title></circle>"##,
+                num(x),
+                num(y),
+                esc(&u.family),
+                esc(&u.reason)
+            );
+        }
     }
     for r in &plan.referents {
         let (bx, by) = proj.xy(r.base);
@@ -255,7 +294,7 @@ fn write_panel(
 }
 
 /// A référent's days: one polyline base → stops → base per day with stops, then the stops.
-fn write_routes(svg: &mut String, r: &ReferentWeek, proj: &Projection, colour: &str) {
+fn write_routes(svg: &mut String, r: &ReferentWeek, proj: &Projection, colour: &str, labels: bool) {
     for day in r.days.iter().filter(|d| !d.stops.is_empty()) {
         let weekday = day.date.weekday().num_days_from_monday() as usize;
         let stops: Vec<(f64, f64)> = std::iter::once(r.base)
@@ -287,14 +326,41 @@ fn write_routes(svg: &mut String, r: &ReferentWeek, proj: &Projection, colour: &
             esc(&tip)
         );
     }
-    for stop in r.days.iter().flat_map(|d| &d.stops) {
-        let (x, y) = proj.xy(stop.point);
-        let _ = writeln!(
-            svg,
-            r##"<circle cx="{}" cy="{}" r="3.5" fill="{colour}" stroke="#ffffff" stroke-width="1"/>"##,
-            num(x),
-            num(y)
-        );
+    for day in &r.days {
+        for stop in &day.stops {
+            let (x, y) = proj.xy(stop.point);
+            let label = match (&stop.kind, labels) {
+                (crate::planning::StopKind::Visit { family }, true) => Some(format!(
+                    "{family} · {} · {} {} {} · {} · {}",
+                    r.code,
+                    Weekday::from_chrono(day.date.weekday()).french(),
+                    day.date.format("%d/%m"),
+                    stop.start.format("%H:%M"),
+                    stop.commune_name,
+                    stop.place.french()
+                )),
+                _ => None,
+            };
+            match label {
+                Some(label) => {
+                    let _ = writeln!(
+                        svg,
+                        r##"<circle class="visit" cx="{}" cy="{}" r="3.5" fill="{colour}" stroke="#ffffff" stroke-width="1" tabindex="0"><title>{}</title></circle>"##,
+                        num(x),
+                        num(y),
+                        esc(&label)
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        svg,
+                        r##"<circle cx="{}" cy="{}" r="3.5" fill="{colour}" stroke="#ffffff" stroke-width="1"/>"##,
+                        num(x),
+                        num(y)
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -665,6 +731,25 @@ mod tests {
         );
         assert!(!svg.contains("F-0"), "family code on the map");
         assert!(!svg.contains("Camille") && !svg.contains("Lefebvre"));
+    }
+
+    #[test]
+    fn the_web_app_s_map_labels_each_visit_and_draws_the_unplaced_ones_at_home() {
+        let mut plan = plan(PlanMethod::Optimised);
+        let family = plan.unmet.first().map(|u| u.family.clone()).unwrap_or_default();
+        let homes = std::iter::once((family.clone(), (50.36, 3.52))).collect();
+        let svg = week_map_labelled(&plan, None, &communes(), &homes);
+        let visits = plan.visits();
+        assert_eq!(svg.matches(r#"<circle class="visit""#).count(), visits);
+        assert!(svg.contains(r#"tabindex="0"><title>F-0"#), "{svg}");
+        if !family.is_empty() {
+            assert!(svg.contains(&format!("<title>{family} non placée : ")));
+        }
+        // Without homes, nothing unplaced is drawn; the standalone map stays without codes.
+        plan.unmet.clear();
+        let svg = week_map_labelled(&plan, None, &communes(), &homes);
+        assert!(!svg.contains("non placée :"));
+        assert!(!week_map(&plan, None, &communes()).contains("F-0"));
     }
 
     #[test]

@@ -222,6 +222,17 @@ try {
   assert.equal((after.match(/BEGIN:VEVENT/g) ?? []).length >= r01.visits, true, "her visits are in her feed");
   assert.match(after, /SUMMARY:Visite F-\d{4}/);
 
+  step("the map: each visit labelled, the unplaced drawn, today's practice beside");
+  await page.click("text=Voir la carte des tournées");
+  await page.waitForURL(new RegExp(`/semaine/${WEEK}/carte$`));
+  const labelled = await page.locator(".map circle.visit").count();
+  assert.ok(labelled >= replanned.figures.visits_placed, `${labelled} visits on the map`);
+  assert.match(await page.locator(".map circle.visit title").first().textContent(), /^F-\d{4} · R-\d{2} · /);
+  assert.ok((await page.locator(".map circle.unplaced").count()) > 0, "the unplaced visits are drawn");
+  assert.match(await page.textContent(".map"), /Pratique actuelle/);
+  await shot(page, "carte");
+  await page.goBack();
+
   step("creating R-02's calendar feed: its links once, a QR code; revoking it");
   await page.click("nav >> text=Abonnements");
   await page.waitForURL(/\/abonnements$/);

@@ -14,6 +14,8 @@ pub(super) enum Nav {
     Week,
     /// Abonnements.
     Subscriptions,
+    /// La carte.
+    Map,
     /// Familles.
     Families,
     /// Import.

@@ -52,6 +52,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/semaine/{week}/calcul/{id}", get(week::job))
         .route("/semaine/{week}/publier", post(week::publish))
         .route("/semaine/{week}/fixer", post(week::pin))
+        .route("/semaine/{week}/carte", get(week::map))
         .route("/familles", get(families::list))
         .route("/familles/{code}", get(families::edit).post(families::save))
         .route(

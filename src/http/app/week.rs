@@ -135,6 +135,7 @@ fn coordinator_week(
     html! {
         h1 { "Semaine " (week) " " small { "du " (day_label(week.monday())) " au " (day_label(week.sunday())) } }
         (week_nav(week))
+        @if plan.is_some() { p { a href={ "/semaine/" (week) "/carte" } { "Voir la carte des tournées" } } }
         @if let Some(f) = flash { p.notice role="status" { (f) } }
         @match plan {
             None => {
@@ -628,4 +629,43 @@ pub(super) async fn pin(
         )),
         Err(e) => error_page(Some(&session), e),
     }
+}
+
+/// `GET /semaine/{week}/carte`: « La carte », the routes of the week's last plan per référent
+/// and day beside today's practice, each visit labelled on hover and focus, the visits not
+/// placed drawn at the families' homes (the API's `GET /api/v1/weeks/{week}/map`, inline).
+pub(super) async fn map(
+    State(state): State<AppState>,
+    Path(week): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let session = match signed_in(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(week) = IsoWeek::parse(&week) else {
+        return error_page(Some(&session), ApiError::NotFound);
+    };
+    let svg = match weeks::map_of(&state, &session.caller, week).await {
+        Ok(svg) => Some(svg),
+        Err(ApiError::NotFound) => None,
+        Err(e) => return error_page(Some(&session), e),
+    };
+    let body = html! {
+        h1 { "La carte — semaine " (week) }
+        nav.weeknav aria-label="Semaines" {
+            a href={ "/semaine/" (week) } { "← La semaine " (week) }
+        }
+        @match svg {
+            None => { p { "Aucun plan n'a encore été calculé pour cette semaine." } }
+            Some(svg) => {
+                p { "Survolez une visite, ou atteignez-la avec la touche Tab, pour voir la famille, le jour et l'heure. Les cercles rouges sont les visites non placées, au domicile de la famille." }
+                div.scroll.map { (maud::PreEscaped(svg)) }
+            }
+        }
+    };
+    html_response(
+        StatusCode::OK,
+        layout::page(&format!("La carte {week}"), Some(&session), Nav::Map, body),
+    )
 }
