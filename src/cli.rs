@@ -762,6 +762,40 @@ async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitC
     Ok(code)
 }
 
+/// The demo's sign-ins to the web app, C-01 (`coordination`) and R-01 (`referente`), each with
+/// a new random password (set again if the login exists): (login, password, who).
+async fn demo_signins(store: &Store) -> anyhow::Result<Vec<(String, String, &'static str)>> {
+    let mut out = Vec::new();
+    for (login, role, person, who) in [
+        (
+            "coordination",
+            Role::Coordinator,
+            "C-01",
+            "coordinatrice C-01",
+        ),
+        ("referente", Role::Referent, "R-01", "référente R-01"),
+    ] {
+        let person = Code::parse(person).expect("BUG: a fixture's code");
+        let raw = crate::feeds::token::generate().context("drawing a random password")?;
+        let password = format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..12]);
+        let hash = crate::http::password::hash(&password)
+            .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+        match store.add_login(&person, role, login, &hash).await {
+            Ok(_) => {}
+            Err(crate::store::StoreError::Conflict { .. }) => {
+                if !store.set_password(login, &person, &hash).await? {
+                    // The login is someone else's: the demo leaves it alone.
+                    continue;
+                }
+            }
+            Err(e) if e.is_unknown_person() => continue,
+            Err(e) => return Err(e).context("creating the demo's sign-ins"),
+        }
+        out.push((login.to_owned(), password, who));
+    }
+    Ok(out)
+}
+
 /// A new password: asked twice, without echo, on a terminal; the first line of standard input
 /// otherwise (a script, `echo … | parcours user add …`).
 fn read_password() -> anyhow::Result<String> {
@@ -1140,6 +1174,7 @@ async fn demo(
         .load_travel_overrides()
         .await
         .context("reading the imported travel times")?;
+    let signins = demo_signins(&store).await?;
     store.close().await;
     const WEEKS: usize = 8;
     println!("\n— Les {WEEKS} semaines suivantes, simulées —\n");
@@ -1160,6 +1195,13 @@ async fn demo(
             return Ok(ExitCode::from(1));
         }
     }
+    println!(
+        "\nL'application web : « parcours serve », puis http://127.0.0.1:8080/ dans un navigateur."
+    );
+    for (login, password, who) in &signins {
+        println!("  {who} : identifiant « {login} », mot de passe « {password} »");
+    }
+    println!("  (mots de passe de démonstration, renouvelés à chaque démonstration)");
     println!("\nEt ensuite :");
     println!(
         "  parcours export --week {week} --out calendriers --map calendriers/semaine.svg   un calendrier .ics par référent, et la carte des tournées"

@@ -736,7 +736,11 @@ mod tests {
     #[test]
     fn the_web_app_s_map_labels_each_visit_and_draws_the_unplaced_ones_at_home() {
         let mut plan = plan(PlanMethod::Optimised);
-        let family = plan.unmet.first().map(|u| u.family.clone()).unwrap_or_default();
+        let family = plan
+            .unmet
+            .first()
+            .map(|u| u.family.clone())
+            .unwrap_or_default();
         let homes = std::iter::once((family.clone(), (50.36, 3.52))).collect();
         let svg = week_map_labelled(&plan, None, &communes(), &homes);
         let visits = plan.visits();

@@ -655,6 +655,29 @@ impl Store {
         })
     }
 
+    /// Gives `person`'s valid login `login` a new password hash; `false` when she has no such
+    /// login (nothing changed).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), person = %person))]
+    pub async fn set_password(
+        &self,
+        login: &str,
+        person: &Code,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        on_backend!(
+            self,
+            set_password(
+                &login.to_lowercase(),
+                person.as_str(),
+                password_hash,
+                Utc::now()
+            )
+        )
+    }
+
     /// The valid login named `login` (any case).
     ///
     /// # Errors

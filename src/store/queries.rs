@@ -463,6 +463,8 @@ pub(super) const SELECT_SESSION_USER: &str = "select l.web_login_id as api_user_
      on l.web_login_id = s.web_login_id where s.token_hash = $1 and s.ended_at is null \
      and s.expires_at > $2 and l.revoked_at is null";
 pub(super) const END_SESSION: &str = "update web_session set ended_at = $2, updated_at = $2 where token_hash = $1 and ended_at is null";
+pub(super) const SET_PASSWORD: &str = "update web_login set password_hash = $3, updated_at = $4 \
+     where login = $1 and person_code = $2 and revoked_at is null";
 pub(super) const REVOKE_LOGINS_OF: &str = "update web_login set revoked_at = $2, \
      updated_at = $2 where person_code = $1 and revoked_at is null";
 
@@ -866,6 +868,23 @@ macro_rules! backend_queries {
                 now,
             )
             .await
+        }
+
+        pub(super) async fn set_password(
+            pool: &Pool<$db>,
+            login: &str,
+            person: &str,
+            password_hash: &str,
+            now: DateTime<Utc>,
+        ) -> Result<bool, StoreError> {
+            let done = sqlx::query(q::SET_PASSWORD)
+                .bind(login)
+                .bind(person)
+                .bind(password_hash)
+                .bind(stamp(now))
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() > 0)
         }
 
         pub(super) async fn login_named(

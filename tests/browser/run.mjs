@@ -102,7 +102,7 @@ async function newPage(viewport) {
 async function shot(page, name) {
   if (shots) {
     mkdirSync(shots, { recursive: true });
-    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: name !== "semaine" });
   }
 }
 /** Tabs until the focused element matches `test` (at most `max` presses); fails otherwise. */

@@ -81,6 +81,43 @@ fn the_demo_in_an_empty_directory_creates_the_database_and_prints_the_summary() 
         text.contains("Import : 0 enregistrements ajoutés, 0 modifiés"),
         "{text}"
     );
+    // The web app's sign-ins, with passwords renewed at each demo, that open a session.
+    let password_of = |text: &str, login: &str| {
+        let at = text
+            .find(&format!("identifiant « {login} », mot de passe « "))
+            .unwrap_or_else(|| panic!("no sign-in {login} in:\n{text}"));
+        let rest = &text[at..];
+        let start = rest.find("mot de passe « ").unwrap() + "mot de passe « ".len();
+        rest[start..start + rest[start..].find(" »").unwrap()].to_owned()
+    };
+    let first = password_of(&String::from_utf8_lossy(&out.stdout), "coordination");
+    let second = password_of(&text, "coordination");
+    assert_ne!(first, second, "renewed at each demo");
+    let url = format!("sqlite://{}", dir.path().join("parcours.db").display());
+    let referent = password_of(&text, "referente");
+    crate::helpers::on_store(&url, |store| async move {
+        for (login, password, person) in [
+            ("coordination", second.as_str(), "C-01"),
+            ("referente", referent.as_str(), "R-01"),
+        ] {
+            let found = store
+                .login_named(login)
+                .await
+                .unwrap()
+                .expect("a demo sign-in");
+            assert_eq!(found.person.as_str(), person);
+            assert!(parcours::http::password::verify(
+                password,
+                &found.password_hash
+            ));
+            if login == "coordination" {
+                assert!(!parcours::http::password::verify(
+                    &first,
+                    &found.password_hash
+                ));
+            }
+        }
+    });
 }
 
 #[test]
