@@ -20,23 +20,23 @@ use crate::domain::{HealthAppointment, Role};
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct RideDto {
     /// The appointment's code (`RDV-001`).
-    appointment: String,
+    pub(super) appointment: String,
     /// The child's pseudonymous code (`E-0318`).
-    child: String,
+    pub(super) child: String,
     /// Where: the care place's street address (when the spreadsheet gives it) and commune.
-    address: Option<String>,
+    pub(super) address: Option<String>,
     /// INSEE code of the care place's commune.
-    commune: String,
+    pub(super) commune: String,
     /// Name of that commune.
-    commune_name: Option<String>,
+    pub(super) commune_name: Option<String>,
     /// The care place's name, for coordinators only: it often names the kind of care.
     #[serde(skip_serializing_if = "Option::is_none")]
-    place_name: Option<String>,
+    pub(super) place_name: Option<String>,
     /// Europe/Paris local time with its offset.
-    start: DateTime<FixedOffset>,
-    minutes: u32,
+    pub(super) start: DateTime<FixedOffset>,
+    pub(super) minutes: u32,
     /// The child travels in a wheelchair: the vehicle must take one.
-    wheelchair: bool,
+    pub(super) wheelchair: bool,
 }
 
 /// `GET /api/v1/rides`.
@@ -59,6 +59,11 @@ pub(super) async fn rides(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<RideDto>>, ApiError> {
+    to_book(&state, &caller).await.map(Json)
+}
+
+/// What `GET /api/v1/rides` answers, and the web app's « Trajets » lists.
+pub(super) async fn to_book(state: &AppState, caller: &Caller) -> Result<Vec<RideDto>, ApiError> {
     caller.require(&[Role::Logistics, Role::Coordinator])?;
     let t = state.store.load_territory().await?;
     let ride = |a: &HealthAppointment| RideDto {
@@ -75,5 +80,5 @@ pub(super) async fn rides(
         minutes: a.minutes,
         wheelchair: a.wheelchair,
     };
-    Ok(Json(t.rides().into_iter().map(ride).collect()))
+    Ok(t.rides().into_iter().map(ride).collect())
 }

@@ -716,3 +716,55 @@ fn an_import_uploaded_is_written_whole_or_not_at_all_and_never_without_its_form_
     assert!(written.body.contains("Import enregistré"));
     assert!(minutes(&url).iter().all(|m| *m == 55));
 }
+
+#[test]
+fn logistics_staff_see_the_rides_to_book_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let (_db, url) = web_team(None, url);
+    let out = parcours_with_input(
+        &[
+            "user",
+            "add",
+            "--role",
+            "logistics",
+            "--person",
+            "CH-01",
+            "--login",
+            "lea",
+        ],
+        &url,
+        "mot de passe de Léa\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = TestServer::start(&url);
+    let mut lea = Browser::new(&server);
+    assert_eq!(lea.sign_in("lea", "mot de passe de Léa").status, 303);
+    let home = lea.get("/");
+    assert_eq!((home.status, location(&home)), (303, "/trajets"));
+    let rides = lea.get("/trajets");
+    assert_eq!(rides.status, 200, "{}", rides.body);
+    let territory = crate::helpers::load(&url);
+    let expected = territory.rides();
+    assert!(!expected.is_empty(), "mini has rides to book");
+    assert_eq!(rides.body.matches("<tr data-ride=").count(), expected.len());
+    for ride in &expected {
+        assert!(
+            !rides.body.contains(&ride.place_name),
+            "the care place is not hers to see"
+        );
+    }
+    for path in [
+        "/semaine/2026-W49",
+        "/familles",
+        "/familles/F-0001",
+        "/abonnements",
+        "/import",
+    ] {
+        assert_eq!(lea.get(path).status, 403, "{path}");
+    }
+}

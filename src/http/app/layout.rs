@@ -20,6 +20,8 @@ pub(super) enum Nav {
     Families,
     /// Import.
     Import,
+    /// Trajets.
+    Rides,
     /// No entry of the navigation (sign-in, an error).
     None,
 }
@@ -50,7 +52,9 @@ pub(super) fn page(title: &str, session: Option<&Session>, nav: Nav, body: Marku
                                             @if s.caller.role == Role::Referent { "Ma semaine" } @else { "La semaine" }
                                         } }
                                     }
-                                    Role::Logistics => {}
+                                    Role::Logistics => {
+                                        li { a href="/trajets" aria-current=[(nav == Nav::Rides).then_some("page")] { "Trajets" } }
+                                    }
                                 }
                                 @if s.caller.role == Role::Coordinator {
                                     li { a href="/familles" aria-current=[(nav == Nav::Families).then_some("page")] { "Familles" } }

@@ -14,6 +14,7 @@ mod families;
 mod import;
 mod layout;
 pub mod password;
+mod rides;
 mod session;
 mod subscriptions;
 pub mod throttle;
@@ -53,6 +54,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/semaine/{week}/publier", post(week::publish))
         .route("/semaine/{week}/fixer", post(week::pin))
         .route("/semaine/{week}/carte", get(week::map))
+        .route("/trajets", get(rides::page))
         .route("/familles", get(families::list))
         .route("/familles/{code}", get(families::edit).post(families::save))
         .route(
@@ -267,14 +269,7 @@ fn this_week(state: &AppState) -> IsoWeek {
 /// `GET /`: the sign-in page, or the current week.
 async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match signed_in(&state, &headers).await {
-        Ok(s) if s.caller.role == Role::Logistics => error_page(
-            Some(&s),
-            ApiError::Refused(
-                "Les trajets à réserver arrivent avec l'aide à la mobilité ; l'API les liste déjà \
-                 (GET /api/v1/rides)."
-                    .into(),
-            ),
-        ),
+        Ok(s) if s.caller.role == Role::Logistics => see_other("/trajets"),
         Ok(_) => see_other(&format!("/semaine/{}", this_week(&state))),
         Err(to_signin) => to_signin,
     }
