@@ -426,8 +426,9 @@ async fn run(state: AppState, id: u64, request: PlanRequest, replan: bool) {
     // A re-plan starts from the week's last plan, and is stored only if that plan is still the
     // last: one overtaken by another change (a visit fixed meanwhile) is made again from it.
     let mut overtaken = 0;
-    let (solved, after) = loop {
-        let (request, after) = match (replan, request.horizon()) {
+    let (outcome, versions) = loop {
+        // The version a re-plan starts from: `None` for a fresh plan.
+        let (request, base) = match (replan, request.horizon()) {
             (true, Horizon::Week(week)) => {
                 match state
                     .store
@@ -448,64 +449,53 @@ async fn run(state: AppState, id: u64, request: PlanRequest, replan: bool) {
             }
             _ => (request.clone(), None),
         };
-        match solve_in_slot(&state.solve_slot, &jobs, id, &request, &territory, again).await {
-            Some(Solved::Done(Ok(Ok(outcome)))) if replan => {
-                if jobs.update(id, |j| j.cancel).unwrap_or(true) {
+        let solved = loop {
+            match solve_in_slot(&state.solve_slot, &jobs, id, &request, &territory, again).await {
+                Some(Solved::Done(solved)) => break solved,
+                Some(Solved::GaveWay) => {
+                    tracing::debug!("plan job gave way to a report: solving again from the start");
+                    again = true;
+                }
+                None => {
                     jobs.update(id, |j| j.status = JobStatus::Cancelled);
                     return;
                 }
-                match state
-                    .store
-                    .save_plans_after(&outcome.envelopes(), seed, after)
-                    .await
-                {
-                    Ok(versions) => break (Ok(Ok(outcome)), Some(versions)),
-                    Err(StoreError::Overtaken { .. }) if overtaken < REPLAN_ATTEMPTS => {
-                        tracing::debug!("the week's plan changed during the re-plan: made again");
-                        overtaken += 1;
-                        again = true;
-                    }
-                    Err(StoreError::Overtaken { .. }) => {
-                        return fail(
-                            "le plan de la semaine a changé plusieurs fois pendant le calcul : relancez-le"
-                                .into(),
-                        );
-                    }
-                    Err(e) => return fail(format!("enregistrement du plan : {e}")),
-                }
             }
-            Some(Solved::Done(solved)) => break (solved, None),
-            Some(Solved::GaveWay) => {
-                tracing::debug!("plan job gave way to a report: solving again from the start");
+        };
+        let outcome = match solved {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(PlanError::Data {
+                record,
+                field,
+                message,
+            })) => return fail(format!("{record}, {field} : {message}")),
+            Ok(Err(e)) => return fail(e.to_string()),
+            Err(e) => return fail(format!("le calcul s'est interrompu : {e}")),
+        };
+        if jobs.update(id, |j| j.cancel).unwrap_or(true) {
+            jobs.update(id, |j| j.status = JobStatus::Cancelled);
+            return;
+        }
+        let envelopes = outcome.envelopes();
+        let saved = match base {
+            Some(_) => state.store.save_plans_after(&envelopes, seed, base).await,
+            None => state.store.save_plans(&envelopes, seed).await,
+        };
+        match saved {
+            Ok(versions) => break (outcome, versions),
+            Err(StoreError::Overtaken { .. }) if overtaken < REPLAN_ATTEMPTS => {
+                tracing::debug!("the week's plan changed during the re-plan: made again");
+                overtaken += 1;
                 again = true;
             }
-            None => {
-                jobs.update(id, |j| j.status = JobStatus::Cancelled);
-                return;
+            Err(StoreError::Overtaken { .. }) => {
+                return fail(
+                    "le plan de la semaine a changé plusieurs fois pendant le calcul : relancez-le"
+                        .into(),
+                );
             }
-        }
-    };
-    let outcome = match solved {
-        Ok(Ok(outcome)) => outcome,
-        Ok(Err(PlanError::Data {
-            record,
-            field,
-            message,
-        })) => return fail(format!("{record}, {field} : {message}")),
-        Ok(Err(e)) => return fail(e.to_string()),
-        Err(e) => return fail(format!("le calcul s'est interrompu : {e}")),
-    };
-    // A re-plan checked this before it was stored.
-    if after.is_none() && jobs.update(id, |j| j.cancel).unwrap_or(true) {
-        jobs.update(id, |j| j.status = JobStatus::Cancelled);
-        return;
-    }
-    let versions = match after {
-        Some(versions) => versions,
-        None => match state.store.save_plans(&outcome.envelopes(), seed).await {
-            Ok(v) => v,
             Err(e) => return fail(format!("enregistrement du plan : {e}")),
-        },
+        }
     };
     let version = *versions.first().expect("BUG: an outcome holds its plan");
     let report = match &outcome {

@@ -16,11 +16,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{AppJson, Caller};
-use super::visits::{REPORT_ROTA_TIME, invalid, local_time, report_error};
+use super::visits::{invalid, local_time, report_error, report_inputs};
 use super::{ApiError, AppState};
 use crate::domain::{Code, Role};
 use crate::planning::{
-    IsoWeek, PlanEnvelope, PlanMethod, PlanOptions, VisitReport, WeekPlan, apply_visit_report,
+    IsoWeek, PlanEnvelope, PlanMethod, VisitReport, WeekPlan, apply_visit_report,
 };
 use crate::store::StoreError;
 
@@ -115,13 +115,8 @@ pub(super) async fn pin_visit(
             .latest_plan::<WeekPlan>(week, PlanMethod::Optimised)
             .await?
             .ok_or(ApiError::NotFound)?;
-        let territory = state.store.load_territory().await?;
-        let travel = state.store.load_travel_overrides().await?;
-        let mut options = PlanOptions::new(week);
-        options.rota_time = REPORT_ROTA_TIME;
-        options.absences = state.store.absences(Some(week)).await?;
+        let (territory, travel, options, today) = report_inputs(state, week).await?;
         let seed = options.seed;
-        let today = crate::domain::to_paris((state.clock)()).date();
         let family_code = code.to_owned();
         let applied = state
             .solve_slot

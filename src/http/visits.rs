@@ -24,7 +24,7 @@ use crate::planning::{
 use crate::store::StoreError;
 
 /// The rota's time limit when a report re-plans the week (its search does a quarter of it).
-pub(super) const REPORT_ROTA_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+const REPORT_ROTA_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How many times a report overtaken by another publication is applied again before the
 /// caller is asked to retry.
@@ -190,15 +190,8 @@ pub(super) async fn update(
         if caller.role == Role::Referent && caller.person.as_str() != referent {
             return Err(ApiError::NotFound);
         }
-        let territory = state.store.load_territory().await?;
-        let travel = state.store.load_travel_overrides().await?;
-        let mut options = PlanOptions::new(week);
-        // A report re-plans a few days of one référent, every other visit kept: a short guard
-        // keeps the request well inside its timeout while reports queue.
-        options.rota_time = REPORT_ROTA_TIME;
-        options.absences = state.store.absences(Some(week)).await?;
+        let (territory, travel, options, today) = report_inputs(&state, week).await?;
         let seed = options.seed;
-        let today = crate::domain::to_paris((state.clock)()).date();
         let family_code = code.to_owned();
         let apply = move || {
             apply_visit_report(
@@ -259,6 +252,31 @@ pub(super) async fn update(
     Err(ApiError::Refused(
         "la semaine a été republiée plusieurs fois pendant l'enregistrement : réessayez".into(),
     ))
+}
+
+/// What applying a report (or a coordinator's pin) to `week` needs: the stored territory and
+/// travel times, the re-plan's options (its absences, and a short guard: a report re-plans a few
+/// days of one référent, every other visit kept, well inside the request's timeout while
+/// reports queue), and today in Paris.
+pub(super) async fn report_inputs(
+    state: &AppState,
+    week: crate::planning::IsoWeek,
+) -> Result<
+    (
+        crate::domain::Territory,
+        Vec<crate::domain::TravelOverride>,
+        PlanOptions,
+        chrono::NaiveDate,
+    ),
+    ApiError,
+> {
+    let territory = state.store.load_territory().await?;
+    let travel = state.store.load_travel_overrides().await?;
+    let mut options = PlanOptions::new(week);
+    options.rota_time = REPORT_ROTA_TIME;
+    options.absences = state.store.absences(Some(week)).await?;
+    let today = crate::domain::to_paris((state.clock)()).date();
+    Ok((territory, travel, options, today))
 }
 
 /// What a report that cannot be applied answers: 404 for no such visit, 409 for one called
