@@ -1175,22 +1175,35 @@ async fn demo(
         .await
         .context("reading the imported travel times")?;
     let signins = demo_signins(&store).await?;
-    store.close().await;
-    const WEEKS: usize = 8;
-    println!("\n— Les {WEEKS} semaines suivantes, simulées —\n");
-    let runs = tokio::task::spawn_blocking(move || {
-        use crate::report::horizon::{Method, simulate};
-        let today = simulate(&territory, 1, Method::Today, week, WEEKS, &template)?;
-        // Each week planned with the next one (`plan --weeks 2`), as BENCHMARKS.md measures.
-        template.weeks = 2;
-        let parcours = simulate(&territory, 1, Method::Parcours, week, WEEKS, &template)?;
-        Ok::<_, String>((today, parcours))
-    })
-    .await
-    .context("the simulation thread")?;
-    match runs {
-        Ok((today, parcours)) => print!("{}", crate::report::horizon::to_french(&today, &parcours)),
+    use crate::report::horizon::{COMPARISON_WEEKS, Comparison, inputs_digest};
+    println!("\n— Les {COMPARISON_WEEKS} semaines suivantes, simulées —\n");
+    let digest = inputs_digest(&territory, &template.travel);
+    let comparison = Comparison::new(&territory, week, &template);
+    let rota_seconds = template.rota_time.as_secs_f64();
+    let figures = tokio::task::spawn_blocking(move || comparison.run())
+        .await
+        .context("the simulation thread")?;
+    match figures {
+        Ok(figures) => {
+            print!(
+                "{}",
+                crate::report::horizon::to_french(&figures.today, &figures.parcours)
+            );
+            // The week page shows them (« 8 semaines »), as long as the data stay as they are.
+            let stored = crate::report::horizon::StoredHorizon {
+                computed_at: chrono::Utc::now(),
+                rota_seconds,
+                figures,
+            };
+            let body = serde_json::to_string(&stored).context("the simulated weeks as JSON")?;
+            store
+                .save_horizon_figures(week, &digest, &body)
+                .await
+                .context("storing the simulated weeks")?;
+            store.close().await;
+        }
         Err(message) => {
+            store.close().await;
             eprintln!("Simulation impossible : {message}");
             return Ok(ExitCode::from(1));
         }

@@ -16,7 +16,7 @@ use axum::http::header::CONTENT_TYPE;
 use serde::de::DeserializeOwned;
 
 use super::extract::AppJson;
-use super::{families, jobs, pins, subscriptions, visits};
+use super::{families, horizon, jobs, pins, subscriptions, visits};
 use crate::domain::{Code, Territory};
 use crate::import::{self, Source};
 
@@ -33,16 +33,19 @@ pub enum Body {
     VisitReport,
     /// Where a coordinator fixes a visit of the week's plan.
     Pin,
+    /// The optional settings of the eight weeks' simulation.
+    HorizonSettings,
 }
 
 impl Body {
     /// Every body, in route order.
-    pub const ALL: [Body; 5] = [
+    pub const ALL: [Body; 6] = [
         Body::Family,
         Body::Subscription,
         Body::PlanSettings,
         Body::VisitReport,
         Body::Pin,
+        Body::HorizonSettings,
     ];
 
     /// The operation that reads it: method and path, as the OpenAPI document names them.
@@ -53,6 +56,7 @@ impl Body {
             Body::PlanSettings => ("post", "/api/v1/weeks/{week}/plans"),
             Body::VisitReport => ("post", "/api/v1/weeks/{week}/visits/{family}"),
             Body::Pin => ("put", "/api/v1/weeks/{week}/plan/pins/{family}"),
+            Body::HorizonSettings => ("post", "/api/v1/weeks/{week}/horizon"),
         }
     }
 }
@@ -103,6 +107,17 @@ pub fn read_body(body: Body, bytes: &[u8], existing: &Territory) -> Result<(), S
         Body::Pin => {
             let pin: pins::Pin = extract(bytes)?;
             visits::local_time(&pin.start)?;
+            Ok(())
+        }
+        Body::HorizonSettings => {
+            // Read like the plan's settings (an empty body means the defaults), then checked.
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(());
+            }
+            let settings: horizon::NewHorizon =
+                serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+            let week = crate::planning::IsoWeek::containing(crate::reference::MONDAY);
+            horizon::template(week, &settings).map_err(|e| format!("{e:?}"))?;
             Ok(())
         }
     }
@@ -185,6 +200,7 @@ mod tests {
             (Body::VisitReport, "visit_moved.json"),
             (Body::VisitReport, "visit_done.json"),
             (Body::Pin, "pin.json"),
+            (Body::HorizonSettings, "horizon_settings.json"),
         ] {
             assert_eq!(read_body(body, &seed(file), &territory), Ok(()), "{file}");
         }

@@ -16,6 +16,7 @@ mod families;
 mod feeds;
 pub mod fuzzing;
 mod health;
+mod horizon;
 mod jobs;
 mod me;
 mod openapi;
@@ -126,6 +127,8 @@ pub struct AppState {
     pub reports: Arc<tokio::sync::Mutex<()>>,
     /// The web app's failed sign-ins, per login.
     pub signins: Arc<throttle::SignInThrottle>,
+    /// The eight-week simulations (one at a time).
+    pub simulations: Arc<horizon::Simulations>,
 }
 
 impl AppState {
@@ -145,6 +148,7 @@ impl AppState {
             feeds: Arc::new(FeedCache::new(ttl)),
             reports: Arc::default(),
             signins: Arc::default(),
+            simulations: Arc::default(),
         }
     }
 }
@@ -203,6 +207,7 @@ fn operations() -> OpenApiRouter<AppState> {
         .merge(rides::router())
         .merge(families::router())
         .merge(weeks::router())
+        .merge(horizon::router())
         .merge(pins::router())
         .merge(jobs::router())
         .merge(visits::router())

@@ -122,8 +122,8 @@ mod tests {
             }
         }
         assert_eq!(
-            checked, 5,
-            "PUT a family, POST a plan, a visit, a subscription, PUT a pin"
+            checked, 6,
+            "PUT a family, POST a plan, a visit, a subscription, a simulation, PUT a pin"
         );
     }
 }

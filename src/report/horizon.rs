@@ -6,16 +6,16 @@
 //! for more than twice their interval, the longest gap, the drive per visit and in all, and the
 //! time of each week's plan. Nothing is stored.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{Code, Territory};
 use crate::planning::{IsoWeek, PlanOptions, StopKind, UnmetCause, WeekPlan, plan_week};
 
 /// Which plan a simulation follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Parcours: optimised assignment and routes.
@@ -35,7 +35,7 @@ impl Method {
 }
 
 /// What one method did over the horizon.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HorizonRun {
     /// Scale, in reference territories.
     pub scale: usize,
@@ -184,23 +184,103 @@ pub fn simulate(
     weeks: usize,
     template: &PlanOptions,
 ) -> Result<HorizonRun, String> {
-    let tolerance = template.tolerance;
-    let mut t = territory.clone();
-    // Every visit of each family over the horizon, in order.
-    let mut made: BTreeMap<String, Vec<NaiveDate>> = BTreeMap::new();
-    let mut drive_minutes = 0;
-    let mut week_seconds = Vec::new();
-    let mut rota_stops = Vec::new();
-    // Families no référent can see at all (availability, site hours).
-    let mut unreachable: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    // Families no référent may follow, and families left out for want of time, some week.
-    let mut unfollowed = std::collections::BTreeSet::new();
-    let mut short = std::collections::BTreeSet::new();
-    let mut week = start;
-    for _ in 0..weeks {
+    let mut simulation = Simulation::new(territory, scale, method, start, weeks, template);
+    while !simulation.is_over() {
+        simulation.step()?;
+    }
+    Ok(simulation.finish())
+}
+
+/// A simulation under way, one week at a time ([`Simulation::step`]): what [`simulate`] runs
+/// to its end, and what the server runs week by week through its solve slot, so that a plan or
+/// a visit report waits one week's plan at most. Cloned before a step, it can make that step
+/// again (a step stopped halfway through is discarded).
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// The territory as it was at the start.
+    territory: Territory,
+    /// The territory as the weeks done left it (last visits, assignment).
+    t: Territory,
+    scale: usize,
+    method: Method,
+    start: IsoWeek,
+    weeks: usize,
+    template: PlanOptions,
+    /// Weeks done.
+    done: usize,
+    /// The week to plan next.
+    week: IsoWeek,
+    /// Every visit of each family over the horizon, in order.
+    made: BTreeMap<String, Vec<NaiveDate>>,
+    drive_minutes: i64,
+    week_seconds: Vec<f64>,
+    rota_stops: Vec<String>,
+    /// Families no référent can see at all (availability, site hours).
+    unreachable: BTreeSet<String>,
+    /// Families no référent may follow, some week.
+    unfollowed: BTreeSet<String>,
+    /// Families left out for want of time, some week they were due.
+    short: BTreeSet<String>,
+}
+
+impl Simulation {
+    /// A simulation of `weeks` weeks from `start`, none done yet.
+    pub fn new(
+        territory: &Territory,
+        scale: usize,
+        method: Method,
+        start: IsoWeek,
+        weeks: usize,
+        template: &PlanOptions,
+    ) -> Simulation {
+        Simulation {
+            territory: territory.clone(),
+            t: territory.clone(),
+            scale,
+            method,
+            start,
+            weeks,
+            template: template.clone(),
+            done: 0,
+            week: start,
+            made: BTreeMap::new(),
+            drive_minutes: 0,
+            week_seconds: Vec::new(),
+            rota_stops: Vec::new(),
+            unreachable: BTreeSet::new(),
+            unfollowed: BTreeSet::new(),
+            short: BTreeSet::new(),
+        }
+    }
+
+    /// Weeks done.
+    pub fn weeks_done(&self) -> usize {
+        self.done
+    }
+
+    /// Whether every week is done.
+    pub fn is_over(&self) -> bool {
+        self.done >= self.weeks
+    }
+
+    /// Stops the solves of the steps to come early when `flag` is set (each returns its best
+    /// so far: the step is then worth discarding).
+    pub fn set_cancel(&mut self, flag: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>) {
+        self.template.cancel = flag;
+    }
+
+    /// Plans the next week and takes its visits as made. Nothing once every week is done.
+    ///
+    /// # Errors
+    /// The planner's message when the week cannot be planned.
+    pub fn step(&mut self) -> Result<(), String> {
+        if self.is_over() {
+            return Ok(());
+        }
+        let (method, week) = (self.method, self.week);
         let mut options = PlanOptions {
             week,
-            ..template.clone()
+            ..self.template.clone()
         };
         options.compare_baseline = method == Method::Today;
         options.baseline_only = true;
@@ -208,7 +288,8 @@ pub fn simulate(
             // Today's practice plans one week at a time.
             options.weeks = 1;
         }
-        let outcome = plan_week(&t, &options, &mut |_| {}).map_err(|e| format!("{week}: {e}"))?;
+        let outcome =
+            plan_week(&self.t, &options, &mut |_| {}).map_err(|e| format!("{week}: {e}"))?;
         let plan = match method {
             Method::Parcours => &outcome.plan,
             Method::Today => outcome
@@ -216,22 +297,22 @@ pub fn simulate(
                 .as_ref()
                 .expect("BUG: compare_baseline is set"),
         };
-        week_seconds.push(match method {
+        self.week_seconds.push(match method {
             Method::Parcours => outcome.plan_seconds,
             Method::Today => outcome.seconds,
         });
-        rota_stops.push(outcome.rota_stop.clone());
-        drive_minutes += plan.travel_minutes();
+        self.rota_stops.push(outcome.rota_stop.clone());
+        self.drive_minutes += plan.travel_minutes();
         for u in &outcome.plan.unmet {
             if matches!(u.cause, UnmetCause::Family | UnmetCause::Site) {
-                unreachable.insert(u.family.clone());
+                self.unreachable.insert(u.family.clone());
             } else if u.cause == UnmetCause::Assignment {
-                unfollowed.insert(u.family.clone());
+                self.unfollowed.insert(u.family.clone());
             }
         }
         for u in &plan.unmet {
             if !u.waits && matches!(u.cause, UnmetCause::Capacity | UnmetCause::Agenda) {
-                short.insert(u.family.clone());
+                self.short.insert(u.family.clone());
             }
         }
         // The week is done: its visits are the families' last visits, and whoever made them
@@ -242,7 +323,7 @@ pub fn simulate(
             .map(|(f, r)| (f.as_str(), r.as_str()))
             .collect();
         let visits = visits_of(plan);
-        for family in &mut t.families {
+        for family in &mut self.t.families {
             let code = family.code.to_string();
             if let Some(&(_, date)) = visits
                 .iter()
@@ -250,7 +331,7 @@ pub fn simulate(
                 .max_by_key(|v| v.1)
             {
                 family.last_visit = Some(date);
-                made.entry(code.clone()).or_default().push(date);
+                self.made.entry(code.clone()).or_default().push(date);
             }
             if method == Method::Parcours
                 && let Some(r) = assignment.get(code.as_str())
@@ -263,61 +344,222 @@ pub fn simulate(
                 family.referent = Some((code, week.monday()));
             }
         }
-        week = IsoWeek::containing(week.monday() + chrono::Days::new(7));
+        self.week = IsoWeek::containing(week.monday() + chrono::Days::new(7));
+        self.done += 1;
+        Ok(())
     }
-    let end = week.monday() - chrono::Days::new(1);
-    let (mut due, mut on_time, mut unseen_twice, mut unseen_unvisitable, mut longest) =
-        (0, 0, 0, 0, 0);
-    let (mut unseen_unfollowed, mut unseen_short) = (0, 0);
-    for family in &territory.families {
-        let code = family.code.to_string();
-        let interval = i64::from(family.frequency.interval_days());
-        let tol = tolerance.days(family.frequency.interval_days());
-        let visits = made.get(&code).cloned().unwrap_or_default();
-        // Before the horizon at most one interval counts (a family already late at the start
-        // is not the planner's doing); a family never visited is due on the first Monday.
-        let first_due_from = start.monday() - chrono::Days::new(interval as u64);
-        let before = family
-            .last_visit
-            .map_or(first_due_from, |l| l.max(first_due_from));
-        let record = Record::of(before, &visits, end, interval, tol);
-        due += record.due;
-        on_time += record.on_time;
-        let gap = record.longest_gap;
-        longest = longest.max(gap);
-        if gap > 2 * interval {
-            unseen_twice += 1;
-            if visits.is_empty() && unreachable.contains(&code) {
-                unseen_unvisitable += 1;
-            } else if unfollowed.contains(&code) {
-                unseen_unfollowed += 1;
-            } else if short.contains(&code) {
-                unseen_short += 1;
+
+    /// The figures of the weeks done.
+    pub fn finish(self) -> HorizonRun {
+        let Simulation {
+            territory,
+            scale,
+            method,
+            start,
+            weeks,
+            template,
+            done,
+            week,
+            made,
+            drive_minutes,
+            mut week_seconds,
+            rota_stops,
+            unreachable,
+            unfollowed,
+            short,
+            ..
+        } = self;
+        let tolerance = template.tolerance;
+        let end = week.monday() - chrono::Days::new(1);
+        let (mut due, mut on_time, mut unseen_twice, mut unseen_unvisitable, mut longest) =
+            (0, 0, 0, 0, 0);
+        let (mut unseen_unfollowed, mut unseen_short) = (0, 0);
+        for family in &territory.families {
+            let code = family.code.to_string();
+            let interval = i64::from(family.frequency.interval_days());
+            let tol = tolerance.days(family.frequency.interval_days());
+            let visits = made.get(&code).cloned().unwrap_or_default();
+            // Before the horizon at most one interval counts (a family already late at the
+            // start is not the planner's doing); a family never visited is due on the first
+            // Monday.
+            let first_due_from = start.monday() - chrono::Days::new(interval as u64);
+            let before = family
+                .last_visit
+                .map_or(first_due_from, |l| l.max(first_due_from));
+            let record = Record::of(before, &visits, end, interval, tol);
+            due += record.due;
+            on_time += record.on_time;
+            let gap = record.longest_gap;
+            longest = longest.max(gap);
+            if gap > 2 * interval {
+                unseen_twice += 1;
+                if visits.is_empty() && unreachable.contains(&code) {
+                    unseen_unvisitable += 1;
+                } else if unfollowed.contains(&code) {
+                    unseen_unfollowed += 1;
+                } else if short.contains(&code) {
+                    unseen_short += 1;
+                }
             }
         }
+        week_seconds.sort_by(f64::total_cmp);
+        HorizonRun {
+            scale,
+            method,
+            weeks: done.min(weeks),
+            plan_weeks: match method {
+                Method::Today => 1,
+                Method::Parcours => template.weeks,
+            },
+            families: territory.families.len(),
+            visits: made.values().map(Vec::len).sum(),
+            due,
+            on_time,
+            unseen_twice,
+            unseen_twice_unvisitable: unseen_unvisitable,
+            unseen_twice_unfollowed: unseen_unfollowed,
+            unseen_twice_short: unseen_short,
+            longest_gap_days: longest,
+            drive_minutes,
+            week_seconds,
+            rota_stops,
+        }
     }
-    week_seconds.sort_by(f64::total_cmp);
-    Ok(HorizonRun {
-        scale,
-        method,
-        weeks,
-        plan_weeks: match method {
-            Method::Today => 1,
-            Method::Parcours => template.weeks,
-        },
-        families: territory.families.len(),
-        visits: made.values().map(Vec::len).sum(),
-        due,
-        on_time,
-        unseen_twice,
-        unseen_twice_unvisitable: unseen_unvisitable,
-        unseen_twice_unfollowed: unseen_unfollowed,
-        unseen_twice_short: unseen_short,
-        longest_gap_days: longest,
-        drive_minutes,
-        week_seconds,
-        rota_stops,
-    })
+}
+
+/// Weeks the demo and the week page simulate.
+pub const COMPARISON_WEEKS: usize = 8;
+
+/// Today's practice, then Parcours, over [`COMPARISON_WEEKS`] weeks from `start`: the demo's
+/// comparison and the week page's « 8 semaines », one week at a time. Parcours plans each week
+/// with the next one (`plan --weeks 2`), as BENCHMARKS.md measures.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    today: Simulation,
+    parcours: Simulation,
+    /// Today's practice, once its weeks are done.
+    today_run: Option<HorizonRun>,
+}
+
+impl Comparison {
+    /// The comparison from `start`, each week planned with `template`'s settings.
+    pub fn new(territory: &Territory, start: IsoWeek, template: &PlanOptions) -> Comparison {
+        let mut template = template.clone();
+        template.compare_baseline = false;
+        template.weeks = 1;
+        let today = Simulation::new(
+            territory,
+            1,
+            Method::Today,
+            start,
+            COMPARISON_WEEKS,
+            &template,
+        );
+        template.weeks = 2;
+        let parcours = Simulation::new(
+            territory,
+            1,
+            Method::Parcours,
+            start,
+            COMPARISON_WEEKS,
+            &template,
+        );
+        Comparison {
+            today,
+            parcours,
+            today_run: None,
+        }
+    }
+
+    /// Steps done and in all (a week of each method is one step).
+    pub fn progress(&self) -> (usize, usize) {
+        let done = match &self.today_run {
+            Some(_) => COMPARISON_WEEKS + self.parcours.weeks_done(),
+            None => self.today.weeks_done(),
+        };
+        (done, 2 * COMPARISON_WEEKS)
+    }
+
+    /// Whether every step is done.
+    pub fn is_over(&self) -> bool {
+        self.today_run.is_some() && self.parcours.is_over()
+    }
+
+    /// See [`Simulation::set_cancel`].
+    pub fn set_cancel(&mut self, flag: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>) {
+        self.today.set_cancel(flag.clone());
+        self.parcours.set_cancel(flag);
+    }
+
+    /// One week of one method.
+    ///
+    /// # Errors
+    /// The planner's message when the week cannot be planned.
+    pub fn step(&mut self) -> Result<(), String> {
+        if self.today_run.is_none() {
+            self.today.step()?;
+            if self.today.is_over() {
+                self.today_run = Some(self.today.clone().finish());
+            }
+            Ok(())
+        } else {
+            self.parcours.step()
+        }
+    }
+
+    /// The figures of both, once [`Comparison::is_over`].
+    pub fn finish(self) -> Option<HorizonFigures> {
+        let over = self.is_over();
+        let today = self.today_run?;
+        over.then(|| HorizonFigures {
+            today,
+            parcours: self.parcours.finish(),
+        })
+    }
+
+    /// Runs every step.
+    ///
+    /// # Errors
+    /// The planner's message when a week cannot be planned.
+    pub fn run(mut self) -> Result<HorizonFigures, String> {
+        while !self.is_over() {
+            self.step()?;
+        }
+        Ok(self.finish().expect("BUG: every step is done"))
+    }
+}
+
+/// The two runs of a [`Comparison`], as stored and as the API gives them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HorizonFigures {
+    /// Today's practice.
+    pub today: HorizonRun,
+    /// Parcours.
+    pub parcours: HorizonRun,
+}
+
+/// Figures as kept (`horizon_figures`): when they were computed, and the two runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredHorizon {
+    /// When the simulation ended.
+    pub computed_at: chrono::DateTime<chrono::Utc>,
+    /// Time limit of each week's rota, seconds (its work is a quarter of it).
+    pub rota_seconds: f64,
+    /// The two runs.
+    #[serde(flatten)]
+    pub figures: HorizonFigures,
+}
+
+/// What the simulation reads, as a digest (SHA-256, hex): the territory as stored (families,
+/// their last visits and référents, the team, the calendar) and the drives measured. Figures
+/// stored under another digest were computed on other data.
+pub fn inputs_digest(territory: &Territory, travel: &[crate::domain::TravelOverride]) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(format!("{territory:?}").as_bytes());
+    hasher.update(b"\0");
+    hasher.update(format!("{travel:?}").as_bytes());
+    format!("{:x}", hasher.finalize())
 }
 
 /// The demo's comparison: the two runs side by side, in French.

@@ -838,6 +838,38 @@ impl Store {
         on_backend!(self, absences(between))
     }
 
+    /// Keeps the weeks simulated from `week` on data of digest `digest` (the body as JSON, opaque
+    /// to the store), replacing those of the same week and digest.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), %week))]
+    pub async fn save_horizon_figures(
+        &self,
+        week: IsoWeek,
+        digest: &str,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        let week = week.to_string();
+        on_backend!(self, save_horizon_figures(&week, digest, body, Utc::now()))
+    }
+
+    /// The weeks simulated from `week`: those on data of digest `digest` when kept (`true`
+    /// and the body), else the latest kept on other data (`false`), else `None`.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    #[tracing::instrument(skip_all, fields(backend = self.backend_name(), %week))]
+    pub async fn horizon_figures(
+        &self,
+        week: IsoWeek,
+        digest: &str,
+    ) -> Result<Option<(bool, String)>, StoreError> {
+        let week = week.to_string();
+        Ok(on_backend!(self, horizon_figures(&week, digest))?
+            .map(|(found, body)| (found == digest, body)))
+    }
+
     /// Publishes version `version` (the latest when `None`) of the optimised plan of `kind` over
     /// `horizon`, and brings every feed in line with it; `Ok(None)`, with nothing written, when
     /// there is no such plan.
@@ -1170,6 +1202,10 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
         "0009_web_login.sql",
         include_str!("../../migrations/sqlite/0009_web_login.sql"),
     ),
+    (
+        "0010_horizon_figures.sql",
+        include_str!("../../migrations/sqlite/0010_horizon_figures.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
@@ -1207,6 +1243,10 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0009_web_login.sql",
         include_str!("../../migrations/postgres/0009_web_login.sql"),
+    ),
+    (
+        "0010_horizon_figures.sql",
+        include_str!("../../migrations/postgres/0010_horizon_figures.sql"),
     ),
 ];
 

@@ -6,7 +6,7 @@
 //! needs the ids of the rows it references.
 
 /// Every table, in the order of the migrations (referenced tables first).
-pub(super) const TABLES: [&str; 27] = [
+pub(super) const TABLES: [&str; 28] = [
     "commune",
     "qpv",
     "school",
@@ -34,6 +34,7 @@ pub(super) const TABLES: [&str; 27] = [
     "absence",
     "web_login",
     "web_session",
+    "horizon_figures",
 ];
 
 // Every select names its columns as the fields of its `rows::…Row` (a joined code is aliased
@@ -400,6 +401,19 @@ pub(super) const INSERT_ABSENCE: &str = "insert into absence (referent_id, absen
 /// Lifts référent `$1`'s absence on `$2`.
 pub(super) const DELETE_ABSENCE: &str = "delete from absence where absence_date = $2 \
      and referent_id = (select referent_id from referent where code = $1)";
+
+/// Stores the simulated weeks from week `$1` on data of digest `$2` (`$3` the body, `$4` now),
+/// replacing figures of the same week and digest.
+pub(super) const UPSERT_HORIZON_FIGURES: &str = "insert into horizon_figures (week, \
+     inputs_digest, body, created_at, updated_at) values ($1, $2, $3, $4, $4) \
+     on conflict (week, inputs_digest) do update set body = excluded.body, \
+     updated_at = excluded.updated_at";
+
+/// The simulated weeks from week `$1`: those on data of digest `$2` if any, else the latest
+/// (`inputs_digest`, `body`).
+pub(super) const SELECT_HORIZON_FIGURES: &str = "select inputs_digest, body from horizon_figures \
+     where week = $1 order by case when inputs_digest = $2 then 0 else 1 end, updated_at desc, \
+     horizon_figures_id desc limit 1";
 
 /// Recorded absences, by date then référent (`referent`, `absence_date`).
 pub(super) const SELECT_ABSENCES: &str = "select r.code as referent, a.absence_date \
@@ -1200,6 +1214,35 @@ macro_rules! backend_queries {
             rows.into_iter()
                 .map(|(code, date)| Ok((rows::absent(&code)?, date)))
                 .collect()
+        }
+
+        pub(super) async fn save_horizon_figures(
+            pool: &Pool<$db>,
+            week: &str,
+            digest: &str,
+            body: &str,
+            now: DateTime<Utc>,
+        ) -> Result<(), StoreError> {
+            sqlx::query(q::UPSERT_HORIZON_FIGURES)
+                .bind(week)
+                .bind(digest)
+                .bind(body)
+                .bind(stamp(now))
+                .execute(pool)
+                .await?;
+            Ok(())
+        }
+
+        pub(super) async fn horizon_figures(
+            pool: &Pool<$db>,
+            week: &str,
+            digest: &str,
+        ) -> Result<Option<(String, String)>, StoreError> {
+            Ok(sqlx::query_as(q::SELECT_HORIZON_FIGURES)
+                .bind(week)
+                .bind(digest)
+                .fetch_optional(pool)
+                .await?)
         }
 
         pub(super) async fn ping(pool: &Pool<$db>) -> Result<(), StoreError> {

@@ -76,9 +76,14 @@ const base = await new Promise((ok, fail) => {
 });
 step(`server at ${base}`);
 
-async function api(path) {
-  const r = await fetch(base + path, { headers: { Authorization: `Bearer ${apiToken}` } });
-  assert.equal(r.status, 200, `${path}: ${r.status}`);
+async function api(path, body) {
+  const init = { headers: { Authorization: `Bearer ${apiToken}` } };
+  if (body !== undefined) {
+    Object.assign(init, { method: "POST", body: JSON.stringify(body) });
+    init.headers["Content-Type"] = "application/json";
+  }
+  const r = await fetch(base + path, init);
+  assert.equal(r.status, body === undefined ? 200 : 202, `${path}: ${r.status}`);
   return r.json();
 }
 
@@ -166,6 +171,10 @@ try {
   assert.equal(await page.locator("#non-placees ~ details").count(), plan.figures.unmet_by_cause.length);
   assert.match(await page.textContent("section[aria-labelledby=pratique]"), /pratique actuelle : \d+ visites/);
   await shot(page, "semaine");
+  // The eight weeks from here, simulated in the background while the coordinator goes on (a
+  // short limit per week: a debug build), shown further down the week once done.
+  assert.match(await page.textContent("#huit-semaines"), /Pas encore simulées/);
+  assert.equal((await api(`/api/v1/weeks/${WEEK}/horizon`, { time_limit_seconds: 0.1 })).status, "running");
 
   step("fixing a visit by dragging it to another day, the rest planned again around it");
   const mine = plan.referents.find((r) => r.referent === "R-01");
@@ -309,6 +318,18 @@ try {
   await tabTo(page, "a visit block", () => document.activeElement?.classList.contains("visit"));
   const focused = await page.evaluate(() => document.activeElement.textContent);
   assert.match(focused, /F-\d{4}/);
+
+  step("the eight weeks beside today's practice, once simulated");
+  let eight = await api(`/api/v1/weeks/${WEEK}/horizon`);
+  for (let i = 0; i < 600 && eight.status === "running"; i++) {
+    await page.waitForTimeout(500);
+    eight = await api(`/api/v1/weeks/${WEEK}/horizon`);
+  }
+  assert.equal(eight.status, "done", JSON.stringify(eight.error));
+  await page.goto(`${base}/semaine/${WEEK}#huit-semaines`);
+  assert.equal(await page.textContent("[data-figure=eight-visits]"), String(eight.figures.parcours.visits));
+  assert.match(await page.textContent("#huit-semaines"), /Dans la tolérance/);
+  await page.locator("#huit-semaines").screenshot(shots ? { path: join(shots, "huit-semaines.png") } : {});
 
   step("signing out");
   await page.click("text=Se déconnecter");

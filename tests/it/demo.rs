@@ -117,6 +117,20 @@ fn the_demo_in_an_empty_directory_creates_the_database_and_prints_the_summary() 
                 ));
             }
         }
+        // The eight weeks are kept for the week page, on the data as they are.
+        let week = parcours::planning::IsoWeek::parse("2026-W49").unwrap();
+        let territory = store.load_territory().await.unwrap();
+        let travel = store.load_travel_overrides().await.unwrap();
+        let digest = parcours::report::horizon::inputs_digest(&territory, &travel);
+        let (current, body) = store
+            .horizon_figures(week, &digest)
+            .await
+            .unwrap()
+            .expect("the demo keeps its eight weeks");
+        assert!(current);
+        let kept: parcours::report::horizon::StoredHorizon = serde_json::from_str(&body).unwrap();
+        assert_eq!(kept.figures.parcours.weeks, 8);
+        assert!(kept.figures.today.visits > 0);
     });
 }
 

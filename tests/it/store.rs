@@ -64,7 +64,7 @@ async fn migrations_run_twice_and_create_every_table(store: Store) {
 
     // Assert
     let counts = table_counts(&store).await;
-    assert_eq!(counts.len(), 30, "{counts:?}");
+    assert_eq!(counts.len(), 31, "{counts:?}");
     assert!(counts.iter().all(|(_, n)| *n == 0), "{counts:?}");
     assert_eq!(store.load_territory().await.unwrap(), Territory::default());
 }
@@ -443,6 +443,48 @@ where
     store.migrate().await.unwrap();
     case(store.clone()).await;
     store.close().await;
+}
+
+async fn simulated_weeks_are_kept_per_week_and_data_and_other_data_make_them_out_of_date(
+    store: Store,
+) {
+    // Arrange
+    let w49 = week49();
+    let w50 = w49.next();
+
+    // Act: figures of W49 on data "a", then on data "b", then "a" again with a new body.
+    let none = store.horizon_figures(w49, "a").await.unwrap();
+    store
+        .save_horizon_figures(w49, "a", "{\"n\":1}")
+        .await
+        .unwrap();
+    let on_a = store.horizon_figures(w49, "a").await.unwrap();
+    let on_b_before = store.horizon_figures(w49, "b").await.unwrap();
+    store
+        .save_horizon_figures(w49, "b", "{\"n\":2}")
+        .await
+        .unwrap();
+    let on_b = store.horizon_figures(w49, "b").await.unwrap();
+    let on_a_still = store.horizon_figures(w49, "a").await.unwrap();
+    // Instants are kept to the millisecond: the next save is a later one.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    store
+        .save_horizon_figures(w49, "a", "{\"n\":3}")
+        .await
+        .unwrap();
+    let on_c = store.horizon_figures(w49, "c").await.unwrap();
+
+    // Assert: nothing at first; the figures of the data asked for when kept, else the latest,
+    // said to be out of date; another week has none; saving again replaces.
+    assert_eq!(none, None);
+    assert_eq!(on_a, Some((true, "{\"n\":1}".to_owned())));
+    assert_eq!(on_b_before, Some((false, "{\"n\":1}".to_owned())));
+    assert_eq!(on_b, Some((true, "{\"n\":2}".to_owned())));
+    assert_eq!(on_a_still, Some((true, "{\"n\":1}".to_owned())));
+    assert_eq!(on_c, Some((false, "{\"n\":3}".to_owned())));
+    assert_eq!(store.horizon_figures(w50, "a").await.unwrap(), None);
+    let rows = table_counts(&store).await;
+    assert!(rows.contains(&("horizon_figures", 2)), "{rows:?}");
 }
 
 macro_rules! contract {
@@ -1377,6 +1419,7 @@ contract! {
     agenda_entries_and_fixed_referents_are_upserted_by_code,
     an_agenda_entry_naming_an_unknown_family_is_refused_and_nothing_is_written,
     the_calendar_replaces_the_years_and_zones_it_lists_and_keeps_the_others,
+    simulated_weeks_are_kept_per_week_and_data_and_other_data_make_them_out_of_date,
 }
 
 /// Plans an older Parcours stored (before plans had a kind: a `week_plan` table, rota bodies

@@ -768,3 +768,120 @@ fn logistics_staff_see_the_rides_to_book_and_nothing_else() {
         assert_eq!(lea.get(path).status, 403, "{path}");
     }
 }
+
+#[test]
+fn the_eight_weeks_are_simulated_in_the_background_shown_on_the_week_and_out_of_date_after_an_edit()
+{
+    use crate::api::{call, json};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let (_db, url) = web_team(None, url);
+    let token = |role: &str, person: &str| {
+        crate::api::token_of(&crate::serve::run_ok(
+            &["user", "add", "--role", role, "--person", person],
+            &url,
+        ))
+    };
+    let (coordinator, referent) = (token("coordinator", "C-01"), token("referent", "R-01"));
+    let server = TestServer::start(&url);
+    let mut claire = Browser::new(&server);
+    claire.sign_in("claire", COORDINATOR_PASSWORD);
+    let week = claire.get("/semaine/2026-W49");
+    assert!(
+        week.body.contains("Pas encore simulées pour ces données"),
+        "{}",
+        week.body
+    );
+    assert!(week.body.contains(r#"action="/semaine/2026-W49/simuler""#));
+    let path = "/api/v1/weeks/2026-W49/horizon";
+    assert_eq!(call(&server, "GET", path, &referent, None).status, 403);
+    assert_eq!(
+        json(&call(&server, "GET", path, &coordinator, None))["status"],
+        "none"
+    );
+
+    // Started from the API with a short limit per week (a debug build); the page's button,
+    // pressed meanwhile, follows the same run; another week waits its turn.
+    let started = call(
+        &server,
+        "POST",
+        path,
+        &coordinator,
+        Some(r#"{"time_limit_seconds": 0.2}"#),
+    );
+    assert_eq!(started.status, 202, "{}", started.body);
+    assert_eq!(json(&started)["status"], "running");
+    let other = call(
+        &server,
+        "POST",
+        "/api/v1/weeks/2026-W50/horizon",
+        &coordinator,
+        None,
+    );
+    assert_eq!(other.status, 429, "{}", other.body);
+    let pressed = claire.post(
+        "/semaine/2026-W49/simuler",
+        &format!("csrf={}", form_token(&week.body)),
+    );
+    assert_eq!(
+        (pressed.status, location(&pressed)),
+        (303, "/semaine/2026-W49/simulation")
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    let done = loop {
+        let now = json(&call(&server, "GET", path, &coordinator, None));
+        if now["status"] != "running" {
+            break now;
+        }
+        assert!(std::time::Instant::now() < deadline, "still running: {now}");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["current"], true);
+    let figures = &done["figures"];
+    for method in ["today", "parcours"] {
+        assert_eq!(figures[method]["weeks"], 8, "{figures}");
+        assert!(figures[method]["visits"].as_u64().unwrap() > 0, "{figures}");
+    }
+    assert_eq!(figures["parcours"]["plan_weeks"], 2);
+    let followed = claire.get("/semaine/2026-W49/simulation");
+    assert_eq!(
+        (followed.status, location(&followed)),
+        (303, "/semaine/2026-W49#huit-semaines")
+    );
+    let shown = claire.get("/semaine/2026-W49");
+    assert!(
+        shown.body.contains(&format!(
+            r#"<td data-figure="eight-visits">{}</td>"#,
+            figures["parcours"]["visits"]
+        )),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("Calculés le"));
+    assert!(
+        !shown.body.contains(r#"action="/semaine/2026-W49/simuler""#),
+        "nothing to simulate again"
+    );
+
+    // A family edited: the figures stay, said to be out of date, and can be simulated again.
+    let page = claire.get("/familles/F-0001");
+    let saved = claire.post(
+        "/familles/F-0001",
+        &family_form(&page.body, &[("visit_minutes", "50")]),
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let stale = json(&call(&server, "GET", path, &coordinator, None));
+    assert_eq!(
+        (&stale["status"], &stale["current"]),
+        (&"none".into(), &false.into())
+    );
+    assert_eq!(stale["figures"], done["figures"]);
+    let shown = claire.get("/semaine/2026-W49");
+    assert!(
+        shown
+            .body
+            .contains("calculés sur des données modifiées depuis")
+    );
+    assert!(shown.body.contains(r#"action="/semaine/2026-W49/simuler""#));
+}

@@ -10,7 +10,7 @@ use maud::{Markup, html};
 
 use super::layout::{self, Nav};
 use super::session::{self, Session};
-use super::{bad_form_token, error_page, html_response, signed_in};
+use super::{bad_form_token, error_page, html_response, signed_in, signed_in_as};
 use crate::domain::Role;
 use crate::http::{ApiError, AppState};
 use crate::import::{self, ImportReport, Issue, Source};
@@ -35,13 +35,10 @@ fn form(session: &Session) -> Markup {
 
 /// `GET /import`.
 pub(super) async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let session = match signed_in(&state, &headers).await {
+    let session = match signed_in_as(&state, &headers, &[Role::Coordinator]).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if let Err(e) = session.caller.require(&[Role::Coordinator]) {
-        return error_page(Some(&session), e);
-    }
     let body = html! { h1 { "Import" } (form(&session)) };
     html_response(
         StatusCode::OK,

@@ -54,6 +54,8 @@ pub(super) fn router() -> Router<AppState> {
         .route("/semaine/{week}/publier", post(week::publish))
         .route("/semaine/{week}/fixer", post(week::pin))
         .route("/semaine/{week}/carte", get(week::map))
+        .route("/semaine/{week}/simuler", post(week::simulate))
+        .route("/semaine/{week}/simulation", get(week::simulation))
         .route("/trajets", get(rides::page))
         .route("/familles", get(families::list))
         .route("/familles/{code}", get(families::edit).post(families::save))
@@ -256,6 +258,34 @@ async fn signed_form(
         return Err(bad_form_token(Some(&session)));
     }
     Ok((session, fields))
+}
+
+/// The signed-in session of a person of one of `roles`, or the answer that sends her to the
+/// sign-in page, or the 403 page.
+async fn signed_in_as(
+    state: &AppState,
+    headers: &HeaderMap,
+    roles: &[Role],
+) -> Result<Session, Response> {
+    let session = signed_in(state, headers).await?;
+    match session.caller.require(roles) {
+        Ok(()) => Ok(session),
+        Err(e) => Err(error_page(Some(&session), e)),
+    }
+}
+
+/// [`signed_form`], for a person of one of `roles` (403 for the others).
+async fn signed_form_as(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+    roles: &[Role],
+) -> Result<(Session, HashMap<String, String>), Response> {
+    let (session, fields) = signed_form(state, headers, body).await?;
+    match session.caller.require(roles) {
+        Ok(()) => Ok((session, fields)),
+        Err(e) => Err(error_page(Some(&session), e)),
+    }
 }
 
 /// The current ISO week, in Paris.

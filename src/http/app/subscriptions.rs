@@ -12,7 +12,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::layout::{self, Nav};
 use super::session::{self, Session};
-use super::{error_page, html_response, see_other, signed_form, signed_in};
+use super::{error_page, html_response, see_other, signed_form, signed_form_as, signed_in};
 use crate::domain::Role;
 use crate::http::subscriptions::{self, ActiveSubscription, Subscription};
 use crate::http::{ApiError, AppState};
@@ -176,13 +176,11 @@ pub(super) async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (session, fields) = match signed_form(&state, &headers, &body).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if let Err(e) = session.caller.require(&[Role::Coordinator]) {
-        return error_page(Some(&session), e);
-    }
+    let (session, fields) =
+        match signed_form_as(&state, &headers, &body, &[Role::Coordinator]).await {
+            Ok(s) => s,
+            Err(r) => return r,
+        };
     let person = fields.get("person").map_or("", |p| p.trim());
     let made = match subscriptions::create_for(&state, &session.caller, person).await {
         Ok(s) => s,

@@ -17,14 +17,18 @@ use maud::{Markup, html};
 
 use super::layout::{self, Nav};
 use super::session::Session;
-use super::{error_page, html_response, see_other, signed_form, signed_in};
+use super::{
+    error_page, html_response, see_other, signed_form, signed_form_as, signed_in, signed_in_as,
+};
 use crate::domain::{Code, Role};
 use crate::http::ApiError;
 use crate::http::AppState;
+use crate::http::horizon::{self, HorizonDto, HorizonStatus};
 use crate::http::jobs::{self, JobDto, JobStatus, NewPlan};
 use crate::http::pins;
 use crate::http::weeks::{self, DayDto, ReferentWeekDto, StopDto, WeekPlanDto};
 use crate::planning::{IsoWeek, MAX_WEEKS};
+use crate::report::horizon::COMPARISON_WEEKS;
 use crate::report::week::PlanFigures;
 
 /// `GET /semaine/{week}`.
@@ -49,7 +53,11 @@ pub(super) async fn page(
                 Err(ApiError::NotFound) => None,
                 Err(e) => return error_page(Some(&session), e),
             };
-            let body = coordinator_week(&session, week, plan.as_ref(), flash.as_deref());
+            let eight = match horizon::horizon_of(&state, &session.caller, week).await {
+                Ok(h) => h,
+                Err(e) => return error_page(Some(&session), e),
+            };
+            let body = coordinator_week(&session, week, plan.as_ref(), &eight, flash.as_deref());
             html_response(
                 StatusCode::OK,
                 layout::page(&format!("Semaine {week}"), Some(&session), Nav::Week, body),
@@ -130,6 +138,7 @@ fn coordinator_week(
     session: &Session,
     week: IsoWeek,
     plan: Option<&WeekPlanDto>,
+    eight: &HorizonDto,
     flash: Option<&str>,
 ) -> Markup {
     html! {
@@ -159,7 +168,127 @@ fn coordinator_week(
                 }
             }
         }
+        (eight_weeks(session, week, eight))
     }
+}
+
+/// « Les 8 semaines suivantes »: today's practice beside Parcours over the weeks from this one,
+/// as the demo prints them, with « Simuler » when they are missing or out of date.
+fn eight_weeks(session: &Session, week: IsoWeek, eight: &HorizonDto) -> Markup {
+    let percent = |x: f64| format!("{x:.0} %");
+    let per_visit = |x: f64| format!("{x:.1} min").replace('.', ",");
+    html! {
+        section.card #huit-semaines aria-labelledby="huit" {
+            h2 id="huit" { "Les " (COMPARISON_WEEKS) " semaines suivantes, simulées" }
+            p { "Chaque semaine planifiée, ses visites faites, puis la suivante : la pratique actuelle (premier créneau libre, dans l'ordre des codes) et Parcours (chaque semaine planifiée avec la suivante)." }
+            @if eight.status == HorizonStatus::Running {
+                p role="status" { "Simulation en cours : " (eight.weeks_done.unwrap_or(0)) " semaines planifiées sur " (eight.weeks_total.unwrap_or(0)) ". "
+                    a href={ "/semaine/" (week) "/simulation" } { "Suivre" } }
+            }
+            @if let Some(e) = &eight.error { p.alert role="alert" { "La dernière simulation a échoué : " (e) } }
+            @if let Some(f) = &eight.figures {
+                @if !eight.current {
+                    p.alert role="status" { "Ces chiffres ont été calculés sur des données modifiées depuis (import, fiche famille) : relancez la simulation." }
+                }
+                table.eight data-current=(eight.current) {
+                    thead { tr { th scope="col" { "" } th scope="col" { "Pratique actuelle" } th scope="col" { "Parcours" } } }
+                    tbody {
+                        tr { th scope="row" { "Visites faites" } td { (f.today.visits) } td data-figure="eight-visits" { (f.parcours.visits) } }
+                        tr { th scope="row" { "Dans la tolérance" } td { (percent(f.today.on_time_percent())) } td { (percent(f.parcours.on_time_percent())) } }
+                        tr { th scope="row" { "Familles sans visite plus de 2 intervalles" } td { (f.today.unseen_twice) } td { (f.parcours.unseen_twice) } }
+                        tr { th scope="row" { "… dont personne ne peut voir" } td { (f.today.unseen_twice_unvisitable) } td { (f.parcours.unseen_twice_unvisitable) } }
+                        tr { th scope="row" { "… dont personne ne peut suivre" } td { (f.today.unseen_twice_unfollowed) } td { (f.parcours.unseen_twice_unfollowed) } }
+                        tr { th scope="row" { "… dont faute d'heures quand elles sont libres" } td { (f.today.unseen_twice_short) } td { (f.parcours.unseen_twice_short) } }
+                        tr { th scope="row" { "Plus long écart entre deux visites" } td { (f.today.longest_gap_days) " j" } td { (f.parcours.longest_gap_days) " j" } }
+                        tr { th scope="row" { "Trajets" } td { (hours(f.today.drive_minutes)) } td { (hours(f.parcours.drive_minutes)) } }
+                        tr { th scope="row" { "Trajet par visite" } td { (per_visit(f.today.minutes_per_visit())) } td { (per_visit(f.parcours.minutes_per_visit())) } }
+                    }
+                }
+                @if let Some(at) = eight.computed_at {
+                    p.small { "Calculés le " (crate::domain::to_paris(at).format("%d/%m/%Y à %H:%M")) "." }
+                }
+            }
+            @if eight.figures.is_none() && eight.status != HorizonStatus::Running {
+                p { "Pas encore simulées pour ces données." }
+            }
+            @if eight.status != HorizonStatus::Running && !eight.current {
+                form method="post" action={ "/semaine/" (week) "/simuler" } {
+                    input type="hidden" name="csrf" value=(session.form_token);
+                    p { button type="submit" { "Simuler les " (COMPARISON_WEEKS) " semaines" } " (une à quelques minutes ; les plans demandés entre-temps passent entre deux semaines)" }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /semaine/{week}/simuler`: starts the simulation of the eight weeks, then follows it.
+pub(super) async fn simulate(
+    State(state): State<AppState>,
+    Path(week): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (session, _) = match signed_form_as(&state, &headers, &body, &[Role::Coordinator]).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let week = match jobs::plannable_week(&state, &week).await {
+        Ok(w) => w,
+        Err(e) => return error_page(Some(&session), e),
+    };
+    match horizon::start_simulation(&state, week, &horizon::NewHorizon::default()) {
+        Ok(()) => see_other(&format!("/semaine/{week}/simulation")),
+        Err(e) => error_page(Some(&session), e),
+    }
+}
+
+/// `GET /semaine/{week}/simulation`: how far the simulation has got, refreshed every two
+/// seconds until it ends; then the week, at its figures.
+pub(super) async fn simulation(
+    State(state): State<AppState>,
+    Path(week): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let session = match signed_in_as(&state, &headers, &[Role::Coordinator]).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(week) = IsoWeek::parse(&week) else {
+        return error_page(Some(&session), ApiError::NotFound);
+    };
+    let eight = match horizon::horizon_of(&state, &session.caller, week).await {
+        Ok(h) => h,
+        Err(e) => return error_page(Some(&session), e),
+    };
+    if eight.status != HorizonStatus::Running {
+        return see_other(&format!("/semaine/{week}#huit-semaines"));
+    }
+    let body = html! {
+        h1 { "Simulation des " (COMPARISON_WEEKS) " semaines depuis " (week) }
+        dl.progress aria-live="polite" {
+            dt { "État" } dd data-status="running" { "en cours" }
+            @if let Some(s) = eight.elapsed_seconds {
+                dt { "Temps écoulé" } dd { (format!("{s:.0}")) " s" }
+            }
+            dt { "Semaines planifiées" }
+            dd { (eight.weeks_done.unwrap_or(0)) " sur " (eight.weeks_total.unwrap_or(0))
+                " (la pratique actuelle, puis Parcours)" }
+        }
+        p { "La page se met à jour d'elle-même." }
+        p { a href={ "/semaine/" (week) } { "Revenir à la semaine" } }
+    };
+    let mut r = html_response(
+        StatusCode::OK,
+        layout::page(
+            &format!("Simulation depuis {week}"),
+            Some(&session),
+            Nav::Week,
+            body,
+        ),
+    );
+    r.headers_mut()
+        .insert("refresh", axum::http::HeaderValue::from_static("2"));
+    r
 }
 
 fn headline(plan: &WeekPlanDto) -> Markup {
@@ -465,13 +594,11 @@ pub(super) async fn plan(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (session, fields) = match signed_form(&state, &headers, &body).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if let Err(e) = session.caller.require(&[Role::Coordinator]) {
-        return error_page(Some(&session), e);
-    }
+    let (session, fields) =
+        match signed_form_as(&state, &headers, &body, &[Role::Coordinator]).await {
+            Ok(s) => s,
+            Err(r) => return r,
+        };
     let week = match jobs::plannable_week(&state, &week).await {
         Ok(w) => w,
         Err(e) => return error_page(Some(&session), e),
@@ -510,13 +637,10 @@ pub(super) async fn job(
     Path((week, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let session = match signed_in(&state, &headers).await {
+    let session = match signed_in_as(&state, &headers, &[Role::Coordinator]).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if let Err(e) = session.caller.require(&[Role::Coordinator]) {
-        return error_page(Some(&session), e);
-    }
     let found = id
         .parse::<u64>()
         .ok()
@@ -584,13 +708,11 @@ pub(super) async fn publish(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (session, fields) = match signed_form(&state, &headers, &body).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if let Err(e) = session.caller.require(&[Role::Coordinator]) {
-        return error_page(Some(&session), e);
-    }
+    let (session, fields) =
+        match signed_form_as(&state, &headers, &body, &[Role::Coordinator]).await {
+            Ok(s) => s,
+            Err(r) => return r,
+        };
     let Ok(week) = IsoWeek::parse(&week) else {
         return error_page(Some(&session), ApiError::NotFound);
     };
