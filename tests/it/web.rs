@@ -885,3 +885,74 @@ fn the_eight_weeks_are_simulated_in_the_background_shown_on_the_week_and_out_of_
     );
     assert!(shown.body.contains(r#"action="/semaine/2026-W49/simuler""#));
 }
+
+#[test]
+fn a_new_family_is_created_from_its_form_checked_like_an_import_and_never_over_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let (_db, url) = web_team(None, url);
+    let server = TestServer::start(&url);
+    let mut claire = Browser::new(&server);
+    claire.sign_in("claire", COORDINATOR_PASSWORD);
+    let list = claire.get("/familles");
+    assert!(list.body.contains(r#"href="/familles/nouvelle""#));
+    let page = claire.get("/familles/nouvelle");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let families = crate::helpers::load(&url).families;
+    let next = format!("F-{:04}", families.len() + 1);
+    assert!(
+        page.body
+            .contains(&format!(r#"name="code" value="{next}""#)),
+        "the next free code is offered: {}",
+        page.body
+    );
+    let token = form_token(&page.body);
+    let form = |code: &str, latitude: &str| {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("csrf", token.as_str()),
+                ("version", ""),
+                ("code", code),
+                ("commune", "59606"),
+                ("latitude", latitude),
+                ("longitude", "3,525"),
+                ("availability", "mardi 14:00-17:00, jeudi 09:00-12:00"),
+                ("frequency", "quinzaine"),
+                ("visit_minutes", "60"),
+            ])
+            .finish()
+    };
+    let stored = |url: &str| crate::helpers::load(url).families;
+
+    // A bad latitude: refused next to its field, nothing written.
+    let bad = claire.post("/familles/nouvelle", &form(&next, "nord"));
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains(r#"id="f-latitude-erreur""#));
+    assert!(bad.body.contains("Nouvelle famille"));
+    assert_eq!(stored(&url), families);
+    // An existing family's code: refused next to the code, the other family untouched.
+    let taken = claire.post("/familles/nouvelle", &form("F-0001", "50,36"));
+    assert_eq!(taken.status, 422, "{}", taken.body);
+    assert!(taken.body.contains(r#"id="f-code-erreur""#));
+    assert!(taken.body.contains("F-0001 : une famille a déjà ce code"));
+    assert_eq!(stored(&url), families);
+    // Without the form's token: 403.
+    let forged = claire.post(
+        "/familles/nouvelle",
+        &form(&next, "50,36").replace(&token, "0"),
+    );
+    assert_eq!(forged.status, 403);
+
+    let created = claire.post("/familles/nouvelle", &form(&next, "50,36"));
+    assert_eq!(
+        (created.status, location(&created)),
+        (303, format!("/familles/{next}?enregistre=1").as_str())
+    );
+    let after = stored(&url);
+    assert_eq!(after.len(), families.len() + 1);
+    let new = after.iter().find(|f| f.code.as_str() == next).unwrap();
+    assert_eq!(new.visit_minutes, 60);
+    assert!((new.location.lat() - 50.36).abs() < 1e-9);
+    let shown = claire.get(location(&created));
+    assert!(shown.body.contains(&format!("Famille {next} enregistrée")));
+}

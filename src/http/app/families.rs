@@ -66,6 +66,7 @@ pub(super) async fn list(
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let body = html! {
         h1 { "Familles" }
+        p { a href="/familles/nouvelle" { "Nouvelle famille" } }
         form.card.search method="get" action="/familles" role="search" {
             label for="q" { "Code" }
             input type="text" id="q" name="q" value=(value(&q.q)) placeholder="F-00";
@@ -245,6 +246,11 @@ const FIELDS: [(&str, &str, &str, &str); 13] = [
     ),
 ];
 
+/// Where the form of a new family is (and is sent).
+const NEW: &str = "nouvelle";
+
+/// A family's form: `code`'s, or with `code` as an editable field for a new family
+/// (`version` empty).
 fn form(
     session: &Session,
     code: &str,
@@ -252,10 +258,21 @@ fn form(
     version: &str,
     errors: &HashMap<String, String>,
 ) -> Markup {
+    let creating = version.is_empty();
+    let action = if creating { NEW } else { code };
     html! {
-        form.card.family method="post" action={ "/familles/" (code) } novalidate {
+        form.card.family method="post" action={ "/familles/" (action) } novalidate {
             input type="hidden" name="csrf" value=(session.form_token);
             input type="hidden" name="version" value=(version);
+            @if creating {
+                @let error = errors.get("code");
+                div.field data-field="code" {
+                    label for="f-code" { "Code de la famille" }
+                    input type="text" id="f-code" name="code" value=(code) placeholder="F-0123" required
+                        aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "f-code-erreur")];
+                    @if let Some(e) = error { p.error id="f-code-erreur" { (e) } }
+                }
+            }
             @for (name, label, kind, hint) in FIELDS {
                 @let id = format!("f-{name}");
                 @let error = errors.get(name);
@@ -343,6 +360,64 @@ pub(super) async fn edit(
     family_page(&session, code.as_str(), body)
 }
 
+/// `GET /familles/nouvelle`: the form of a new family, with the next free code.
+pub(super) async fn new(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let session =
+        match super::signed_in_as(&state, &headers, &[crate::domain::Role::Coordinator]).await {
+            Ok(s) => s,
+            Err(r) => return r,
+        };
+    let territory = match state.store.load_territory().await {
+        Ok(t) => t,
+        Err(e) => return error_page(Some(&session), e.into()),
+    };
+    let next = territory
+        .families
+        .iter()
+        .filter_map(|f| f.code.as_str().strip_prefix("F-")?.parse::<u32>().ok())
+        .max()
+        .map_or(1, |n| n + 1);
+    let mut values = Values::default();
+    values.0.insert("frequency".into(), "quinzaine".into());
+    values.0.insert("visit_minutes".into(), "60".into());
+    let body = html! {
+        h1 { "Nouvelle famille" }
+        p { a href="/familles" { "← Toutes les familles" } }
+        p { "Les mêmes vérifications que l'import : chaque erreur s'affiche à côté de son champ, et rien n'est enregistré tant qu'il en reste une." }
+        (form(&session, &format!("F-{next:04}"), &values, "", &HashMap::new()))
+    };
+    family_page(&session, "nouvelle", body)
+}
+
+/// `POST /familles/nouvelle`: creates the family under the code typed (never over an existing
+/// one).
+pub(super) async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (session, fields) = match signed_form(&state, &headers, &body).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let values = Values(fields);
+    let typed = values.get("code").to_owned();
+    match Code::parse(&typed) {
+        Ok(code) => write(&state, &session, code, values, true).await,
+        Err(e) => refused(
+            &session,
+            &typed,
+            &values,
+            "",
+            vec![FieldIssue {
+                record: typed.clone(),
+                field: "code".into(),
+                message: e.to_string(),
+            }],
+        ),
+    }
+}
+
 /// `POST /familles/{code}`: saves the family from the version the form was read at.
 pub(super) async fn save(
     State(state): State<AppState>,
@@ -357,27 +432,61 @@ pub(super) async fn save(
     let Ok(code) = Code::parse(&code) else {
         return error_page(Some(&session), ApiError::NotFound);
     };
-    let values = Values(fields);
-    let version = values.get("version").to_owned();
+    write(&state, &session, code, Values(fields), false).await
+}
+
+/// Writes the family of the form `values` (a new one when `creating`), or shows why not.
+async fn write(
+    state: &AppState,
+    session: &Session,
+    code: Code,
+    values: Values,
+    creating: bool,
+) -> Response {
+    let version = if creating {
+        String::new()
+    } else {
+        values.get("version").to_owned()
+    };
     let issues = match values.input(code.as_str()) {
         Ok(input) => {
             let tag = Some(version.clone()).filter(|v| !v.is_empty());
-            match families::save(&state, &session.caller, &code, &input, tag).await {
+            match families::save(state, &session.caller, &code, &input, tag).await {
                 Ok(_) => return see_other(&format!("/familles/{code}?enregistre=1")),
                 Err(ApiError::Invalid(issues)) => issues,
-                Err(ApiError::Conflict | ApiError::PreconditionRequired) => {
-                    return conflict(&state, &session, &code, &values).await;
+                // A new family under a code already taken: said next to the code, nothing
+                // written over the family that has it.
+                Err(ApiError::Conflict | ApiError::PreconditionRequired) if creating => {
+                    vec![FieldIssue {
+                        record: code.to_string(),
+                        field: "code".into(),
+                        message: format!("{code} : une famille a déjà ce code"),
+                    }]
                 }
-                Err(e) => return error_page(Some(&session), e),
+                Err(ApiError::Conflict | ApiError::PreconditionRequired) => {
+                    return conflict(state, session, &code, &values).await;
+                }
+                Err(e) => return error_page(Some(session), e),
             }
         }
         Err(issues) => issues,
     };
+    refused(session, code.as_str(), &values, &version, issues)
+}
+
+/// The form again, with each refused field's message next to it (422).
+fn refused(
+    session: &Session,
+    code: &str,
+    values: &Values,
+    version: &str,
+    issues: Vec<FieldIssue>,
+) -> Response {
     // Each refused field's message next to it; a message without a field above the form.
     let mut errors: HashMap<String, String> = HashMap::new();
     let mut general = Vec::new();
     for issue in issues {
-        if FIELDS.iter().any(|(n, ..)| *n == issue.field) {
+        if issue.field == "code" || FIELDS.iter().any(|(n, ..)| *n == issue.field) {
             errors
                 .entry(issue.field.clone())
                 .and_modify(|m| {
@@ -390,14 +499,14 @@ pub(super) async fn save(
         }
     }
     let body = html! {
-        h1 { "Famille " (code) }
+        h1 { @if version.is_empty() { "Nouvelle famille" } @else { "Famille " (code) } }
         div.alert role="alert" {
             p { "La famille n'est pas enregistrée : " (errors.len() + general.len()) " erreur(s) à corriger." }
             @for m in &general { p { (m) } }
         }
-        (form(&session, code.as_str(), &values, &version, &errors))
+        (form(session, code, values, version, &errors))
     };
-    let mut r = family_page(&session, code.as_str(), body);
+    let mut r = family_page(session, code, body);
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     r
 }

@@ -58,6 +58,10 @@ pub(super) fn router() -> Router<AppState> {
         .route("/semaine/{week}/simulation", get(week::simulation))
         .route("/trajets", get(rides::page))
         .route("/familles", get(families::list))
+        .route(
+            "/familles/nouvelle",
+            get(families::new).post(families::create),
+        )
         .route("/familles/{code}", get(families::edit).post(families::save))
         .route(
             "/abonnements",
