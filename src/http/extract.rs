@@ -188,6 +188,19 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"))
 }
 
+/// An optional JSON body, as [`json_body`] reads it: an empty (or blank) one is `T::default()`.
+pub(super) async fn optional_json_body<T: DeserializeOwned + Default, S: Send + Sync>(
+    req: Request,
+    state: &S,
+) -> Result<T, ApiError> {
+    let body = body_bytes(req, state).await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        json_body(&body)
+    }
+}
+
 /// The whole body: 413 beyond the limit (announced or chunked), 400 if it breaks off.
 pub(super) async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, state).await.map_err(|rejection| {

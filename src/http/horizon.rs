@@ -242,12 +242,7 @@ pub(super) async fn simulate(
 ) -> Result<Response, ApiError> {
     caller.require(&[Role::Coordinator])?;
     let week = super::jobs::plannable_week(&state, &week).await?;
-    let body = super::extract::body_bytes(request, &state).await?;
-    let settings: NewHorizon = if body.iter().all(u8::is_ascii_whitespace) {
-        NewHorizon::default()
-    } else {
-        super::extract::json_body(&body)?
-    };
+    let settings: NewHorizon = super::extract::optional_json_body(request, &state).await?;
     start_simulation(&state, week, &settings)?;
     let shown = horizon_of(&state, &caller, week).await?;
     Ok((StatusCode::ACCEPTED, Json(shown)).into_response())
@@ -287,15 +282,8 @@ pub(crate) fn start_simulation(
 /// 422 naming `time_limit_seconds` out of range.
 pub(crate) fn template(week: IsoWeek, settings: &NewHorizon) -> Result<PlanOptions, ApiError> {
     let mut template = PlanOptions::new(week);
-    if let Some(t) = settings.time_limit_seconds {
-        if !(t.is_finite() && t > 0.0 && t <= 300.0) {
-            return Err(ApiError::Invalid(vec![super::FieldIssue {
-                record: week.to_string(),
-                field: "time_limit_seconds".into(),
-                message: format!("{t} : une durée entre 0 et 300 secondes est attendue"),
-            }]));
-        }
-        template.rota_time = Duration::from_secs_f64(t);
+    if let Some(t) = super::jobs::rota_time(week, settings.time_limit_seconds)? {
+        template.rota_time = t;
     }
     Ok(template)
 }

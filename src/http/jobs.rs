@@ -306,13 +306,8 @@ pub(super) async fn start(
     caller.require(&[Role::Coordinator])?;
     let calendar = state.store.load_calendar().await?;
     let week = plannable(&week, &Holidays::of(&calendar))?;
-    let body = super::extract::body_bytes(request, &state).await?;
     // The body is optional: none means the default settings.
-    let settings: NewPlan = if body.iter().all(u8::is_ascii_whitespace) {
-        NewPlan::default()
-    } else {
-        super::extract::json_body(&body)?
-    };
+    let settings: NewPlan = super::extract::optional_json_body(request, &state).await?;
     let shown = start_plan(state, week, settings)?;
     let id = shown.id;
     Ok((
@@ -328,6 +323,20 @@ pub(super) async fn start(
 pub(super) async fn plannable_week(state: &AppState, text: &str) -> Result<IsoWeek, ApiError> {
     let calendar = state.store.load_calendar().await?;
     plannable(text, &Holidays::of(&calendar))
+}
+
+/// The rota's time limit a client asked for (`time_limit_seconds`, of a plan or a simulation):
+/// 422 naming the field outside (0, 300] seconds.
+pub(super) fn rota_time(week: IsoWeek, seconds: Option<f64>) -> Result<Option<Duration>, ApiError> {
+    let Some(t) = seconds else { return Ok(None) };
+    if !(t.is_finite() && t > 0.0 && t <= 300.0) {
+        return Err(ApiError::Invalid(vec![super::FieldIssue {
+            record: week.to_string(),
+            field: "time_limit_seconds".into(),
+            message: format!("{t} : une durée entre 0 et 300 secondes est attendue"),
+        }]));
+    }
+    Ok(Some(Duration::from_secs_f64(t)))
 }
 
 /// Queues the plan of `week` with `settings` and starts it: what `POST
@@ -354,15 +363,8 @@ pub(super) fn start_plan(
         }
         options.weeks = weeks as usize;
     }
-    if let Some(t) = settings.time_limit_seconds {
-        if !(t.is_finite() && t > 0.0 && t <= 300.0) {
-            return Err(ApiError::Invalid(vec![super::FieldIssue {
-                record: week.to_string(),
-                field: "time_limit_seconds".into(),
-                message: format!("{t} : une durée entre 0 et 300 secondes est attendue"),
-            }]));
-        }
-        options.rota_time = Duration::from_secs_f64(t);
+    if let Some(t) = rota_time(week, settings.time_limit_seconds)? {
+        options.rota_time = t;
     }
     let plan = PlanRequest::Rota(options);
     let jobs = state.jobs.clone();
