@@ -89,10 +89,24 @@
 //! Checker: [`rota::check::check`]. Solve: [`rota::solve`]; today's practice, for comparison:
 //! [`rota::baseline::solve`].
 //!
+//! ## [`meetings`]: the EPS meetings of a school year (MILP, time-indexed)
+//!
+//! Hard rules: a school day ([`meetings::Problem::plannable_day`]); each required member free
+//! ([`meetings::Problem::is_free`]); the group's own hours
+//! ([`meetings::Problem::within_group_hours`]); the site open and big enough
+//! ([`meetings::Problem::site_open`], [`meetings::Problem::site_fits`]); no person in two
+//! meetings at once, a site one meeting at a time, and time to drive between two
+//! ([`meetings::Problem::compatible`]); one meeting per period or the least spacing
+//! ([`meetings::Problem::spacing_allows`], [`meetings::Problem::window`]); meetings held stay.
+//!
+//! Soft rules ([`meetings::Rule`]): invited absent, uneven spacing, driving, half-days in
+//! several communes, meetings away from the usual site, meetings unplaced.
+//!
+//! Checker: [`meetings::check::check`]. Solve: [`meetings::solve`]; what a poll does, for
+//! comparison: [`meetings::baseline::solve`].
+//!
 //! ## Coming (no code yet)
 //!
-//! - **EPS meetings** over a school year: which date for each équipe pluridisciplinaire de
-//!   soutien, with its members' availability.
 //! - **Workshops** over a term: the sessions of each action collective, their sites and
 //!   facilitators.
 //! - **Mobility rides** over a day: pickups and drop-offs for families (aide à la mobilité),
@@ -156,6 +170,7 @@ pub mod cost;
 pub mod error;
 pub mod ids;
 pub mod limits;
+pub mod meetings;
 pub mod milp;
 pub mod rng;
 pub mod rota;

@@ -59,11 +59,26 @@ pub enum UnmetReason {
     /// Rota: a commitment falls on a day the référent does not work (day off, public holiday,
     /// absence).
     DayOff,
+    /// Meetings: the required members' weekly availability (with the group's own hours) never
+    /// holds the meeting's length together.
+    NoCommonMeetingSlot,
+    /// Meetings: no site of the group is open and big enough when the required members are
+    /// all available.
+    NoMeetingSite,
+    /// Meetings: the required members' common slots of its period fall when some are away
+    /// (training, leave) or the sites are closed.
+    MembersAway,
+    /// Meetings: the common slots of its period are taken by other meetings of its members or
+    /// its sites.
+    SlotsTaken,
+    /// Meetings: no period of the year is left for it (more meetings than periods, or the
+    /// rest of the year too short).
+    NoPeriodLeft,
 }
 
 impl UnmetReason {
     /// Every reason, in declaration order.
-    pub const ALL: [UnmetReason; 19] = [
+    pub const ALL: [UnmetReason; 24] = [
         UnmetReason::NoLanguage,
         UnmetReason::NoSector,
         UnmetReason::NoLanguageInSector,
@@ -83,6 +98,11 @@ impl UnmetReason {
         UnmetReason::OnlyOnClosedDays,
         UnmetReason::AgendaFull,
         UnmetReason::NotOnOpenDays,
+        UnmetReason::NoCommonMeetingSlot,
+        UnmetReason::NoMeetingSite,
+        UnmetReason::MembersAway,
+        UnmetReason::SlotsTaken,
+        UnmetReason::NoPeriodLeft,
     ];
 
     /// Stable English key for logs and JSON (`"no_common_slot"`).
@@ -107,6 +127,11 @@ impl UnmetReason {
             UnmetReason::OnlyOnClosedDays => "only_on_closed_days",
             UnmetReason::AgendaFull => "agenda_full",
             UnmetReason::NotOnOpenDays => "not_on_open_days",
+            UnmetReason::NoCommonMeetingSlot => "no_common_meeting_slot",
+            UnmetReason::NoMeetingSite => "no_meeting_site",
+            UnmetReason::MembersAway => "members_away",
+            UnmetReason::SlotsTaken => "slots_taken",
+            UnmetReason::NoPeriodLeft => "no_period_left",
         }
     }
 }
@@ -157,6 +182,17 @@ impl fmt::Display for UnmetReason {
             UnmetReason::NotOnOpenDays => {
                 "la famille n'est disponible que des jours où la visite ne peut pas avoir lieu (trop tôt après la précédente, ou jours non revus)"
             }
+            UnmetReason::NoCommonMeetingSlot => "aucun créneau commun entre les membres requis",
+            UnmetReason::NoMeetingSite => {
+                "aucun lieu de l'EPS ouvert et assez grand quand les membres requis sont tous disponibles"
+            }
+            UnmetReason::MembersAway => {
+                "les créneaux communs de sa période tombent pendant des indisponibilités"
+            }
+            UnmetReason::SlotsTaken => {
+                "les créneaux communs de sa période sont pris par d'autres réunions de ses membres ou de ses lieux"
+            }
+            UnmetReason::NoPeriodLeft => "plus de période libre dans l'année pour cette réunion",
             UnmetReason::AgendaFull => {
                 "les créneaux communs avec la famille sont pris par l'agenda de la référente (réunions, formations, visites fixées)"
             }

@@ -335,7 +335,7 @@ impl fmt::Debug for Problem<'_> {
 
 /// Checks the stretches of one day: inside the day, each ending after it starts, sorted and
 /// disjoint.
-fn check_spans(
+pub(crate) fn check_spans(
     spans: &[Span],
     item: &'static str,
     index: usize,
@@ -365,7 +365,7 @@ fn check_spans(
     Ok(())
 }
 
-fn check_week(
+pub(crate) fn check_week(
     spans: &Weekly,
     item: &'static str,
     index: usize,
