@@ -1,5 +1,7 @@
 //! What the team organises besides home visits: EPS, collective workshops, health appointments.
 
+use std::ops::RangeInclusive;
+
 use chrono::{DateTime, Utc};
 
 use super::values::keyword_enum;
@@ -23,6 +25,78 @@ pub struct Eps {
     pub site: Option<Code>,
     /// Member professionals, sorted.
     pub members: Vec<Code>,
+    /// Meetings per school year (`reunions`, default 4, at least 1).
+    pub meetings_per_year: u32,
+    /// Length of one meeting in minutes (`duree_min`, default 120; 30..=480).
+    pub meeting_minutes: u32,
+    /// Members whose presence is required (`requis`), sorted; the other members are invited
+    /// (wished, not required). Column absent or empty: every member is required. Each must be
+    /// one of `members`.
+    pub required: Vec<Code>,
+    /// PRE référents who attend its meetings (`referents`, → referents.csv), sorted; may be
+    /// empty.
+    pub referents: Vec<Code>,
+    /// Other sites where it may meet besides `site` (`lieux_alternatifs`, → lieux.csv), in the
+    /// file's order, without `site` itself.
+    pub alternative_sites: Vec<Code>,
+    /// When it meets, if it restricts it (`horaires`, same syntax as other weekly availability
+    /// columns, e.g. "lundi 12:00-13:30, jeudi 12:00-13:30"); None = whenever its members are
+    /// available.
+    pub hours: Option<WeeklyAvailability>,
+    /// Least days between two of its meetings (`espacement_min_jours`); None = at most one
+    /// meeting per period between school holidays.
+    pub min_spacing_days: Option<u32>,
+}
+
+impl Eps {
+    /// Meetings per school year when `reunions` is not given.
+    pub const DEFAULT_MEETINGS_PER_YEAR: u32 = 4;
+    /// Most meetings per school year: one a school week (36 weeks).
+    pub const MAX_MEETINGS_PER_YEAR: u32 = 36;
+    /// Length of a meeting in minutes when `duree_min` is not given.
+    pub const DEFAULT_MEETING_MINUTES: u32 = 120;
+    /// Shortest and longest meeting, in minutes.
+    pub const MEETING_MINUTES: RangeInclusive<u32> = 30..=480;
+    /// Least and most days between two meetings (`espacement_min_jours`).
+    pub const SPACING_DAYS: RangeInclusive<u32> = 1..=365;
+
+    /// The members invited but not required, in the order of `members`.
+    pub fn invited(&self) -> impl Iterator<Item = &Code> {
+        self.members
+            .iter()
+            .filter(move |m| !self.required.contains(m))
+    }
+
+    /// Cross-field rules: `(field, error)` for each broken one.
+    pub fn check(&self) -> Vec<(&'static str, FieldError)> {
+        let mut errors = Vec::new();
+        for r in self.required.iter().filter(|r| !self.members.contains(r)) {
+            errors.push((
+                "requis",
+                FieldError::new(format!(
+                    "EPS {} : « {r} » est requis·e mais ne fait pas partie des membres (colonne \
+                     membres) : ajoutez-le·la aux membres ou retirez-le·la des requis",
+                    self.code
+                )),
+            ));
+        }
+        if let Some(hours) = &self.hours
+            && !hours
+                .windows()
+                .iter()
+                .any(|w| w.range.minutes() >= self.meeting_minutes)
+        {
+            errors.push((
+                "horaires",
+                FieldError::new(format!(
+                    "EPS {} : aucune plage des horaires « {hours} » ne tient une réunion de {} \
+                     min (duree_min)",
+                    self.code, self.meeting_minutes
+                )),
+            ));
+        }
+        errors
+    }
 }
 
 keyword_enum!(
@@ -189,4 +263,62 @@ pub struct AgendaEntry {
     pub site: Option<Code>,
     /// The family of a fixed visit (only for [`AgendaKind::Visit`]).
     pub family: Option<Code>,
+}
+
+/// An unavailability (indisponibilité, `indisponibilites.csv`): a stretch of time when a
+/// person cannot attend a meeting (training, leave, a school trip), or a site is closed (works).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unavailability {
+    /// Code of the record (`IND-001`).
+    pub code: Code,
+    /// Whose: a professional, a coordinator, a référent (P-, C-, R- codes) or a site (LN-,
+    /// closed for works).
+    pub person: Code,
+    /// From (instant, entered as Europe/Paris local time), included.
+    pub from: DateTime<Utc>,
+    /// To (instant), excluded.
+    pub to: DateTime<Utc>,
+    /// Why, for the coordinator only (« formation », « congé », « sortie scolaire »,
+    /// « travaux »); never shown in feeds.
+    pub reason: Option<String>,
+}
+
+impl Unavailability {
+    /// Cross-field rules: `(field, error)` for each broken one.
+    pub fn check(&self) -> Vec<(&'static str, FieldError)> {
+        let mut errors = Vec::new();
+        if self.to <= self.from {
+            errors.push((
+                "fin",
+                FieldError::new(format!(
+                    "indisponibilité {} : la fin ({}) ne vient pas après le début ({})",
+                    self.code,
+                    shown_end(self.to),
+                    shown_start(self.from)
+                )),
+            ));
+        }
+        errors
+    }
+}
+
+/// `20/11/2026`, or `20/11/2026 14:00` when it does not start a day.
+fn shown_start(t: DateTime<Utc>) -> String {
+    let local = super::to_paris(t);
+    if local.time() == chrono::NaiveTime::MIN {
+        local.format("%d/%m/%Y").to_string()
+    } else {
+        local.format("%d/%m/%Y %H:%M").to_string()
+    }
+}
+
+/// `16/11/2026 inclus` for the midnight that ends that day, else `16/11/2026 12:00`.
+fn shown_end(t: DateTime<Utc>) -> String {
+    let local = super::to_paris(t);
+    if local.time() == chrono::NaiveTime::MIN {
+        let day = local.date().pred_opt().unwrap_or(local.date());
+        format!("{} inclus", day.format("%d/%m/%Y"))
+    } else {
+        local.format("%d/%m/%Y %H:%M").to_string()
+    }
 }

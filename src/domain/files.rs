@@ -32,6 +32,9 @@ pub const DRIVERS: &str = "chauffeurs.csv";
 pub const VEHICLES: &str = "vehicules.csv";
 /// `agenda.csv`: référents' fixed engagements.
 pub const AGENDA: &str = "agenda.csv";
+/// `indisponibilites.csv`: when professionals, coordinators and référents cannot attend a
+/// meeting, and when sites are closed.
+pub const UNAVAILABILITIES: &str = "indisponibilites.csv";
 /// `trajets.csv`: travel times from a routing engine.
 pub const TRAVEL: &str = "trajets.csv";
 /// `territoire.csv`: the territory's name and school-holiday zone.
@@ -43,7 +46,7 @@ pub const SCHOOL_HOLIDAYS: &str = "vacances_scolaires.csv";
 
 /// Every file, in reading order (a record may refer to an earlier file): the people and places
 /// first, then the calendar.
-pub const FILES: [&str; 19] = [
+pub const FILES: [&str; 20] = [
     COMMUNES,
     QPVS,
     SCHOOLS,
@@ -59,6 +62,7 @@ pub const FILES: [&str; 19] = [
     DRIVERS,
     VEHICLES,
     AGENDA,
+    UNAVAILABILITIES,
     TRAVEL,
     TERRITORY,
     PUBLIC_HOLIDAYS,

@@ -15,8 +15,8 @@ mod time;
 mod values;
 
 pub use activity::{
-    AgendaEntry, AgendaKind, Eps, HealthAppointment, HealthKind, Workshop, WorkshopPeriod,
-    WorkshopScope,
+    AgendaEntry, AgendaKind, Eps, HealthAppointment, HealthKind, Unavailability, Workshop,
+    WorkshopPeriod, WorkshopScope,
 };
 pub use calendar::{
     PublicHoliday, SCHOOL_HOLIDAY_MAX_DAYS, SchoolHoliday, SchoolZone, TerritorySettings,
@@ -32,7 +32,7 @@ pub use territory::{
 };
 pub use time::{
     LocalTime, TimeRange, Weekday, WeeklyAvailability, WeeklyWindow, paris_instant, parse_date,
-    parse_paris_datetime, to_paris,
+    parse_paris_datetime, parse_paris_from, parse_paris_until, to_paris,
 };
 pub use values::{
     Code, Language, LunchBreak, SectorCriterion, SectorKind, parse_bool, parse_insee, parse_list,

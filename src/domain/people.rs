@@ -83,6 +83,9 @@ pub struct Coordinator {
     pub name: String,
     /// Communes she coordinates.
     pub communes: Vec<Code>,
+    /// Her office (`lieu`, → lieux.csv), if given: where her driving to meetings starts and
+    /// ends.
+    pub site: Option<Code>,
 }
 
 keyword_enum!(

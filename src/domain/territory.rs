@@ -4,8 +4,8 @@
 use super::values::keyword_enum;
 use super::{
     AgendaEntry, Child, Code, Coordinator, Driver, Eps, Family, GeoPoint, HealthAppointment,
-    Professional, PublicHoliday, Referent, SchoolHoliday, TerritorySettings, Vehicle,
-    WeeklyAvailability, Workshop,
+    Professional, PublicHoliday, Referent, SchoolHoliday, TerritorySettings, Unavailability,
+    Vehicle, WeeklyAvailability, Workshop,
 };
 
 /// Commune, identified by its INSEE code.
@@ -152,6 +152,9 @@ pub struct Territory {
     pub appointments: Vec<HealthAppointment>,
     /// Référents' fixed engagements of the coming weeks (agenda).
     pub agenda: Vec<AgendaEntry>,
+    /// When people cannot attend a meeting and sites are closed (indisponibilités), sorted by
+    /// person, then start, then code (as imported and as loaded).
+    pub unavailabilities: Vec<Unavailability>,
     /// Drivers.
     pub drivers: Vec<Driver>,
     /// Vehicles.

@@ -358,6 +358,36 @@ pub fn parse_paris_datetime(text: &str) -> Result<DateTime<Utc>, FieldError> {
     paris_instant(date.and_time(naive_time))
 }
 
+/// Parses the start of a stretch of time: a date `AAAA-MM-JJ` (from 00:00 that day) or a local
+/// date and time as [`parse_paris_datetime`] reads it, with the same refusal of DST gaps and
+/// overlaps.
+pub fn parse_paris_from(text: &str) -> Result<DateTime<Utc>, FieldError> {
+    parse_paris_bound(text, 0)
+}
+
+/// Parses the end of a stretch of time, excluded: a date `AAAA-MM-JJ` means to the end of that
+/// day (00:00 the next day), a local date and time that very instant.
+pub fn parse_paris_until(text: &str) -> Result<DateTime<Utc>, FieldError> {
+    parse_paris_bound(text, 1)
+}
+
+/// A date alone is midnight `days_after` days later; a date and time is read as such.
+fn parse_paris_bound(text: &str, days_after: u64) -> Result<DateTime<Utc>, FieldError> {
+    let t = text.trim();
+    if !t.contains([' ', 'T']) {
+        let date = parse_date(t).map_err(|_| {
+            FieldError::new(format!(
+                "« {text} » n'est ni une date (AAAA-MM-JJ) ni une date et heure (AAAA-MM-JJ HH:MM)"
+            ))
+        })?;
+        let day = date
+            .checked_add_days(chrono::Days::new(days_after))
+            .ok_or_else(|| FieldError::new(format!("« {text} » : date hors limites")))?;
+        return paris_instant(day.and_time(chrono::NaiveTime::MIN));
+    }
+    parse_paris_datetime(t)
+}
+
 /// The instant of a local Europe/Paris date-time.
 ///
 /// # Errors
@@ -432,6 +462,23 @@ mod tests {
     fn a_local_time_in_the_autumn_overlap_is_rejected_as_ambiguous() {
         let err = parse_paris_datetime("2026-10-25 02:30").unwrap_err();
         assert!(err.to_string().contains("existe deux fois"), "{err}");
+    }
+
+    #[test]
+    fn a_date_alone_starts_at_midnight_and_ends_at_the_next_midnight() {
+        let from = parse_paris_from("2026-11-16").unwrap();
+        let until = parse_paris_until("16/11/2026").unwrap();
+        assert_eq!(from.to_rfc3339(), "2026-11-15T23:00:00+00:00");
+        assert_eq!(until.to_rfc3339(), "2026-11-16T23:00:00+00:00");
+        let at = parse_paris_until("2026-11-16 12:30").unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-16T11:30:00+00:00");
+        assert!(
+            parse_paris_from("2027-03-28 02:30")
+                .unwrap_err()
+                .to_string()
+                .contains("n'existe pas")
+        );
+        assert!(parse_paris_until("lundi").is_err());
     }
 
     #[test]

@@ -133,6 +133,7 @@ pub(crate) struct Parsed {
     pub(crate) drivers: Vec<Lined<crate::domain::Driver>>,
     pub(crate) vehicles: Vec<Lined<crate::domain::Vehicle>>,
     pub(crate) agenda: Vec<Lined<crate::domain::AgendaEntry>>,
+    pub(crate) unavailabilities: Vec<Lined<crate::domain::Unavailability>>,
     pub(crate) travel: Vec<Lined<TravelOverride>>,
     pub(crate) settings: Vec<Lined<crate::domain::TerritorySettings>>,
     pub(crate) public_holidays: Vec<Lined<crate::domain::PublicHoliday>>,
@@ -324,6 +325,13 @@ pub fn validate(source: &Source, existing: &Territory, today: NaiveDate) -> Vali
             records::agenda_entry,
             &mut v,
         ),
+        unavailabilities: parse_file(
+            source,
+            files::UNAVAILABILITIES,
+            records::UNAVAILABILITIES,
+            records::unavailability,
+            &mut v,
+        ),
         travel: parse_file(
             source,
             files::TRAVEL,
@@ -402,6 +410,11 @@ fn into_territory(p: Parsed, travel: &mut Vec<TravelOverride>) -> Territory {
         drivers: records_of(p.drivers),
         vehicles: records_of(p.vehicles),
         agenda: records_of(p.agenda),
+        unavailabilities: {
+            let mut u = records_of(p.unavailabilities);
+            u.sort_by(|a, b| (&a.person, a.from, &a.code).cmp(&(&b.person, b.from, &b.code)));
+            u
+        },
         settings: p.settings.into_iter().next().map(|l| l.record),
         public_holidays: records_of(p.public_holidays),
         school_holidays: records_of(p.school_holidays),
@@ -575,6 +588,137 @@ mod tests {
             ],
             "{:?}",
             v.errors
+        );
+    }
+
+    fn eps(header: &str, rows: &str) -> Source {
+        let text = format!("code;nom;insee;coordinateur;membres{header}\n{rows}");
+        Source::from_files(vec![(files::EPS.to_owned(), text.into_bytes())])
+    }
+
+    #[test]
+    fn an_eps_file_without_the_school_year_columns_requires_every_member_four_times_two_hours() {
+        // Act
+        let v = validate(
+            &eps("", "EPS-09;EPS Anzin;59014;C-01;P-03, P-01\n"),
+            &mini(),
+        );
+
+        // Assert
+        assert!(v.is_valid(), "{:?}", v.errors);
+        let e = &v.batch().eps[0];
+        assert_eq!(e.members, e.required);
+        assert_eq!(e.invited().count(), 0);
+        assert_eq!((e.meetings_per_year, e.meeting_minutes), (4, 120));
+        assert!(e.referents.is_empty() && e.alternative_sites.is_empty());
+        assert_eq!((e.hours.as_ref(), e.min_spacing_days), (None, None));
+    }
+
+    #[test]
+    fn alternative_sites_keep_their_order_without_the_usual_site_and_an_empty_requis_is_everyone() {
+        // Act
+        let v = validate(
+            &eps(
+                ";lieu;requis;lieux_alternatifs;horaires;espacement_min_jours",
+                "EPS-09;EPS Anzin;59014;C-01;P-03, P-01;L-01;;L-02, L-01, L-02;\
+                 mardi 12:00-14:00;28\n",
+            ),
+            &mini(),
+        );
+
+        // Assert
+        assert!(v.is_valid(), "{:?}", v.errors);
+        let e = &v.batch().eps[0];
+        let code = |c: &str| Code::parse(c).unwrap();
+        assert_eq!(e.alternative_sites, vec![code("L-02")]);
+        assert_eq!(e.required, vec![code("P-01"), code("P-03")]);
+        assert_eq!(
+            e.hours.as_ref().map(ToString::to_string).as_deref(),
+            Some("mardi 12:00-14:00")
+        );
+        assert_eq!(e.min_spacing_days, Some(28));
+    }
+
+    #[test]
+    fn school_year_values_out_of_range_or_unknown_are_refused_on_their_column() {
+        // Act
+        let v = validate(
+            &eps(
+                ";reunions;duree_min;horaires;espacement_min_jours;referents;lieux_alternatifs",
+                "EPS-09;EPS A;59014;C-01;P-01;0;;;;;\n\
+                 EPS-10;EPS B;59014;C-01;P-01;;600;;0;;\n\
+                 EPS-11;EPS C;59014;C-01;P-01;;120;jeudi 12:00-13:30;;;\n\
+                 EPS-12;EPS D;59014;C-01;P-01;;;;;R-09;L-99\n",
+            ),
+            &mini(),
+        );
+
+        // Assert
+        let located: Vec<(Option<usize>, Option<&str>)> = v
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref()))
+            .collect();
+        assert_eq!(
+            located,
+            vec![
+                (Some(2), Some("reunions")),
+                (Some(3), Some("duree_min")),
+                (Some(3), Some("espacement_min_jours")),
+                (Some(4), Some("horaires")),
+                (Some(5), Some("referents")),
+                (Some(5), Some("lieux_alternatifs")),
+            ],
+            "{:?}",
+            v.errors
+        );
+        assert!(
+            v.errors[3]
+                .message
+                .contains("ne tient une réunion de 120 min"),
+            "{}",
+            v.errors[3]
+        );
+    }
+
+    #[test]
+    fn an_unavailability_ends_after_it_starts_and_names_someone_or_a_site() {
+        // Act
+        let text = "code;personne;debut;fin;motif\n\
+                    IND-10;C-01;2027-01-11;2027-01-11;formation\n\
+                    IND-11;L-01;2027-01-11 14:00;2027-01-11 14:00;\n\
+                    IND-12;F-0001;2027-01-12;2027-01-12;\n\
+                    IND-13;P-01;2027-03-28 02:30;2027-03-28 04:00;\n";
+        let v = validate(
+            &Source::from_files(vec![(
+                files::UNAVAILABILITIES.to_owned(),
+                text.as_bytes().to_vec(),
+            )]),
+            &mini(),
+        );
+
+        // Assert
+        let located: Vec<(Option<usize>, Option<&str>)> = v
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_deref()))
+            .collect();
+        assert_eq!(
+            located,
+            vec![
+                (Some(3), Some("fin")),
+                (Some(5), Some("debut")),
+                (Some(4), Some("personne")),
+            ],
+            "{:?}",
+            v.errors
+        );
+        assert!(
+            v.errors[0].message.contains(
+                "la fin (11/01/2027 14:00) ne vient pas après le début (11/01/2027 14:00)"
+            ),
+            "{}",
+            v.errors[0]
         );
     }
 

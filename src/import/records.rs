@@ -6,9 +6,9 @@ use crate::domain::{
     EducationPriority, Eps, Family, FieldError, GeoPoint, HealthAppointment, HealthKind, Language,
     LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, PublicHoliday, Qpv,
     Referent, School, SchoolHoliday, SchoolLevel, SchoolZone, SectorCriterion, SiteKind,
-    TerritorySettings, TimeRange, TravelMode, Vehicle, VisitFrequency, WeeklyAvailability,
-    Workshop, WorkshopPeriod, WorkshopScope, parse_bool, parse_date, parse_insee, parse_list,
-    parse_paris_datetime,
+    TerritorySettings, TimeRange, TravelMode, Unavailability, Vehicle, VisitFrequency,
+    WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_bool, parse_date,
+    parse_insee, parse_list, parse_paris_datetime, parse_paris_from, parse_paris_until,
 };
 use crate::store::TravelOverride;
 
@@ -17,6 +17,18 @@ use super::csv_file::{Column, RowReader, opt, parse_count, req};
 /// Parses a comma-separated list of codes.
 fn codes(text: &str) -> Result<Vec<Code>, FieldError> {
     list_of(text, Code::parse)
+}
+
+/// Parses a comma-separated list of codes, keeping their order (without repeats).
+fn ordered_codes(text: &str) -> Result<Vec<Code>, FieldError> {
+    let mut out: Vec<Code> = Vec::new();
+    for item in parse_list(text) {
+        let code = Code::parse(item)?;
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    Ok(out)
 }
 
 /// Parses a comma-separated list of INSEE codes.
@@ -166,16 +178,18 @@ pub(crate) fn site(r: &mut RowReader<'_>) -> Option<NeutralSite> {
     })
 }
 
-pub(crate) const COORDINATORS: &[Column] = &[req("code"), req("nom"), opt("communes")];
+pub(crate) const COORDINATORS: &[Column] = &[req("code"), req("nom"), opt("communes"), opt("lieu")];
 
 pub(crate) fn coordinator(r: &mut RowReader<'_>) -> Option<Coordinator> {
     let code = r.req("code", Code::parse);
     let name = name(r);
     let communes = r.opt("communes", insee_codes);
+    let site = r.opt("lieu", Code::parse);
     Some(Coordinator {
         code: code?,
         name: name?,
         communes: communes?.unwrap_or_default(),
+        site: site?,
     })
 }
 
@@ -422,6 +436,13 @@ pub(crate) const EPS: &[Column] = &[
     req("coordinateur"),
     opt("lieu"),
     req("membres"),
+    opt("reunions"),
+    opt("duree_min"),
+    opt("requis"),
+    opt("referents"),
+    opt("lieux_alternatifs"),
+    opt("horaires"),
+    opt("espacement_min_jours"),
 ];
 
 pub(crate) fn eps(r: &mut RowReader<'_>) -> Option<Eps> {
@@ -432,15 +453,65 @@ pub(crate) fn eps(r: &mut RowReader<'_>) -> Option<Eps> {
     let coordinator = r.req("coordinateur", Code::parse);
     let site = r.opt("lieu", Code::parse);
     let members = r.req("membres", codes);
-    Some(Eps {
+    let meetings = r.opt("reunions", |s| {
+        let n = parse_count(s)?;
+        if !(1..=Eps::MAX_MEETINGS_PER_YEAR).contains(&n) {
+            return Err(FieldError::new(format!(
+                "{n} réunion(s) par an : de 1 à {} (une par semaine d'école) attendues",
+                Eps::MAX_MEETINGS_PER_YEAR
+            )));
+        }
+        Ok(n)
+    });
+    let minutes = r.opt("duree_min", |s| {
+        let m = parse_count(s)?;
+        if !Eps::MEETING_MINUTES.contains(&m) {
+            return Err(FieldError::new(format!(
+                "une réunion de {m} min est hors de {} à {} min",
+                Eps::MEETING_MINUTES.start(),
+                Eps::MEETING_MINUTES.end()
+            )));
+        }
+        Ok(m)
+    });
+    let required = r.opt("requis", codes);
+    let referents = r.opt("referents", codes);
+    let alternative_sites = r.opt("lieux_alternatifs", ordered_codes);
+    let hours = r.opt("horaires", WeeklyAvailability::parse);
+    let spacing = r.opt("espacement_min_jours", |s| {
+        let d = parse_count(s)?;
+        if !Eps::SPACING_DAYS.contains(&d) {
+            return Err(FieldError::new(format!(
+                "un espacement de {d} jour(s) est hors de {} à {} jours",
+                Eps::SPACING_DAYS.start(),
+                Eps::SPACING_DAYS.end()
+            )));
+        }
+        Ok(d)
+    });
+    let (site, members) = (site?, members?);
+    // No `requis` column, or an empty cell: every member is required.
+    let required = required?.unwrap_or_else(|| members.clone());
+    let mut alternative_sites = alternative_sites?.unwrap_or_default();
+    alternative_sites.retain(|s| Some(s) != site.as_ref());
+    let eps = Eps {
         code: code?,
         name: name?,
         commune: commune?,
         qpv: qpv?,
         coordinator: coordinator?,
-        site: site?,
-        members: members?,
-    })
+        site,
+        members,
+        meetings_per_year: meetings?.unwrap_or(Eps::DEFAULT_MEETINGS_PER_YEAR),
+        meeting_minutes: minutes?.unwrap_or(Eps::DEFAULT_MEETING_MINUTES),
+        required,
+        referents: referents?.unwrap_or_default(),
+        alternative_sites,
+        hours: hours?,
+        min_spacing_days: spacing?,
+    };
+    cross_checks(r, eps.check())?;
+    Some(eps)
 }
 
 pub(crate) const WORKSHOPS: &[Column] = &[
@@ -621,6 +692,31 @@ pub(crate) fn agenda_entry(r: &mut RowReader<'_>) -> Option<AgendaEntry> {
         site,
         family,
     })
+}
+
+pub(crate) const UNAVAILABILITIES: &[Column] = &[
+    req("code"),
+    req("personne"),
+    req("debut"),
+    req("fin"),
+    opt("motif"),
+];
+
+pub(crate) fn unavailability(r: &mut RowReader<'_>) -> Option<Unavailability> {
+    let code = r.req("code", Code::parse);
+    let person = r.req("personne", Code::parse);
+    let from = r.req("debut", parse_paris_from);
+    let to = r.req("fin", parse_paris_until);
+    let reason = r.opt("motif", |s| Ok(s.to_owned()));
+    let unavailability = Unavailability {
+        code: code?,
+        person: person?,
+        from: from?,
+        to: to?,
+        reason: reason?,
+    };
+    cross_checks(r, unavailability.check())?;
+    Some(unavailability)
 }
 
 pub(crate) const DRIVERS: &[Column] = &[

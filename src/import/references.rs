@@ -1,5 +1,6 @@
 //! Checks across records and files: duplicate codes, a code given to records of two kinds,
-//! references to unknown records (naming both), a last visit after today, a QPV outside its family's commune, agenda entries (a fixed visit by someone else than
+//! references to unknown records (naming both; an unavailability's person may be a professional,
+//! a coordinator, a référent or a site), a last visit after today, a QPV outside its family's commune, agenda entries (a fixed visit by someone else than
 //! the family's référent, two engagements of one référent at the same time), a current
 //! assignment that breaks a référent's language or caseload (warnings: it is the team's present,
 //! not an input error).
@@ -83,7 +84,7 @@ impl Checker<'_> {
 
 /// The kinds of records that have a code, in reading order: file, code column, and the kind
 /// with its article, for « le code X est déjà celui d'un référent ».
-const KINDS: [(&str, &str, &str); 15] = [
+const KINDS: [(&str, &str, &str); 16] = [
     (files::COMMUNES, "insee", "une commune"),
     (files::QPVS, "code", "un QPV"),
     (files::SCHOOLS, "code", "une école"),
@@ -99,6 +100,7 @@ const KINDS: [(&str, &str, &str); 15] = [
     (files::DRIVERS, "code", "un chauffeur"),
     (files::VEHICLES, "code", "un véhicule"),
     (files::AGENDA, "code", "un engagement de l'agenda"),
+    (files::UNAVAILABILITIES, "code", "une indisponibilité"),
 ];
 
 /// The codes of one kind of records, with their lines (`None` for records in the database).
@@ -116,7 +118,7 @@ fn stored_codes<T>(records: &[T], code: fn(&T) -> &Code) -> KindCodes<'_> {
 }
 
 /// The codes of every kind of `p`, in the order of [`KINDS`].
-fn batch_codes(p: &Parsed) -> [KindCodes<'_>; 15] {
+fn batch_codes(p: &Parsed) -> [KindCodes<'_>; 16] {
     [
         lined_codes(&p.communes, |r| &r.insee),
         lined_codes(&p.qpvs, |r| &r.code),
@@ -133,11 +135,12 @@ fn batch_codes(p: &Parsed) -> [KindCodes<'_>; 15] {
         lined_codes(&p.drivers, |r| &r.code),
         lined_codes(&p.vehicles, |r| &r.code),
         lined_codes(&p.agenda, |r| &r.code),
+        lined_codes(&p.unavailabilities, |r| &r.code),
     ]
 }
 
 /// The codes of every kind of `t`, in the order of [`KINDS`].
-fn territory_codes(t: &Territory) -> [KindCodes<'_>; 15] {
+fn territory_codes(t: &Territory) -> [KindCodes<'_>; 16] {
     [
         stored_codes(&t.communes, |r| &r.insee),
         stored_codes(&t.qpvs, |r| &r.code),
@@ -154,6 +157,7 @@ fn territory_codes(t: &Territory) -> [KindCodes<'_>; 15] {
         stored_codes(&t.drivers, |r| &r.code),
         stored_codes(&t.vehicles, |r| &r.code),
         stored_codes(&t.agenda, |r| &r.code),
+        stored_codes(&t.unavailabilities, |r| &r.code),
     ]
 }
 
@@ -246,6 +250,7 @@ pub(crate) fn check(
     c.duplicates(files::DRIVERS, &p.drivers, |r| &r.code);
     c.duplicates(files::VEHICLES, &p.vehicles, |r| &r.code);
     c.duplicates(files::AGENDA, &p.agenda, |r| &r.code);
+    c.duplicates(files::UNAVAILABILITIES, &p.unavailabilities, |r| &r.code);
     codes_across_kinds(&mut c, p, existing);
     last_visits_in_the_past(&mut c, p, today);
 
@@ -313,6 +318,18 @@ pub(crate) fn check(
     for l in &p.coordinators {
         let r = &l.record;
         let who = format!("coordinatrice {}", r.code);
+        if let Some(site) = &r.site {
+            c.reference(
+                files::COORDINATORS,
+                l.line,
+                "lieu",
+                &who,
+                site,
+                &sites,
+                "lieu",
+                files::SITES,
+            );
+        }
         for commune in &r.communes {
             c.reference(
                 files::COORDINATORS,
@@ -466,6 +483,30 @@ pub(crate) fn check(
                 files::PROFESSIONALS,
             );
         }
+        for referent in &r.referents {
+            c.reference(
+                f,
+                l.line,
+                "referents",
+                &who,
+                referent,
+                &referents,
+                "référent",
+                files::REFERENTS,
+            );
+        }
+        for site in &r.alternative_sites {
+            c.reference(
+                f,
+                l.line,
+                "lieux_alternatifs",
+                &who,
+                site,
+                &sites,
+                "lieu",
+                files::SITES,
+            );
+        }
     }
     let facilitators: BTreeSet<Code> = professionals.union(&referents).cloned().collect();
     for l in &p.workshops {
@@ -570,6 +611,26 @@ pub(crate) fn check(
         }
     }
     agenda_checks(p, existing, &mut c, &referents, warnings);
+
+    // Whose time an unavailability holds: a person who attends meetings, or a site.
+    let persons: BTreeSet<Code> = [&professionals, &coordinators, &referents, &sites]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    for l in &p.unavailabilities {
+        let r = &l.record;
+        c.reference(
+            files::UNAVAILABILITIES,
+            l.line,
+            "personne",
+            &format!("indisponibilité {}", r.code),
+            &r.person,
+            &persons,
+            "personne",
+            "professionnels.csv, coordinateurs.csv, referents.csv, lieux.csv",
+        );
+    }
 
     if !p.travel.is_empty() {
         let located: BTreeSet<Code> = [
@@ -842,7 +903,7 @@ fn recs<T>(lined: &[Lined<T>]) -> impl Iterator<Item = &T> {
 /// `adjective` agreed with `noun`: « commune inconnue », « référent inconnu », « professionnel·le
 /// inconnu·e ».
 fn agree(noun: &str, adjective: &str) -> String {
-    const FEMININE: [&str; 4] = ["commune", "école", "famille", "EPS"];
+    const FEMININE: [&str; 5] = ["commune", "école", "famille", "EPS", "personne"];
     if noun.contains('·') {
         format!("{adjective}·e")
     } else if FEMININE.iter().any(|f| noun.starts_with(f)) {

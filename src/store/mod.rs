@@ -192,8 +192,8 @@ pub enum StoreError {
         code: String,
         /// Column of the referring record, as named in its CSV file (`referent`).
         field: &'static str,
-        /// Table the reference points to (`referent`), or `located` / `facilitator` when it may
-        /// point to several tables.
+        /// Table the reference points to (`referent`), or `located` / `facilitator` / `person`
+        /// when it may point to several tables.
         target_table: &'static str,
         /// The code that was not found.
         target: String,
@@ -1206,6 +1206,10 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
         "0010_horizon_figures.sql",
         include_str!("../../migrations/sqlite/0010_horizon_figures.sql"),
     ),
+    (
+        "0011_eps_year.sql",
+        include_str!("../../migrations/sqlite/0011_eps_year.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
@@ -1247,6 +1251,10 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0010_horizon_figures.sql",
         include_str!("../../migrations/postgres/0010_horizon_figures.sql"),
+    ),
+    (
+        "0011_eps_year.sql",
+        include_str!("../../migrations/postgres/0011_eps_year.sql"),
     ),
 ];
 

@@ -6,7 +6,7 @@
 //! needs the ids of the rows it references.
 
 /// Every table, in the order of the migrations (referenced tables first).
-pub(super) const TABLES: [&str; 28] = [
+pub(super) const TABLES: [&str; 31] = [
     "commune",
     "qpv",
     "school",
@@ -35,6 +35,9 @@ pub(super) const TABLES: [&str; 28] = [
     "web_login",
     "web_session",
     "horizon_figures",
+    "eps_referent",
+    "eps_alternative_site",
+    "unavailability",
 ];
 
 // Every select names its columns as the fields of its `rows::…Row` (a joined code is aliased
@@ -53,7 +56,8 @@ pub(super) const SELECT_SITES: &str = "select s.code, s.name, s.kind, c.code as 
      s.latitude, s.longitude, s.opening_hours, s.capacity \
      from neutral_site s join commune c on c.commune_id = s.commune_id";
 
-pub(super) const SELECT_COORDINATORS: &str = "select code, name from coordinator";
+pub(super) const SELECT_COORDINATORS: &str = "select o.code, o.name, s.code as site \
+     from coordinator o left join neutral_site s on s.neutral_site_id = o.neutral_site_id";
 
 pub(super) const SELECT_COORDINATOR_COMMUNES: &str = "select o.code as owner, \
      c.code as member, l.position \
@@ -82,15 +86,24 @@ pub(super) const SELECT_PROFESSIONALS: &str =
     "select code, name, function, institution, availability from professional";
 
 pub(super) const SELECT_EPS: &str = "select e.code, e.name, c.code as commune, q.code as qpv, \
-     o.code as coordinator, s.code as site \
+     o.code as coordinator, s.code as site, e.meetings_per_year, e.meeting_minutes, e.hours, \
+     e.min_spacing_days \
      from eps e join commune c on c.commune_id = e.commune_id \
      left join qpv q on q.qpv_id = e.qpv_id \
      join coordinator o on o.coordinator_id = e.coordinator_id \
      left join neutral_site s on s.neutral_site_id = e.neutral_site_id";
 
 pub(super) const SELECT_EPS_MEMBERS: &str = "select e.code as owner, p.code as member, \
-     m.position from eps_member m join eps e on e.eps_id = m.eps_id \
+     m.position, m.required from eps_member m join eps e on e.eps_id = m.eps_id \
      join professional p on p.professional_id = m.professional_id";
+
+pub(super) const SELECT_EPS_REFERENTS: &str = "select e.code as owner, r.code as member, \
+     l.position from eps_referent l join eps e on e.eps_id = l.eps_id \
+     join referent r on r.referent_id = l.referent_id";
+
+pub(super) const SELECT_EPS_SITES: &str = "select e.code as owner, s.code as member, \
+     l.position from eps_alternative_site l join eps e on e.eps_id = l.eps_id \
+     join neutral_site s on s.neutral_site_id = l.neutral_site_id";
 
 pub(super) const SELECT_WORKSHOPS: &str = "select w.code, w.theme, w.scope, c.code as commune, \
      w.sessions, w.session_min, w.group_min, w.group_max, w.age_min, w.age_max, \
@@ -121,6 +134,9 @@ pub(super) const SELECT_AGENDA: &str = "select a.code, r.code as referent, a.kin
      from agenda_entry a join referent r on r.referent_id = a.referent_id \
      left join neutral_site s on s.neutral_site_id = a.neutral_site_id \
      left join family f on f.family_id = a.family_id";
+
+pub(super) const SELECT_UNAVAILABILITIES: &str = "select code, person_code, start_at, end_at, \
+     reason from unavailability";
 
 pub(super) const SELECT_TRAVEL: &str =
     "select from_code, to_code, minutes, metres from travel_override";
@@ -176,7 +192,11 @@ pub(super) const SITE: &[Col] = &[
     col("opening_hours"),
     col("capacity"),
 ];
-pub(super) const COORDINATOR: &[Col] = &[col("code"), col("name")];
+pub(super) const COORDINATOR: &[Col] = &[
+    col("code"),
+    col("name"),
+    id("neutral_site_id", "neutral_site"),
+];
 pub(super) const REFERENT: &[Col] = &[
     col("code"),
     col("name"),
@@ -231,6 +251,10 @@ pub(super) const EPS: &[Col] = &[
     id("qpv_id", "qpv"),
     id("coordinator_id", "coordinator"),
     id("neutral_site_id", "neutral_site"),
+    col("meetings_per_year"),
+    col("meeting_minutes"),
+    col("hours"),
+    col("min_spacing_days"),
 ];
 pub(super) const WORKSHOP: &[Col] = &[
     col("code"),
@@ -285,6 +309,13 @@ pub(super) const AGENDA: &[Col] = &[
     col("duration_min"),
     id("neutral_site_id", "neutral_site"),
     id("family_id", "family"),
+];
+pub(super) const UNAVAILABILITY: &[Col] = &[
+    col("code"),
+    col("person_code"),
+    col("start_at"),
+    col("end_at"),
+    col("reason"),
 ];
 pub(super) const TRAVEL: &[Col] = &[
     col("from_code"),
@@ -342,6 +373,12 @@ pub(super) fn delete_list(list_table: &str, owner_table: &str) -> String {
          (select {owner_id} from {owner_table} where code = $1)"
     )
 }
+
+/// The statement that adds member `$2` (an EPS member's code) at position `$3` to the member
+/// list of EPS `$1`, required when `$4`, stamped `$5`.
+pub(super) const INSERT_EPS_MEMBER: &str = "insert into eps_member (eps_id, professional_id, \
+     position, required, updated_at) values ((select eps_id from eps where code = $1), \
+     (select professional_id from professional where code = $2), $3, $4, $5)";
 
 /// The statement that adds member `$2` (a `member_table` code) at position `$3` to the list of
 /// `$1` (an `owner_table` code), stamped `$4`.
@@ -613,12 +650,15 @@ macro_rules! backend_queries {
                 professionals: fetch(conn, q::SELECT_PROFESSIONALS).await?,
                 eps: fetch(conn, q::SELECT_EPS).await?,
                 eps_members: fetch(conn, q::SELECT_EPS_MEMBERS).await?,
+                eps_referents: fetch(conn, q::SELECT_EPS_REFERENTS).await?,
+                eps_sites: fetch(conn, q::SELECT_EPS_SITES).await?,
                 workshops: fetch(conn, q::SELECT_WORKSHOPS).await?,
                 workshop_sites: fetch(conn, q::SELECT_WORKSHOP_SITES).await?,
                 appointments: fetch(conn, q::SELECT_APPOINTMENTS).await?,
                 drivers: fetch(conn, q::SELECT_DRIVERS).await?,
                 vehicles: fetch(conn, q::SELECT_VEHICLES).await?,
                 agenda: fetch(conn, q::SELECT_AGENDA).await?,
+                unavailabilities: fetch(conn, q::SELECT_UNAVAILABILITIES).await?,
                 travel: fetch(conn, q::SELECT_TRAVEL).await?,
                 calendar: load_calendar_with(conn).await?,
             };

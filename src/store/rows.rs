@@ -14,8 +14,8 @@ use crate::domain::{
     AgendaEntry, AgendaKind, Child, ClassLevel, Code, Commune, Coordinator, Driver,
     EducationPriority, Eps, Family, FieldError, GeoPoint, HealthAppointment, HealthKind, Language,
     LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, Qpv, Referent, Role,
-    School, SchoolLevel, SectorCriterion, SiteKind, TimeRange, TravelMode, Vehicle, VisitFrequency,
-    WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_list,
+    School, SchoolLevel, SectorCriterion, SiteKind, TimeRange, TravelMode, Unavailability, Vehicle,
+    VisitFrequency, WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_list,
 };
 use crate::feeds::ics::{Event, EventStatus};
 use crate::planning::{Horizon, PlanEnvelope, PlanFigures, PlanKind, PlanMethod};
@@ -71,6 +71,7 @@ pub(super) struct SiteRow {
 pub(super) struct CoordinatorRow {
     pub code: String,
     name: String,
+    site: Option<String>,
 }
 
 /// A row of a list table: the owner's code, the member's code and its position in the list.
@@ -140,7 +141,8 @@ pub(super) struct ProfessionalRow {
     availability: String,
 }
 
-/// An `eps` row (its members are [`LinkRow`]s).
+/// An `eps` row (its members are [`EpsMemberRow`]s, its référents and alternative sites
+/// [`LinkRow`]s).
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct EpsRow {
     pub code: String,
@@ -149,6 +151,29 @@ pub(super) struct EpsRow {
     qpv: Option<String>,
     coordinator: String,
     site: Option<String>,
+    meetings_per_year: i64,
+    meeting_minutes: i64,
+    hours: Option<String>,
+    min_spacing_days: Option<i64>,
+}
+
+/// An `eps_member` row: a [`LinkRow`] with whether the member is required.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct EpsMemberRow {
+    pub owner: String,
+    member: String,
+    pub position: i64,
+    required: bool,
+}
+
+/// An `unavailability` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct UnavailabilityRow {
+    pub code: String,
+    person_code: String,
+    start_at: DateTime<Utc>,
+    end_at: DateTime<Utc>,
+    reason: Option<String>,
 }
 
 /// A `workshop` row (its sites are [`LinkRow`]s): exactly one of the two facilitators is set.
@@ -446,12 +471,17 @@ pub(super) fn coordinator(
     Ok(Coordinator {
         code: cx.code("code", &row.code)?,
         communes: members(&cx, "coordinator_commune", communes)?,
+        site: cx.opt_code("neutral_site_id", row.site.as_deref())?,
         name: row.name,
     })
 }
 
 pub(super) fn coordinator_params(c: &Coordinator) -> Vec<Value> {
-    vec![Value::code(&c.code), Value::text(&c.name)]
+    vec![
+        Value::code(&c.code),
+        Value::text(&c.name),
+        Value::opt_code(c.site.as_ref()),
+    ]
 }
 
 /// The member codes of `owner` in a list table's rows (sorted by owner then position).
@@ -634,18 +664,48 @@ pub(super) fn professional_params(p: &Professional) -> Vec<Value> {
     ]
 }
 
-pub(super) fn eps(row: EpsRow, members_rows: &[LinkRow]) -> Result<Eps, StoreError> {
+/// The links of an EPS, each list sorted by owner then position.
+pub(super) struct EpsLinks<'a> {
+    pub members: &'a [EpsMemberRow],
+    pub referents: &'a [LinkRow],
+    pub sites: &'a [LinkRow],
+}
+
+pub(super) fn eps(row: EpsRow, links: &EpsLinks<'_>) -> Result<Eps, StoreError> {
     let cx = Cx {
         table: "eps",
         code: &row.code,
     };
+    let mut member_codes = Vec::new();
+    let mut required = Vec::new();
+    for link in links.members.iter().filter(|link| link.owner == row.code) {
+        let member = cx.code("eps_member", &link.member)?;
+        if link.required {
+            required.push(member.clone());
+        }
+        member_codes.push(member);
+    }
+    required.sort();
     Ok(Eps {
         code: cx.code("code", &row.code)?,
         commune: cx.code("commune_id", &row.commune)?,
         qpv: cx.opt_code("qpv_id", row.qpv.as_deref())?,
         coordinator: cx.code("coordinator_id", &row.coordinator)?,
         site: cx.opt_code("neutral_site_id", row.site.as_deref())?,
-        members: members(&cx, "eps_member", members_rows)?,
+        members: member_codes,
+        meetings_per_year: cx.count("meetings_per_year", row.meetings_per_year)?,
+        meeting_minutes: cx.count("meeting_minutes", row.meeting_minutes)?,
+        required,
+        referents: members(&cx, "eps_referent", links.referents)?,
+        alternative_sites: members(&cx, "eps_alternative_site", links.sites)?,
+        hours: row
+            .hours
+            .map(|h| cx.parse("hours", &h, WeeklyAvailability::parse))
+            .transpose()?,
+        min_spacing_days: row
+            .min_spacing_days
+            .map(|d| cx.count("min_spacing_days", d))
+            .transpose()?,
         name: row.name,
     })
 }
@@ -658,6 +718,34 @@ pub(super) fn eps_params(e: &Eps) -> Vec<Value> {
         Value::opt_code(e.qpv.as_ref()),
         Value::code(&e.coordinator),
         Value::opt_code(e.site.as_ref()),
+        Value::count(e.meetings_per_year),
+        Value::count(e.meeting_minutes),
+        Value::OptText(e.hours.as_ref().map(ToString::to_string)),
+        Value::OptInt(e.min_spacing_days.map(i64::from)),
+    ]
+}
+
+pub(super) fn unavailability(row: UnavailabilityRow) -> Result<Unavailability, StoreError> {
+    let cx = Cx {
+        table: "unavailability",
+        code: &row.code,
+    };
+    Ok(Unavailability {
+        code: cx.code("code", &row.code)?,
+        person: cx.code("person_code", &row.person_code)?,
+        from: row.start_at,
+        to: row.end_at,
+        reason: row.reason,
+    })
+}
+
+pub(super) fn unavailability_params(u: &Unavailability) -> Vec<Value> {
+    vec![
+        Value::code(&u.code),
+        Value::code(&u.person),
+        Value::Instant(u.from),
+        Value::Instant(u.to),
+        Value::OptText(u.reason.clone()),
     ]
 }
 

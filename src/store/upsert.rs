@@ -26,13 +26,16 @@ pub(super) struct RawTerritory {
     pub children: Vec<rows::ChildRow>,
     pub professionals: Vec<rows::ProfessionalRow>,
     pub eps: Vec<rows::EpsRow>,
-    pub eps_members: Vec<rows::LinkRow>,
+    pub eps_members: Vec<rows::EpsMemberRow>,
+    pub eps_referents: Vec<rows::LinkRow>,
+    pub eps_sites: Vec<rows::LinkRow>,
     pub workshops: Vec<rows::WorkshopRow>,
     pub workshop_sites: Vec<rows::LinkRow>,
     pub appointments: Vec<rows::AppointmentRow>,
     pub drivers: Vec<rows::DriverRow>,
     pub vehicles: Vec<rows::VehicleRow>,
     pub agenda: Vec<rows::AgendaRow>,
+    pub unavailabilities: Vec<rows::UnavailabilityRow>,
     pub travel: Vec<rows::TravelRow>,
     pub calendar: super::calendar::RawCalendar,
 }
@@ -60,7 +63,15 @@ impl RawTerritory {
     /// The domain records, every list sorted by code, list members in their stored order.
     pub(super) fn into_domain(self) -> Result<(Territory, Vec<TravelOverride>), StoreError> {
         let coordinator_communes = sorted_links(self.coordinator_communes);
-        let eps_members = sorted_links(self.eps_members);
+        let mut eps_members = self.eps_members;
+        eps_members.sort_by(|a, b| (&a.owner, a.position).cmp(&(&b.owner, b.position)));
+        let eps_referents = sorted_links(self.eps_referents);
+        let eps_sites = sorted_links(self.eps_sites);
+        let eps_links = rows::EpsLinks {
+            members: &eps_members,
+            referents: &eps_referents,
+            sites: &eps_sites,
+        };
         let workshop_sites = sorted_links(self.workshop_sites);
         let mut territory = Territory {
             communes: convert(self.communes, |r| &r.code, rows::commune)?,
@@ -76,7 +87,7 @@ impl RawTerritory {
             families: convert(self.families, |r| &r.code, rows::family)?,
             children: convert(self.children, |r| &r.code, rows::child)?,
             professionals: convert(self.professionals, |r| &r.code, rows::professional)?,
-            eps: convert(self.eps, |r| &r.code, |r| rows::eps(r, &eps_members))?,
+            eps: convert(self.eps, |r| &r.code, |r| rows::eps(r, &eps_links))?,
             workshops: convert(
                 self.workshops,
                 |r| &r.code,
@@ -86,6 +97,11 @@ impl RawTerritory {
             drivers: convert(self.drivers, |r| &r.code, rows::driver)?,
             vehicles: convert(self.vehicles, |r| &r.code, rows::vehicle)?,
             agenda: convert(self.agenda, |r| &r.code, rows::agenda_entry)?,
+            unavailabilities: {
+                let mut u = convert(self.unavailabilities, |r| &r.code, rows::unavailability)?;
+                u.sort_by(|a, b| (&a.person, a.from, &a.code).cmp(&(&b.person, b.from, &b.code)));
+                u
+            },
             ..Territory::default()
         };
         self.calendar.into_domain(&mut territory)?;
@@ -133,6 +149,8 @@ pub(super) fn french_label(table: &str) -> &'static str {
         "travel_override" => "trajet",
         "agenda_entry" => "engagement d'agenda",
         "facilitator" => "animateur·rice",
+        "unavailability" => "indisponibilité",
+        "person" => "personne",
         _ => "enregistrement",
     }
 }
@@ -286,6 +304,49 @@ impl<'a> FileWriter<'a> {
         Ok(())
     }
 
+    /// Replaces the member list of EPS `owner` with `members`, in order, each flagged required
+    /// when it is one of `required`.
+    fn eps_members(
+        &mut self,
+        owner: &Code,
+        members: &[Code],
+        required: &[Code],
+    ) -> Result<(), StoreError> {
+        let mut unique = BTreeSet::new();
+        if let Some(twice) = members.iter().find(|m| !unique.insert(m.as_str())) {
+            return Err(StoreError::Conflict {
+                table: "eps_member",
+                code: owner.as_str().to_owned(),
+                message: format!("{twice} is listed twice"),
+            });
+        }
+        if let Some(stranger) = required.iter().find(|r| !members.contains(r)) {
+            return Err(StoreError::Conflict {
+                table: "eps_member",
+                code: owner.as_str().to_owned(),
+                message: format!("{stranger} is required but not a member"),
+            });
+        }
+        self.plan.statements.push(Statement {
+            sql: q::delete_list("eps_member", self.table).into(),
+            params: vec![Value::Text(owner.as_str().to_owned())],
+        });
+        let insert: Arc<str> = q::INSERT_EPS_MEMBER.into();
+        for (position, member) in (0_i64..).zip(members) {
+            self.plan.statements.push(Statement {
+                sql: insert.clone(),
+                params: vec![
+                    Value::Text(owner.as_str().to_owned()),
+                    Value::Text(member.as_str().to_owned()),
+                    Value::Int(position),
+                    Value::Bool(required.contains(member)),
+                    Value::Now,
+                ],
+            });
+        }
+        Ok(())
+    }
+
     fn finish(self, file: &'static str) {
         let counts = self.counts;
         if let Some(entry) = self
@@ -378,6 +439,13 @@ pub(super) fn plan(
         for commune in &r.communes {
             known.check("coordinator", &r.code, "communes", "commune", Some(commune))?;
         }
+        known.check(
+            "coordinator",
+            &r.code,
+            "lieu",
+            "neutral_site",
+            r.site.as_ref(),
+        )?;
         let stored = stored.get(r.code.as_str()).copied();
         if w.record(&r.code, r, stored, || rows::coordinator_params(r))? {
             w.list("coordinator_commune", "commune", &r.code, &r.communes)?;
@@ -446,10 +514,29 @@ pub(super) fn plan(
         for member in &r.members {
             known.check("eps", &r.code, "membres", "professional", Some(member))?;
         }
+        for referent in &r.referents {
+            known.check("eps", &r.code, "referents", "referent", Some(referent))?;
+        }
+        for site in &r.alternative_sites {
+            known.check(
+                "eps",
+                &r.code,
+                "lieux_alternatifs",
+                "neutral_site",
+                Some(site),
+            )?;
+        }
         if w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
             rows::eps_params(r)
         })? {
-            w.list("eps_member", "professional", &r.code, &r.members)?;
+            w.eps_members(&r.code, &r.members, &r.required)?;
+            w.list("eps_referent", "referent", &r.code, &r.referents)?;
+            w.list(
+                "eps_alternative_site",
+                "neutral_site",
+                &r.code,
+                &r.alternative_sites,
+            )?;
         }
     }
     w.finish(files::EPS);
@@ -533,6 +620,27 @@ pub(super) fn plan(
         })?;
     }
     w.finish(files::AGENDA);
+
+    let stored = index(&existing.unavailabilities, |r| &r.code);
+    let mut w = FileWriter::new(&mut plan, "unavailability", q::UNAVAILABILITY);
+    for r in &batch.unavailabilities {
+        let person = ["professional", "coordinator", "referent", "neutral_site"]
+            .into_iter()
+            .any(|table| known.has(table, &r.person));
+        if !person {
+            return Err(StoreError::UnknownReference {
+                table: "unavailability",
+                code: r.code.as_str().to_owned(),
+                field: "personne",
+                target_table: "person",
+                target: r.person.as_str().to_owned(),
+            });
+        }
+        w.record(&r.code, r, stored.get(r.code.as_str()).copied(), || {
+            rows::unavailability_params(r)
+        })?;
+    }
+    w.finish(files::UNAVAILABILITIES);
 
     plan_travel(&mut plan, existing_travel, travel)?;
     super::calendar::plan(existing, batch, &mut plan)?;

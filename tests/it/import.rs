@@ -151,6 +151,10 @@ bad_cases! {
     overlapping_school_holidays: "vacances_scolaires.csv", 7, "debut", "zone B : « Pont de l'Ascension » (du 2027-05-07 à la reprise du 2027-05-10) chevauche « Vacances de printemps » (ligne 6";
     unknown_school_zone: "territoire.csv", 2, "zone", "« D » n'est pas une zone de vacances scolaires (A, B ou C)";
     public_holiday_twice: "jours_feries.csv", 12, "date", "le 2026-11-11 est déjà un jour férié de ce fichier (ligne 11)";
+    required_member_not_a_member: "eps.csv", 2, "requis", "EPS EPS-01 : « P-04 » est requis·e mais ne fait pas partie des membres";
+    unknown_eps_referent: "eps.csv", 2, "referents", "EPS EPS-01 : référent « R-07 » inconnu";
+    unavailability_unknown_person: "indisponibilites.csv", 3, "personne", "indisponibilité IND-02 : personne « R-09 » inconnue";
+    unavailability_ending_before_start: "indisponibilites.csv", 4, "fin", "indisponibilité IND-03 : la fin (01/02/2027 inclus) ne vient pas après le début (19/02/2027)";
 }
 
 #[test]
@@ -170,6 +174,43 @@ fn the_mini_case_checks_valid_and_imports_then_reimports_unchanged() {
         total.contains(" 0 ajouté(s)") && total.contains(" 0 modifié(s)"),
         "{total}"
     );
+}
+
+#[test]
+fn the_mini_eps_school_year_and_unavailabilities_load_back_as_written() {
+    // Arrange, Act: mini imported through the CLI, read back from the database.
+    let db = MiniDb::new();
+    let t = crate::helpers::load(&db.url);
+
+    // Assert
+    let code = |c: &str| parcours::domain::Code::parse(c).unwrap();
+    let eps = &t.eps[0];
+    assert_eq!(eps.required, vec![code("P-01"), code("P-03")]);
+    assert_eq!(eps.invited().collect::<Vec<_>>(), vec![&code("P-02")]);
+    assert_eq!((eps.meetings_per_year, eps.meeting_minutes), (4, 90));
+    assert_eq!(eps.referents, vec![code("R-01")]);
+    assert_eq!(eps.alternative_sites, vec![code("L-02")]);
+    assert_eq!((eps.hours.as_ref(), eps.min_spacing_days), (None, None));
+    assert_eq!(t.coordinators[0].site, Some(code("L-01")));
+    let shown: Vec<String> = t
+        .unavailabilities
+        .iter()
+        .map(|u| {
+            let at = |i| parcours::domain::to_paris(i).format("%Y-%m-%d %H:%M");
+            format!("{} {} {} {}", u.code, u.person, at(u.from), at(u.to))
+        })
+        .collect();
+    // By person, then start: a date alone is the whole day, `fin` included.
+    assert_eq!(
+        shown,
+        [
+            "IND-04 C-01 2027-03-15 00:00 2027-03-20 00:00",
+            "IND-03 L-02 2027-02-01 00:00 2027-02-20 00:00",
+            "IND-01 P-02 2026-12-08 00:00 2026-12-09 00:00",
+            "IND-02 R-01 2027-01-12 09:00 2027-01-12 12:30",
+        ]
+    );
+    assert_eq!(t.unavailabilities[0].reason.as_deref(), Some("congé"));
 }
 
 #[test]

@@ -44,6 +44,8 @@ fn sorted(mut t: Territory) -> Territory {
     t.drivers.sort_by(|a, b| a.code.cmp(&b.code));
     t.vehicles.sort_by(|a, b| a.code.cmp(&b.code));
     t.agenda.sort_by(|a, b| a.code.cmp(&b.code));
+    t.unavailabilities
+        .sort_by(|a, b| (&a.person, a.from, &a.code).cmp(&(&b.person, b.from, &b.code)));
     t
 }
 
@@ -64,7 +66,7 @@ async fn migrations_run_twice_and_create_every_table(store: Store) {
 
     // Assert
     let counts = table_counts(&store).await;
-    assert_eq!(counts.len(), 31, "{counts:?}");
+    assert_eq!(counts.len(), 34, "{counts:?}");
     assert!(counts.iter().all(|(_, n)| *n == 0), "{counts:?}");
     assert_eq!(store.load_territory().await.unwrap(), Territory::default());
 }
@@ -91,8 +93,118 @@ async fn the_reference_territory_loads_back_exactly_as_imported(store: Store) {
             .iter()
             .any(|e| e.site.is_none() && e.family.is_none())
     );
+    // The EPS's school year: who is required and who invited, who attends, where else, when,
+    // how often and how far apart; the coordinators' offices; the unavailabilities.
+    let unavailabilities = u32::try_from(batch.unavailabilities.len()).unwrap();
+    assert!(unavailabilities >= 25, "{unavailabilities}");
+    assert_eq!(
+        counts.get("indisponibilites.csv").unwrap().added,
+        unavailabilities
+    );
+    let eps = &loaded.eps;
+    assert!(
+        eps.iter()
+            .all(|e| !e.required.is_empty() && !e.referents.is_empty())
+    );
+    assert!(eps.iter().all(|e| e.invited().next().is_some()));
+    assert!(eps.iter().any(|e| e.hours.is_some()));
+    assert!(eps.iter().any(|e| e.min_spacing_days.is_some()));
+    assert!(eps.iter().any(|e| e.meetings_per_year != 4));
+    assert!(eps.iter().any(|e| e.meeting_minutes != 120));
+    assert!(eps.iter().any(|e| e.alternative_sites.len() == 2));
+    assert!(loaded.coordinators.iter().all(|c| c.site.is_some()));
+    assert!(loaded.unavailabilities.iter().any(|u| u.reason.is_some()));
     assert_eq!(counts.total().updated, 0);
     assert_eq!(loaded, sorted(batch));
+}
+
+async fn eps_year_fields_coordinator_sites_and_unavailabilities_are_updated_by_code(store: Store) {
+    // Arrange
+    let (batch, travel) = reference();
+    store.apply_import(&batch, &travel).await.unwrap();
+    let mut eps = batch.eps[0].clone();
+    eps.required = vec![eps.members[0].clone()];
+    eps.referents = vec![batch.referents.last().unwrap().code.clone()];
+    // Another order of preference: kept as given.
+    eps.alternative_sites = vec![batch.sites[11].code.clone(), batch.sites[7].code.clone()];
+    eps.hours = Some(parcours::domain::WeeklyAvailability::parse("mercredi 09:00-12:30").unwrap());
+    eps.meetings_per_year = 5;
+    eps.meeting_minutes = 90;
+    eps.min_spacing_days = Some(42);
+    let mut coordinator = batch.coordinators[0].clone();
+    coordinator.site = None;
+    let mut moved = batch.unavailabilities[0].clone();
+    moved.from += chrono::Duration::days(1);
+    moved.to += chrono::Duration::days(1);
+    moved.reason = None;
+    let closed = parcours::domain::Unavailability {
+        code: code("IND-900"),
+        person: batch.sites[0].code.clone(),
+        from: "2027-06-06T22:00:00Z".parse().unwrap(),
+        to: "2027-06-13T22:00:00Z".parse().unwrap(),
+        reason: Some("travaux".to_owned()),
+    };
+    let partial = Territory {
+        coordinators: vec![coordinator.clone()],
+        eps: vec![eps.clone()],
+        unavailabilities: vec![moved.clone(), closed.clone()],
+        ..Territory::default()
+    };
+
+    // Act
+    let counts = store.apply_import(&partial, &[]).await.unwrap();
+
+    // Assert
+    assert_eq!(counts.get("eps.csv").unwrap().updated, 1);
+    assert_eq!(counts.get("coordinateurs.csv").unwrap().updated, 1);
+    let c = counts.get("indisponibilites.csv").unwrap();
+    assert_eq!((c.added, c.updated, c.unchanged), (1, 1, 0));
+    let loaded = store.load_territory().await.unwrap();
+    let find_eps = loaded.eps.iter().find(|e| e.code == eps.code).unwrap();
+    assert_eq!(find_eps, &eps);
+    assert_eq!(find_eps.invited().count(), eps.members.len() - 1);
+    let find_coordinator = loaded
+        .coordinators
+        .iter()
+        .find(|c| c.code == coordinator.code)
+        .unwrap();
+    assert_eq!(find_coordinator, &coordinator);
+    assert_eq!(
+        loaded.unavailabilities.len(),
+        batch.unavailabilities.len() + 1,
+        "none is deleted"
+    );
+    let find = |c: &Code| {
+        loaded
+            .unavailabilities
+            .iter()
+            .find(|u| &u.code == c)
+            .unwrap()
+    };
+    assert_eq!(find(&moved.code), &moved);
+    assert_eq!(find(&closed.code), &closed);
+    let mut order = loaded.unavailabilities.clone();
+    order.sort_by(|a, b| (&a.person, a.from, &a.code).cmp(&(&b.person, b.from, &b.code)));
+    assert_eq!(order, loaded.unavailabilities, "by person, then start");
+}
+
+async fn an_unavailability_of_nobody_is_refused_and_nothing_is_written(store: Store) {
+    // Arrange
+    let (mut batch, travel) = reference();
+    batch.unavailabilities[0].person = code("P-999");
+    let before = table_counts(&store).await;
+
+    // Act
+    let result = store.apply_import(&batch, &travel).await;
+
+    // Assert
+    let err = result.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::UnknownReference { table: "unavailability", field: "personne", target, .. } if target == "P-999"),
+        "{err:?}"
+    );
+    assert!(err.to_string().starts_with("indisponibilité"), "{err}");
+    assert_eq!(table_counts(&store).await, before);
 }
 
 async fn importing_the_same_batch_again_writes_nothing(store: Store) {
@@ -1418,6 +1530,8 @@ contract! {
     travel_times_are_upserted_by_pair,
     agenda_entries_and_fixed_referents_are_upserted_by_code,
     an_agenda_entry_naming_an_unknown_family_is_refused_and_nothing_is_written,
+    eps_year_fields_coordinator_sites_and_unavailabilities_are_updated_by_code,
+    an_unavailability_of_nobody_is_refused_and_nothing_is_written,
     the_calendar_replaces_the_years_and_zones_it_lists_and_keeps_the_others,
     simulated_weeks_are_kept_per_week_and_data_and_other_data_make_them_out_of_date,
 }
@@ -1429,7 +1543,7 @@ mod before_plan_kinds {
     use parcours::planning::AnyPlan;
 
     /// Runs `sql` on the database at `url` outside the store, as the older version wrote it.
-    async fn raw(url: &str, statements: &[String]) {
+    pub(super) async fn raw(url: &str, statements: &[String]) {
         if url.starts_with("sqlite:") {
             let pool = sqlx::SqlitePool::connect(url).await.unwrap();
             for sql in statements {
@@ -1555,5 +1669,75 @@ mod before_plan_kinds {
         };
         let (_database, url) = PgDatabase::create(&admin_url).await;
         old_plans_read_back_and_publish_on(&url).await;
+    }
+}
+
+/// EPS an older Parcours stored (before issue 17: no `requis`, `reunions`, `duree_min`…) read
+/// back after the migration as an import of the same old `eps.csv` reads them: every member
+/// required, 4 meetings of 120 min, no référent, no alternative site; re-importing changes
+/// nothing.
+mod before_eps_year {
+    use super::*;
+
+    async fn old_eps_read_back_with_every_member_required_on(url: &str) {
+        // Arrange: a database at migration 0010 holding mini's EPS as it was then.
+        let store = Store::connect(url).await.unwrap();
+        store.migrate_up_to(10).await.unwrap();
+        let sql = [
+            "insert into commune (code, name, latitude, longitude) \
+             values ('59606', 'Valenciennes', 50.357, 3.523)",
+            "insert into coordinator (code, name) values ('C-01', 'Anne L.')",
+            "insert into professional (code, name, function, availability) values \
+             ('P-01', 'Isabelle C.', 'enseignante', 'mercredi 09:00-12:00'), \
+             ('P-02', 'Karima H.', 'infirmière scolaire', 'mardi 09:00-12:00')",
+            "insert into eps (code, name, commune_id, coordinator_id) select 'EPS-01', \
+             'EPS Faubourg', commune_id, coordinator_id from commune, coordinator",
+            "insert into eps_member (eps_id, professional_id, position) \
+             select eps_id, professional_id, case professional.code when 'P-01' then 0 else 1 end \
+             from eps, professional",
+        ];
+        before_plan_kinds::raw(url, &sql.map(str::to_owned)).await;
+        let old_file = "code;nom;insee;qpv;coordinateur;lieu;membres\n\
+                        EPS-01;EPS Faubourg;59606;;C-01;;P-01, P-02\n";
+
+        // Act
+        store.migrate().await.unwrap();
+        let loaded = store.load_territory().await.unwrap();
+
+        // Assert
+        let eps = &loaded.eps[0];
+        assert_eq!(eps.members, vec![code("P-01"), code("P-02")]);
+        assert_eq!(eps.required, eps.members);
+        assert_eq!((eps.meetings_per_year, eps.meeting_minutes), (4, 120));
+        assert!(eps.referents.is_empty() && eps.alternative_sites.is_empty());
+        assert_eq!((eps.hours.as_ref(), eps.min_spacing_days), (None, None));
+        assert_eq!(loaded.coordinators[0].site, None);
+        let source = Source::from_files(vec![("eps.csv".to_owned(), old_file.as_bytes().to_vec())]);
+        let v = validate(&source, &loaded, parcours::reference::MONDAY);
+        assert!(v.is_valid(), "{:?}", v.errors);
+        let again = store.apply_import(v.batch(), &[]).await.unwrap();
+        let c = again.get("eps.csv").unwrap();
+        assert_eq!((c.added, c.updated, c.unchanged), (0, 0, 1));
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn old_eps_read_back_with_every_member_required_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("parcours.db").display());
+        old_eps_read_back_with_every_member_required_on(&url).await;
+    }
+
+    #[tokio::test]
+    async fn old_eps_read_back_with_every_member_required_on_postgres() {
+        let Ok(admin_url) = std::env::var("PARCOURS_TEST_POSTGRES_URL") else {
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: PARCOURS_TEST_POSTGRES_URL not set"
+            );
+            return;
+        };
+        let (_database, url) = PgDatabase::create(&admin_url).await;
+        old_eps_read_back_with_every_member_required_on(&url).await;
     }
 }
