@@ -5,6 +5,7 @@
 //! Pure, like the rest of `feeds`: no I/O, and no dependency on the store.
 
 use super::ics::{self, Event};
+use crate::planning::eps::EpsPlan;
 use crate::planning::{AnyPlan, WeekPlan};
 
 /// `(person code, event)` for every event `plan` publishes, sequence 0 and confirmed (the
@@ -12,6 +13,43 @@ use crate::planning::{AnyPlan, WeekPlan};
 pub fn plan_events(plan: &AnyPlan) -> Vec<(String, Event)> {
     match plan {
         AnyPlan::Rota(week) => rota_events(week),
+        AnyPlan::EpsYear(year) => eps_events(year),
+    }
+}
+
+/// An EPS year's events: each meeting in the feed of everyone it brings together (members
+/// required and invited, the coordinator, the référents), as « EPS <name> » at its site: never
+/// a child, a family or a situation.
+fn eps_events(plan: &EpsPlan) -> Vec<(String, Event)> {
+    plan.meetings
+        .iter()
+        .flat_map(|meeting| {
+            let event = eps_event(plan.year, meeting);
+            meeting
+                .attendees
+                .iter()
+                .map(move |a| (a.code.clone(), event.clone()))
+        })
+        .collect()
+}
+
+/// The event of one EPS meeting (also the single-meeting invitation).
+pub fn eps_event(
+    year: crate::planning::SchoolYear,
+    meeting: &crate::planning::eps::EpsMeeting,
+) -> Event {
+    Event {
+        uid: format!("eps-{year}-{}@parcours", meeting.code),
+        sequence: 0,
+        status: ics::EventStatus::Confirmed,
+        start: meeting.start(),
+        end: meeting.end(),
+        summary: meeting.eps_name.clone(),
+        location: meeting.place.clone(),
+        description: format!(
+            "Réunion {} de l'année de l'{} (période {}).",
+            meeting.rank, meeting.eps_name, meeting.period
+        ),
     }
 }
 

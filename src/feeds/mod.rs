@@ -4,7 +4,7 @@
 //! users. This module does not import the store (issue 14, checked by `.ci/run`): the store
 //! calls it.
 
-mod events;
+pub mod events;
 pub mod ics;
 pub mod token;
 mod vtimezone;

@@ -43,7 +43,7 @@ pub(crate) struct Context<'t> {
 /// The travel modes, in the order of [`Context::travels`].
 pub(crate) const MODES: [Mode; 4] = [Mode::Car, Mode::PublicTransport, Mode::Bike, Mode::Walk];
 
-fn mode_index(mode: TravelMode) -> usize {
+pub(crate) fn mode_index(mode: TravelMode) -> usize {
     match mode {
         TravelMode::Car => 0,
         TravelMode::PublicTransport => 1,

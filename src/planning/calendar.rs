@@ -65,6 +65,11 @@ impl Holidays {
             .map(|(label, _, _)| label.as_str())
     }
 
+    /// The first day off of each of the zone's school holidays, ascending.
+    pub fn school_holiday_starts(&self) -> Vec<NaiveDate> {
+        self.school.iter().map(|(_, start, _)| *start).collect()
+    }
+
     /// Whether the public holidays of `date`'s year are known (the calendar lists one at least).
     fn knows_public(&self, date: NaiveDate) -> bool {
         self.public.keys().any(|d| d.year() == date.year())

@@ -18,29 +18,32 @@ use std::fmt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::eps::EpsPlan;
 use super::horizon::Horizon;
 use super::plan::{PlanMethod, WeekPlan};
 
 /// What a plan plans.
 ///
-/// Today the rota; next, each as one more variant: `EpsYear` (the EPS meetings of a school
-/// year, [`Horizon::SchoolYear`]), `WorkshopTerm` (the sessions of the workshops over a term,
+/// The rota and the EPS meetings; next, each as one more variant: `WorkshopTerm` (the sessions of the workshops over a term,
 /// [`Horizon::Dates`]) and `RidesDay` (the rides of one day, a one-day [`Horizon::Dates`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PlanKind {
     /// Tournées: the week's home visits of every référent, around her fixed engagements
     /// ([`WeekPlan`], over a [`Horizon::Week`]).
     Rota,
+    /// The EPS meetings of a school year ([`EpsPlan`], over a [`Horizon::SchoolYear`]).
+    EpsYear,
 }
 
 impl PlanKind {
     /// Every kind.
-    pub const ALL: [PlanKind; 1] = [PlanKind::Rota];
+    pub const ALL: [PlanKind; 2] = [PlanKind::Rota, PlanKind::EpsYear];
 
     /// Stable key, as stored and in the API (`rota`).
     pub const fn key(self) -> &'static str {
         match self {
             PlanKind::Rota => "rota",
+            PlanKind::EpsYear => "eps_year",
         }
     }
 
@@ -53,6 +56,7 @@ impl PlanKind {
     pub const fn french(self) -> &'static str {
         match self {
             PlanKind::Rota => "tournées",
+            PlanKind::EpsYear => "réunions d'EPS",
         }
     }
 
@@ -63,6 +67,7 @@ impl PlanKind {
     pub const fn format(self) -> u32 {
         match self {
             PlanKind::Rota => 2,
+            PlanKind::EpsYear => 1,
         }
     }
 
@@ -71,6 +76,7 @@ impl PlanKind {
         match self {
             // Format 1 reads as format 2: `WeekPlan` takes `kind` as an alias of `method`.
             PlanKind::Rota => 1,
+            PlanKind::EpsYear => 1,
         }
     }
 }
@@ -143,6 +149,8 @@ impl PlanBody for WeekPlan {
 pub enum AnyPlan {
     /// A week's rota.
     Rota(WeekPlan),
+    /// A school year's EPS meetings.
+    EpsYear(EpsPlan),
 }
 
 impl AnyPlan {
@@ -150,6 +158,7 @@ impl AnyPlan {
     pub fn kind(&self) -> PlanKind {
         match self {
             AnyPlan::Rota(_) => PlanKind::Rota,
+            AnyPlan::EpsYear(_) => PlanKind::EpsYear,
         }
     }
 
@@ -157,6 +166,7 @@ impl AnyPlan {
     pub fn horizon(&self) -> Horizon {
         match self {
             AnyPlan::Rota(plan) => plan.horizon(),
+            AnyPlan::EpsYear(plan) => plan.horizon(),
         }
     }
 }
@@ -289,6 +299,7 @@ impl PlanEnvelope {
     pub fn decode(&self) -> Result<AnyPlan, BodyError> {
         match self.kind {
             PlanKind::Rota => self.open::<WeekPlan>().map(PlanBody::into_any),
+            PlanKind::EpsYear => self.open::<EpsPlan>().map(PlanBody::into_any),
         }
     }
 }
@@ -383,6 +394,6 @@ mod tests {
             assert_eq!(PlanKind::parse(kind.key()), Some(kind));
             assert!(kind.oldest_format() <= kind.format());
         }
-        assert_eq!(PlanKind::parse("eps_year"), None);
+        assert_eq!(PlanKind::parse("workshop_term"), None);
     }
 }

@@ -196,6 +196,12 @@ impl From<IsoWeek> for Horizon {
     }
 }
 
+impl From<SchoolYear> for Horizon {
+    fn from(year: SchoolYear) -> Horizon {
+        Horizon::SchoolYear(year)
+    }
+}
+
 impl fmt::Display for Horizon {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

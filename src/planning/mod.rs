@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod changes;
 pub mod coverage;
 pub mod envelope;
+pub mod eps;
 pub mod horizon;
 pub mod plan;
 mod request;

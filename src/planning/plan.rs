@@ -292,6 +292,12 @@ impl UnmetCause {
             R::NoVisitPossible => UnmetCause::Family,
             R::FixedClash => UnmetCause::Fixed,
             R::NotOnOpenDays => UnmetCause::Rhythm,
+            // The meetings' reasons never reach a rota.
+            R::NoCommonMeetingSlot
+            | R::NoMeetingSite
+            | R::MembersAway
+            | R::SlotsTaken
+            | R::NoPeriodLeft => UnmetCause::Other,
         }
     }
 

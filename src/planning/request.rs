@@ -67,6 +67,8 @@ impl PlanRequest {
             (PlanRequest::Rota(options), super::AnyPlan::Rota(plan)) => {
                 options.previous = Some(plan);
             }
+            // A plan of another kind is no previous plan of a rota.
+            (PlanRequest::Rota(_), super::AnyPlan::EpsYear(_)) => {}
         }
         self
     }

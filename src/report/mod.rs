@@ -2,6 +2,7 @@
 //! its imbalance, families per commune, and the estimated weekly drive time of the current
 //! assignment. The text is French; nothing here names a child or a family member.
 
+pub mod eps;
 pub mod horizon;
 pub mod map;
 pub mod week;

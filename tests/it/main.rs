@@ -6,6 +6,7 @@ mod api_document;
 mod api_limits;
 mod calendar;
 mod demo;
+mod eps;
 mod feeds;
 mod helpers;
 mod import;

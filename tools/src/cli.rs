@@ -144,6 +144,33 @@ pub enum BenchCommand {
         #[arg(long, value_parser = parse_seconds, default_value = "20")]
         time_limit: Duration,
     },
+    /// Plan the EPS meetings of a school year on the reference territory and on territories N
+    /// times larger, Parcours beside the poll, one child process per scale (its peak memory);
+    /// print a Markdown table. Use a release build.
+    Eps {
+        /// Sizes, in reference territories, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,10")]
+        scales: Vec<usize>,
+        /// School year.
+        #[arg(long, value_parser = parse_year, default_value = "2026-2027")]
+        year: parcours::planning::SchoolYear,
+        /// Time limit of each scale's solve, in seconds, comma-separated (the last repeats).
+        #[arg(long, value_delimiter = ',', value_parser = parse_seconds, default_value = "60,600")]
+        time_limits: Vec<Duration>,
+    },
+    /// One measured plan of `bench eps`, printed as one JSON line (run by `bench eps`).
+    #[command(hide = true)]
+    EpsRun {
+        /// Size, in reference territories.
+        #[arg(long)]
+        scale: usize,
+        /// School year.
+        #[arg(long, value_parser = parse_year)]
+        year: parcours::planning::SchoolYear,
+        /// Time limit, in seconds.
+        #[arg(long, value_parser = parse_seconds)]
+        time_limit: Duration,
+    },
     /// One measured plan of `bench week`, printed as one JSON line (run by `bench week`).
     #[command(hide = true)]
     WeekRun {
@@ -195,6 +222,15 @@ pub enum BenchCommand {
         #[arg(long)]
         parcours: Option<PathBuf>,
     },
+}
+
+fn parse_year(text: &str) -> Result<parcours::planning::SchoolYear, String> {
+    match parcours::planning::Horizon::parse(text) {
+        Ok(parcours::planning::Horizon::SchoolYear(year)) => Ok(year),
+        _ => Err(format!(
+            "« {text} » n'est pas une année scolaire (2026-2027)"
+        )),
+    }
 }
 
 fn parse_week(text: &str) -> Result<IsoWeek, String> {
@@ -253,6 +289,43 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await
             .context("bench horizon")?;
             Ok(print_table(table))
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Eps {
+                    scales,
+                    year,
+                    time_limits,
+                },
+        } => {
+            let exe = std::env::current_exe().context("finding parcours-dev")?;
+            let table = tokio::task::spawn_blocking(move || {
+                bench::run_eps_bench(&scales, year, &time_limits, &exe)
+            })
+            .await
+            .context("bench eps")?
+            .map_err(|e| anyhow::anyhow!(e))?;
+            print!("{table}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command:
+                BenchCommand::EpsRun {
+                    scale,
+                    year,
+                    time_limit,
+                },
+        } => {
+            let run =
+                tokio::task::spawn_blocking(move || bench::measure_eps(scale, year, time_limit))
+                    .await
+                    .context("bench eps-run")?
+                    .map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "{}",
+                serde_json::to_string(&run).context("writing the run")?
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Bench {
             command:

@@ -7,6 +7,7 @@
 //! venv; the solver itself only sees parsed problems. Timing benchmarks of hot paths live in
 //! `solver/benches/`.
 
+mod eps;
 mod feeds;
 mod horizon;
 mod pyvrp;
@@ -16,6 +17,7 @@ mod table;
 mod vrptw;
 mod week;
 
+pub use eps::{EpsRun, measure_eps, run_eps_bench};
 pub use feeds::{FeedsBenchError, FeedsOptions, run_feeds_bench};
 pub use horizon::run_horizon_bench;
 pub use scaling::{ScalingError, ScalingOptions, ScalingRun, measure, run_scaling};

@@ -173,6 +173,34 @@ pub fn scaled_territory(scale: usize) -> Territory {
             x.family = x.family.as_ref().map(c);
             t.agenda.push(x);
         }
+        for x in &base.coordinators {
+            let mut x = x.clone();
+            x.code = c(&x.code);
+            x.communes = x.communes.iter().map(c).collect();
+            x.site = x.site.as_ref().map(c);
+            t.coordinators.push(x);
+        }
+        for x in &base.professionals {
+            let mut x = x.clone();
+            x.code = c(&x.code);
+            t.professionals.push(x);
+        }
+        for x in &base.eps {
+            let mut x = x.clone();
+            (x.code, x.commune, x.coordinator) = (c(&x.code), c(&x.commune), c(&x.coordinator));
+            x.qpv = x.qpv.as_ref().map(c);
+            x.site = x.site.as_ref().map(c);
+            x.members = x.members.iter().map(c).collect();
+            x.required = x.required.iter().map(c).collect();
+            x.referents = x.referents.iter().map(c).collect();
+            x.alternative_sites = x.alternative_sites.iter().map(c).collect();
+            t.eps.push(x);
+        }
+        for x in &base.unavailabilities {
+            let mut x = x.clone();
+            (x.code, x.person) = (c(&x.code), c(&x.person));
+            t.unavailabilities.push(x);
+        }
         for x in &base.children {
             let mut x = x.clone();
             (x.code, x.family) = (c(&x.code), c(&x.family));

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+pub mod eps;
+
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
@@ -41,6 +43,12 @@ pub struct Cli {
 pub enum Command {
     /// Create or update the database schema.
     Migrate,
+    /// The EPS meetings of a school year: plan, publish, export, invitations.
+    Eps {
+        /// What to do.
+        #[command(subcommand)]
+        command: eps::EpsCommand,
+    },
     /// Import a folder of CSV files (docs/data-format.md): all or nothing.
     Import {
         /// Folder holding communes.csv, familles.csv, …
@@ -348,6 +356,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User { command } => user(&settings, command).await,
         Command::Feed { command } => feed(&settings, command).await,
         Command::Absence { command } => absence(&settings, command).await,
+        Command::Eps { command } => eps::run(&settings, command).await,
         Command::Migrate => {
             let store = open(&settings).await?;
             println!(
@@ -991,7 +1000,7 @@ fn revoked_message(revoked: u64, what: &str) -> ExitCode {
     }
 }
 
-async fn open(settings: &Settings) -> anyhow::Result<Store> {
+pub(crate) async fn open(settings: &Settings) -> anyhow::Result<Store> {
     let url = settings.database_url();
     let store = Store::connect(url)
         .await
