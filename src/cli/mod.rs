@@ -457,8 +457,9 @@ async fn plan(
     json: bool,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
+    let (first, last) = options.days();
     let territory = store
-        .load_territory()
+        .load_planning_territory(first, last)
         .await
         .context("reading the database")?;
     options.travel = store

@@ -263,6 +263,10 @@ pub struct AgendaEntry {
     pub site: Option<Code>,
     /// The family of a fixed visit (only for [`AgendaKind::Visit`]).
     pub family: Option<Code>,
+    /// Placed by a published plan of Parcours (an EPS meeting of the year), not typed in
+    /// `agenda.csv`: that plan puts it in her feed itself, so her rota's calendar leaves it
+    /// out. Never stored.
+    pub from_plan: bool,
 }
 
 /// An unavailability (indisponibilité, `indisponibilites.csv`): a stretch of time when a

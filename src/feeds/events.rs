@@ -21,8 +21,7 @@ pub fn plan_events(plan: &AnyPlan) -> Vec<(String, Event)> {
 /// required and invited, the coordinator, the référents), as « EPS <name> » at its site: never
 /// a child, a family or a situation.
 fn eps_events(plan: &EpsPlan) -> Vec<(String, Event)> {
-    plan.meetings
-        .iter()
+    plan.live()
         .flat_map(|meeting| {
             let event = eps_event(plan.year, meeting);
             meeting

@@ -121,7 +121,8 @@ pub fn write(cal: &Calendar, published_at: DateTime<Utc>) -> String {
 }
 
 /// A référent's calendar for a planned week: one confirmed event (sequence 0) per stop, her
-/// private appointments left out (they are in her own calendar already).
+/// private appointments left out (they are in her own calendar already), and so are the EPS
+/// meetings of a published year (their own publication puts them in her feed).
 ///
 /// The feed layer merges weeks and raises `sequence` when a republished stop changes. The
 /// stop ids carry the week, so UIDs (`{stop.id}@parcours`) stay unique across weeks. Her
@@ -134,7 +135,16 @@ pub fn referent_calendar(week: &ReferentWeek) -> Calendar {
             day.stops
                 .iter()
                 .enumerate()
-                .filter(|(_, stop)| !matches!(stop.kind, StopKind::Fixed { private: true, .. }))
+                .filter(|(_, stop)| {
+                    !matches!(
+                        stop.kind,
+                        StopKind::Fixed { private: true, .. }
+                            | StopKind::Fixed {
+                                published_apart: true,
+                                ..
+                            }
+                    )
+                })
                 .map(move |(i, stop)| stop_event(day, i, stop))
         })
         .collect();
@@ -358,6 +368,7 @@ mod tests {
                     label: "Réunion EPS".to_owned(),
                     code: "AG-003".to_owned(),
                     private: false,
+                    published_apart: false,
                 },
                 at(2026, 12, 1, 14, 0),
                 120,
@@ -538,6 +549,7 @@ mod tests {
             label: "Indisponible".to_owned(),
             code: "AG-099".to_owned(),
             private: true,
+            published_apart: false,
         };
         day.stops.push(private);
         let ics = write(&referent_calendar(&week), published());

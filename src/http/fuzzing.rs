@@ -16,7 +16,7 @@ use axum::http::header::CONTENT_TYPE;
 use serde::de::DeserializeOwned;
 
 use super::extract::AppJson;
-use super::{families, horizon, jobs, pins, subscriptions, visits};
+use super::{eps, families, horizon, jobs, pins, subscriptions, visits};
 use crate::domain::{Code, Territory};
 use crate::import::{self, Source};
 
@@ -35,17 +35,23 @@ pub enum Body {
     Pin,
     /// The optional settings of the eight weeks' simulation.
     HorizonSettings,
+    /// The optional settings of an EPS year's plan.
+    EpsPlanSettings,
+    /// A meeting's new status.
+    EpsStatus,
 }
 
 impl Body {
     /// Every body, in route order.
-    pub const ALL: [Body; 6] = [
+    pub const ALL: [Body; 8] = [
         Body::Family,
         Body::Subscription,
         Body::PlanSettings,
         Body::VisitReport,
         Body::Pin,
         Body::HorizonSettings,
+        Body::EpsPlanSettings,
+        Body::EpsStatus,
     ];
 
     /// The operation that reads it: method and path, as the OpenAPI document names them.
@@ -57,6 +63,8 @@ impl Body {
             Body::VisitReport => ("post", "/api/v1/weeks/{week}/visits/{family}"),
             Body::Pin => ("put", "/api/v1/weeks/{week}/plan/pins/{family}"),
             Body::HorizonSettings => ("post", "/api/v1/weeks/{week}/horizon"),
+            Body::EpsPlanSettings => ("post", "/api/v1/eps/{year}/plans"),
+            Body::EpsStatus => ("put", "/api/v1/eps/{year}/meetings/{code}/status"),
         }
     }
 }
@@ -118,6 +126,22 @@ pub fn read_body(body: Body, bytes: &[u8], existing: &Territory) -> Result<(), S
                 serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
             let week = crate::planning::IsoWeek::containing(crate::reference::MONDAY);
             horizon::template(week, &settings).map_err(|e| format!("{e:?}"))?;
+            Ok(())
+        }
+        Body::EpsPlanSettings => {
+            // Read like the week's plan settings (an empty body means the defaults), then its
+            // time limit checked as the handler does before it reads the database.
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(());
+            }
+            let settings: eps::NewEpsPlan =
+                serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+            let year = crate::planning::SchoolYear::containing(crate::reference::MONDAY);
+            eps::time_limit(year, settings.time_limit_seconds).map_err(|e| format!("{e:?}"))?;
+            Ok(())
+        }
+        Body::EpsStatus => {
+            let _: eps::NewStatus = extract(bytes)?;
             Ok(())
         }
     }
@@ -201,6 +225,8 @@ mod tests {
             (Body::VisitReport, "visit_done.json"),
             (Body::Pin, "pin.json"),
             (Body::HorizonSettings, "horizon_settings.json"),
+            (Body::EpsPlanSettings, "eps_plan_settings.json"),
+            (Body::EpsStatus, "eps_status.json"),
         ] {
             assert_eq!(read_body(body, &seed(file), &territory), Ok(()), "{file}");
         }

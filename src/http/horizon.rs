@@ -175,7 +175,10 @@ pub(crate) async fn horizon_of(
     week: IsoWeek,
 ) -> Result<HorizonDto, ApiError> {
     caller.require(&[Role::Coordinator])?;
-    let territory = state.store.load_territory().await?;
+    let territory = state
+        .store
+        .load_planning_territory(week.monday(), comparison_end(week))
+        .await?;
     let travel = state.store.load_travel_overrides().await?;
     let digest = inputs_digest(&territory, &travel);
     let kept = match state.store.horizon_figures(week, &digest).await? {
@@ -293,7 +296,7 @@ pub(crate) fn template(week: IsoWeek, settings: &NewHorizon) -> Result<PlanOptio
 async fn run(state: &AppState, week: IsoWeek, mut template: PlanOptions) -> Result<(), String> {
     let territory = state
         .store
-        .load_territory()
+        .load_planning_territory(week.monday(), comparison_end(week))
         .await
         .map_err(|e| format!("lecture du territoire : {e}"))?;
     template.travel = state
@@ -343,4 +346,9 @@ async fn run(state: &AppState, week: IsoWeek, mut template: PlanOptions) -> Resu
         .save_horizon_figures(week, &digest, &body)
         .await
         .map_err(|e| format!("enregistrement des figures : {e}"))
+}
+
+/// The last day the simulation from `week` plans.
+fn comparison_end(week: IsoWeek) -> chrono::NaiveDate {
+    week.monday() + chrono::Days::new(7 * crate::report::horizon::COMPARISON_WEEKS as u64 - 1)
 }

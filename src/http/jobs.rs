@@ -26,10 +26,12 @@ use super::extract::Caller;
 use super::solve_slot::{SolveSlot, Solved};
 use super::{ApiError, AppState};
 use crate::domain::Role;
+use crate::planning::eps::EpsPlan;
 use crate::planning::{
     AnyPlan, Holidays, Horizon, IsoWeek, PlanError, PlanKind, PlanMethod, PlanOptions, PlanOutcome,
     PlanRequest, WeekPlan,
 };
+use crate::report::eps::EpsReport;
 use crate::report::week::WeekReport;
 use crate::store::StoreError;
 
@@ -212,7 +214,7 @@ pub(super) struct NewPlan {
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct JobDto {
     pub(super) id: u64,
-    /// What it plans: `rota`.
+    /// What it plans: `rota`, `eps_year`.
     pub(super) kind: &'static str,
     /// The period it plans: an ISO week (`2026-W49`), a range of dates
     /// (`2026-09-01/2026-10-16`) or a school year (`2026-2027`).
@@ -366,7 +368,12 @@ pub(super) fn start_plan(
     if let Some(t) = rota_time(week, settings.time_limit_seconds)? {
         options.rota_time = t;
     }
-    let plan = PlanRequest::Rota(options);
+    queue(state, PlanRequest::Rota(options), settings_replan)
+}
+
+/// Queues `plan` and starts it, as a re-plan of its horizon's last plan when `replan`: what
+/// every plan job of the API and the web app goes through.
+pub(super) fn queue(state: AppState, plan: PlanRequest, replan: bool) -> Result<JobDto, ApiError> {
     let jobs = state.jobs.clone();
     let job = Job {
         kind: plan.kind(),
@@ -391,7 +398,7 @@ pub(super) fn start_plan(
         horizon = %plan.horizon()
     );
     tokio::spawn(tracing::Instrument::instrument(
-        run(state, id, plan, settings_replan),
+        run(state, id, plan, replan),
         span,
     ));
     Ok(shown)
@@ -407,7 +414,12 @@ async fn run(state: AppState, id: u64, request: PlanRequest, replan: bool) {
             j.error = Some(message);
         });
     };
-    let territory = match state.store.load_territory().await {
+    let horizon = request.horizon();
+    let territory = match state
+        .store
+        .load_planning_territory(horizon.first_day(), horizon.last_day())
+        .await
+    {
         Ok(t) => Arc::new(t),
         Err(e) => return fail(format!("lecture de la base : {e}")),
     };
@@ -446,6 +458,21 @@ async fn run(state: AppState, id: u64, request: PlanRequest, replan: bool) {
                             "aucun plan enregistré pour la semaine {week} : planifiez-la d'abord sans re-planification"
                         ));
                     }
+                    Err(e) => return fail(format!("lecture du dernier plan : {e}")),
+                }
+            }
+            // A year re-planned holds still; one not planned yet is planned afresh.
+            (true, Horizon::SchoolYear(year)) => {
+                match state
+                    .store
+                    .latest_plan::<EpsPlan>(year, PlanMethod::Optimised)
+                    .await
+                {
+                    Ok(Some((v, previous))) => (
+                        request.clone().with_previous(AnyPlan::EpsYear(previous)),
+                        Some(v),
+                    ),
+                    Ok(None) => (request.clone(), None),
                     Err(e) => return fail(format!("lecture du dernier plan : {e}")),
                 }
             }
@@ -502,6 +529,9 @@ async fn run(state: AppState, id: u64, request: PlanRequest, replan: bool) {
     let version = *versions.first().expect("BUG: an outcome holds its plan");
     let report = match &outcome {
         PlanOutcome::Rota(week) => serde_json::to_value(WeekReport::of(week, version)).ok(),
+        PlanOutcome::EpsYear(year) => {
+            serde_json::to_value(EpsReport::of(&territory, year, version)).ok()
+        }
     };
     jobs.update(id, |j| {
         j.status = JobStatus::Done;

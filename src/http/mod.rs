@@ -10,6 +10,7 @@
 
 mod absences;
 mod app;
+mod eps;
 mod error;
 mod extract;
 mod families;
@@ -213,6 +214,7 @@ fn operations() -> OpenApiRouter<AppState> {
         .merge(visits::router())
         .merge(subscriptions::router())
         .merge(absences::router())
+        .merge(eps::router())
 }
 
 /// A path that does not decode to UTF-8 names nothing here: a bare 404, like any unknown

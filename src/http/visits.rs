@@ -270,7 +270,10 @@ pub(super) async fn report_inputs(
     ),
     ApiError,
 > {
-    let territory = state.store.load_territory().await?;
+    let territory = state
+        .store
+        .load_planning_territory(week.monday(), week.sunday())
+        .await?;
     let travel = state.store.load_travel_overrides().await?;
     let mut options = PlanOptions::new(week);
     options.rota_time = REPORT_ROTA_TIME;

@@ -27,7 +27,7 @@ pub(super) fn week_of(text: &str) -> Result<IsoWeek, ApiError> {
 /// A Europe/Paris local time with its offset (RFC 3339 on the wire). A time skipped by the
 /// spring change (no stop is planned at 02:30) is read at the winter offset: 02:30 is
 /// 03:30+02:00, the same instant.
-fn paris(t: NaiveDateTime) -> DateTime<FixedOffset> {
+pub(super) fn paris(t: NaiveDateTime) -> DateTime<FixedOffset> {
     let paris = chrono_tz::Europe::Paris;
     paris
         .from_local_datetime(&t)

@@ -691,6 +691,7 @@ pub(crate) fn agenda_entry(r: &mut RowReader<'_>) -> Option<AgendaEntry> {
         minutes: minutes?,
         site,
         family,
+        from_plan: false,
     })
 }
 

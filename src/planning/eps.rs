@@ -29,7 +29,9 @@ use super::envelope::{AnyPlan, PlanBody, PlanFigures, PlanKind};
 use super::horizon::{Horizon, SchoolYear};
 use super::plan::PlanMethod;
 use super::{IsoWeek, PlanError};
-use crate::domain::{Code, Territory, Weekday, WeeklyAvailability, to_paris};
+use crate::domain::{
+    AgendaEntry, AgendaKind, Code, Territory, Weekday, WeeklyAvailability, paris_instant, to_paris,
+};
 
 /// When coordinators can lead a meeting, Monday to Friday: 08:30 to 18:30, after-school
 /// meetings included.
@@ -107,6 +109,9 @@ pub enum MeetingStatus {
     Planned,
     /// Held (marked so, or before the `from` date of a later plan): it never moves.
     Held,
+    /// Cancelled at this slot by a coordinator: no one's calendar shows it any more, and the
+    /// next re-plan gives it another slot (never this one), moving as few others as it can.
+    Cancelled,
 }
 
 /// One meeting placed.
@@ -207,6 +212,13 @@ pub struct EpsPlan {
 }
 
 impl EpsPlan {
+    /// Its meetings not cancelled: those calendars show.
+    pub fn live(&self) -> impl Iterator<Item = &EpsMeeting> {
+        self.meetings
+            .iter()
+            .filter(|m| m.status != MeetingStatus::Cancelled)
+    }
+
     /// Meetings of the year asked for: placed and unplaced.
     pub fn asked(&self) -> usize {
         self.meetings.len() + self.unmet.len()
@@ -278,6 +290,9 @@ pub struct EpsOptions {
     pub time_limit: Duration,
     /// Also plan what a poll does.
     pub compare_baseline: bool,
+    /// Set to stop: a solve not yet started does not start (HiGHS, once started, runs to its
+    /// gap or its time limit).
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl EpsOptions {
@@ -290,6 +305,7 @@ impl EpsOptions {
             seed: 1,
             time_limit: DEFAULT_TIME_LIMIT,
             compare_baseline: false,
+            cancel: None,
         }
     }
 }
@@ -305,10 +321,13 @@ pub struct EpsStats {
     pub variables: usize,
     /// Rows of the MILP.
     pub rows: usize,
+    /// The most invited attendees any plan could have present
+    /// ([`meetings::Stats::invited_ceiling`]).
+    pub invited_ceiling: usize,
 }
 
 /// A year planned: Parcours' plan, and the poll's beside it when asked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EpsOutcome {
     /// The plan.
     pub plan: EpsPlan,
@@ -704,12 +723,67 @@ fn keep_previous(
             start: Minutes(i64::from(old.start_minutes)),
             site,
         };
+        if old.status == MeetingStatus::Cancelled {
+            built.year.meetings[m].refused.push(slot);
+            continue;
+        }
         let held = old.status == MeetingStatus::Held || from.is_some_and(|f| old.date < f);
         built.year.meetings[m].keep = if held {
             Keep::Exact(slot)
         } else {
             Keep::Still(slot)
         };
+    }
+}
+
+/// The meetings of `plan`, a published year, as fixed commitments of the référents who attend
+/// them (present), at their site: the weekly rota plans around each, with the drive there and
+/// back. One entry per meeting and référent, coded as the meeting.
+pub fn commitments(plan: &EpsPlan) -> Vec<AgendaEntry> {
+    let mut out = Vec::new();
+    for meeting in plan.live() {
+        let (Ok(code), Ok(site), Ok(start)) = (
+            Code::parse(&meeting.code),
+            Code::parse(&meeting.site),
+            paris_instant(meeting.start()),
+        ) else {
+            // Codes and times a plan stores were valid when it was made; one that no longer
+            // parses holds no one's time.
+            continue;
+        };
+        for a in &meeting.attendees {
+            if a.role != AttendeeRole::Referent || !a.present {
+                continue;
+            }
+            let Ok(referent) = Code::parse(&a.code) else {
+                continue;
+            };
+            out.push(AgendaEntry {
+                code: code.clone(),
+                referent,
+                kind: AgendaKind::Eps,
+                start,
+                minutes: meeting.minutes,
+                site: Some(site.clone()),
+                family: None,
+                from_plan: true,
+            });
+        }
+    }
+    out
+}
+
+/// `territory` with the EPS meetings of each published year of `plans` as the référents'
+/// fixed commitments ([`commitments`]): within such a year, the EPS rows typed in
+/// `agenda.csv` give way to them (the published year is where EPS meetings are decided).
+pub fn add_commitments(territory: &mut Territory, plans: &[EpsPlan]) {
+    for plan in plans {
+        let (first, last) = (plan.year.first_day(), plan.year.last_day());
+        territory.agenda.retain(|e| {
+            let date = to_paris(e.start).date();
+            e.kind != AgendaKind::Eps || e.from_plan || date < first || date > last
+        });
+        territory.agenda.extend(commitments(plan));
     }
 }
 
@@ -733,22 +807,40 @@ pub fn plan_year(territory: &Territory, options: &EpsOptions) -> Result<EpsOutco
     let problem = meetings::Problem::new(built.year.clone(), sources)
         .map_err(|e| PlanError::Solver(e.to_string()))?;
     let started = std::time::Instant::now();
-    let params = Params::new(options.seed, Limits::new(options.time_limit));
+    let mut limits = Limits::new(options.time_limit);
+    if let Some(flag) = &options.cancel {
+        limits = limits.with_cancel(flag.clone());
+    }
+    let params = Params::new(options.seed, limits);
     let solution = meetings::solve(&problem, &params);
     let seconds = started.elapsed().as_secs_f64();
-    let moved = solution
+    let eps = sorted_eps(territory);
+    let mut moved: Vec<String> = solution
         .moved
         .iter()
         .map(|&m| {
             let (g, k) = built.meetings[m];
-            meeting_code(&territory.eps[sorted_eps(territory)[g]].code, k)
+            meeting_code(&territory.eps[eps[g]].code, k)
         })
         .collect();
+    // A meeting cancelled in the plan re-planned takes another slot: it moved too.
+    if let Some(previous) = &options.previous {
+        moved.extend(
+            previous
+                .meetings
+                .iter()
+                .filter(|m| m.status == MeetingStatus::Cancelled)
+                .map(|m| m.code.clone()),
+        );
+        moved.sort();
+        moved.dedup();
+    }
     let stats = EpsStats {
         seconds,
         candidates: solution.stats.candidates,
         variables: solution.stats.variables,
         rows: solution.stats.rows,
+        invited_ceiling: solution.stats.invited_ceiling,
     };
     let plan = read_back(
         territory,
@@ -1012,7 +1104,7 @@ pub fn on_holidays(territory: &Territory, plan: &EpsPlan) -> usize {
     plan.meetings
         .iter()
         .filter(|m| {
-            m.status != MeetingStatus::Held
+            m.status == MeetingStatus::Planned
                 && (holidays.public_holiday(m.date).is_some()
                     || holidays.school_holiday(m.date).is_some()
                     || m.date.weekday().num_days_from_monday() >= 5)
@@ -1071,4 +1163,88 @@ pub fn invitation_list(territory: &Territory, meeting: &EpsMeeting) -> Vec<Invit
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(code: &str, kind: AgendaKind, local: &str) -> AgendaEntry {
+        AgendaEntry {
+            code: Code::parse(code).unwrap(),
+            referent: Code::parse("R-01").unwrap(),
+            kind,
+            start: crate::domain::parse_paris_datetime(local).unwrap(),
+            minutes: 120,
+            site: None,
+            family: None,
+            from_plan: false,
+        }
+    }
+
+    fn attendee(code: &str, role: AttendeeRole, present: bool) -> Attendee {
+        Attendee {
+            code: code.to_owned(),
+            role,
+            present,
+        }
+    }
+
+    #[test]
+    fn a_published_year_replaces_typed_eps_rows_with_its_meetings_for_the_referents_there() {
+        // Arrange: R-01 typed an EPS meeting and a training in 2026-2027, and an EPS meeting in
+        // 2027-2028; the year's plan has a meeting R-01 attends and R-02 cannot.
+        let mut territory = Territory {
+            agenda: vec![
+                entry("AG-001", AgendaKind::Eps, "2026-12-01 14:00"),
+                entry("AG-002", AgendaKind::Training, "2026-12-02 09:00"),
+                entry("AG-003", AgendaKind::Eps, "2027-10-05 14:00"),
+            ],
+            ..Territory::default()
+        };
+        let year = SchoolYear::starting(2026).unwrap();
+        let plan = EpsPlan {
+            year,
+            method: PlanMethod::Optimised,
+            from: None,
+            meetings: vec![EpsMeeting {
+                code: "EPS-07-R3".into(),
+                eps: "EPS-07".into(),
+                eps_name: "EPS Denain".into(),
+                rank: 3,
+                period: 3,
+                date: NaiveDate::from_ymd_opt(2027, 3, 16).unwrap(),
+                start_minutes: 14 * 60,
+                minutes: 90,
+                site: "LN-03".into(),
+                place: "Centre social, Denain".into(),
+                status: MeetingStatus::Planned,
+                attendees: vec![
+                    attendee("C-01", AttendeeRole::Coordinator, true),
+                    attendee("P-001", AttendeeRole::Required, true),
+                    attendee("R-01", AttendeeRole::Referent, true),
+                    attendee("R-02", AttendeeRole::Referent, false),
+                ],
+            }],
+            unmet: Vec::new(),
+            driving: Vec::new(),
+            gap: Some(0.0),
+            stop: "optimal".into(),
+            costs: Vec::new(),
+        };
+
+        // Act
+        add_commitments(&mut territory, &[plan]);
+
+        // Assert
+        let codes: Vec<&str> = territory.agenda.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["AG-002", "AG-003", "EPS-07-R3"]);
+        let held = &territory.agenda[2];
+        assert_eq!(held.referent.as_str(), "R-01");
+        assert!(held.from_plan && held.kind == AgendaKind::Eps);
+        assert_eq!(held.site.as_ref().map(Code::as_str), Some("LN-03"));
+        assert_eq!(held.minutes, 90);
+        // 14:00 in Paris in March (winter time) is 13:00 UTC.
+        assert_eq!(held.start.to_rfc3339(), "2027-03-16T13:00:00+00:00");
+    }
 }

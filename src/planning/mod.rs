@@ -133,6 +133,15 @@ pub struct PlanOptions {
 }
 
 impl PlanOptions {
+    /// The days it plans: its week, and the weeks after it a plan over several weeks holds.
+    pub fn days(&self) -> (NaiveDate, NaiveDate) {
+        let monday = self.week.monday();
+        (
+            monday,
+            monday + chrono::Days::new(7 * self.weeks.max(1) as u64 - 1),
+        )
+    }
+
     /// Default options for `week`: seed 1, 10 s for the assignment (it is proven optimal far
     /// sooner on a team's territory), 20 s for the rota (5 s of work on the reference machine),
     /// hard sectors.
@@ -1373,6 +1382,7 @@ fn engagement_stop(ctx: &Context<'_>, e: &Engagement) -> (Stop, parcours_solver:
         ),
         None => (PlaceKind::Base, referent.commune.clone()),
     };
+    let apart = entry.is_some_and(|entry| entry.from_plan);
     let (label, code, private) = match entry {
         Some(entry) => (
             match entry.kind {
@@ -1391,6 +1401,9 @@ fn engagement_stop(ctx: &Context<'_>, e: &Engagement) -> (Stop, parcours_solver:
     let stop = Stop {
         id: if code.is_empty() {
             format!("pause-{}-{}-{}", ctx.week, referent.code, e.start)
+        } else if apart {
+            // A meeting of a published plan is one entry per référent attending.
+            format!("agenda-{code}-{}", referent.code)
         } else {
             format!("agenda-{code}")
         },
@@ -1398,6 +1411,7 @@ fn engagement_stop(ctx: &Context<'_>, e: &Engagement) -> (Stop, parcours_solver:
             label: label.to_owned(),
             code,
             private,
+            published_apart: apart,
         },
         start: local(ctx, e.start),
         end: local(ctx, e.start + e.minutes),

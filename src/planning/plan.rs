@@ -86,6 +86,10 @@ pub enum StopKind {
         /// published.
         #[serde(default)]
         private: bool,
+        /// Published in her feed by a plan of its own (an EPS meeting of the year): her rota's
+        /// calendar leaves it out, so that it shows once.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        published_apart: bool,
     },
 }
 

@@ -11,6 +11,7 @@ use std::sync::atomic::AtomicBool;
 use chrono::NaiveDate;
 
 use super::envelope::{PlanEnvelope, PlanKind};
+use super::eps::{EpsOptions, EpsOutcome};
 use super::horizon::Horizon;
 use super::{PlanError, PlanOptions, PlanProgress, WeekOutcome, plan_week};
 use crate::domain::{Code, Territory, TravelOverride};
@@ -20,6 +21,8 @@ use crate::domain::{Code, Territory, TravelOverride};
 pub enum PlanRequest {
     /// A week's rota, with its options.
     Rota(PlanOptions),
+    /// The EPS meetings of a school year.
+    EpsYear(EpsOptions),
 }
 
 impl PlanRequest {
@@ -27,6 +30,7 @@ impl PlanRequest {
     pub fn kind(&self) -> PlanKind {
         match self {
             PlanRequest::Rota(_) => PlanKind::Rota,
+            PlanRequest::EpsYear(_) => PlanKind::EpsYear,
         }
     }
 
@@ -34,6 +38,7 @@ impl PlanRequest {
     pub fn horizon(&self) -> Horizon {
         match self {
             PlanRequest::Rota(options) => Horizon::Week(options.week),
+            PlanRequest::EpsYear(options) => Horizon::SchoolYear(options.year),
         }
     }
 
@@ -41,6 +46,7 @@ impl PlanRequest {
     pub fn seed(&self) -> u64 {
         match self {
             PlanRequest::Rota(options) => options.seed,
+            PlanRequest::EpsYear(options) => options.seed,
         }
     }
 
@@ -48,14 +54,17 @@ impl PlanRequest {
     pub fn with_cancel(mut self, flag: Arc<AtomicBool>) -> PlanRequest {
         match &mut self {
             PlanRequest::Rota(options) => options.cancel = Some(flag),
+            PlanRequest::EpsYear(options) => options.cancel = Some(flag),
         }
         self
     }
 
-    /// The same request, with the travel times measured by a routing engine.
+    /// The same request, with the travel times measured by a routing engine (the rota's; the
+    /// EPS year estimates its drives between sites).
     pub fn with_travel(mut self, travel: Vec<TravelOverride>) -> PlanRequest {
         match &mut self {
             PlanRequest::Rota(options) => options.travel = travel,
+            PlanRequest::EpsYear(_) => {}
         }
         self
     }
@@ -67,17 +76,22 @@ impl PlanRequest {
             (PlanRequest::Rota(options), super::AnyPlan::Rota(plan)) => {
                 options.previous = Some(plan);
             }
-            // A plan of another kind is no previous plan of a rota.
-            (PlanRequest::Rota(_), super::AnyPlan::EpsYear(_)) => {}
+            (PlanRequest::EpsYear(options), super::AnyPlan::EpsYear(plan)) => {
+                options.previous = Some(plan);
+            }
+            // A plan of another kind is no previous plan.
+            (PlanRequest::Rota(_), super::AnyPlan::EpsYear(_))
+            | (PlanRequest::EpsYear(_), super::AnyPlan::Rota(_)) => {}
         }
         self
     }
 
     /// The same request, with the référents' absences recorded over its horizon (the store's):
-    /// their days are closed.
+    /// their days are closed (the EPS year reads their unavailability instead).
     pub fn with_absences(mut self, absences: Vec<(Code, NaiveDate)>) -> PlanRequest {
         match &mut self {
             PlanRequest::Rota(options) => options.absences = absences,
+            PlanRequest::EpsYear(_) => {}
         }
         self
     }
@@ -85,9 +99,13 @@ impl PlanRequest {
 
 /// What a solve of a [`PlanRequest`] gives.
 #[derive(Debug, Clone, PartialEq)]
+// One outcome per job, moved a handful of times: boxing the larger variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum PlanOutcome {
     /// A week's rota, with what the coordinator needs to trust it.
     Rota(WeekOutcome),
+    /// The EPS meetings of a school year.
+    EpsYear(EpsOutcome),
 }
 
 impl PlanOutcome {
@@ -95,6 +113,10 @@ impl PlanOutcome {
     pub fn envelopes(&self) -> Vec<PlanEnvelope> {
         match self {
             PlanOutcome::Rota(outcome) => outcome.envelopes(),
+            PlanOutcome::EpsYear(outcome) => std::iter::once(&outcome.plan)
+                .chain(&outcome.baseline)
+                .map(PlanEnvelope::of)
+                .collect(),
         }
     }
 }
@@ -122,6 +144,9 @@ pub fn solve(
     match request {
         PlanRequest::Rota(options) => {
             plan_week(territory, options, progress).map(PlanOutcome::Rota)
+        }
+        PlanRequest::EpsYear(options) => {
+            super::eps::plan_year(territory, options).map(PlanOutcome::EpsYear)
         }
     }
 }

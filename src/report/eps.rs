@@ -94,6 +94,9 @@ pub struct EpsReport {
     pub seconds: f64,
     /// Candidate slots, columns and rows of the MILP.
     pub model: (usize, usize, usize),
+    /// The most invited attendees any plan could have present: each meeting at its best slot
+    /// for them, ignoring the others.
+    pub invited_ceiling: usize,
     /// Cost per rule.
     pub costs: Vec<(String, i64)>,
     /// The meetings, by date.
@@ -123,6 +126,7 @@ impl EpsReport {
                 outcome.stats.variables,
                 outcome.stats.rows,
             ),
+            invited_ceiling: outcome.stats.invited_ceiling,
             costs: plan.costs.clone(),
             meetings: plan
                 .meetings
@@ -172,8 +176,8 @@ impl EpsReport {
         );
         let _ = writeln!(
             out,
-            "  Présence des invités (membres invités et référentes) : {} sur {} ({:.1} %).",
-            f.invited_present, f.invited_total, f.invited_percent
+            "  Présence des invités (membres invités et référentes) : {} sur {} ({:.1} %) ; au plus {} possibles, chaque réunion à son meilleur créneau pour eux.",
+            f.invited_present, f.invited_total, f.invited_percent, self.invited_ceiling
         );
         let _ = writeln!(
             out,

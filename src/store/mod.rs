@@ -418,6 +418,41 @@ impl Store {
         }
     }
 
+    /// The territory as the weekly rota plans the days from `first` to `last`: every record,
+    /// with the meetings of each published EPS year over those days as fixed commitments of
+    /// the référents who attend them ([`crate::planning::eps::add_commitments`]).
+    ///
+    /// # Errors
+    /// As [`Store::load_territory`]; [`StoreError::UnreadablePlan`] when a published year does
+    /// not open.
+    pub async fn load_planning_territory(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<Territory, StoreError> {
+        use crate::planning::SchoolYear;
+        use crate::planning::eps::{EpsPlan, add_commitments};
+        let mut territory = self.load_territory().await?;
+        let mut years = vec![SchoolYear::containing(first)];
+        if SchoolYear::containing(last) != years[0] {
+            years.push(SchoolYear::containing(last));
+        }
+        let mut plans = Vec::new();
+        for year in years {
+            let Some(version) = self.published_version(PlanKind::EpsYear, year).await? else {
+                continue;
+            };
+            if let Some(plan) = self
+                .plan::<EpsPlan>(year, PlanMethod::Optimised, version)
+                .await?
+            {
+                plans.push(plan);
+            }
+        }
+        add_commitments(&mut territory, &plans);
+        Ok(territory)
+    }
+
     /// Every record of the territory, each list sorted by code.
     ///
     /// # Errors

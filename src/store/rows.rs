@@ -905,6 +905,7 @@ pub(super) fn agenda_entry(row: AgendaRow) -> Result<AgendaEntry, StoreError> {
         minutes: cx.count("duration_min", row.duration_min)?,
         site: cx.opt_code("neutral_site_id", row.site.as_deref())?,
         family: cx.opt_code("family_id", row.family.as_deref())?,
+        from_plan: false,
     })
 }
 

@@ -377,3 +377,85 @@ fn planning_the_rest_of_a_year_keeps_the_meetings_held_before() {
     }
     assert_eq!(report_again["from"], "2027-01-04");
 }
+
+#[test]
+fn a_published_year_holds_each_referents_meetings_in_her_weekly_rota_and_shows_them_once() {
+    // Arrange: the year planned and published; a meeting a référent attends, and its week.
+    let (dir, url) = imported();
+    plan_json(&url, &[]);
+    eps(&url, &["publish", "--year", YEAR]);
+    let plan = latest(&url);
+    let (meeting, referent) = plan
+        .meetings
+        .iter()
+        .find_map(|m| {
+            m.attendees
+                .iter()
+                .find(|a| a.code.starts_with("R-") && a.present)
+                .map(|a| (m.clone(), a.code.clone()))
+        })
+        .expect("a référent attends some meeting");
+    let week = parcours::planning::IsoWeek::containing(meeting.date);
+
+    // Act
+    let out = parcours(
+        &[
+            "plan",
+            "--week",
+            &week.to_string(),
+            "--json",
+            "--iterations",
+            "2000",
+        ],
+        &url,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cal = dir.path().join("week");
+    let exported = parcours(
+        &[
+            "export",
+            "--week",
+            &week.to_string(),
+            "--out",
+            cal.to_str().unwrap(),
+        ],
+        &url,
+    );
+
+    // Assert: the meeting holds her time at its site, at its hour, in the stored week.
+    let stored = crate::helpers::on_store(&url, |store| async move {
+        store
+            .latest_plan::<parcours::planning::WeekPlan>(week, PlanMethod::Optimised)
+            .await
+            .unwrap()
+            .expect("the week is stored")
+            .1
+    });
+    let her = stored
+        .referents
+        .iter()
+        .find(|r| r.code == referent)
+        .expect("her week");
+    let held = her
+        .days
+        .iter()
+        .flat_map(|d| &d.stops)
+        .find(|s| {
+            matches!(&s.kind, parcours::planning::StopKind::Fixed { code, .. } if *code == meeting.code)
+        })
+        .unwrap_or_else(|| panic!("{} in {referent}'s week {week}", meeting.code));
+    assert_eq!(held.start, meeting.start());
+    assert_eq!(held.end, meeting.end());
+    // Her rota's calendar leaves it out: the year's publication already puts it in her feed.
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let ics = std::fs::read_to_string(cal.join(format!("{referent}.ics"))).unwrap_or_default();
+    assert!(!ics.contains(&meeting.code), "{ics}");
+}

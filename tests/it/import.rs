@@ -185,8 +185,11 @@ fn the_mini_eps_school_year_and_unavailabilities_load_back_as_written() {
     // Assert
     let code = |c: &str| parcours::domain::Code::parse(c).unwrap();
     let eps = &t.eps[0];
-    assert_eq!(eps.required, vec![code("P-01"), code("P-03")]);
-    assert_eq!(eps.invited().collect::<Vec<_>>(), vec![&code("P-02")]);
+    assert_eq!(eps.required, vec![code("P-01")]);
+    assert_eq!(
+        eps.invited().collect::<Vec<_>>(),
+        vec![&code("P-02"), &code("P-03")]
+    );
     assert_eq!((eps.meetings_per_year, eps.meeting_minutes), (4, 90));
     assert_eq!(eps.referents, vec![code("R-01")]);
     assert_eq!(eps.alternative_sites, vec![code("L-02")]);

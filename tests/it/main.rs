@@ -7,6 +7,7 @@ mod api_limits;
 mod calendar;
 mod demo;
 mod eps;
+mod eps_api;
 mod feeds;
 mod helpers;
 mod import;

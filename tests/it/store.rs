@@ -376,6 +376,7 @@ async fn agenda_entries_and_fixed_referents_are_upserted_by_code(store: Store) {
         minutes: 180,
         site: Some(batch.sites[0].code.clone()),
         family: None,
+        from_plan: false,
     };
     let mut family = batch
         .families
@@ -750,6 +751,7 @@ fn plan_of(week: &str, visits: &[PlannedVisit]) -> WeekPlan {
         label: "Indisponible".into(),
         code: "AG-900".into(),
         private: true,
+        published_apart: false,
     };
     days.entry("R-01")
         .or_default()

@@ -22,6 +22,8 @@ pub(super) enum Nav {
     Import,
     /// Trajets.
     Rides,
+    /// Réunions EPS.
+    Eps,
     /// No entry of the navigation (sign-in, an error).
     None,
 }
@@ -57,6 +59,7 @@ pub(super) fn page(title: &str, session: Option<&Session>, nav: Nav, body: Marku
                                     }
                                 }
                                 @if s.caller.role == Role::Coordinator {
+                                    li { a href="/eps" aria-current=[(nav == Nav::Eps).then_some("page")] { "Réunions EPS" } }
                                     li { a href="/familles" aria-current=[(nav == Nav::Families).then_some("page")] { "Familles" } }
                                     li { a href="/import" aria-current=[(nav == Nav::Import).then_some("page")] { "Import" } }
                                     li { a href="/abonnements" aria-current=[(nav == Nav::Subscriptions).then_some("page")] { "Abonnements" } }

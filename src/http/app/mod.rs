@@ -10,6 +10,7 @@
 //! ([`throttle::SignInThrottle`]). Roles as in the API: a référent sees her own week only.
 
 mod assets;
+mod eps;
 mod families;
 mod import;
 mod layout;
@@ -57,6 +58,17 @@ pub(super) fn router() -> Router<AppState> {
         .route("/semaine/{week}/simuler", post(week::simulate))
         .route("/semaine/{week}/simulation", get(week::simulation))
         .route("/trajets", get(rides::page))
+        .route("/eps", get(eps::current))
+        .route("/eps/{year}", get(eps::page))
+        .route("/eps/{year}/planifier", post(eps::plan))
+        .route("/eps/{year}/calcul/{id}", get(eps::job))
+        .route("/eps/{year}/publier", post(eps::publish))
+        .route("/eps/{year}/reunions/{code}", get(eps::meeting))
+        .route("/eps/{year}/reunions/{code}/statut", post(eps::set_status))
+        .route(
+            "/eps/{year}/reunions/{code}/invitation.ics",
+            get(eps::meeting_ics),
+        )
         .route("/familles", get(families::list))
         .route(
             "/familles/nouvelle",

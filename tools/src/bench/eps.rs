@@ -33,6 +33,8 @@ pub struct EpsRun {
     pub seconds: f64,
     /// Candidate slots.
     pub candidates: usize,
+    /// The most invited attendees any plan could have present.
+    pub invited_ceiling: usize,
     /// Peak resident memory of the process, KiB.
     pub peak_kib: Option<u64>,
 }
@@ -92,6 +94,7 @@ pub fn measure_eps(scale: usize, year: SchoolYear, time_limit: Duration) -> Resu
         gap_percent: outcome.plan.gap.map(|g| 100.0 * g),
         seconds: outcome.stats.seconds,
         candidates: outcome.stats.candidates,
+        invited_ceiling: outcome.stats.invited_ceiling,
         peak_kib: super::scaling::peak_rss_kib(),
     })
 }
@@ -134,7 +137,7 @@ pub fn run_eps_bench(
     }
     let mut out = format!(
         "School year {year}, seed 1, HiGHS on one thread, relative gap target {} %, other settings default.\n\n\
-         | territory | EPS | professionals | meetings | placed with all required (poll → Parcours) | invited present (poll → Parcours) | coordinators' driving (poll → Parcours) | on holidays (poll, Parcours) | time limit | stop | gap | s | candidates | peak MiB |\n\
+         | territory | EPS | professionals | meetings | placed with all required (poll → Parcours) | invited present (poll → Parcours; at most) | coordinators' driving (poll → Parcours) | on holidays (poll, Parcours) | time limit | stop | gap | s | candidates | peak MiB |\n\
          |---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         100.0 * parcours_solver::meetings::REL_GAP
     );
@@ -143,7 +146,7 @@ pub fn run_eps_bench(
         let change = 100.0 * (b.coordinator_minutes - a.coordinator_minutes) as f64
             / a.coordinator_minutes.max(1) as f64;
         out.push_str(&format!(
-            "| ×{} | {} | {} | {} | {} → {} | {:.1} % → {:.1} % | {} → {} min ({:+.1} %) | {}, {} | {} s | {} | {} | {:.1} | {} | {} |\n",
+            "| ×{} | {} | {} | {} | {} → {} | {:.1} % → {:.1} %; {:.1} % | {} → {} min ({:+.1} %) | {}, {} | {} s | {} | {} | {:.1} | {} | {} |\n",
             r.scale,
             r.eps,
             r.professionals,
@@ -152,6 +155,7 @@ pub fn run_eps_bench(
             b.placed,
             a.invited_percent(),
             b.invited_percent(),
+            100.0 * r.invited_ceiling as f64 / b.invited_total.max(1) as f64,
             a.coordinator_minutes,
             b.coordinator_minutes,
             change,
