@@ -312,7 +312,7 @@ pub(super) struct NewStatus {
     /// `held` (it took place: it never moves), `cancelled` (it will not take place at this
     /// slot: calendars drop it once published, and the next plan gives it another slot) or
     /// `planned`.
-    #[schema(value_type = String, example = "held")]
+    #[schema(value_type = String, pattern = "^(held|cancelled|planned)$", example = "held")]
     pub(super) status: MeetingStatus,
 }
 
