@@ -42,7 +42,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A school year in a path (`2026-2027`); another text names nothing: 404.
-fn year_of(text: &str) -> Result<SchoolYear, ApiError> {
+pub(super) fn year_of(text: &str) -> Result<SchoolYear, ApiError> {
     match Horizon::parse(text) {
         Ok(Horizon::SchoolYear(year)) => Ok(year),
         _ => Err(ApiError::NotFound),
@@ -212,13 +212,18 @@ pub(super) async fn read(
     year_plan(&state, year).await.map(Json)
 }
 
-/// `year`'s last plan with its published version: what `GET /api/v1/eps/{year}/plan` answers.
-pub(super) async fn year_plan(state: &AppState, year: SchoolYear) -> Result<EpsYearDto, ApiError> {
-    let (version, plan) = state
+/// `year`'s last plan and its version; 404 when it has none.
+async fn last_plan(state: &AppState, year: SchoolYear) -> Result<(i64, EpsPlan), ApiError> {
+    state
         .store
         .latest_plan::<EpsPlan>(year, PlanMethod::Optimised)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NotFound)
+}
+
+/// `year`'s last plan with its published version: what `GET /api/v1/eps/{year}/plan` answers.
+pub(super) async fn year_plan(state: &AppState, year: SchoolYear) -> Result<EpsYearDto, ApiError> {
+    let (version, plan) = last_plan(state, year).await?;
     let published_version = state
         .store
         .published_version(PlanKind::EpsYear, year)
@@ -368,11 +373,7 @@ pub(super) async fn mark(
     status: MeetingStatus,
 ) -> Result<StatusDto, ApiError> {
     for _ in 0..STATUS_ATTEMPTS {
-        let (base, mut plan) = state
-            .store
-            .latest_plan::<EpsPlan>(year, PlanMethod::Optimised)
-            .await?
-            .ok_or(ApiError::NotFound)?;
+        let (base, mut plan) = last_plan(state, year).await?;
         let meeting = plan
             .meetings
             .iter_mut()
@@ -443,11 +444,7 @@ async fn meeting_of(
     code: &str,
 ) -> Result<(SchoolYear, EpsMeeting), ApiError> {
     let year = year_of(year)?;
-    let (_, plan) = state
-        .store
-        .latest_plan::<EpsPlan>(year, PlanMethod::Optimised)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (_, plan) = last_plan(state, year).await?;
     let meeting = plan
         .meetings
         .into_iter()

@@ -66,6 +66,17 @@ const RETRY_AFTER: Duration = Duration::from_secs(10);
 const REPLAN_ATTEMPTS: usize = 3;
 
 impl JobStatus {
+    /// In French, as the web app's progress pages show it.
+    pub(super) fn french(&self) -> &'static str {
+        match self {
+            JobStatus::Queued => "en attente d'un autre calcul",
+            JobStatus::Running => "en cours",
+            JobStatus::Done => "terminé",
+            JobStatus::Failed => "échec",
+            JobStatus::Cancelled => "annulé",
+        }
+    }
+
     fn is_finished(&self) -> bool {
         matches!(
             self,

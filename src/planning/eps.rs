@@ -145,6 +145,17 @@ pub struct EpsMeeting {
 }
 
 impl EpsMeeting {
+    /// Its invited attendees (members invited and référents) present, and invited in all.
+    pub fn invited_attendance(&self) -> (usize, usize) {
+        let invited = self.attendees.iter().filter(|a| !a.role.is_required());
+        let (mut present, mut all) = (0, 0);
+        for a in invited {
+            all += 1;
+            present += usize::from(a.present);
+        }
+        (present, all)
+    }
+
     /// Its start, local time.
     pub fn start(&self) -> chrono::NaiveDateTime {
         self.date.and_time(minutes_time(self.start_minutes))
@@ -227,17 +238,10 @@ impl EpsPlan {
     /// Invited attendees (members invited and référents) present, and invited in all, over the
     /// meetings placed.
     pub fn invited_attendance(&self) -> (usize, usize) {
-        let invited = self
-            .meetings
+        self.meetings
             .iter()
-            .flat_map(|m| &m.attendees)
-            .filter(|a| !a.role.is_required());
-        let (mut present, mut all) = (0, 0);
-        for a in invited {
-            all += 1;
-            present += usize::from(a.present);
-        }
-        (present, all)
+            .map(EpsMeeting::invited_attendance)
+            .fold((0, 0), |(p, a), (mp, ma)| (p + mp, a + ma))
     }
 
     /// Driving of the coordinators (C- codes), minutes and metres.

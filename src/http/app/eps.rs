@@ -3,7 +3,7 @@
 //! meetings left unplaced with why; plan (re-plan by default), publish, and mark a meeting held
 //! or cancelled. Each form calls what the API's handler calls (`crate::http::eps`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -16,7 +16,7 @@ use maud::{Markup, html};
 use super::layout::{self, Nav};
 use super::{error_page, html_response, see_other, signed_form_as, signed_in_as};
 use crate::domain::Role;
-use crate::http::eps::{self as api, NewEpsPlan};
+use crate::http::eps::{self as api, NewEpsPlan, year_of};
 use crate::http::jobs::{self, JobStatus};
 use crate::http::{ApiError, AppState, FieldIssue};
 use crate::planning::SchoolYear;
@@ -40,13 +40,6 @@ const MONTHS: [&str; 12] = [
 const WEEKDAYS: [&str; 7] = [
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
 ];
-
-fn year_of(text: &str) -> Result<SchoolYear, ApiError> {
-    match crate::planning::Horizon::parse(text) {
-        Ok(crate::planning::Horizon::SchoolYear(y)) => Ok(y),
-        _ => Err(ApiError::NotFound),
-    }
-}
 
 /// `GET /eps`: the school year of today.
 pub(super) async fn current(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -77,17 +70,6 @@ fn status_french(s: MeetingStatus) -> &'static str {
     }
 }
 
-/// « 5 sur 6 invités » of a meeting.
-fn attendance(m: &EpsMeeting) -> (usize, usize) {
-    let invited = m.attendees.iter().filter(|a| !a.role.is_required());
-    let (mut present, mut all) = (0, 0);
-    for a in invited {
-        all += 1;
-        present += usize::from(a.present);
-    }
-    (present, all)
-}
-
 fn coordinator_of(m: &EpsMeeting) -> &str {
     m.attendees
         .iter()
@@ -96,7 +78,7 @@ fn coordinator_of(m: &EpsMeeting) -> &str {
 }
 
 fn meeting_row(year: SchoolYear, m: &EpsMeeting, csrf: &str) -> Markup {
-    let (present, all) = attendance(m);
+    let (present, all) = m.invited_attendance();
     html! {
         tr data-meeting=(m.code) data-status=(format!("{:?}", m.status).to_lowercase()) {
             td { a href={ "/eps/" (year) "/reunions/" (m.code) } { (m.code) } }
@@ -249,6 +231,21 @@ pub(super) async fn page(
     )
 }
 
+/// A coordinator's form about the school year `year`: her session, its fields and the year;
+/// the page to answer instead (sign-in, 403, a 404 for a text that is no school year).
+async fn year_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+    year: &str,
+) -> Result<(super::session::Session, HashMap<String, String>, SchoolYear), Response> {
+    let (session, fields) = signed_form_as(state, headers, body, &[Role::Coordinator]).await?;
+    match year_of(year) {
+        Ok(y) => Ok((session, fields, y)),
+        Err(e) => Err(error_page(Some(&session), e)),
+    }
+}
+
 /// `POST /eps/{year}/planifier`: a plan job; its progress page.
 pub(super) async fn plan(
     State(state): State<AppState>,
@@ -256,14 +253,9 @@ pub(super) async fn plan(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (session, fields) =
-        match signed_form_as(&state, &headers, &body, &[Role::Coordinator]).await {
-            Ok(s) => s,
-            Err(r) => return r,
-        };
-    let year = match year_of(&year) {
-        Ok(y) => y,
-        Err(e) => return error_page(Some(&session), e),
+    let (session, fields, year) = match year_form(&state, &headers, &body, &year).await {
+        Ok(f) => f,
+        Err(r) => return r,
     };
     let time_limit = match fields.get("time_limit").filter(|t| !t.is_empty()) {
         None => None,
@@ -317,13 +309,7 @@ pub(super) async fn job(
         return see_other(&format!("/eps/{year}"));
     }
     let running = matches!(job.status, JobStatus::Queued | JobStatus::Running);
-    let status = match job.status {
-        JobStatus::Queued => "en attente d'un autre calcul",
-        JobStatus::Running => "en cours",
-        JobStatus::Done => "terminé",
-        JobStatus::Failed => "échec",
-        JobStatus::Cancelled => "annulé",
-    };
+    let status = job.status.french();
     let body = html! {
         h1 { "Calcul des réunions EPS " (year) }
         dl.progress aria-live="polite" {
@@ -359,14 +345,9 @@ pub(super) async fn publish(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (session, fields) =
-        match signed_form_as(&state, &headers, &body, &[Role::Coordinator]).await {
-            Ok(s) => s,
-            Err(r) => return r,
-        };
-    let year = match year_of(&year) {
-        Ok(y) => y,
-        Err(e) => return error_page(Some(&session), e),
+    let (session, fields, year) = match year_form(&state, &headers, &body, &year).await {
+        Ok(f) => f,
+        Err(r) => return r,
     };
     let version = fields.get("version").and_then(|v| v.parse::<i64>().ok());
     match api::publish_year(&state, year, version).await {
@@ -383,14 +364,9 @@ pub(super) async fn set_status(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (session, fields) =
-        match signed_form_as(&state, &headers, &body, &[Role::Coordinator]).await {
-            Ok(s) => s,
-            Err(r) => return r,
-        };
-    let year = match year_of(&year) {
-        Ok(y) => y,
-        Err(e) => return error_page(Some(&session), e),
+    let (session, fields, year) = match year_form(&state, &headers, &body, &year).await {
+        Ok(f) => f,
+        Err(r) => return r,
     };
     let status = match fields.get("status").map(String::as_str) {
         Some("held") => MeetingStatus::Held,

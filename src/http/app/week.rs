@@ -672,13 +672,7 @@ pub(super) async fn job(
 
 fn progress(week: &str, job: &JobDto) -> Markup {
     let running = matches!(job.status, JobStatus::Queued | JobStatus::Running);
-    let status = match job.status {
-        JobStatus::Queued => "en attente d'un autre calcul",
-        JobStatus::Running => "en cours",
-        JobStatus::Done => "terminé",
-        JobStatus::Failed => "échec",
-        JobStatus::Cancelled => "annulé",
-    };
+    let status = job.status.french();
     html! {
         h1 { "Calcul de la semaine " (week) }
         dl.progress aria-live="polite" {
