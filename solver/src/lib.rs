@@ -178,3 +178,4 @@ pub mod routing;
 pub mod travel;
 pub mod units;
 pub mod unmet;
+pub mod workshops;

@@ -133,6 +133,22 @@ pub fn solve(
     settings: &MilpSettings,
     deadline: &Deadline,
 ) -> Result<MilpOutcome, MilpError> {
+    solve_from(variables, objective, constraints, settings, deadline, &[])
+}
+
+/// As [`solve`], HiGHS starting from `start`: the values of some variables (the others 0), a
+/// feasible solution it takes as its first incumbent (one it finds infeasible it ignores).
+///
+/// # Errors
+/// As [`solve`].
+pub fn solve_from(
+    variables: ProblemVariables,
+    objective: Objective,
+    constraints: impl IntoIterator<Item = Constraint>,
+    settings: &MilpSettings,
+    deadline: &Deadline,
+    start: &[(Variable, f64)],
+) -> Result<MilpOutcome, MilpError> {
     let rel_gap = settings.rel_gap;
     if !rel_gap.is_finite() || rel_gap < 0.0 {
         return Err(MilpError::InvalidGap(rel_gap));
@@ -185,6 +201,18 @@ pub fn solve(
         .map_err(refused("time_limit"))?;
     for quiet in ["output_flag", "log_to_console"] {
         model.try_set_option(quiet, false).map_err(refused(quiet))?;
+    }
+    if !start.is_empty() {
+        let mut values = vec![0.0; columns.len()];
+        for (variable, value) in start {
+            if let Some(&column) = columns.get(variable) {
+                values[column] = *value;
+            }
+        }
+        // A start HiGHS cannot take leaves it to find its own first incumbent.
+        if let Err(e) = model.try_set_solution(Some(&values), None, None, None) {
+            tracing::debug!(error = ?e, "HiGHS refused the start");
+        }
     }
 
     tracing::debug!(

@@ -74,11 +74,27 @@ pub enum UnmetReason {
     /// Meetings: no period of the year is left for it (more meetings than periods, or the
     /// rest of the year too short).
     NoPeriodLeft,
+    /// Workshops: the child's age is outside the action's range.
+    OutsideAgeRange,
+    /// Workshops: every site of the action is farther from her home than the action allows.
+    TooFarFromSites,
+    /// Workshops: she was oriented after every group the action could open has started.
+    OrientedTooLate,
+    /// Workshops: no slot the action may take falls in her free time (at a site near enough).
+    NeverFreeAtSlots,
+    /// Workshops: the action opens no group (too few children can come together).
+    WorkshopNotOpened,
+    /// Workshops: the groups she could join are full.
+    GroupsFull,
+    /// Workshops: the groups with room meet when she is in another action's group.
+    WorkshopClash,
+    /// Workshops: no group opened meets when she is free at a site near enough.
+    NoGroupWhenFree,
 }
 
 impl UnmetReason {
     /// Every reason, in declaration order.
-    pub const ALL: [UnmetReason; 24] = [
+    pub const ALL: [UnmetReason; 32] = [
         UnmetReason::NoLanguage,
         UnmetReason::NoSector,
         UnmetReason::NoLanguageInSector,
@@ -103,6 +119,14 @@ impl UnmetReason {
         UnmetReason::MembersAway,
         UnmetReason::SlotsTaken,
         UnmetReason::NoPeriodLeft,
+        UnmetReason::OutsideAgeRange,
+        UnmetReason::TooFarFromSites,
+        UnmetReason::OrientedTooLate,
+        UnmetReason::NeverFreeAtSlots,
+        UnmetReason::WorkshopNotOpened,
+        UnmetReason::GroupsFull,
+        UnmetReason::WorkshopClash,
+        UnmetReason::NoGroupWhenFree,
     ];
 
     /// Stable English key for logs and JSON (`"no_common_slot"`).
@@ -132,6 +156,14 @@ impl UnmetReason {
             UnmetReason::MembersAway => "members_away",
             UnmetReason::SlotsTaken => "slots_taken",
             UnmetReason::NoPeriodLeft => "no_period_left",
+            UnmetReason::OutsideAgeRange => "outside_age_range",
+            UnmetReason::TooFarFromSites => "too_far_from_sites",
+            UnmetReason::OrientedTooLate => "oriented_too_late",
+            UnmetReason::NeverFreeAtSlots => "never_free_at_slots",
+            UnmetReason::WorkshopNotOpened => "workshop_not_opened",
+            UnmetReason::GroupsFull => "groups_full",
+            UnmetReason::WorkshopClash => "workshop_clash",
+            UnmetReason::NoGroupWhenFree => "no_group_when_free",
         }
     }
 }
@@ -193,6 +225,14 @@ impl fmt::Display for UnmetReason {
                 "les créneaux communs de sa période sont pris par d'autres réunions de ses membres ou de ses lieux"
             }
             UnmetReason::NoPeriodLeft => "plus de période libre dans l'année pour cette réunion",
+            UnmetReason::OutsideAgeRange => "l'âge de l'enfant est hors de la tranche d'âge de l'action",
+            UnmetReason::TooFarFromSites => "tous les lieux de l'action sont trop loin du domicile",
+            UnmetReason::OrientedTooLate => "orientation postérieure au début du dernier groupe possible",
+            UnmetReason::NeverFreeAtSlots => "aucun créneau possible de l'action pendant le temps libre de l'enfant",
+            UnmetReason::WorkshopNotOpened => "l'action n'ouvre aucun groupe",
+            UnmetReason::GroupsFull => "les groupes où l'enfant pourrait aller sont complets",
+            UnmetReason::WorkshopClash => "l'enfant est inscrit·e à une autre action au même moment",
+            UnmetReason::NoGroupWhenFree => "aucun groupe de l'action quand l'enfant est libre, assez près de chez elle",
             UnmetReason::AgendaFull => {
                 "les créneaux communs avec la famille sont pris par l'agenda de la référente (réunions, formations, visites fixées)"
             }

@@ -20,7 +20,7 @@ use crate::report::eps::EpsReport;
 use crate::store::Store;
 
 /// `2026-2027`.
-fn parse_year(text: &str) -> Result<SchoolYear, String> {
+pub(crate) fn parse_year(text: &str) -> Result<SchoolYear, String> {
     match Horizon::parse(text) {
         Ok(Horizon::SchoolYear(year)) => Ok(year),
         Ok(_) => Err(format!(
@@ -30,7 +30,7 @@ fn parse_year(text: &str) -> Result<SchoolYear, String> {
     }
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     crate::domain::parse_date(text).map_err(|e| e.to_string())
 }
 
@@ -134,7 +134,10 @@ pub async fn run(settings: &Settings, command: EpsCommand) -> anyhow::Result<Exi
     code
 }
 
-async fn last_plan(store: &Store, year: SchoolYear) -> anyhow::Result<Option<(i64, EpsPlan)>> {
+pub(crate) async fn last_plan(
+    store: &Store,
+    year: SchoolYear,
+) -> anyhow::Result<Option<(i64, EpsPlan)>> {
     store
         .latest_plan::<EpsPlan>(year, PlanMethod::Optimised)
         .await

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 pub mod eps;
+pub mod workshops;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -48,6 +49,12 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         command: eps::EpsCommand,
+    },
+    /// The collective workshops of a school year: plan, publish, export, rosters.
+    Ateliers {
+        /// What to do.
+        #[command(subcommand)]
+        command: workshops::WorkshopCommand,
     },
     /// Import a folder of CSV files (docs/data-format.md): all or nothing.
     Import {
@@ -357,6 +364,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Feed { command } => feed(&settings, command).await,
         Command::Absence { command } => absence(&settings, command).await,
         Command::Eps { command } => eps::run(&settings, command).await,
+        Command::Ateliers { command } => workshops::run(&settings, command).await,
         Command::Migrate => {
             let store = open(&settings).await?;
             println!(

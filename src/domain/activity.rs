@@ -2,7 +2,7 @@
 
 use std::ops::RangeInclusive;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::values::keyword_enum;
 use super::{Code, FieldError, GeoPoint, WeeklyAvailability};
@@ -119,6 +119,18 @@ keyword_enum!(
     }
 );
 
+keyword_enum!(
+    /// Who a workshop gathers (`public`).
+    WorkshopAudience, "un public d'atelier", {
+        /// the children (enfants): each child's free time applies
+        Children => "enfants" | "enfant",
+        /// a parents' group (groupe de parents): the children's free time does not apply
+        Parents => "parents",
+        /// parents with their children (parents-enfants): the child's free time applies
+        Families => "familles" | "famille" | "parents-enfants",
+    }
+);
+
 /// Collective workshop (action collective, fiche-action).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workshop {
@@ -146,9 +158,38 @@ pub struct Workshop {
     pub preferred_times: WeeklyAvailability,
     /// School weeks or holidays.
     pub period: WorkshopPeriod,
+    /// Who it gathers (`public`, default the children).
+    pub audience: WorkshopAudience,
+    /// Farthest a family may live from its site, road kilometres (`distance_max_km`, 1–50);
+    /// `None` for the default of its scope ([`Workshop::max_distance_meters`]).
+    pub max_distance_km: Option<u32>,
 }
 
 impl Workshop {
+    /// Farthest a family may live from a local workshop's site when `distance_max_km` is
+    /// empty, road kilometres: within the commune, about 3 km (issue 18).
+    pub const LOCAL_DISTANCE_KM: u32 = 3;
+    /// Farthest a family may live from an intercommunal workshop's site when
+    /// `distance_max_km` is empty, road kilometres: about 10 km (issue 18).
+    pub const INTERCOMMUNAL_DISTANCE_KM: u32 = 10;
+    /// Accepted values of `distance_max_km`, kilometres.
+    pub const MAX_DISTANCE_KM: RangeInclusive<u32> = 1..=50;
+
+    /// Farthest a family may live from the workshop's site, road metres: `distance_max_km`, or
+    /// [`Workshop::LOCAL_DISTANCE_KM`] / [`Workshop::INTERCOMMUNAL_DISTANCE_KM`] by scope.
+    pub fn max_distance_meters(&self) -> u32 {
+        let km = self.max_distance_km.unwrap_or(match self.scope {
+            WorkshopScope::Local => Workshop::LOCAL_DISTANCE_KM,
+            WorkshopScope::Intercommunal => Workshop::INTERCOMMUNAL_DISTANCE_KM,
+        });
+        km.saturating_mul(1000)
+    }
+
+    /// Whether a child of `age` is in its age range (`age_min`–`age_max`).
+    pub fn admits_age(&self, age: u32) -> bool {
+        (self.ages.0..=self.ages.1).contains(&age)
+    }
+
     /// Cross-field rules: `(field, error)` for each broken one.
     pub fn check(&self) -> Vec<(&'static str, FieldError)> {
         let mut errors = Vec::new();
@@ -177,6 +218,39 @@ impl Workshop {
             ));
         }
         errors
+    }
+}
+
+keyword_enum!(
+    /// Who oriented a child to a workshop (`origine`).
+    OrientationSource, "une origine d'orientation", {
+        /// the EPS (équipe pluridisciplinaire de soutien)
+        Eps => "eps",
+        /// the child's référent de parcours
+        Referent => "referent" | "referente",
+    }
+);
+
+/// A child's orientation to a workshop (orientation vers une action collective,
+/// `orientations.csv`): identified by the pair (child, workshop), which has no code of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Orientation {
+    /// The child oriented (→ enfants.csv).
+    pub child: Code,
+    /// The workshop she is oriented to (→ ateliers.csv).
+    pub workshop: Code,
+    /// Date of the orientation.
+    pub date: NaiveDate,
+    /// The EPS marked her as a priority (`prioritaire`).
+    pub priority: bool,
+    /// Who oriented her (`origine`, default the EPS).
+    pub by: OrientationSource,
+}
+
+impl Orientation {
+    /// The order of `Territory::orientations`: by workshop, date, then child.
+    pub fn sort_key(&self) -> (&Code, NaiveDate, &Code) {
+        (&self.workshop, self.date, &self.child)
     }
 }
 

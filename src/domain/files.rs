@@ -24,6 +24,10 @@ pub const PROFESSIONALS: &str = "professionnels.csv";
 pub const EPS: &str = "eps.csv";
 /// `ateliers.csv`: collective workshops.
 pub const WORKSHOPS: &str = "ateliers.csv";
+/// `orientations.csv`: children oriented to a workshop by the EPS or their référent.
+pub const ORIENTATIONS: &str = "orientations.csv";
+/// `temps_libre.csv`: when the children of each school level are free for a workshop.
+pub const FREE_TIME: &str = "temps_libre.csv";
 /// `rendez_vous_sante.csv`: children's health appointments.
 pub const APPOINTMENTS: &str = "rendez_vous_sante.csv";
 /// `chauffeurs.csv`: drivers.
@@ -46,7 +50,7 @@ pub const SCHOOL_HOLIDAYS: &str = "vacances_scolaires.csv";
 
 /// Every file, in reading order (a record may refer to an earlier file): the people and places
 /// first, then the calendar.
-pub const FILES: [&str; 20] = [
+pub const FILES: [&str; 22] = [
     COMMUNES,
     QPVS,
     SCHOOLS,
@@ -58,6 +62,8 @@ pub const FILES: [&str; 20] = [
     PROFESSIONALS,
     EPS,
     WORKSHOPS,
+    ORIENTATIONS,
+    FREE_TIME,
     APPOINTMENTS,
     DRIVERS,
     VEHICLES,

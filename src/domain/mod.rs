@@ -8,6 +8,7 @@
 mod activity;
 mod calendar;
 pub mod files;
+mod free_time;
 mod geo;
 mod people;
 mod territory;
@@ -15,12 +16,13 @@ mod time;
 mod values;
 
 pub use activity::{
-    AgendaEntry, AgendaKind, Eps, HealthAppointment, HealthKind, Unavailability, Workshop,
-    WorkshopPeriod, WorkshopScope,
+    AgendaEntry, AgendaKind, Eps, HealthAppointment, HealthKind, Orientation, OrientationSource,
+    Unavailability, Workshop, WorkshopAudience, WorkshopPeriod, WorkshopScope,
 };
 pub use calendar::{
     PublicHoliday, SCHOOL_HOLIDAY_MAX_DAYS, SchoolHoliday, SchoolZone, TerritorySettings,
 };
+pub use free_time::{FreeTime, FreeTimeLevel};
 pub use geo::{GeoPoint, TravelOverride};
 pub use people::{
     Child, ClassLevel, Coordinator, Driver, Family, ParcoursStatus, Professional, Referent, Role,

@@ -230,6 +230,9 @@ pub struct Child {
     pub class: Option<ClassLevel>,
     /// Parcours status.
     pub status: ParcoursStatus,
+    /// Her own free time in school weeks (`temps_libre`), when it is not her level's (a child
+    /// at a sports club on Wednesdays): in the holidays her level's applies.
+    pub free_time: Option<WeeklyAvailability>,
 }
 
 impl Child {

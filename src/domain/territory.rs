@@ -3,9 +3,9 @@
 
 use super::values::keyword_enum;
 use super::{
-    AgendaEntry, Child, Code, Coordinator, Driver, Eps, Family, GeoPoint, HealthAppointment,
-    Professional, PublicHoliday, Referent, SchoolHoliday, TerritorySettings, Unavailability,
-    Vehicle, WeeklyAvailability, Workshop,
+    AgendaEntry, Child, Code, Coordinator, Driver, Eps, Family, FreeTime, FreeTimeLevel, GeoPoint,
+    HealthAppointment, Orientation, Professional, PublicHoliday, Referent, SchoolHoliday,
+    TerritorySettings, Unavailability, Vehicle, WeeklyAvailability, Workshop,
 };
 
 /// Commune, identified by its INSEE code.
@@ -148,6 +148,12 @@ pub struct Territory {
     pub eps: Vec<Eps>,
     /// Workshops (fiches-action).
     pub workshops: Vec<Workshop>,
+    /// Children oriented to a workshop, sorted by workshop, date, then child
+    /// ([`Orientation::sort_key`]), one per child and workshop.
+    pub orientations: Vec<Orientation>,
+    /// The children's free time by school level as imported (`temps_libre.csv`), by level; a
+    /// level not imported has its built-in one ([`FreeTime::default_for`]).
+    pub free_time: Vec<FreeTime>,
     /// Health appointments.
     pub appointments: Vec<HealthAppointment>,
     /// Référents' fixed engagements of the coming weeks (agenda).
@@ -179,6 +185,33 @@ impl Territory {
             .iter()
             .find(|c| &c.insee == insee)
             .map(|c| c.name.as_str())
+    }
+
+    /// The free-time level of `child`: her school's level at her age, not at school without one.
+    pub fn free_time_level(&self, child: &Child) -> FreeTimeLevel {
+        child
+            .school
+            .as_ref()
+            .and_then(|code| self.schools.iter().find(|s| &s.code == code))
+            .map_or(FreeTimeLevel::Unschooled, |s| {
+                FreeTimeLevel::of_school(s.level, child.age)
+            })
+    }
+
+    /// When `child` is free for a workshop: `(school weeks, holidays)`, her level's as imported
+    /// or built in, her own `temps_libre` replacing the school weeks'.
+    pub fn free_time_of(&self, child: &Child) -> (WeeklyAvailability, WeeklyAvailability) {
+        let level = self.free_time_level(child);
+        let of_level = self
+            .free_time
+            .iter()
+            .find(|f| f.level == level)
+            .cloned()
+            .unwrap_or_else(|| FreeTime::default_for(level));
+        (
+            child.free_time.clone().unwrap_or(of_level.school_weeks),
+            of_level.holidays,
+        )
     }
 
     /// The health appointments that need a ride (aide à la mobilité), by start, then code.

@@ -6,6 +6,7 @@
 
 use super::ics::{self, Event};
 use crate::planning::eps::EpsPlan;
+use crate::planning::workshops::WorkshopPlan;
 use crate::planning::{AnyPlan, WeekPlan};
 
 /// `(person code, event)` for every event `plan` publishes, sequence 0 and confirmed (the
@@ -14,6 +15,52 @@ pub fn plan_events(plan: &AnyPlan) -> Vec<(String, Event)> {
     match plan {
         AnyPlan::Rota(week) => rota_events(week),
         AnyPlan::EpsYear(year) => eps_events(year),
+        AnyPlan::Workshops(year) => workshop_events(year),
+    }
+}
+
+/// A workshop year's events: each session in its facilitator's feed, as « Atelier FA-04 –
+/// <theme>, séance k/n » at its site, the group's code and size in its description: never a
+/// child's code, a family or a situation.
+fn workshop_events(plan: &WorkshopPlan) -> Vec<(String, Event)> {
+    plan.groups
+        .iter()
+        .flat_map(|group| {
+            (0..group.dates.len()).map(move |i| {
+                (
+                    group.facilitator.clone(),
+                    workshop_event(plan.year, group, i),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The event of session `i` (from 0) of `group`.
+pub fn workshop_event(
+    year: crate::planning::SchoolYear,
+    group: &crate::planning::workshops::WorkshopGroup,
+    i: usize,
+) -> Event {
+    Event {
+        uid: format!("atelier-{year}-{}@parcours", group.session_code(i)),
+        sequence: 0,
+        status: ics::EventStatus::Confirmed,
+        start: group.start(i),
+        end: group.end(i),
+        summary: format!(
+            "Atelier {} – {}, séance {}/{}",
+            group.workshop,
+            group.theme,
+            i + 1,
+            group.dates.len()
+        ),
+        location: group.place.clone(),
+        description: format!(
+            "Groupe {} : {} enfant(s) inscrit(s). La liste de présence est dans Parcours.",
+            group.code,
+            group.children.len()
+        ),
     }
 }
 

@@ -543,6 +543,10 @@ async fn run(state: AppState, id: u64, request: PlanRequest, replan: bool) {
         PlanOutcome::EpsYear(year) => {
             serde_json::to_value(EpsReport::of(&territory, year, version)).ok()
         }
+        PlanOutcome::Workshops(year) => serde_json::to_value(
+            crate::report::workshops::WorkshopReport::of(&territory, year, version),
+        )
+        .ok(),
     };
     jobs.update(id, |j| {
         j.status = JobStatus::Done;

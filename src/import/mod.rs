@@ -129,6 +129,8 @@ pub(crate) struct Parsed {
     pub(crate) professionals: Vec<Lined<crate::domain::Professional>>,
     pub(crate) eps: Vec<Lined<crate::domain::Eps>>,
     pub(crate) workshops: Vec<Lined<crate::domain::Workshop>>,
+    pub(crate) orientations: Vec<Lined<crate::domain::Orientation>>,
+    pub(crate) free_time: Vec<Lined<crate::domain::FreeTime>>,
     pub(crate) appointments: Vec<Lined<crate::domain::HealthAppointment>>,
     pub(crate) drivers: Vec<Lined<crate::domain::Driver>>,
     pub(crate) vehicles: Vec<Lined<crate::domain::Vehicle>>,
@@ -297,6 +299,20 @@ pub fn validate(source: &Source, existing: &Territory, today: NaiveDate) -> Vali
             records::workshop,
             &mut v,
         ),
+        orientations: parse_file(
+            source,
+            files::ORIENTATIONS,
+            records::ORIENTATIONS,
+            records::orientation,
+            &mut v,
+        ),
+        free_time: parse_file(
+            source,
+            files::FREE_TIME,
+            records::FREE_TIME,
+            records::free_time,
+            &mut v,
+        ),
         appointments: parse_file(
             source,
             files::APPOINTMENTS,
@@ -406,6 +422,16 @@ fn into_territory(p: Parsed, travel: &mut Vec<TravelOverride>) -> Territory {
         professionals: records_of(p.professionals),
         eps: records_of(p.eps),
         workshops: records_of(p.workshops),
+        orientations: {
+            let mut o = records_of(p.orientations);
+            o.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            o
+        },
+        free_time: {
+            let mut f = records_of(p.free_time);
+            f.sort_by_key(|f| f.level);
+            f
+        },
         appointments: records_of(p.appointments),
         drivers: records_of(p.drivers),
         vehicles: records_of(p.vehicles),

@@ -3,12 +3,13 @@
 
 use crate::domain::{
     AgendaEntry, AgendaKind, Child, ClassLevel, Code, Commune, Coordinator, Driver,
-    EducationPriority, Eps, Family, FieldError, GeoPoint, HealthAppointment, HealthKind, Language,
-    LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, PublicHoliday, Qpv,
-    Referent, School, SchoolHoliday, SchoolLevel, SchoolZone, SectorCriterion, SiteKind,
-    TerritorySettings, TimeRange, TravelMode, Unavailability, Vehicle, VisitFrequency,
-    WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_bool, parse_date,
-    parse_insee, parse_list, parse_paris_datetime, parse_paris_from, parse_paris_until,
+    EducationPriority, Eps, Family, FieldError, FreeTime, FreeTimeLevel, GeoPoint,
+    HealthAppointment, HealthKind, Language, LunchBreak, MeetingPlace, NeutralSite, Orientation,
+    OrientationSource, ParcoursStatus, Professional, PublicHoliday, Qpv, Referent, School,
+    SchoolHoliday, SchoolLevel, SchoolZone, SectorCriterion, SiteKind, TerritorySettings,
+    TimeRange, TravelMode, Unavailability, Vehicle, VisitFrequency, WeeklyAvailability, Workshop,
+    WorkshopAudience, WorkshopPeriod, WorkshopScope, parse_bool, parse_date, parse_insee,
+    parse_list, parse_paris_datetime, parse_paris_from, parse_paris_until,
 };
 use crate::store::TravelOverride;
 
@@ -386,6 +387,7 @@ pub(crate) const CHILDREN: &[Column] = &[
     opt("ecole"),
     opt("classe"),
     req("statut"),
+    opt("temps_libre"),
 ];
 
 pub(crate) fn child(r: &mut RowReader<'_>) -> Option<Child> {
@@ -395,6 +397,7 @@ pub(crate) fn child(r: &mut RowReader<'_>) -> Option<Child> {
     let school = r.opt("ecole", Code::parse);
     let class = r.opt("classe", ClassLevel::parse);
     let status = r.req("statut", ParcoursStatus::parse);
+    let free_time = r.opt("temps_libre", WeeklyAvailability::parse);
     Some(Child {
         code: code?,
         family: family?,
@@ -402,6 +405,7 @@ pub(crate) fn child(r: &mut RowReader<'_>) -> Option<Child> {
         school: school?,
         class: class?,
         status: status?,
+        free_time: free_time?,
     })
 }
 
@@ -529,6 +533,8 @@ pub(crate) const WORKSHOPS: &[Column] = &[
     req("lieux"),
     req("creneaux"),
     opt("periode"),
+    opt("public"),
+    opt("distance_max_km"),
 ];
 
 pub(crate) fn workshop(r: &mut RowReader<'_>) -> Option<Workshop> {
@@ -553,6 +559,18 @@ pub(crate) fn workshop(r: &mut RowReader<'_>) -> Option<Workshop> {
     let sites = r.req("lieux", codes);
     let times = r.req("creneaux", WeeklyAvailability::parse);
     let period = r.opt("periode", WorkshopPeriod::parse);
+    let audience = r.opt("public", WorkshopAudience::parse);
+    let distance = r.opt("distance_max_km", |s| {
+        let km = parse_count(s)?;
+        if !Workshop::MAX_DISTANCE_KM.contains(&km) {
+            return Err(FieldError::new(format!(
+                "une distance de {km} km n'est pas plausible ({} à {} km)",
+                Workshop::MAX_DISTANCE_KM.start(),
+                Workshop::MAX_DISTANCE_KM.end()
+            )));
+        }
+        Ok(km)
+    });
     let workshop = Workshop {
         code: code?,
         theme: theme?,
@@ -566,9 +584,47 @@ pub(crate) fn workshop(r: &mut RowReader<'_>) -> Option<Workshop> {
         sites: sites?,
         preferred_times: times?,
         period: period?.unwrap_or(WorkshopPeriod::School),
+        audience: audience?.unwrap_or(WorkshopAudience::Children),
+        max_distance_km: distance?,
     };
     cross_checks(r, workshop.check())?;
     Some(workshop)
+}
+
+pub(crate) const ORIENTATIONS: &[Column] = &[
+    req("enfant"),
+    req("atelier"),
+    req("date"),
+    opt("prioritaire"),
+    opt("origine"),
+];
+
+pub(crate) fn orientation(r: &mut RowReader<'_>) -> Option<Orientation> {
+    let child = r.req("enfant", Code::parse);
+    let workshop = r.req("atelier", Code::parse);
+    let date = r.req("date", parse_date);
+    let priority = r.opt("prioritaire", parse_bool);
+    let by = r.opt("origine", OrientationSource::parse);
+    Some(Orientation {
+        child: child?,
+        workshop: workshop?,
+        date: date?,
+        priority: priority?.unwrap_or(false),
+        by: by?.unwrap_or(OrientationSource::Eps),
+    })
+}
+
+pub(crate) const FREE_TIME: &[Column] = &[req("niveau"), req("scolaire"), req("vacances")];
+
+pub(crate) fn free_time(r: &mut RowReader<'_>) -> Option<FreeTime> {
+    let level = r.req("niveau", FreeTimeLevel::parse);
+    let school_weeks = r.req("scolaire", WeeklyAvailability::parse);
+    let holidays = r.req("vacances", WeeklyAvailability::parse);
+    Some(FreeTime {
+        level: level?,
+        school_weeks: school_weeks?,
+        holidays: holidays?,
+    })
 }
 
 pub(crate) const APPOINTMENTS: &[Column] = &[

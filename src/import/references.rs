@@ -632,6 +632,21 @@ pub(crate) fn check(
         );
     }
 
+    orientation_checks(p, existing, &mut c, &children, warnings);
+    let mut levels = BTreeMap::new();
+    for l in &p.free_time {
+        let level = l.record.level;
+        if let Some(first) = levels.insert(level, l.line) {
+            c.push(
+                files::FREE_TIME,
+                l.line,
+                "niveau",
+                level.key(),
+                format!("niveau « {level} » en double (déjà ligne {first})"),
+            );
+        }
+    }
+
     if !p.travel.is_empty() {
         let located: BTreeSet<Code> = [
             &communes, &qpvs, &schools, &sites, &referents, &families, &drivers,
@@ -667,6 +682,81 @@ pub(crate) fn check(
     }
 
     current_assignment_warnings(p, existing, warnings);
+}
+
+/// An orientation names a known child and workshop, once per pair in the file; a child outside
+/// the workshop's age range is a warning (the EPS may know better; the planner will not enrol
+/// her and says why).
+fn orientation_checks(
+    p: &Parsed,
+    existing: &Territory,
+    c: &mut Checker<'_>,
+    children: &BTreeSet<Code>,
+    warnings: &mut Vec<Issue>,
+) {
+    let workshops: BTreeMap<&Code, &crate::domain::Workshop> = existing
+        .workshops
+        .iter()
+        .chain(p.workshops.iter().map(|l| &l.record))
+        .map(|w| (&w.code, w))
+        .collect();
+    let ages: BTreeMap<&Code, u32> = existing
+        .children
+        .iter()
+        .chain(p.children.iter().map(|l| &l.record))
+        .map(|e| (&e.code, e.age))
+        .collect();
+    let workshop_codes: BTreeSet<Code> = workshops.keys().map(|c| (*c).clone()).collect();
+    let mut first: BTreeMap<(&Code, &Code), usize> = BTreeMap::new();
+    let f = files::ORIENTATIONS;
+    for l in &p.orientations {
+        let r = &l.record;
+        let who = format!("orientation de {} vers {}", r.child, r.workshop);
+        c.reference(
+            f,
+            l.line,
+            "enfant",
+            &who,
+            &r.child,
+            children,
+            "enfant",
+            files::CHILDREN,
+        );
+        c.reference(
+            f,
+            l.line,
+            "atelier",
+            &who,
+            &r.workshop,
+            &workshop_codes,
+            "atelier",
+            files::WORKSHOPS,
+        );
+        if let Some(line) = first.insert((&r.child, &r.workshop), l.line) {
+            c.push(
+                f,
+                l.line,
+                "atelier",
+                r.workshop.as_str(),
+                format!("{who} : en double (déjà ligne {line}) : un enfant est orienté une fois vers un atelier"),
+            );
+        }
+        if let (Some(w), Some(&age)) = (workshops.get(&r.workshop), ages.get(&r.child))
+            && !w.admits_age(age)
+        {
+            warnings.push(Issue {
+                file: f.to_owned(),
+                line: Some(l.line),
+                column: Some("enfant".to_owned()),
+                value: Some(r.child.as_str().to_owned()),
+                message: format!(
+                    "{who} : {age} ans, hors de la tranche d'âge de l'atelier ({} à {} ans) : \
+                     il ne pourra pas y être inscrit",
+                    w.ages.0, w.ages.1
+                ),
+            });
+        }
+    }
 }
 
 /// Where an agenda entry comes from: a line of this import, or the database (an entry the

@@ -21,11 +21,12 @@ use serde::de::DeserializeOwned;
 use super::eps::EpsPlan;
 use super::horizon::Horizon;
 use super::plan::{PlanMethod, WeekPlan};
+use super::workshops::WorkshopPlan;
 
 /// What a plan plans.
 ///
-/// The rota and the EPS meetings; next, each as one more variant: `WorkshopTerm` (the sessions of the workshops over a term,
-/// [`Horizon::Dates`]) and `RidesDay` (the rides of one day, a one-day [`Horizon::Dates`]).
+/// The rota, the EPS meetings and the workshops; next, as one more variant, `RidesDay` (the
+/// rides of one day, a one-day [`Horizon::Dates`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PlanKind {
     /// Tournées: the week's home visits of every référent, around her fixed engagements
@@ -33,17 +34,21 @@ pub enum PlanKind {
     Rota,
     /// The EPS meetings of a school year ([`EpsPlan`], over a [`Horizon::SchoolYear`]).
     EpsYear,
+    /// The collective workshops of a school year: groups, slots, sites, dates and children
+    /// ([`WorkshopPlan`], over a [`Horizon::SchoolYear`]).
+    Workshops,
 }
 
 impl PlanKind {
     /// Every kind.
-    pub const ALL: [PlanKind; 2] = [PlanKind::Rota, PlanKind::EpsYear];
+    pub const ALL: [PlanKind; 3] = [PlanKind::Rota, PlanKind::EpsYear, PlanKind::Workshops];
 
     /// Stable key, as stored and in the API (`rota`).
     pub const fn key(self) -> &'static str {
         match self {
             PlanKind::Rota => "rota",
             PlanKind::EpsYear => "eps_year",
+            PlanKind::Workshops => "workshops",
         }
     }
 
@@ -57,6 +62,7 @@ impl PlanKind {
         match self {
             PlanKind::Rota => "tournées",
             PlanKind::EpsYear => "réunions d'EPS",
+            PlanKind::Workshops => "ateliers collectifs",
         }
     }
 
@@ -68,6 +74,7 @@ impl PlanKind {
         match self {
             PlanKind::Rota => 2,
             PlanKind::EpsYear => 1,
+            PlanKind::Workshops => 1,
         }
     }
 
@@ -77,6 +84,7 @@ impl PlanKind {
             // Format 1 reads as format 2: `WeekPlan` takes `kind` as an alias of `method`.
             PlanKind::Rota => 1,
             PlanKind::EpsYear => 1,
+            PlanKind::Workshops => 1,
         }
     }
 }
@@ -151,6 +159,8 @@ pub enum AnyPlan {
     Rota(WeekPlan),
     /// A school year's EPS meetings.
     EpsYear(EpsPlan),
+    /// A school year's collective workshops.
+    Workshops(WorkshopPlan),
 }
 
 impl AnyPlan {
@@ -159,6 +169,7 @@ impl AnyPlan {
         match self {
             AnyPlan::Rota(_) => PlanKind::Rota,
             AnyPlan::EpsYear(_) => PlanKind::EpsYear,
+            AnyPlan::Workshops(_) => PlanKind::Workshops,
         }
     }
 
@@ -167,6 +178,7 @@ impl AnyPlan {
         match self {
             AnyPlan::Rota(plan) => plan.horizon(),
             AnyPlan::EpsYear(plan) => plan.horizon(),
+            AnyPlan::Workshops(plan) => plan.horizon(),
         }
     }
 }
@@ -300,6 +312,7 @@ impl PlanEnvelope {
         match self.kind {
             PlanKind::Rota => self.open::<WeekPlan>().map(PlanBody::into_any),
             PlanKind::EpsYear => self.open::<EpsPlan>().map(PlanBody::into_any),
+            PlanKind::Workshops => self.open::<WorkshopPlan>().map(PlanBody::into_any),
         }
     }
 }

@@ -358,7 +358,7 @@ struct Built {
     geo: GeoEstimator,
 }
 
-fn weekly(w: &WeeklyAvailability) -> Weekly {
+pub(super) fn weekly(w: &WeeklyAvailability) -> Weekly {
     let mut out: Weekly = Default::default();
     for (d, day) in out.iter_mut().enumerate() {
         let weekday = Weekday::from_chrono(
@@ -377,18 +377,17 @@ fn weekly(w: &WeeklyAvailability) -> Weekly {
     out
 }
 
-/// The days of `year`, from 1 September to 31 August, with whether each is a school day and
-/// its period (the school holidays started since 1 September).
-fn school_days(
+/// The dates of `year`, from 1 September to 31 August, once the imported calendar is checked
+/// to cover each of its weeks up to the summer holidays.
+pub(super) fn year_dates(
     holidays: &Holidays,
     year: SchoolYear,
-) -> Result<(Vec<NaiveDate>, Vec<Day>), PlanError> {
+) -> Result<Vec<NaiveDate>, PlanError> {
     let dates: Vec<NaiveDate> = year
         .first_day()
         .iter_days()
         .take_while(|&d| d <= year.last_day())
         .collect();
-    // Every week of the year must be covered by the imported calendar.
     let mut weeks: Vec<IsoWeek> = dates.iter().map(|&d| IsoWeek::containing(d)).collect();
     weeks.dedup();
     // The summer holidays close the year: only the weeks up to them need to be known.
@@ -405,6 +404,16 @@ fn school_days(
             ));
         }
     }
+    Ok(dates)
+}
+
+/// The days of `year`, from 1 September to 31 August, with whether each is a school day and
+/// its period (the school holidays started since 1 September).
+fn school_days(
+    holidays: &Holidays,
+    year: SchoolYear,
+) -> Result<(Vec<NaiveDate>, Vec<Day>), PlanError> {
+    let dates = year_dates(holidays, year)?;
     let starts = holidays.school_holiday_starts();
     let days = dates
         .iter()
@@ -427,7 +436,11 @@ fn school_days(
 }
 
 /// `[from, to)` as minutes from day 0's midnight, local time; clipped to the year.
-fn stretch(first: NaiveDate, from: chrono::NaiveDateTime, to: chrono::NaiveDateTime) -> Stretch {
+pub(super) fn stretch(
+    first: NaiveDate,
+    from: chrono::NaiveDateTime,
+    to: chrono::NaiveDateTime,
+) -> Stretch {
     let at = |t: chrono::NaiveDateTime| {
         let days = (t.date() - first).num_days();
         let minutes = i64::from(t.time().num_seconds_from_midnight() / 60);
@@ -1021,7 +1034,7 @@ fn read_back(
 }
 
 /// « Centre social Carpeaux, Anzin ».
-fn place(territory: &Territory, site: &Code) -> String {
+pub(super) fn place(territory: &Territory, site: &Code) -> String {
     territory
         .sites
         .iter()
@@ -1036,7 +1049,7 @@ fn place(territory: &Territory, site: &Code) -> String {
 }
 
 /// « A », « A et B », « A, B et C ».
-fn join_and(items: &[String]) -> String {
+pub(super) fn join_and(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

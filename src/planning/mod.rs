@@ -17,6 +17,7 @@ pub mod plan;
 mod request;
 mod visit_report;
 pub mod week;
+pub mod workshops;
 
 use std::time::{Duration, Instant};
 

@@ -296,12 +296,20 @@ impl UnmetCause {
             R::NoVisitPossible => UnmetCause::Family,
             R::FixedClash => UnmetCause::Fixed,
             R::NotOnOpenDays => UnmetCause::Rhythm,
-            // The meetings' reasons never reach a rota.
+            // The meetings' and the workshops' reasons never reach a rota.
             R::NoCommonMeetingSlot
             | R::NoMeetingSite
             | R::MembersAway
             | R::SlotsTaken
-            | R::NoPeriodLeft => UnmetCause::Other,
+            | R::NoPeriodLeft
+            | R::OutsideAgeRange
+            | R::TooFarFromSites
+            | R::OrientedTooLate
+            | R::NeverFreeAtSlots
+            | R::WorkshopNotOpened
+            | R::GroupsFull
+            | R::WorkshopClash
+            | R::NoGroupWhenFree => UnmetCause::Other,
         }
     }
 

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use super::envelope::{PlanEnvelope, PlanKind};
 use super::eps::{EpsOptions, EpsOutcome};
 use super::horizon::Horizon;
+use super::workshops::{WorkshopOptions, WorkshopOutcome};
 use super::{PlanError, PlanOptions, PlanProgress, WeekOutcome, plan_week};
 use crate::domain::{Code, Territory, TravelOverride};
 
@@ -23,6 +24,8 @@ pub enum PlanRequest {
     Rota(PlanOptions),
     /// The EPS meetings of a school year.
     EpsYear(EpsOptions),
+    /// The collective workshops of a school year.
+    Workshops(WorkshopOptions),
 }
 
 impl PlanRequest {
@@ -31,6 +34,7 @@ impl PlanRequest {
         match self {
             PlanRequest::Rota(_) => PlanKind::Rota,
             PlanRequest::EpsYear(_) => PlanKind::EpsYear,
+            PlanRequest::Workshops(_) => PlanKind::Workshops,
         }
     }
 
@@ -39,6 +43,7 @@ impl PlanRequest {
         match self {
             PlanRequest::Rota(options) => Horizon::Week(options.week),
             PlanRequest::EpsYear(options) => Horizon::SchoolYear(options.year),
+            PlanRequest::Workshops(options) => Horizon::SchoolYear(options.year),
         }
     }
 
@@ -47,6 +52,7 @@ impl PlanRequest {
         match self {
             PlanRequest::Rota(options) => options.seed,
             PlanRequest::EpsYear(options) => options.seed,
+            PlanRequest::Workshops(options) => options.seed,
         }
     }
 
@@ -55,6 +61,7 @@ impl PlanRequest {
         match &mut self {
             PlanRequest::Rota(options) => options.cancel = Some(flag),
             PlanRequest::EpsYear(options) => options.cancel = Some(flag),
+            PlanRequest::Workshops(options) => options.cancel = Some(flag),
         }
         self
     }
@@ -64,7 +71,7 @@ impl PlanRequest {
     pub fn with_travel(mut self, travel: Vec<TravelOverride>) -> PlanRequest {
         match &mut self {
             PlanRequest::Rota(options) => options.travel = travel,
-            PlanRequest::EpsYear(_) => {}
+            PlanRequest::EpsYear(_) | PlanRequest::Workshops(_) => {}
         }
         self
     }
@@ -79,9 +86,11 @@ impl PlanRequest {
             (PlanRequest::EpsYear(options), super::AnyPlan::EpsYear(plan)) => {
                 options.previous = Some(plan);
             }
+            (PlanRequest::Workshops(options), super::AnyPlan::Workshops(plan)) => {
+                options.previous = Some(plan);
+            }
             // A plan of another kind is no previous plan.
-            (PlanRequest::Rota(_), super::AnyPlan::EpsYear(_))
-            | (PlanRequest::EpsYear(_), super::AnyPlan::Rota(_)) => {}
+            _ => {}
         }
         self
     }
@@ -91,7 +100,7 @@ impl PlanRequest {
     pub fn with_absences(mut self, absences: Vec<(Code, NaiveDate)>) -> PlanRequest {
         match &mut self {
             PlanRequest::Rota(options) => options.absences = absences,
-            PlanRequest::EpsYear(_) => {}
+            PlanRequest::EpsYear(_) | PlanRequest::Workshops(_) => {}
         }
         self
     }
@@ -106,6 +115,8 @@ pub enum PlanOutcome {
     Rota(WeekOutcome),
     /// The EPS meetings of a school year.
     EpsYear(EpsOutcome),
+    /// The collective workshops of a school year.
+    Workshops(WorkshopOutcome),
 }
 
 impl PlanOutcome {
@@ -114,6 +125,10 @@ impl PlanOutcome {
         match self {
             PlanOutcome::Rota(outcome) => outcome.envelopes(),
             PlanOutcome::EpsYear(outcome) => std::iter::once(&outcome.plan)
+                .chain(&outcome.baseline)
+                .map(PlanEnvelope::of)
+                .collect(),
+            PlanOutcome::Workshops(outcome) => std::iter::once(&outcome.plan)
                 .chain(&outcome.baseline)
                 .map(PlanEnvelope::of)
                 .collect(),
@@ -147,6 +162,9 @@ pub fn solve(
         }
         PlanRequest::EpsYear(options) => {
             super::eps::plan_year(territory, options).map(PlanOutcome::EpsYear)
+        }
+        PlanRequest::Workshops(options) => {
+            super::workshops::plan_year(territory, options).map(PlanOutcome::Workshops)
         }
     }
 }

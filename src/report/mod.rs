@@ -6,6 +6,7 @@ pub mod eps;
 pub mod horizon;
 pub mod map;
 pub mod week;
+pub mod workshops;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

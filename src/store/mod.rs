@@ -431,26 +431,41 @@ impl Store {
         last: NaiveDate,
     ) -> Result<Territory, StoreError> {
         use crate::planning::SchoolYear;
-        use crate::planning::eps::{EpsPlan, add_commitments};
+        use crate::planning::eps::{self, EpsPlan};
+        use crate::planning::workshops::{self, WorkshopPlan};
         let mut territory = self.load_territory().await?;
         let mut years = vec![SchoolYear::containing(first)];
         if SchoolYear::containing(last) != years[0] {
             years.push(SchoolYear::containing(last));
         }
-        let mut plans = Vec::new();
+        let mut meetings = Vec::new();
+        let mut sessions = Vec::new();
         for year in years {
-            let Some(version) = self.published_version(PlanKind::EpsYear, year).await? else {
-                continue;
-            };
-            if let Some(plan) = self
-                .plan::<EpsPlan>(year, PlanMethod::Optimised, version)
-                .await?
-            {
-                plans.push(plan);
+            if let Some(plan) = self.published::<EpsPlan>(year).await? {
+                meetings.push(plan);
+            }
+            if let Some(plan) = self.published::<WorkshopPlan>(year).await? {
+                sessions.push(plan);
             }
         }
-        add_commitments(&mut territory, &plans);
+        eps::add_commitments(&mut territory, &meetings);
+        workshops::add_commitments(&mut territory, &sessions);
         Ok(territory)
+    }
+
+    /// The published plan of kind `T` for `horizon`, if any.
+    ///
+    /// # Errors
+    /// [`StoreError::UnreadablePlan`] when it does not open; [`StoreError::Database`].
+    pub async fn published<T: crate::planning::PlanBody>(
+        &self,
+        horizon: impl Into<Horizon> + Copy,
+    ) -> Result<Option<T>, StoreError> {
+        let Some(version) = self.published_version(T::KIND, horizon).await? else {
+            return Ok(None);
+        };
+        self.plan::<T>(horizon, PlanMethod::Optimised, version)
+            .await
     }
 
     /// Every record of the territory, each list sorted by code.
@@ -1245,6 +1260,10 @@ const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
         "0011_eps_year.sql",
         include_str!("../../migrations/sqlite/0011_eps_year.sql"),
     ),
+    (
+        "0012_workshop_orientations.sql",
+        include_str!("../../migrations/sqlite/0012_workshop_orientations.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
@@ -1290,6 +1309,10 @@ const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0011_eps_year.sql",
         include_str!("../../migrations/postgres/0011_eps_year.sql"),
+    ),
+    (
+        "0012_workshop_orientations.sql",
+        include_str!("../../migrations/postgres/0012_workshop_orientations.sql"),
     ),
 ];
 

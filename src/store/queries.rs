@@ -6,7 +6,7 @@
 //! needs the ids of the rows it references.
 
 /// Every table, in the order of the migrations (referenced tables first).
-pub(super) const TABLES: [&str; 31] = [
+pub(super) const TABLES: [&str; 33] = [
     "commune",
     "qpv",
     "school",
@@ -38,6 +38,8 @@ pub(super) const TABLES: [&str; 31] = [
     "eps_referent",
     "eps_alternative_site",
     "unavailability",
+    "orientation",
+    "free_time",
 ];
 
 // Every select names its columns as the fields of its `rows::…Row` (a joined code is aliased
@@ -79,7 +81,7 @@ pub(super) const SELECT_FAMILIES: &str = "select f.code, c.code as commune, q.co
      left join referent r on r.referent_id = f.referent_id";
 
 pub(super) const SELECT_CHILDREN: &str = "select e.code, f.code as family, e.age, \
-     s.code as school, e.class, e.status from child e join family f on f.family_id = e.family_id \
+     s.code as school, e.class, e.status, e.free_time from child e join family f on f.family_id = e.family_id \
      left join school s on s.school_id = e.school_id";
 
 pub(super) const SELECT_PROFESSIONALS: &str =
@@ -108,7 +110,7 @@ pub(super) const SELECT_EPS_SITES: &str = "select e.code as owner, s.code as mem
 pub(super) const SELECT_WORKSHOPS: &str = "select w.code, w.theme, w.scope, c.code as commune, \
      w.sessions, w.session_min, w.group_min, w.group_max, w.age_min, w.age_max, \
      p.code as facilitator_professional, r.code as facilitator_referent, w.preferred_times, \
-     w.period \
+     w.period, w.audience, w.max_distance_km \
      from workshop w left join commune c on c.commune_id = w.commune_id \
      left join professional p on p.professional_id = w.facilitator_professional_id \
      left join referent r on r.referent_id = w.facilitator_referent_id";
@@ -116,6 +118,12 @@ pub(super) const SELECT_WORKSHOPS: &str = "select w.code, w.theme, w.scope, c.co
 pub(super) const SELECT_WORKSHOP_SITES: &str = "select w.code as owner, s.code as member, \
      l.position from workshop_site l join workshop w on w.workshop_id = l.workshop_id \
      join neutral_site s on s.neutral_site_id = l.neutral_site_id";
+
+pub(super) const SELECT_ORIENTATIONS: &str = "select e.code as child, w.code as workshop, \
+     o.oriented_on, o.priority, o.source from orientation o \
+     join child e on e.child_id = o.child_id join workshop w on w.workshop_id = o.workshop_id";
+
+pub(super) const SELECT_FREE_TIME: &str = "select level, school_weeks, holidays from free_time";
 
 pub(super) const SELECT_APPOINTMENTS: &str = "select a.code, e.code as child, a.kind, \
      a.place_name, c.code as commune, a.latitude, a.longitude, a.start_at, a.duration_min, \
@@ -236,6 +244,7 @@ pub(super) const CHILD: &[Col] = &[
     id("school_id", "school"),
     col("class"),
     col("status"),
+    col("free_time"),
 ];
 pub(super) const PROFESSIONAL: &[Col] = &[
     col("code"),
@@ -271,7 +280,17 @@ pub(super) const WORKSHOP: &[Col] = &[
     id("facilitator_referent_id", "referent"),
     col("preferred_times"),
     col("period"),
+    col("audience"),
+    col("max_distance_km"),
 ];
+pub(super) const ORIENTATION: &[Col] = &[
+    id("child_id", "child"),
+    id("workshop_id", "workshop"),
+    col("oriented_on"),
+    col("priority"),
+    col("source"),
+];
+pub(super) const FREE_TIME: &[Col] = &[col("level"), col("school_weeks"), col("holidays")];
 pub(super) const APPOINTMENT: &[Col] = &[
     col("code"),
     id("child_id", "child"),
@@ -654,6 +673,8 @@ macro_rules! backend_queries {
                 eps_sites: fetch(conn, q::SELECT_EPS_SITES).await?,
                 workshops: fetch(conn, q::SELECT_WORKSHOPS).await?,
                 workshop_sites: fetch(conn, q::SELECT_WORKSHOP_SITES).await?,
+                orientations: fetch(conn, q::SELECT_ORIENTATIONS).await?,
+                free_time: fetch(conn, q::SELECT_FREE_TIME).await?,
                 appointments: fetch(conn, q::SELECT_APPOINTMENTS).await?,
                 drivers: fetch(conn, q::SELECT_DRIVERS).await?,
                 vehicles: fetch(conn, q::SELECT_VEHICLES).await?,

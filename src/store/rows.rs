@@ -12,10 +12,11 @@ use super::publication::StoredEvent;
 use super::{ApiUser, Feed, StoreError, TravelOverride};
 use crate::domain::{
     AgendaEntry, AgendaKind, Child, ClassLevel, Code, Commune, Coordinator, Driver,
-    EducationPriority, Eps, Family, FieldError, GeoPoint, HealthAppointment, HealthKind, Language,
-    LunchBreak, MeetingPlace, NeutralSite, ParcoursStatus, Professional, Qpv, Referent, Role,
-    School, SchoolLevel, SectorCriterion, SiteKind, TimeRange, TravelMode, Unavailability, Vehicle,
-    VisitFrequency, WeeklyAvailability, Workshop, WorkshopPeriod, WorkshopScope, parse_list,
+    EducationPriority, Eps, Family, FieldError, FreeTime, FreeTimeLevel, GeoPoint,
+    HealthAppointment, HealthKind, Language, LunchBreak, MeetingPlace, NeutralSite, Orientation,
+    OrientationSource, ParcoursStatus, Professional, Qpv, Referent, Role, School, SchoolLevel,
+    SectorCriterion, SiteKind, TimeRange, TravelMode, Unavailability, Vehicle, VisitFrequency,
+    WeeklyAvailability, Workshop, WorkshopAudience, WorkshopPeriod, WorkshopScope, parse_list,
 };
 use crate::feeds::ics::{Event, EventStatus};
 use crate::planning::{Horizon, PlanEnvelope, PlanFigures, PlanKind, PlanMethod};
@@ -129,6 +130,7 @@ pub(super) struct ChildRow {
     school: Option<String>,
     class: Option<String>,
     status: String,
+    free_time: Option<String>,
 }
 
 /// A `professional` row.
@@ -193,6 +195,26 @@ pub(super) struct WorkshopRow {
     facilitator_referent: Option<String>,
     preferred_times: String,
     period: String,
+    audience: String,
+    max_distance_km: Option<i64>,
+}
+
+/// An `orientation` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct OrientationRow {
+    child: String,
+    workshop: String,
+    oriented_on: NaiveDate,
+    priority: bool,
+    source: String,
+}
+
+/// A `free_time` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct FreeTimeRow {
+    pub level: String,
+    school_weeks: String,
+    holidays: String,
 }
 
 /// A `health_appointment` row.
@@ -626,6 +648,10 @@ pub(super) fn child(row: ChildRow) -> Result<Child, StoreError> {
             .map(|c| cx.parse("class", &c, ClassLevel::parse))
             .transpose()?,
         status: cx.parse("status", &row.status, ParcoursStatus::parse)?,
+        free_time: row
+            .free_time
+            .map(|t| cx.parse("free_time", &t, WeeklyAvailability::parse))
+            .transpose()?,
     })
 }
 
@@ -637,6 +663,7 @@ pub(super) fn child_params(c: &Child) -> Vec<Value> {
         Value::opt_code(c.school.as_ref()),
         Value::OptText(c.class.map(|c| c.key().to_owned())),
         Value::text(c.status.key()),
+        Value::OptText(c.free_time.as_ref().map(ToString::to_string)),
     ]
 }
 
@@ -776,8 +803,58 @@ pub(super) fn workshop(row: WorkshopRow, sites: &[LinkRow]) -> Result<Workshop, 
         sites: members(&cx, "workshop_site", sites)?,
         preferred_times: cx.weekly("preferred_times", &row.preferred_times)?,
         period: cx.parse("period", &row.period, WorkshopPeriod::parse)?,
+        audience: cx.parse("audience", &row.audience, WorkshopAudience::parse)?,
+        max_distance_km: row
+            .max_distance_km
+            .map(|km| cx.count("max_distance_km", km))
+            .transpose()?,
         theme: row.theme,
     })
+}
+
+pub(super) fn orientation(row: OrientationRow) -> Result<Orientation, StoreError> {
+    let key = format!("{}→{}", row.child, row.workshop);
+    let cx = Cx {
+        table: "orientation",
+        code: &key,
+    };
+    Ok(Orientation {
+        child: cx.code("child_id", &row.child)?,
+        workshop: cx.code("workshop_id", &row.workshop)?,
+        date: row.oriented_on,
+        priority: row.priority,
+        by: cx.parse("source", &row.source, OrientationSource::parse)?,
+    })
+}
+
+pub(super) fn orientation_params(o: &Orientation) -> Vec<Value> {
+    vec![
+        Value::code(&o.child),
+        Value::code(&o.workshop),
+        Value::OptDate(Some(o.date)),
+        Value::Bool(o.priority),
+        Value::text(o.by.key()),
+    ]
+}
+
+pub(super) fn free_time(row: FreeTimeRow) -> Result<FreeTime, StoreError> {
+    let cx = Cx {
+        table: "free_time",
+        code: &row.level,
+    };
+    Ok(FreeTime {
+        level: cx.parse("level", &row.level, FreeTimeLevel::parse)?,
+        school_weeks: cx.weekly("school_weeks", &row.school_weeks)?,
+        holidays: cx.weekly("holidays", &row.holidays)?,
+    })
+}
+
+pub(super) fn free_time_params(f: &FreeTime) -> Vec<Value> {
+    vec![
+        Value::text(f.level.key()),
+        Value::text(&f.school_weeks),
+        Value::text(&f.holidays),
+    ]
 }
 
 /// `facilitator_is_referent` says which of the two facilitator columns gets the code.
@@ -803,6 +880,8 @@ pub(super) fn workshop_params(w: &Workshop, facilitator_is_referent: bool) -> Ve
         Value::OptText(by_referent),
         Value::text(&w.preferred_times),
         Value::text(w.period.key()),
+        Value::text(w.audience.key()),
+        Value::OptInt(w.max_distance_km.map(i64::from)),
     ]
 }
 

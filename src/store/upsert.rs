@@ -31,6 +31,8 @@ pub(super) struct RawTerritory {
     pub eps_sites: Vec<rows::LinkRow>,
     pub workshops: Vec<rows::WorkshopRow>,
     pub workshop_sites: Vec<rows::LinkRow>,
+    pub orientations: Vec<rows::OrientationRow>,
+    pub free_time: Vec<rows::FreeTimeRow>,
     pub appointments: Vec<rows::AppointmentRow>,
     pub drivers: Vec<rows::DriverRow>,
     pub vehicles: Vec<rows::VehicleRow>,
@@ -93,6 +95,24 @@ impl RawTerritory {
                 |r| &r.code,
                 |r| rows::workshop(r, &workshop_sites),
             )?,
+            orientations: {
+                let mut o: Vec<_> = self
+                    .orientations
+                    .into_iter()
+                    .map(rows::orientation)
+                    .collect::<Result<_, _>>()?;
+                o.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                o
+            },
+            free_time: {
+                let mut f: Vec<_> = self
+                    .free_time
+                    .into_iter()
+                    .map(rows::free_time)
+                    .collect::<Result<_, _>>()?;
+                f.sort_by_key(|f| f.level);
+                f
+            },
             appointments: convert(self.appointments, |r| &r.code, rows::appointment)?,
             drivers: convert(self.drivers, |r| &r.code, rows::driver)?,
             vehicles: convert(self.vehicles, |r| &r.code, rows::vehicle)?,
@@ -150,6 +170,8 @@ pub(super) fn french_label(table: &str) -> &'static str {
         "agenda_entry" => "engagement d'agenda",
         "facilitator" => "animateur·rice",
         "unavailability" => "indisponibilité",
+        "orientation" => "orientation",
+        "free_time" => "temps libre",
         "person" => "personne",
         _ => "enregistrement",
     }
@@ -566,6 +588,56 @@ pub(super) fn plan(
     }
     w.finish(files::WORKSHOPS);
 
+    for r in &batch.orientations {
+        let workshop_known = existing
+            .workshops
+            .iter()
+            .chain(&batch.workshops)
+            .any(|w| w.code == r.workshop);
+        let unknown = if !known.has("child", &r.child) {
+            Some(("enfant", "child", &r.child))
+        } else if !workshop_known {
+            Some(("atelier", "workshop", &r.workshop))
+        } else {
+            None
+        };
+        if let Some((field, target_table, target)) = unknown {
+            return Err(StoreError::UnknownReference {
+                table: "orientation",
+                code: format!("{}→{}", r.child, r.workshop),
+                field,
+                target_table,
+                target: target.as_str().to_owned(),
+            });
+        }
+    }
+    plan_by_key(
+        &mut plan,
+        Keyed {
+            file: files::ORIENTATIONS,
+            table: "orientation",
+            cols: q::ORIENTATION,
+            key_cols: &["child_id", "workshop_id"],
+        },
+        &existing.orientations,
+        &batch.orientations,
+        |o| format!("{}→{}", o.child, o.workshop),
+        rows::orientation_params,
+    )?;
+    plan_by_key(
+        &mut plan,
+        Keyed {
+            file: files::FREE_TIME,
+            table: "free_time",
+            cols: q::FREE_TIME,
+            key_cols: &["level"],
+        },
+        &existing.free_time,
+        &batch.free_time,
+        |f| f.level.key().to_owned(),
+        rows::free_time_params,
+    )?;
+
     let stored = index(&existing.appointments, |r| &r.code);
     let mut w = FileWriter::new(&mut plan, "health_appointment", q::APPOINTMENT);
     for r in &batch.appointments {
@@ -653,42 +725,73 @@ fn plan_travel(
     existing: &[TravelOverride],
     travel: &[TravelOverride],
 ) -> Result<(), StoreError> {
-    let stored: HashMap<(&str, &str), &TravelOverride> = existing
-        .iter()
-        .map(|t| ((t.from.as_str(), t.to.as_str()), t))
-        .collect();
-    let sql: Arc<str> = q::upsert("travel_override", q::TRAVEL, &["from_code", "to_code"]).into();
+    plan_by_key(
+        plan,
+        Keyed {
+            file: files::TRAVEL,
+            table: "travel_override",
+            cols: q::TRAVEL,
+            key_cols: &["from_code", "to_code"],
+        },
+        existing,
+        travel,
+        |t| format!("{}→{}", t.from, t.to),
+        rows::travel_params,
+    )
+}
+
+/// A file whose records have no code of their own: where they go and what identifies them.
+struct Keyed {
+    file: &'static str,
+    table: &'static str,
+    cols: &'static [Col],
+    /// The columns of the table's unique key.
+    key_cols: &'static [&'static str],
+}
+
+/// The upserts of records identified by `key` (a pair of codes, a level) rather than a code:
+/// each compared with the stored one of the same key, written only when new or different.
+fn plan_by_key<T: PartialEq>(
+    plan: &mut Plan,
+    keyed: Keyed,
+    existing: &[T],
+    batch: &[T],
+    key: impl Fn(&T) -> String,
+    params: impl Fn(&T) -> Vec<Value>,
+) -> Result<(), StoreError> {
+    let stored: HashMap<String, &T> = existing.iter().map(|t| (key(t), t)).collect();
+    let sql: Arc<str> = q::upsert(keyed.table, keyed.cols, keyed.key_cols).into();
     let mut counts = EntityCounts::default();
     let mut seen = BTreeSet::new();
-    for t in travel {
-        let key = (t.from.as_str(), t.to.as_str());
-        if !seen.insert(key) {
-            return Err(StoreError::Conflict {
-                table: "travel_override",
-                code: format!("{}→{}", t.from, t.to),
-                message: "the batch holds this pair twice".to_owned(),
-            });
-        }
-        match stored.get(&key) {
-            Some(stored) if *stored == t => {
-                counts.unchanged += 1;
-                continue;
-            }
+    for t in batch {
+        let k = key(t);
+        match stored.get(&k) {
+            Some(stored) if *stored == t => counts.unchanged += 1,
             Some(_) => counts.updated += 1,
             None => counts.added += 1,
         }
-        let mut params = rows::travel_params(t);
-        params.push(Value::Now);
+        if !seen.insert(k.clone()) {
+            return Err(StoreError::Conflict {
+                table: keyed.table,
+                code: k,
+                message: "the batch holds this key twice".to_owned(),
+            });
+        }
+        if stored.get(&k).is_some_and(|s| *s == t) {
+            continue;
+        }
+        let mut values = params(t);
+        values.push(Value::Now);
         plan.statements.push(Statement {
             sql: sql.clone(),
-            params,
+            params: values,
         });
     }
     if let Some(entry) = plan
         .counts
         .files
         .iter_mut()
-        .find(|(name, _)| *name == files::TRAVEL)
+        .find(|(name, _)| *name == keyed.file)
     {
         entry.1 = counts;
     }

@@ -155,6 +155,12 @@ bad_cases! {
     unknown_eps_referent: "eps.csv", 2, "referents", "EPS EPS-01 : référent « R-07 » inconnu";
     unavailability_unknown_person: "indisponibilites.csv", 3, "personne", "indisponibilité IND-02 : personne « R-09 » inconnue";
     unavailability_ending_before_start: "indisponibilites.csv", 4, "fin", "indisponibilité IND-03 : la fin (01/02/2027 inclus) ne vient pas après le début (19/02/2027)";
+    orientation_unknown_child: "orientations.csv", 3, "enfant", "orientation de E-0099 vers AT-01 : enfant « E-0099 » inconnu";
+    orientation_unknown_workshop: "orientations.csv", 2, "atelier", "orientation de E-0002 vers AT-09 : atelier « AT-09 » inconnu";
+    orientation_twice: "orientations.csv", 4, "atelier", "en double (déjà ligne 2)";
+    orientation_impossible_date: "orientations.csv", 2, "date", "n'est pas une date valide";
+    workshop_distance_out_of_range: "ateliers.csv", 3, "distance_max_km", "une distance de 80 km n'est pas plausible (1 à 50 km)";
+    free_time_unknown_level: "temps_libre.csv", 3, "niveau", "n'est pas un niveau de temps libre";
 }
 
 #[test]

@@ -18,3 +18,4 @@ mod rules;
 mod serve;
 pub(crate) mod store;
 mod web;
+mod workshops;

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, TimeZone, Utc};
-use parcours::domain::{AgendaEntry, AgendaKind, Code, Role, Territory};
+use parcours::domain::{AgendaEntry, AgendaKind, Code, Role, Territory, WeeklyAvailability};
 use parcours::feeds::ics::EventStatus;
 use parcours::feeds::token;
 use parcours::import::{Source, validate};
@@ -66,7 +66,7 @@ async fn migrations_run_twice_and_create_every_table(store: Store) {
 
     // Assert
     let counts = table_counts(&store).await;
-    assert_eq!(counts.len(), 34, "{counts:?}");
+    assert_eq!(counts.len(), 36, "{counts:?}");
     assert!(counts.iter().all(|(_, n)| *n == 0), "{counts:?}");
     assert_eq!(store.load_territory().await.unwrap(), Territory::default());
 }
@@ -114,8 +114,96 @@ async fn the_reference_territory_loads_back_exactly_as_imported(store: Store) {
     assert!(eps.iter().any(|e| e.alternative_sites.len() == 2));
     assert!(loaded.coordinators.iter().all(|c| c.site.is_some()));
     assert!(loaded.unavailabilities.iter().any(|u| u.reason.is_some()));
+    // The workshops' year: who each gathers and how far, the orientations, the free time.
+    let orientations = u32::try_from(batch.orientations.len()).unwrap();
+    assert!(orientations >= 300, "{orientations}");
+    assert_eq!(counts.get("orientations.csv").unwrap().added, orientations);
+    assert_eq!(counts.get("temps_libre.csv").unwrap().added, 4);
+    assert!(loaded.orientations.iter().any(|o| o.priority));
+    assert!(
+        loaded
+            .workshops
+            .iter()
+            .any(|w| w.audience == parcours::domain::WorkshopAudience::Parents)
+    );
+    assert!(loaded.workshops.iter().any(|w| w.max_distance_km.is_some()));
     assert_eq!(counts.total().updated, 0);
     assert_eq!(loaded, sorted(batch));
+}
+
+async fn orientations_and_free_time_are_upserted_by_their_key(store: Store) {
+    // Arrange: the reference territory stored; one orientation re-dated and made priority, one
+    // new, collège's free time changed, a child given her own.
+    let (batch, travel) = reference();
+    store.apply_import(&batch, &travel).await.unwrap();
+    let mut redated = batch.orientations[0].clone();
+    redated.date = chrono::NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+    redated.priority = !redated.priority;
+    let taken: Vec<(&Code, &Code)> = batch
+        .orientations
+        .iter()
+        .map(|o| (&o.child, &o.workshop))
+        .collect();
+    let child = batch
+        .children
+        .iter()
+        .find(|c| !taken.contains(&(&c.code, &batch.workshops[0].code)))
+        .unwrap();
+    let new = parcours::domain::Orientation {
+        child: child.code.clone(),
+        workshop: batch.workshops[0].code.clone(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        priority: false,
+        by: parcours::domain::OrientationSource::Referent,
+    };
+    let mut college = batch
+        .free_time
+        .iter()
+        .find(|f| f.level == parcours::domain::FreeTimeLevel::Secondary)
+        .unwrap()
+        .clone();
+    college.school_weeks = WeeklyAvailability::parse("mercredi 14:00-18:00").unwrap();
+    let mut own = child.clone();
+    own.free_time = Some(WeeklyAvailability::parse("samedi 09:00-12:00").unwrap());
+    let update = Territory {
+        orientations: vec![redated.clone(), new.clone()],
+        free_time: vec![college.clone()],
+        children: vec![own.clone()],
+        ..Territory::default()
+    };
+
+    // Act
+    let counts = store.apply_import(&update, &[]).await.unwrap();
+
+    // Assert
+    let o = counts.get("orientations.csv").unwrap();
+    assert_eq!((o.added, o.updated), (1, 1));
+    assert_eq!(counts.get("temps_libre.csv").unwrap().updated, 1);
+    let loaded = store.load_territory().await.unwrap();
+    assert_eq!(loaded.orientations.len(), batch.orientations.len() + 1);
+    assert!(loaded.orientations.contains(&redated) && loaded.orientations.contains(&new));
+    assert!(loaded.free_time.contains(&college));
+    let back = loaded.children.iter().find(|c| c.code == own.code).unwrap();
+    assert_eq!(back, &own);
+    assert_eq!(
+        loaded.free_time_of(back).0.to_string(),
+        "samedi 09:00-12:00"
+    );
+
+    // An orientation to an unknown workshop is refused and nothing is written.
+    let before = table_counts(&store).await;
+    let mut stranger = new.clone();
+    stranger.workshop = code("FA-99");
+    let bad = Territory {
+        orientations: vec![stranger],
+        ..Territory::default()
+    };
+    let err = store.apply_import(&bad, &[]).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::UnknownReference { table: "orientation", field: "atelier", target, .. } if target == "FA-99"),
+        "{err:?}"
+    );
+    assert_eq!(table_counts(&store).await, before);
 }
 
 async fn eps_year_fields_coordinator_sites_and_unavailabilities_are_updated_by_code(store: Store) {
@@ -1534,6 +1622,7 @@ contract! {
     an_agenda_entry_naming_an_unknown_family_is_refused_and_nothing_is_written,
     eps_year_fields_coordinator_sites_and_unavailabilities_are_updated_by_code,
     an_unavailability_of_nobody_is_refused_and_nothing_is_written,
+    orientations_and_free_time_are_upserted_by_their_key,
     the_calendar_replaces_the_years_and_zones_it_lists_and_keeps_the_others,
     simulated_weeks_are_kept_per_week_and_data_and_other_data_make_them_out_of_date,
 }

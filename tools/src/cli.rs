@@ -158,6 +158,34 @@ pub enum BenchCommand {
         #[arg(long, value_delimiter = ',', value_parser = parse_seconds, default_value = "60,600")]
         time_limits: Vec<Duration>,
     },
+    /// Plan the collective workshops of a school year on the reference territory and on
+    /// territories N times larger, Parcours beside what is done by hand, one child process per
+    /// scale (its peak memory); print a Markdown table. Use a release build.
+    Workshops {
+        /// Sizes, in reference territories, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,10")]
+        scales: Vec<usize>,
+        /// School year.
+        #[arg(long, value_parser = parse_year, default_value = "2026-2027")]
+        year: parcours::planning::SchoolYear,
+        /// Time limit of each scale's solve, in seconds, comma-separated (the last repeats).
+        #[arg(long, value_delimiter = ',', value_parser = parse_seconds, default_value = "60,570")]
+        time_limits: Vec<Duration>,
+    },
+    /// One measured plan of `bench workshops`, printed as one JSON line (run by `bench
+    /// workshops`).
+    #[command(hide = true)]
+    WorkshopsRun {
+        /// Size, in reference territories.
+        #[arg(long)]
+        scale: usize,
+        /// School year.
+        #[arg(long, value_parser = parse_year)]
+        year: parcours::planning::SchoolYear,
+        /// Time limit, in seconds.
+        #[arg(long, value_parser = parse_seconds)]
+        time_limit: Duration,
+    },
     /// One measured plan of `bench eps`, printed as one JSON line (run by `bench eps`).
     #[command(hide = true)]
     EpsRun {
@@ -306,6 +334,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .context("bench eps")?
             .map_err(|e| anyhow::anyhow!(e))?;
             print!("{table}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Workshops {
+                    scales,
+                    year,
+                    time_limits,
+                },
+        } => {
+            let exe = std::env::current_exe().context("finding parcours-dev")?;
+            let table = tokio::task::spawn_blocking(move || {
+                bench::run_workshops_bench(&scales, year, &time_limits, &exe)
+            })
+            .await
+            .context("bench workshops")?
+            .map_err(|e| anyhow::anyhow!(e))?;
+            print!("{table}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command:
+                BenchCommand::WorkshopsRun {
+                    scale,
+                    year,
+                    time_limit,
+                },
+        } => {
+            let run = tokio::task::spawn_blocking(move || {
+                bench::measure_workshops(scale, year, time_limit)
+            })
+            .await
+            .context("bench workshops-run")?
+            .map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "{}",
+                serde_json::to_string(&run).context("writing the run")?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench {

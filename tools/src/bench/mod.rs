@@ -16,6 +16,7 @@ mod synthetic;
 mod table;
 mod vrptw;
 mod week;
+mod workshops;
 
 pub use eps::{EpsRun, measure_eps, run_eps_bench};
 pub use feeds::{FeedsBenchError, FeedsOptions, run_feeds_bench};
@@ -24,3 +25,4 @@ pub use scaling::{ScalingError, ScalingOptions, ScalingRun, measure, run_scaling
 pub use synthetic::solomon_like;
 pub use vrptw::{BenchError, SolveFn, VrptwOptions, VrptwReport, run_vrptw};
 pub use week::{WeekRun, measure_week, run_week_bench, scaled_territory};
+pub use workshops::{WorkshopRun, measure_workshops, run_workshops_bench};

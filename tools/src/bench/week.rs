@@ -207,13 +207,29 @@ pub fn scaled_territory(scale: usize) -> Territory {
             x.school = x.school.as_ref().map(c);
             t.children.push(x);
         }
+        for x in &base.workshops {
+            let mut x = x.clone();
+            (x.code, x.facilitator) = (c(&x.code), c(&x.facilitator));
+            x.commune = x.commune.as_ref().map(c);
+            x.sites = x.sites.iter().map(c).collect();
+            t.workshops.push(x);
+        }
+        for x in &base.orientations {
+            let mut x = x.clone();
+            (x.child, x.workshop) = (c(&x.child), c(&x.workshop));
+            t.orientations.push(x);
+        }
         if k == 0 {
             // One calendar for all the copies: they are in one zone.
             t.settings = base.settings.clone();
             t.public_holidays = base.public_holidays.clone();
             t.school_holidays = base.school_holidays.clone();
+            t.free_time = base.free_time.clone();
         }
     }
+    t.workshops.sort_by(|a, b| a.code.cmp(&b.code));
+    t.orientations
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     t
 }
 
