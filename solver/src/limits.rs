@@ -181,6 +181,16 @@ impl Deadline {
         }
     }
 
+    /// A guard starting now for `fraction` (0 to 1) of the time left, with the same cancel flag:
+    /// one part of a solve made of several.
+    pub fn share(&self, fraction: f64) -> Deadline {
+        Deadline {
+            started: Instant::now(),
+            time_limit: self.remaining().mul_f64(fraction.clamp(0.0, 1.0)),
+            cancel: self.cancel.clone(),
+        }
+    }
+
     /// Wall-clock time since [`Deadline::start`].
     pub fn elapsed(&self) -> Duration {
         self.started.elapsed()

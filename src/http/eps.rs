@@ -49,7 +49,7 @@ pub(super) fn year_of(text: &str) -> Result<SchoolYear, ApiError> {
     }
 }
 
-fn invalid(record: impl Into<String>, field: &str, message: String) -> ApiError {
+pub(super) fn invalid(record: impl Into<String>, field: &str, message: String) -> ApiError {
     ApiError::Invalid(vec![FieldIssue {
         record: record.into(),
         field: field.into(),
@@ -241,7 +241,7 @@ pub(super) async fn year_plan(state: &AppState, year: SchoolYear) -> Result<EpsY
 #[into_params(parameter_in = Query)]
 pub(super) struct PublishQuery {
     /// The version to publish, instead of the last.
-    version: Option<i64>,
+    pub(super) version: Option<i64>,
 }
 
 /// What a publication changed in the feeds.

@@ -16,7 +16,7 @@ use axum::http::header::CONTENT_TYPE;
 use serde::de::DeserializeOwned;
 
 use super::extract::AppJson;
-use super::{eps, families, horizon, jobs, pins, subscriptions, visits};
+use super::{eps, families, horizon, jobs, pins, subscriptions, visits, workshops};
 use crate::domain::{Code, Territory};
 use crate::import::{self, Source};
 
@@ -39,11 +39,13 @@ pub enum Body {
     EpsPlanSettings,
     /// A meeting's new status.
     EpsStatus,
+    /// The optional settings of a workshops year's plan.
+    WorkshopPlanSettings,
 }
 
 impl Body {
     /// Every body, in route order.
-    pub const ALL: [Body; 8] = [
+    pub const ALL: [Body; 9] = [
         Body::Family,
         Body::Subscription,
         Body::PlanSettings,
@@ -52,6 +54,7 @@ impl Body {
         Body::HorizonSettings,
         Body::EpsPlanSettings,
         Body::EpsStatus,
+        Body::WorkshopPlanSettings,
     ];
 
     /// The operation that reads it: method and path, as the OpenAPI document names them.
@@ -65,6 +68,7 @@ impl Body {
             Body::HorizonSettings => ("post", "/api/v1/weeks/{week}/horizon"),
             Body::EpsPlanSettings => ("post", "/api/v1/eps/{year}/plans"),
             Body::EpsStatus => ("put", "/api/v1/eps/{year}/meetings/{code}/status"),
+            Body::WorkshopPlanSettings => ("post", "/api/v1/workshops/{year}/plans"),
         }
     }
 }
@@ -135,6 +139,17 @@ pub fn read_body(body: Body, bytes: &[u8], existing: &Territory) -> Result<(), S
                 return Ok(());
             }
             let settings: eps::NewEpsPlan =
+                serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+            let year = crate::planning::SchoolYear::containing(crate::reference::MONDAY);
+            eps::time_limit(year, settings.time_limit_seconds).map_err(|e| format!("{e:?}"))?;
+            Ok(())
+        }
+        Body::WorkshopPlanSettings => {
+            // As the EPS year's settings.
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(());
+            }
+            let settings: workshops::NewWorkshopPlan =
                 serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
             let year = crate::planning::SchoolYear::containing(crate::reference::MONDAY);
             eps::time_limit(year, settings.time_limit_seconds).map_err(|e| format!("{e:?}"))?;

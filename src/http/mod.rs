@@ -28,6 +28,7 @@ mod subscriptions;
 mod territory;
 mod visits;
 mod weeks;
+mod workshops;
 
 use std::future::Future;
 use std::io;
@@ -215,6 +216,7 @@ fn operations() -> OpenApiRouter<AppState> {
         .merge(subscriptions::router())
         .merge(absences::router())
         .merge(eps::router())
+        .merge(workshops::router())
 }
 
 /// A path that does not decode to UTF-8 names nothing here: a bare 404, like any unknown

@@ -122,8 +122,8 @@ mod tests {
             }
         }
         assert_eq!(
-            checked, 8,
-            "PUT a family, POST a plan, a visit, a subscription, a simulation, PUT a pin, POST an EPS plan, PUT a meeting's status"
+            checked, 9,
+            "PUT a family, POST a plan, a visit, a subscription, a simulation, PUT a pin, POST an EPS plan, PUT a meeting's status, POST a workshops plan"
         );
     }
 }

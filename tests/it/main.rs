@@ -19,3 +19,4 @@ mod serve;
 pub(crate) mod store;
 mod web;
 mod workshops;
+mod workshops_api;

@@ -29,6 +29,8 @@ struct Session {
 }
 
 struct Model {
+    /// Per action: whether it is in this model (a part of the problem, alone).
+    part: Vec<bool>,
     vars: ProblemVariables,
     /// Every binary by column id.
     columns: Vec<Variable>,
@@ -57,8 +59,10 @@ impl Model {
         self.columns.len() - 1
     }
 
-    fn new(problem: &Problem<'_>) -> Model {
+    /// The model of the actions of `part` (per action, whether it is in), alone.
+    fn new(problem: &Problem<'_>, part: &[bool]) -> Model {
         let mut m = Model {
+            part: part.to_vec(),
             vars: ProblemVariables::new(),
             columns: Vec::new(),
             y: Vec::new(),
@@ -71,9 +75,13 @@ impl Model {
             moved: Vec::new(),
             fixed: None,
         };
-        for a in 0..problem.actions().len() {
+        for (a, &inside) in part.iter().enumerate() {
             let mut ys = Vec::new();
             for slot in problem.options(a) {
+                if !inside {
+                    ys.push(None);
+                    continue;
+                }
                 let id = m.binary();
                 let (travel, outside) = problem.group_cost(a, slot);
                 m.objective += (travel + outside) as f64 * m.columns[id];
@@ -83,6 +91,9 @@ impl Model {
         }
         for (o, or) in problem.orientations().iter().enumerate() {
             let a = or.action;
+            if !part[a] {
+                continue;
+            }
             for (k, slot) in problem.options(a).iter().enumerate() {
                 // A child of a running group stays in it; a running group takes no one new.
                 let in_running = or.kept.filter(|&k| problem.kept()[k].exact);
@@ -121,6 +132,9 @@ impl Model {
     fn once_each(&mut self, problem: &Problem<'_>) {
         let mut out_of_reach = 0;
         for o in 0..problem.orientations().len() {
+            if !self.part[problem.orientations()[o].action] {
+                continue;
+            }
             if self.x[o].is_empty() {
                 out_of_reach += problem.not_enrolled_cost(o);
                 continue;
@@ -426,26 +440,158 @@ pub(super) fn running(problem: &Problem<'_>, a: usize, slot: &super::GroupSlot) 
         .position(|k| k.exact && k.action == a && k.slot == *slot)
 }
 
+/// The parts of `problem` that share nothing: no facilitator, no site, no child. Each is a
+/// list of actions, ascending; the parts in the order of their first action.
+fn parts(problem: &Problem<'_>) -> Vec<Vec<usize>> {
+    let n = problem.actions().len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut a: usize) -> usize {
+        while parent[a] != a {
+            parent[a] = parent[parent[a]];
+            a = parent[a];
+        }
+        a
+    }
+    let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (root(parent, a), root(parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    let mut by_person: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut by_site: BTreeMap<usize, usize> = BTreeMap::new();
+    for (a, action) in problem.actions().iter().enumerate() {
+        if let Some(&b) = by_person.get(&action.facilitator) {
+            join(&mut parent, a, b);
+        }
+        by_person.insert(action.facilitator, a);
+        for &s in &action.sites {
+            if let Some(&b) = by_site.get(&s) {
+                join(&mut parent, a, b);
+            }
+            by_site.insert(s, a);
+        }
+    }
+    let mut by_child: BTreeMap<usize, usize> = BTreeMap::new();
+    for or in problem.orientations() {
+        if let Some(&b) = by_child.get(&or.child) {
+            join(&mut parent, or.action, b);
+        }
+        by_child.insert(or.child, or.action);
+    }
+    let mut parts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for a in 0..n {
+        let r = root(&mut parent, a);
+        parts.entry(r).or_default().push(a);
+    }
+    parts.into_values().collect()
+}
+
 /// The groups chosen, the proven gap, the stop reason and the model's size (columns, rows).
+///
+/// The parts that share nothing ([`parts`]) are solved one after the other, the smallest first,
+/// each in a share of the time left as large as its share of the options and enrolments left: their costs add up,
+/// so the plan is the best of each, and the gap of the whole is no larger than the largest of
+/// theirs. HiGHS starts each from the greedy plan's groups of its actions.
 pub(super) fn solve(
     problem: &Problem<'_>,
     params: &Params<'_>,
 ) -> (Vec<Group>, f64, StopReason, (usize, usize)) {
     let deadline = Deadline::start(&params.limits);
-    let mut model = Model::new(problem);
+    let greedy = super::greedy::groups(problem, Some(&deadline));
+    let mut parts = parts(problem);
+    let weight = |part: &[usize]| -> usize {
+        part.iter()
+            .map(|&a| {
+                let oriented = problem
+                    .orientations()
+                    .iter()
+                    .filter(|o| o.action == a)
+                    .count();
+                problem.options(a).len() * (1 + oriented)
+            })
+            .sum::<usize>()
+            .max(1)
+    };
+    // The smallest first: what they leave of their share goes to the larger ones.
+    parts.sort_by_key(|p| (weight(p), p[0]));
+    let mut weight_left: usize = parts.iter().map(|p| weight(p)).sum();
+    let (mut groups, mut size) = (Vec::new(), (0, 0));
+    let mut stop = StopReason::Optimal;
+    let (mut cost, mut unproved) = (0.0, 0.0);
+    for part in &parts {
+        let w = weight(part);
+        let share = deadline.share(w as f64 / weight_left.max(1) as f64);
+        weight_left -= w;
+        let mut inside = vec![false; problem.actions().len()];
+        for &a in part {
+            inside[a] = true;
+        }
+        let start: Vec<Group> = greedy
+            .iter()
+            .filter(|g| inside[g.action])
+            .cloned()
+            .collect();
+        let solved = solve_part(problem, params.seed, &inside, start, &share);
+        groups.extend(solved.groups);
+        size = (size.0 + solved.size.0, size.1 + solved.size.1);
+        if solved.stop != StopReason::Optimal {
+            stop = solved.stop;
+        }
+        if solved.gap.is_finite() {
+            cost += solved.objective;
+            unproved += solved.objective * solved.gap;
+        } else {
+            unproved = f64::INFINITY;
+        }
+    }
+    let gap = if unproved.is_infinite() {
+        f64::INFINITY
+    } else if cost > 0.0 {
+        unproved / cost
+    } else {
+        0.0
+    };
+    (groups, gap, stop, size)
+}
+
+/// What the MILP of one part gives.
+struct PartSolution {
+    groups: Vec<Group>,
+    gap: f64,
+    stop: StopReason,
+    size: (usize, usize),
+    /// Its objective (HiGHS's, or the start's when HiGHS gives none).
+    objective: f64,
+}
+
+/// The MILP of the actions `inside`, started from `start` (the greedy groups of those actions),
+/// within `deadline`.
+fn solve_part(
+    problem: &Problem<'_>,
+    seed: u64,
+    inside: &[bool],
+    start: Vec<Group>,
+    deadline: &Deadline,
+) -> PartSolution {
+    let mut model = Model::new(problem, inside);
     if model.columns.is_empty() {
-        return (Vec::new(), 0.0, StopReason::Optimal, (0, 0));
+        return PartSolution {
+            groups: Vec::new(),
+            gap: 0.0,
+            stop: StopReason::Optimal,
+            size: (0, 0),
+            objective: 0.0,
+        };
     }
     model.once_each(problem);
     model.groups(problem);
     model.overlaps(problem);
     model.siblings(problem);
     model.moved(problem);
-    let start = model
-        .start(problem, &super::greedy::groups(problem, Some(&deadline)))
-        .unwrap_or_default();
+    let values = model.start(problem, &start).unwrap_or_default();
     debug_assert!(
-        !start.is_empty(),
+        !values.is_empty(),
         "BUG: the greedy groups are not a solution of the model"
     );
     let Model {
@@ -458,26 +604,31 @@ pub(super) fn solve(
         ..
     } = model;
     let size = (vars.len(), rows.len());
-    let settings = MilpSettings::new(params.seed).with_rel_gap(super::REL_GAP);
+    let settings = MilpSettings::new(seed).with_rel_gap(super::REL_GAP);
     let outcome = milp::solve_from(
         vars,
         milp::Objective::Minimise(objective),
         rows,
         &settings,
-        &deadline,
-        &start,
+        deadline,
+        &values,
     );
+    let unsolved = |stop| PartSolution {
+        groups: start.clone(),
+        gap: f64::INFINITY,
+        stop,
+        size,
+        objective: 0.0,
+    };
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(e) => {
             debug_assert!(false, "BUG: HiGHS failed on the workshops model: {e}");
-            let groups = super::baseline::groups(problem);
-            return (groups, f64::INFINITY, StopReason::Failed, size);
+            return unsolved(StopReason::Failed);
         }
     };
     let Some(solution) = outcome.solution else {
-        let groups = super::baseline::groups(problem);
-        return (groups, f64::INFINITY, outcome.stop, size);
+        return unsolved(outcome.stop);
     };
     let mut groups = Vec::new();
     let mut index: BTreeMap<(usize, usize), usize> = BTreeMap::new();
@@ -502,5 +653,11 @@ pub(super) fn solve(
             groups[g].orientations.push(o);
         }
     }
-    (groups, solution.gap, outcome.stop, size)
+    PartSolution {
+        groups,
+        gap: solution.gap,
+        stop: outcome.stop,
+        size,
+        objective: solution.objective,
+    }
 }
